@@ -1,0 +1,1 @@
+"""UtilityDesk: service-centre desktop for an electricity, water and gas utility."""

@@ -1,0 +1,127 @@
+"""The `utilitydesk` command: the desktop app and its administration subcommands."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from datetime import date
+from pathlib import Path
+
+from app.config import resolve_data_dir
+from app.domain.errors import UtilityDeskError
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="utilitydesk",
+        description="UtilityDesk: the service-centre desktop for an electricity, water and gas utility.",
+    )
+    parser.add_argument("--data-dir", help="data folder (default: the platform's user data folder, "
+                                           "or $UTILITYDESK_DATA_DIR)")
+    parser.add_argument("--verbose", action="store_true", help="log debug messages")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    sub.add_parser("gui", help="start the desktop app (the default)")
+
+    demo = sub.add_parser("demo", help="build a demo utility in the data folder's database")
+    demo.add_argument("--consumers", type=int, default=400)
+    demo.add_argument("--months", type=int, default=14)
+    demo.add_argument("--seed", type=int, default=7)
+    demo.add_argument("--today", type=date.fromisoformat, default=None,
+                      help="generate relative to this date (default: today)")
+    demo.add_argument("--if-missing", action="store_true",
+                      help="do nothing when the database already holds a utility")
+    demo.add_argument("--database-url", default=None, help="another database (e.g. PostgreSQL)")
+
+    db = sub.add_parser("db", help="database maintenance")
+    db_sub = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
+    db_sub.add_parser("upgrade", help="apply pending schema migrations")
+    db_sub.add_parser("status", help="show the schema revision")
+
+    shots = sub.add_parser("screenshots", help="render the login window and main screens to PNG")
+    shots.add_argument("--out", required=True, type=Path)
+
+    audit = sub.add_parser("audit", help="audit trail tools")
+    audit_sub = audit.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
+    audit_sub.add_parser("verify", help="verify the audit hash chain")
+    return parser
+
+
+def _data_dir(args: argparse.Namespace) -> Path:
+    return resolve_data_dir(args.data_dir)
+
+
+def cmd_gui(args: argparse.Namespace) -> int:
+    from app.views.application import run_gui
+
+    return run_gui(_data_dir(args))
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from app.demo.generator import DemoOptions, build_demo_in
+
+    summary = build_demo_in(_data_dir(args), DemoOptions(
+        consumers=args.consumers, months=args.months, seed=args.seed, today=args.today,
+        if_missing=args.if_missing, database_url=args.database_url,
+    ))
+    print(summary.describe())
+    return 0
+
+
+def cmd_db(args: argparse.Namespace) -> int:
+    from app.models.db import current_revision
+    from app.runtime import open_runtime
+
+    runtime = open_runtime(_data_dir(args))  # opening applies pending migrations
+    try:
+        print(f"Database {runtime.paths.database}: schema {current_revision(runtime.engine)}")
+    finally:
+        runtime.close()
+    return 0
+
+
+def cmd_screenshots(args: argparse.Namespace) -> int:
+    from app.views.screenshots import render_screenshots
+
+    for path in render_screenshots(_data_dir(args), args.out):
+        print(path)
+    return 0
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    from app.runtime import open_runtime
+    from app.services.audit import verify
+
+    runtime = open_runtime(_data_dir(args), lock=False)
+    try:
+        with runtime.app.sessions() as session:
+            check = verify(session)
+    finally:
+        runtime.close()
+    if check.intact:
+        print(f"Audit chain intact: {check.entries_checked} entries verified.")
+        return 0
+    print(f"Audit chain BROKEN at entry {check.first_broken_seq}: {check.problem}.")
+    return 1
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "gui": cmd_gui, "demo": cmd_demo, "db": cmd_db, "screenshots": cmd_screenshots, "audit": cmd_audit,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    command = COMMANDS[args.command or "gui"]
+    try:
+        return command(args)
+    except UtilityDeskError as error:
+        print(f"utilitydesk: {error.message}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,96 @@
+"""Billing cycles, bills and their lines, service charges, exceptions and the ledger."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import Date, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.models.base import Base, MoneyAmount, Quantity, Synced, UnitRate, UTCDateTime, fk, utcnow
+
+
+class BillingCycle(Synced, Base):
+    __tablename__ = "billing_cycles"
+    name: Mapped[str] = mapped_column(String(120))  # "North Zone - May 2023"
+    zone_id: Mapped[str] = fk("zones.id")
+    period_start: Mapped[date] = mapped_column(Date)
+    period_end: Mapped[date] = mapped_column(Date)
+    deadline: Mapped[datetime] = mapped_column(UTCDateTime)
+    status: Mapped[str] = mapped_column(String(20), default="Scheduled")  # Scheduled, Running, Completed
+    accounts_total: Mapped[int] = mapped_column(Integer, default=0)
+    __table_args__ = (Index("ix_billing_cycles_period", "period_start"),)
+
+
+class Bill(Synced, Base):
+    __tablename__ = "bills"
+    invoice_no: Mapped[str] = mapped_column(String(40), unique=True)
+    consumer_id: Mapped[str] = fk("consumers.id", index=False)
+    service_account_id: Mapped[str] = fk("service_accounts.id", index=False)
+    cycle_id: Mapped[str | None] = fk("billing_cycles.id", nullable=True)
+    tariff_version_id: Mapped[str | None] = fk("tariff_versions.id", nullable=True, index=False)
+    period_start: Mapped[date] = mapped_column(Date)
+    period_end: Mapped[date] = mapped_column(Date)
+    bill_date: Mapped[date] = mapped_column(Date, index=True)
+    due_date: Mapped[date] = mapped_column(Date)
+    consumption: Mapped[Decimal] = mapped_column(Quantity)
+    bill_type: Mapped[str] = mapped_column(String(20), default="Actual")  # Actual, Estimated, Final
+    status: Mapped[str] = mapped_column(String(20), default="Approved")  # Draft, Approved, Cancelled
+    total: Mapped[Decimal] = mapped_column(MoneyAmount)
+    __table_args__ = (Index("ix_bills_consumer_date", "consumer_id", "bill_date"),)
+
+
+class BillLine(Synced, Base):
+    __tablename__ = "bill_lines"
+    bill_id: Mapped[str] = fk("bills.id")
+    line_no: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(30))
+    description: Mapped[str] = mapped_column(String(160))
+    quantity: Mapped[Decimal | None] = mapped_column(Quantity, nullable=True)
+    rate: Mapped[Decimal | None] = mapped_column(UnitRate, nullable=True)
+    amount: Mapped[Decimal] = mapped_column(MoneyAmount)
+
+
+class ServiceCharge(Synced, Base):
+    """A payable item that is not a bill: reconnection fee, late fee, meter test..."""
+
+    __tablename__ = "service_charges"
+    consumer_id: Mapped[str] = fk("consumers.id")
+    description: Mapped[str] = mapped_column(String(160))
+    amount: Mapped[Decimal] = mapped_column(MoneyAmount)
+    service_date: Mapped[date] = mapped_column(Date)
+    gl_code: Mapped[str] = mapped_column(String(20), default="")
+
+
+class BillingException(Synced, Base):
+    __tablename__ = "billing_exceptions"
+    cycle_id: Mapped[str] = fk("billing_cycles.id")
+    consumer_id: Mapped[str] = fk("consumers.id")
+    category: Mapped[str] = mapped_column(String(60))
+    severity: Mapped[str] = mapped_column(String(10))  # Critical, High, Medium, Low
+    message: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), default="Open")  # Open, Escalated, Resolved
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    assigned_to: Mapped[str] = mapped_column(String(80), default="")
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    resolved_by: Mapped[str] = mapped_column(String(80), default="")
+    resolution: Mapped[str] = mapped_column(Text, default="")
+
+
+class LedgerEntry(Synced, Base):
+    """Append-only account ledger: a consumer's balance is the sum of its entries.
+
+    Debits (bills, service charges) are positive; credits (payments, credit
+    notes applied as credit, deposits applied) are negative.
+    """
+
+    __tablename__ = "ledger_entries"
+    consumer_id: Mapped[str] = fk("consumers.id", index=False)
+    entry_type: Mapped[str] = mapped_column(String(30))
+    amount: Mapped[Decimal] = mapped_column(MoneyAmount)
+    source_type: Mapped[str] = mapped_column(String(30))
+    source_id: Mapped[str] = mapped_column(String(36))
+    description: Mapped[str] = mapped_column(String(160), default="")
+    posted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    __table_args__ = (Index("ix_ledger_consumer_posted", "consumer_id", "posted_at"),)

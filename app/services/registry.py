@@ -1,0 +1,23 @@
+"""Every service the screens may call, built once per running app."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from app.services.audit import AuditService
+from app.services.auth import AuthService
+from app.services.context import AppContext
+from app.services.settings import SettingsService
+
+
+@dataclass
+class Services:
+    app: AppContext
+    auth: AuthService = field(init=False)
+    audit: AuditService = field(init=False)
+    settings: SettingsService = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.auth = AuthService(self.app)
+        self.audit = AuditService(self.app)
+        self.settings = SettingsService(self.app)

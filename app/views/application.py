@@ -1,0 +1,85 @@
+"""Starting the desktop app: runtime, error handling, the login/main-window loop."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from app.domain.errors import UtilityDeskError
+from app.runtime import Runtime, open_runtime
+from app.services.registry import Services
+from app.views.common.errors import install_excepthook
+from app.views.login import LoginDialog
+from app.views.main_window import MainWindow
+from app.views.style import apply_style
+
+
+def qt_app() -> QApplication:
+    app = QApplication.instance() or QApplication(sys.argv)
+    app.setApplicationName("UtilityDesk")
+    app.setOrganizationName("UtilityDesk")
+    apply_style(app)
+    return app
+
+
+class Session:
+    """One run of the desktop: log in, work, log out, log in again, until quit."""
+
+    def __init__(self, runtime: Runtime) -> None:
+        self.runtime = runtime
+        self.services = Services(runtime.app)
+        self.window: MainWindow | None = None
+
+    def settings_labels(self) -> tuple[str, str, str]:
+        settings = self.services.settings.current()
+        return (settings.utility_name, settings.get("general.centre_name"),
+                settings.get("general.counter_name"))
+
+    def users_exist(self) -> bool:
+        return self.services.auth.users_exist()
+
+    def login(self) -> bool:
+        utility, centre, counter = self.settings_labels()
+        dialog = LoginDialog(self.services, utility)
+        if dialog.exec() != LoginDialog.DialogCode.Accepted or dialog.actor is None:
+            return False
+        self.window = MainWindow(self.services, dialog.actor, centre=centre, counter=counter,
+                                 utility_name=utility)
+        self.window.logout_requested.connect(self.logout)
+        self.window.show()
+        return True
+
+    def logout(self) -> None:
+        if self.window is None:
+            return
+        self.services.auth.logout(self.window.actor)
+        self.window.close()
+        self.window.deleteLater()
+        self.window = None
+        if not self.login():
+            QApplication.instance().quit()
+
+
+def run_gui(data_dir: Path) -> int:
+    app = qt_app()
+    try:
+        runtime = open_runtime(data_dir)
+    except UtilityDeskError as error:
+        QMessageBox.critical(None, "UtilityDesk cannot start", error.message)
+        print(f"utilitydesk: {error.message}", file=sys.stderr)
+        return 2
+    install_excepthook(runtime.paths.logs / "utilitydesk.log")
+    try:
+        session = Session(runtime)
+        if not session.users_exist():
+            QMessageBox.information(None, "UtilityDesk", (
+                f"The database in {runtime.paths.root} has no users yet.\n\n"
+                "Build the demo utility with:  utilitydesk demo"))
+            return 1
+        if not session.login():
+            return 0
+        return app.exec()
+    finally:
+        runtime.close()

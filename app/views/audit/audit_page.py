@@ -1,0 +1,132 @@
+"""Audit log screen: filter by user, action, entity and date; verify the hash chain."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import (
+    QAbstractItemView, QCheckBox, QComboBox, QDateEdit, QFormLayout, QHBoxLayout, QHeaderView, QLabel,
+    QPushButton, QTableView, QVBoxLayout, QWidget,
+)
+
+from app.services.audit import AuditFilter, ChainCheck
+from app.services.changes import AUDIT, Changes
+from app.services.context import Actor
+from app.services.registry import Services
+from app.views.audit.audit_model import COL_SUMMARY, AuditTableModel
+from app.views.common.operations import Operation
+from app.views.common.widgets import named
+
+
+def _combo(label: str) -> QComboBox:
+    combo = named(QComboBox(), label)
+    combo.setEditable(True)
+    combo.setMinimumWidth(160)
+    return combo
+
+
+def _date_edit(label: str) -> QDateEdit:
+    edit = named(QDateEdit(), label)
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat("yyyy-MM-dd")
+    edit.setDate(QDate.currentDate())
+    return edit
+
+
+class AuditPage(QWidget):
+    def __init__(self, services: Services, actor: Actor) -> None:
+        super().__init__()
+        named(self, "Audit log page")
+        self.services, self.actor = services, actor
+        self.user_filter = _combo("User")
+        self.action_filter = _combo("Action")
+        self.entity_filter = _combo("Entity")
+        self.use_dates = named(QCheckBox("Limit to dates"), "Limit to dates")
+        self.date_from = _date_edit("From")
+        self.date_to = _date_edit("To")
+        self.search_button = named(QPushButton("Search"), "Search")
+        self.verify_button = named(QPushButton("Verify chain"), "Verify chain")
+        self.chain_label = named(QLabel("Chain not verified yet."), "Chain status")
+        self.chain_label.setWordWrap(True)
+        self.model = AuditTableModel(self._fetcher(AuditFilter()))
+        self.table = named(QTableView(), "Audit entries")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.horizontalHeader().setSectionResizeMode(COL_SUMMARY, QHeaderView.ResizeMode.Stretch)
+        self.table.verticalHeader().hide()
+        self._layout()
+        self.search_button.clicked.connect(self.search)
+        self.verify_button.clicked.connect(self.verify)
+        self.refresh_choices()
+        self.search()
+
+    def _layout(self) -> None:
+        filters = QFormLayout()
+        row = QHBoxLayout()
+        for label, widget in (("User", self.user_filter), ("Action", self.action_filter),
+                              ("Entity", self.entity_filter)):
+            row.addWidget(QLabel(label))
+            row.addWidget(widget)
+        filters.addRow(row)
+        dates = QHBoxLayout()
+        for widget in (self.use_dates, QLabel("From"), self.date_from, QLabel("To"), self.date_to,
+                       self.search_button):
+            dates.addWidget(widget)
+        dates.addStretch(1)
+        filters.addRow(dates)
+        chain = QHBoxLayout()
+        chain.addWidget(self.verify_button)
+        chain.addWidget(self.chain_label, 1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("<h2>Audit log</h2>"))
+        layout.addLayout(filters)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(chain)
+
+    def current_filter(self) -> AuditFilter:
+        def pick(edit: QDateEdit) -> date | None:
+            return edit.date().toPython() if self.use_dates.isChecked() else None
+
+        return AuditFilter(user_name=self.user_filter.currentText().strip(),
+                           action=self.action_filter.currentText().strip(),
+                           entity=self.entity_filter.currentText().strip(),
+                           date_from=pick(self.date_from), date_to=pick(self.date_to))
+
+    def _fetcher(self, flt: AuditFilter):
+        return lambda offset, limit: self.services.audit.search(self.actor, flt, limit=limit, offset=offset)
+
+    def search(self) -> None:
+        self.model.reset(self._fetcher(self.current_filter()))
+
+    def refresh_choices(self) -> None:
+        for combo, column in ((self.user_filter, "user"), (self.action_filter, "action"),
+                              (self.entity_filter, "entity")):
+            current = combo.currentText()
+            combo.clear()
+            combo.addItems([""] + self.services.audit.distinct_values(self.actor, column))
+            combo.setCurrentText(current)
+
+    def verify(self) -> None:
+        self.verify_button.setEnabled(False)
+        self.chain_label.setText("Verifying…")
+        (Operation(self, lambda: self.services.audit.verify_chain(self.actor), label="Verifying the audit chain…")
+         .success(self.show_check).failure(self._verify_failed).run_in_background())
+
+    def show_check(self, check: ChainCheck) -> None:
+        self.verify_button.setEnabled(True)
+        if check.intact:
+            self.chain_label.setText(f"Chain intact: all {check.entries_checked} entries verified.")
+            self.chain_label.setStyleSheet("color: #1b6e20;")
+        else:
+            self.chain_label.setText(f"Chain BROKEN at entry #{check.first_broken_seq}: {check.problem}.")
+            self.chain_label.setStyleSheet("color: #b3261e; font-weight: bold;")
+
+    def _verify_failed(self, error: Exception) -> None:
+        self.verify_button.setEnabled(True)
+        self.chain_label.setText(f"Could not verify: {error}")
+
+    def on_changes(self, changes: Changes) -> None:
+        if changes.touches(AUDIT):
+            self.refresh_choices()
+            self.search()

@@ -1,0 +1,116 @@
+"""Background work for screens (Anki's CollectionOp): run off the GUI thread, report back on it.
+
+Database writes go through one serial pool so that the app has one writer at a
+time; reads, printing and network run on the shared pool beside it. A progress
+dialog appears only if the work is still running after 600 ms.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
+from PySide6.QtWidgets import QProgressDialog, QWidget
+
+log = logging.getLogger(__name__)
+
+_writer_pool: QThreadPool | None = None
+
+
+def writer_pool() -> QThreadPool:
+    global _writer_pool
+    if _writer_pool is None:
+        _writer_pool = QThreadPool()
+        _writer_pool.setMaxThreadCount(1)
+    return _writer_pool
+
+
+class _Signals(QObject):
+    succeeded = Signal(object)
+    failed = Signal(object)
+
+
+class _Job(QRunnable):
+    def __init__(self, work: Callable[[], Any], signals: _Signals) -> None:
+        super().__init__()
+        self.work = work
+        self.signals = signals
+
+    def run(self) -> None:
+        try:
+            result = self.work()
+        except Exception as error:  # noqa: BLE001 - handed to the failure callback on the GUI thread
+            self.signals.failed.emit(error)
+        else:
+            self.signals.succeeded.emit(result)
+
+
+class Operation:
+    """`Operation(parent, work).success(cb).failure(cb).run_in_background()`."""
+
+    _running: set[Operation] = set()
+
+    def __init__(self, parent: QWidget | None, work: Callable[[], Any], *, writes: bool = False,
+                 label: str = "Working…") -> None:
+        self.parent = parent
+        self.work = work
+        self.writes = writes
+        self.label = label
+        self._on_success: Callable[[Any], None] = lambda _result: None
+        self._on_failure: Callable[[Exception], None] | None = None
+        self._signals = _Signals()
+        self._dialog: QProgressDialog | None = None
+        self._timer: QTimer | None = None
+
+    def success(self, callback: Callable[[Any], None]) -> Operation:
+        self._on_success = callback
+        return self
+
+    def failure(self, callback: Callable[[Exception], None]) -> Operation:
+        self._on_failure = callback
+        return self
+
+    def run_in_background(self) -> None:
+        Operation._running.add(self)
+        self._signals.succeeded.connect(self._done_ok)
+        self._signals.failed.connect(self._done_failed)
+        self._timer = QTimer()
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self._show_progress)
+        self._timer.start(600)
+        pool = writer_pool() if self.writes else QThreadPool.globalInstance()
+        pool.start(_Job(self.work, self._signals))
+
+    def _show_progress(self) -> None:
+        self._dialog = QProgressDialog(self.label, "", 0, 0, self.parent)
+        self._dialog.setCancelButton(None)
+        self._dialog.setMinimumDuration(0)
+        self._dialog.show()
+
+    def _finish(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+        if self._dialog is not None:
+            self._dialog.close()
+        Operation._running.discard(self)
+
+    def _done_ok(self, result: Any) -> None:
+        self._finish()
+        self._on_success(result)
+
+    def _done_failed(self, error: Exception) -> None:
+        self._finish()
+        if self._on_failure is not None:
+            self._on_failure(error)
+        else:
+            from app.views.common.errors import show_error
+
+            show_error(self.parent, error)
+
+
+def wait_for_background(timeout_ms: int = 5000) -> None:
+    """For tests and shutdown: let queued work finish."""
+    QThreadPool.globalInstance().waitForDone(timeout_ms)
+    writer_pool().waitForDone(timeout_ms)

@@ -1,0 +1,131 @@
+"""The main window: a navigation rail of the modules the role may see, pages, a status bar."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow, QStackedWidget, QWidget,
+)
+
+from app.domain.permissions import Module, visible_modules
+from app.services.changes import Changes
+from app.services.context import Actor
+from app.services.registry import Services
+from app.views.common.widgets import UnavailablePage, named
+
+PageFactory = Callable[[Services, Actor], QWidget]
+
+NOT_BUILT: dict[Module, str] = {
+    Module.DASHBOARD: "The billing dashboard (performance, consumption, financial summary, "
+                      "exceptions, quick actions) is planned; no figures are shown until it is built.",
+    Module.BILLING: "Billing cycles, bill runs and exceptions are planned.",
+    Module.PAYMENTS: "Recording payments, receipts, credit notes, payment plans and reconciliation "
+                     "are planned.",
+    Module.CASH: "Cash sessions, the cash drawer and X/Z reports are planned.",
+    Module.TARIFFS: "Tariff and plan management (wizards, versions, comparison, import/export) is planned.",
+    Module.DISCONNECTIONS: "Disconnection and reconnection requests are planned.",
+}
+
+
+def built_pages() -> dict[Module, PageFactory]:
+    from app.views.audit.audit_page import AuditPage
+    from app.views.settings.settings_page import SettingsPage
+
+    return {Module.SETTINGS: SettingsPage, Module.AUDIT: AuditPage}
+
+
+class MainWindow(QMainWindow):
+    logout_requested = Signal()
+    changed = Signal(object)  # Changes: screens refresh only when it concerns them
+
+    def __init__(self, services: Services, actor: Actor, *, centre: str, counter: str,
+                 utility_name: str) -> None:
+        super().__init__()
+        self.services = services
+        self.actor = actor
+        self.setWindowTitle(f"{utility_name} · UtilityDesk")
+        self.setAccessibleName("UtilityDesk main window")
+        self.resize(1280, 800)
+        self.modules = visible_modules(actor.role)
+        self.rail = named(QListWidget(), "Navigation")
+        self.rail.setFixedWidth(200)
+        self.pages = QStackedWidget()
+        factories = built_pages()
+        for index, module in enumerate(self.modules):
+            item = QListWidgetItem(module.value)
+            item.setToolTip(f"{module.value} (Ctrl+{index + 1})")
+            self.rail.addItem(item)
+            factory = factories.get(module)
+            page = factory(services, actor) if factory else UnavailablePage(module.value, NOT_BUILT[module])
+            if hasattr(page, "on_changes"):
+                self.changed.connect(page.on_changes)
+            if hasattr(page, "operation_done"):
+                page.operation_done.connect(self.changed.emit)
+            self.pages.addWidget(page)
+        self.rail.currentRowChanged.connect(self.pages.setCurrentIndex)
+        self.rail.setCurrentRow(0)
+
+        body = QWidget()
+        layout = QHBoxLayout(body)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.rail)
+        layout.addWidget(self.pages, 1)
+        self.setCentralWidget(body)
+        self._build_status_bar(centre, counter)
+        self._build_menus()
+
+    def _build_status_bar(self, centre: str, counter: str) -> None:
+        bar = self.statusBar()
+        self.user_label = named(QLabel(f"{self.actor.full_name} · {self.actor.role.value}"), "Signed-in user")
+        self.place_label = named(QLabel(f"{centre} · {counter}"), "Centre and counter")
+        self.sync_label = named(QLabel("Offline · never synced"), "Sync state")
+        self.sync_label.setToolTip("This desktop works on its local database; the central "
+                                   "sync service is not connected.")
+        self.age_label = named(QLabel("Data: local only"), "Data age")
+        for label in (self.user_label, self.place_label, self.sync_label, self.age_label):
+            bar.addPermanentWidget(label)
+
+    def _build_menus(self) -> None:
+        session_menu = self.menuBar().addMenu("&Session")
+        change = QAction("Change &password…", self)
+        change.triggered.connect(self.change_password)
+        logout = QAction("&Log out", self)
+        logout.setShortcut(QKeySequence("Ctrl+Shift+L"))
+        logout.triggered.connect(self.logout_requested.emit)
+        quit_action = QAction("&Quit", self)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        for action in (change, logout, quit_action):
+            session_menu.addAction(action)
+        go_menu = self.menuBar().addMenu("&Go")
+        for index, module in enumerate(self.modules[:9]):
+            action = QAction(module.value, self)
+            action.setShortcut(QKeySequence(f"Ctrl+{index + 1}"))
+            action.triggered.connect(lambda _checked=False, row=index: self.rail.setCurrentRow(row))
+            go_menu.addAction(action)
+
+    def show_module(self, module: Module) -> QWidget:
+        row = self.modules.index(module)
+        self.rail.setCurrentRow(row)
+        return self.pages.widget(row)
+
+    def navigation_labels(self) -> list[str]:
+        return [self.rail.item(row).text() for row in range(self.rail.count())]
+
+    def change_password(self) -> None:
+        from app.views.change_password import ChangePasswordDialog
+
+        ChangePasswordDialog(self.services, self.actor, self).exec()
+
+    def notify(self, changes: Changes) -> None:
+        self.changed.emit(changes)
+        self.statusBar().showMessage("Saved.", 3000)
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt API
+        if event.key() == Qt.Key.Key_F6:
+            self.rail.setFocus()
+            return
+        super().keyPressEvent(event)

@@ -1,0 +1,164 @@
+"""One editor widget per kind of setting, each with load(value) and value()."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCheckBox, QComboBox, QHBoxLayout, QHeaderView, QLineEdit, QPlainTextEdit, QPushButton, QSpinBox,
+    QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+)
+
+from app.domain import settings as registry
+from app.views.common.widgets import named
+
+
+class TextEditor(QLineEdit):
+    def load(self, value: Any) -> None:
+        self.setText("" if value is None else str(value))
+
+    def value(self) -> str:
+        return self.text()
+
+
+class IntegerEditor(QSpinBox):
+    def __init__(self, kind: registry.IntegerKind) -> None:
+        super().__init__()
+        self.setRange(kind.minimum if kind.minimum is not None else -2_000_000_000,
+                      kind.maximum if kind.maximum is not None else 2_000_000_000)
+
+    def load(self, value: int) -> None:
+        self.setValue(value)
+
+    def value(self) -> int:  # type: ignore[override]
+        return super().value()
+
+
+class BooleanEditor(QCheckBox):
+    def load(self, value: bool) -> None:
+        self.setChecked(bool(value))
+
+    def value(self) -> bool:
+        return self.isChecked()
+
+
+class ChoiceEditor(QComboBox):
+    def __init__(self, kind: registry.ChoiceKind) -> None:
+        super().__init__()
+        self.options = kind.options
+        self.addItems([str(option) for option in kind.options])
+
+    def load(self, value: Any) -> None:
+        self.setCurrentIndex(self.options.index(value) if value in self.options else -1)
+
+    def value(self) -> Any:
+        index = self.currentIndex()
+        return self.options[index] if index >= 0 else ""
+
+
+class StringListEditor(QPlainTextEdit):
+    """One entry per line."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setFixedHeight(110)
+
+    def load(self, value: tuple[str, ...]) -> None:
+        self.setPlainText("\n".join(value))
+
+    def value(self) -> list[str]:
+        return [line for line in self.toPlainText().splitlines() if line.strip()]
+
+
+class RecordListEditor(QWidget):
+    """A table: one row per record, one column per field; rows can be added and removed."""
+
+    def __init__(self, kind: registry.RecordListKind, label: str) -> None:
+        super().__init__()
+        self.kind = kind
+        self.table = named(QTableWidget(0, len(kind.fields)), label)
+        self.table.setHorizontalHeaderLabels([f.label for f in kind.fields])
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table.setMinimumHeight(160)
+        add = named(QPushButton("Add row"), f"Add row to {label}")
+        remove = named(QPushButton("Remove row"), f"Remove row from {label}")
+        add.clicked.connect(lambda: self._append({}))
+        remove.clicked.connect(self._remove_current)
+        buttons = QHBoxLayout()
+        buttons.addWidget(add)
+        buttons.addWidget(remove)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.table)
+        layout.addLayout(buttons)
+
+    def load(self, value: tuple[Any, ...]) -> None:
+        self.table.setRowCount(0)
+        for record in self.kind.dump(value):
+            self._append(record)
+
+    def _append(self, record: dict[str, Any]) -> None:
+        row = self.table.rowCount()
+        self.table.insertRow(row)
+        for column, field in enumerate(self.kind.fields):
+            raw = record.get(field.name)
+            item = QTableWidgetItem()
+            if isinstance(field.kind, registry.BooleanKind):
+                item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+                item.setCheckState(Qt.CheckState.Checked if raw else Qt.CheckState.Unchecked)
+            elif isinstance(raw, list):
+                item.setText(", ".join(str(part) for part in raw))
+            else:
+                item.setText("" if raw is None else str(raw))
+            self.table.setItem(row, column, item)
+
+    def _remove_current(self) -> None:
+        if self.table.currentRow() >= 0:
+            self.table.removeRow(self.table.currentRow())
+
+    def value(self) -> list[dict[str, Any]]:
+        rows = []
+        for row in range(self.table.rowCount()):
+            record = {}
+            for column, field in enumerate(self.kind.fields):
+                item = self.table.item(row, column)
+                record[field.name] = _cell_value(field.kind, item)
+            rows.append(record)
+        return rows
+
+
+def _cell_value(kind: Any, item: QTableWidgetItem | None) -> Any:
+    if item is None:
+        return None
+    if isinstance(kind, registry.BooleanKind):
+        return item.checkState() == Qt.CheckState.Checked
+    text = item.text().strip()
+    if isinstance(kind, registry.IntegerKind):
+        return int(text) if text.lstrip("-").isdigit() else text
+    if isinstance(kind, registry.ChoiceKind):
+        for option in kind.options:
+            if str(option) == text:
+                return option
+    if isinstance(kind, registry.StringListKind):
+        return [part.strip() for part in text.split(",") if part.strip()]
+    return text
+
+
+def editor_for(spec: registry.SettingSpec) -> QWidget:
+    kind = spec.kind
+    if isinstance(kind, registry.IntegerKind):
+        editor: QWidget = IntegerEditor(kind)
+    elif isinstance(kind, registry.BooleanKind):
+        editor = BooleanEditor(spec.label)
+    elif isinstance(kind, registry.ChoiceKind):
+        editor = ChoiceEditor(kind)
+    elif isinstance(kind, registry.StringListKind):
+        editor = StringListEditor()
+    elif isinstance(kind, registry.RecordListKind):
+        return RecordListEditor(kind, spec.label)
+    else:
+        editor = TextEditor()
+    return named(editor, spec.label)
+
