@@ -9,9 +9,9 @@ integers of 1/10,000.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from typing import Iterable
 
 # Minor digits by ISO 4217 code; the utility's currency is a setting.
 MINOR_DIGITS: dict[str, int] = {
@@ -40,7 +40,7 @@ def quantum(currency: str) -> Decimal:
 
 def to_decimal(value: object) -> Decimal:
     """Decimal from int, Decimal or a numeric string. Floats are refused."""
-    if isinstance(value, bool) or isinstance(value, float):
+    if isinstance(value, (bool, float)):
         raise MoneyError("Money is never a float: pass a Decimal, an int or a string")
     if isinstance(value, Decimal):
         result = value

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
 from app.domain.errors import PermissionDenied
 
 
-class Role(str, Enum):
+class Role(StrEnum):
     BILLING_MANAGER = "Billing Manager"
     BILLING_SPECIALIST = "Billing Specialist"
     UTILITY_ADMINISTRATOR = "Utility Administrator"
@@ -17,7 +17,7 @@ class Role(str, Enum):
     SUPERVISOR = "Supervisor"
 
 
-class Module(str, Enum):
+class Module(StrEnum):
     """Navigation modules, in rail order."""
 
     DASHBOARD = "Dashboard"
@@ -30,7 +30,7 @@ class Module(str, Enum):
     AUDIT = "Audit log"
 
 
-class Permission(str, Enum):
+class Permission(StrEnum):
     VIEW_DASHBOARD = "dashboard.view"
     RUN_BILLING = "billing.run"
     VIEW_BILLING = "billing.view"
