@@ -21,7 +21,7 @@ run: setup
 	$(PY) -m app --data-dir .demo-data gui
 
 test: setup
-	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -p no:cacheprovider
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -rs -p no:cacheprovider
 	$(VENV)/bin/lint-imports
 
 bench: setup

@@ -61,7 +61,7 @@ def _remaining(rows: list[NumberBlock]) -> int:
 
 
 def _lease_locally(session: Session, settings: Settings, series: str, rows: list[NumberBlock]) -> NumberBlock:
-    size = settings.get("numbering.block_size")
+    size = settings.get("numbering.lease_block_size")
     first = max([row.last + 1 for row in rows] + [settings.number_start(series)])
     block = NumberBlock(series=series, first=first, last=first + size - 1, next_seq=first)
     session.add(block)
@@ -88,6 +88,6 @@ def _remember_provisional(session: Session, series: str, seq: int) -> None:
 
 def reserve_through(session: Session, settings: Settings, series: str, last_used: int) -> None:
     """After importing numbered history (the demo), continue numbering after it."""
-    size = settings.get("numbering.block_size")
+    size = settings.get("numbering.lease_block_size")
     first = last_used + 1
     session.add(NumberBlock(series=series, first=first, last=first + size - 1, next_seq=first))

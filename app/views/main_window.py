@@ -7,7 +7,13 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow, QStackedWidget, QWidget,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QStackedWidget,
+    QWidget,
 )
 
 from app.domain.permissions import Module, visible_modules
@@ -106,6 +112,7 @@ class MainWindow(QMainWindow):
             action.setShortcut(QKeySequence(f"Ctrl+{index + 1}"))
             action.triggered.connect(lambda _checked=False, row=index: self.rail.setCurrentRow(row))
             go_menu.addAction(action)
+            self.addAction(action)  # shortcut works wherever focus is in the window
 
     def show_module(self, module: Module) -> QWidget:
         row = self.modules.index(module)

@@ -12,6 +12,7 @@ from app.services.serialize import canonical_json
 COL_SEQ, COL_TIME, COL_USER, COL_ACTION, COL_ENTITY, COL_ENTITY_ID, COL_SUMMARY = range(7)
 HEADERS = ("#", "Time (UTC)", "User", "Action", "Entity", "Entity id", "Details")
 PAGE = 200
+ROOT = QModelIndex()
 RAW_ROLE = Qt.ItemDataRole.UserRole + 1
 
 Fetch = Callable[[int, int], list[AuditRow]]  # (offset, limit) -> rows
@@ -30,10 +31,10 @@ class AuditTableModel(QAbstractTableModel):
         self.endResetModel()
         self.fetchMore(QModelIndex())
 
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = ROOT) -> int:  # noqa: N802
         return 0 if parent.isValid() else len(self._rows)
 
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = ROOT) -> int:  # noqa: N802
         return 0 if parent.isValid() else len(HEADERS)
 
     def canFetchMore(self, parent: QModelIndex | QPersistentModelIndex) -> bool:  # noqa: N802

@@ -6,12 +6,24 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QHBoxLayout, QHeaderView, QLineEdit, QPlainTextEdit, QPushButton, QSpinBox,
-    QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
 )
 
 from app.domain import settings as registry
 from app.views.common.widgets import named
+
+INT_MAX = 2**31 - 1
 
 
 class TextEditor(QLineEdit):
@@ -25,8 +37,10 @@ class TextEditor(QLineEdit):
 class IntegerEditor(QSpinBox):
     def __init__(self, kind: registry.IntegerKind) -> None:
         super().__init__()
-        self.setRange(kind.minimum if kind.minimum is not None else -2_000_000_000,
-                      kind.maximum if kind.maximum is not None else 2_000_000_000)
+        # QSpinBox holds a C int; the registry still validates the real bounds.
+        low = kind.minimum if kind.minimum is not None else -INT_MAX
+        high = kind.maximum if kind.maximum is not None else INT_MAX
+        self.setRange(max(low, -INT_MAX), min(high, INT_MAX))
 
     def load(self, value: int) -> None:
         self.setValue(value)
