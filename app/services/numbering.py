@@ -39,7 +39,7 @@ def issue_number(session: Session, settings: Settings, series: str, *, on, devic
         rows.append(_lease_locally(session, settings, series, rows))
     allocator = BlockAllocator(
         [Block(series, row.first, row.last) for row in rows],
-        last_used={series: max((row.next_seq - 1 for row in rows), default=0)},
+        last_used={series: _last_used(rows)},
         last_provisional={series: _last_provisional(session, series)},
     )
     allocation = allocator.next(series)
@@ -54,6 +54,11 @@ def issue_number(session: Session, settings: Settings, series: str, *, on, devic
         text = template.format(allocation.seq, on)
     session.flush()
     return IssuedNumber(text, allocation.seq, allocation.provisional)
+
+
+def _last_used(rows: list[NumberBlock]) -> int:
+    # A fresh block (next_seq == first) has issued nothing yet: it must not count as used.
+    return max((row.next_seq - 1 for row in rows if row.next_seq > row.first), default=0)
 
 
 def _remaining(rows: list[NumberBlock]) -> int:
