@@ -10,8 +10,9 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Literal
 
+from app import formatting
 from app.domain.errors import ValidationError
-from app.domain.money import Money, minor_digits
+from app.domain.money import Money
 
 ESC, GS = b"\x1b", b"\x1d"
 LF = b"\n"
@@ -205,20 +206,10 @@ def _amounts(data: ReceiptData, symbol: str) -> list[Line]:
     return lines + [Pair("Balance After Payment", format_money(data.balance_after, symbol))]
 
 
-def format_money(money: Money, symbol: str) -> str:
-    """Symbol and grouped digits; rupees use Indian grouping (1,45,000.00)."""
-    digits = minor_digits(money.currency)
-    amount = money.rounded().amount
-    whole, _, fraction = f"{abs(amount):.{digits}f}".partition(".")
-    grouped = _group_indian(whole) if money.currency == "INR" else f"{int(whole):,}"
-    sign = "-" if amount < 0 else ""
-    return f"{sign}{symbol}{grouped}{'.' + fraction if fraction else ''}"
-
-
-def _group_indian(whole: str) -> str:
-    head, tail = whole[:-3], whole[-3:]
-    pairs = [head[max(i - 2, 0):i] for i in range(len(head), 0, -2)]
-    return ",".join([*reversed(pairs), tail])
+def format_money(money: Money, symbol: str, locale: str | None = None) -> str:
+    """Symbol and grouped digits in the utility's locale; rupees use Indian grouping (1,45,000.00)."""
+    return formatting.format_money(money, locale or ("en_IN" if money.currency == "INR" else "en_US"),
+                                   symbol=symbol)
 
 
 # --- other documents ----------------------------------------------------------------
