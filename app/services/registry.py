@@ -8,6 +8,7 @@ from app.services.audit import AuditService
 from app.services.auth import AuthService
 from app.services.context import AppContext
 from app.services.settings import SettingsService
+from app.services.usage import UsageService
 
 
 @dataclass
@@ -16,8 +17,10 @@ class Services:
     auth: AuthService = field(init=False)
     audit: AuditService = field(init=False)
     settings: SettingsService = field(init=False)
+    usage: UsageService = field(init=False)
 
     def __post_init__(self) -> None:
         self.auth = AuthService(self.app)
         self.audit = AuditService(self.app)
         self.settings = SettingsService(self.app)
+        self.usage = UsageService(self.app)

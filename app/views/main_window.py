@@ -37,10 +37,10 @@ NOT_BUILT: dict[Module, str] = {
 
 
 def built_pages() -> dict[Module, PageFactory]:
-    from app.views.audit.audit_page import AuditPage
+    from app.views.audit.audit_page import AuditModulePage
     from app.views.settings.settings_page import SettingsPage
 
-    return {Module.SETTINGS: SettingsPage, Module.AUDIT: AuditPage}
+    return {Module.SETTINGS: SettingsPage, Module.AUDIT: AuditModulePage}
 
 
 class MainWindow(QMainWindow):

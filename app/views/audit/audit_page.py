@@ -16,10 +16,14 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QTableView,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
+from app.domain.permissions import Permission, can
 from app.services.audit import AuditFilter, ChainCheck
 from app.services.changes import AUDIT, Changes
 from app.services.context import Actor
@@ -44,10 +48,53 @@ def _date_edit(label: str) -> QDateEdit:
     return edit
 
 
-class AuditPage(QWidget):
+class AuditModulePage(QTabWidget):
+    """The Audit log module: entries for auditors, plus usage for administrators."""
+
     def __init__(self, services: Services, actor: Actor) -> None:
         super().__init__()
         named(self, "Audit log page")
+        self.entries = AuditPage(services, actor)
+        self.addTab(self.entries, "Audit entries")
+        if can(actor.role, Permission.VIEW_USAGE_REPORT):
+            self.usage = UsagePanel(services, actor)
+            self.addTab(self.usage, "Usage")
+
+    def on_changes(self, changes: Changes) -> None:
+        self.entries.on_changes(changes)
+
+
+class UsagePanel(QWidget):
+    """How the product is used: events per role (the specs' behaviour tracking)."""
+
+    def __init__(self, services: Services, actor: Actor) -> None:
+        super().__init__()
+        named(self, "Usage panel")
+        self.services, self.actor = services, actor
+        self.table = named(QTableWidget(0, 5), "Usage events")
+        self.table.setHorizontalHeaderLabels(["Event", "Role", "Count", "Users", "Last seen (UTC)"])
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        refresh = named(QPushButton("Refresh"), "Refresh usage")
+        refresh.clicked.connect(self.refresh)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("Usage events recorded on this desktop, most frequent first."))
+        layout.addWidget(self.table, 1)
+        layout.addWidget(refresh)
+        self.refresh()
+
+    def refresh(self) -> None:
+        rows = self.services.usage.summary(self.actor)
+        self.table.setRowCount(len(rows))
+        for r, row in enumerate(rows):
+            values = (row.event, row.role, str(row.count), str(row.users), row.last_at.strftime("%Y-%m-%d %H:%M"))
+            for c, value in enumerate(values):
+                self.table.setItem(r, c, QTableWidgetItem(value))
+
+
+class AuditPage(QWidget):
+    def __init__(self, services: Services, actor: Actor) -> None:
+        super().__init__()
+        named(self, "Audit entries panel")
         self.services, self.actor = services, actor
         self.user_filter = _combo("User")
         self.action_filter = _combo("Action")
