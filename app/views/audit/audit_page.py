@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
-    QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -28,7 +27,16 @@ from app.services.audit import AuditFilter, ChainCheck
 from app.services.changes import AUDIT, Changes
 from app.services.context import Actor
 from app.services.registry import Services
-from app.views.audit.audit_model import COL_SUMMARY, AuditTableModel
+from app.views.audit.audit_model import (
+    COL_ACTION,
+    COL_ENTITY,
+    COL_ENTITY_ID,
+    COL_SEQ,
+    COL_SUMMARY,
+    COL_TIME,
+    COL_USER,
+    AuditTableModel,
+)
 from app.views.common.operations import Operation
 from app.views.common.widgets import named
 
@@ -110,7 +118,11 @@ class AuditPage(QWidget):
         self.table = named(QTableView(), "Audit entries")
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.horizontalHeader().setSectionResizeMode(COL_SUMMARY, QHeaderView.ResizeMode.Stretch)
+        header = self.table.horizontalHeader()
+        for column, width in ((COL_SEQ, 60), (COL_TIME, 150), (COL_USER, 110), (COL_ACTION, 150),
+                              (COL_ENTITY, 100), (COL_ENTITY_ID, 170)):
+            self.table.setColumnWidth(column, width)
+        header.setSectionResizeMode(COL_SUMMARY, QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().hide()
         self._layout()
         self.search_button.clicked.connect(self.search)
@@ -119,19 +131,16 @@ class AuditPage(QWidget):
         self.search()
 
     def _layout(self) -> None:
-        filters = QFormLayout()
-        row = QHBoxLayout()
+        filters = QHBoxLayout()
         for label, widget in (("User", self.user_filter), ("Action", self.action_filter),
                               ("Entity", self.entity_filter)):
-            row.addWidget(QLabel(label))
-            row.addWidget(widget)
-        filters.addRow(row)
-        dates = QHBoxLayout()
+            filters.addWidget(QLabel(label))
+            filters.addWidget(widget)
+        filters.addSpacing(16)
         for widget in (self.use_dates, QLabel("From"), self.date_from, QLabel("To"), self.date_to,
                        self.search_button):
-            dates.addWidget(widget)
-        dates.addStretch(1)
-        filters.addRow(dates)
+            filters.addWidget(widget)
+        filters.addStretch(1)
         chain = QHBoxLayout()
         chain.addWidget(self.verify_button)
         chain.addWidget(self.chain_label, 1)

@@ -93,8 +93,11 @@ class RecordListEditor(QWidget):
         self.kind = kind
         self.table = named(QTableWidget(0, len(kind.fields)), label)
         self.table.setHorizontalHeaderLabels([f.label for f in kind.fields])
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.table.setMinimumHeight(160)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        self.table.verticalHeader().hide()
+        self.table.setMinimumHeight(190)
         add = named(QPushButton("Add row"), f"Add row to {label}")
         remove = named(QPushButton("Remove row"), f"Remove row from {label}")
         add.clicked.connect(lambda: self._append({}))
@@ -112,6 +115,7 @@ class RecordListEditor(QWidget):
         self.table.setRowCount(0)
         for record in self.kind.dump(value):
             self._append(record)
+        self.table.resizeColumnsToContents()
 
     def _append(self, record: dict[str, Any]) -> None:
         row = self.table.rowCount()
