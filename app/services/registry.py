@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from app.services.audit import AuditService
 from app.services.auth import AuthService
 from app.services.context import AppContext
+from app.services.payments import PaymentsService
 from app.services.settings import SettingsService
 from app.services.usage import UsageService
 
@@ -17,10 +18,12 @@ class Services:
     auth: AuthService = field(init=False)
     audit: AuditService = field(init=False)
     settings: SettingsService = field(init=False)
+    payments: PaymentsService = field(init=False)
     usage: UsageService = field(init=False)
 
     def __post_init__(self) -> None:
         self.auth = AuthService(self.app)
         self.audit = AuditService(self.app)
         self.settings = SettingsService(self.app)
+        self.payments = PaymentsService(self.app)
         self.usage = UsageService(self.app)

@@ -1,0 +1,384 @@
+"""Recording payments at the counter, voiding them, and reading them back (details, list, KPIs).
+
+Recording is one transaction: numbers, the payment, its allocation, the
+ledger credit, an Overpayment credit note when extra is kept on account, the
+audit entry, the usage event and an outbox row for every row written. If any
+step fails nothing is kept, not even the numbers.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import case, func, or_, select
+from sqlalchemy.orm import Session
+
+from app.domain.credit_notes import OVERPAYMENT, check_reason
+from app.domain.errors import NotFound, ValidationError
+from app.domain.money import Money
+from app.domain.payments import (
+    COUNTED_STATUSES,
+    VERIFIED,
+    PaymentLimits,
+    PaymentRequest,
+    PaymentStatus,
+    PaymentType,
+    ValidPayment,
+    check_required,
+    item_field,
+    parse_payment_type,
+    validate_request,
+)
+from app.domain.permissions import Permission
+from app.domain.settings import Settings
+from app.models.billing import LedgerEntry
+from app.models.consumers import Consumer
+from app.models.payments import CreditNote, CreditNoteApplication, Payment, PaymentAllocation
+from app.services.changes import CREDIT_NOTES, LEDGER, PAYMENTS, Changes
+from app.services.context import Actor, AppContext
+from app.services.credit_notes import (
+    ALL_CREDIT_NOTES,
+    NEWEST_NOTES,
+    CreditNoteDetails,
+    CreditNoteDraft,
+    CreditNoteFilter,
+    CreditNoteRow,
+    CreditNoteSort,
+    CreditNotesService,
+    write_credit_note,
+)
+from app.services.numbering import issue_number
+from app.services.payment_details import PaymentDetails, load_details
+from app.services.payment_queries import (
+    PayableItem,
+    allocation_target,
+    balance,
+    like_pattern,
+    load_item,
+    local_today,
+    moment_on,
+    payable_items,
+    zone,
+)
+from app.services.payment_reports import PaymentFilter, PaymentKpis, PaymentRow, Sort, kpis
+from app.services.payment_reports import count_payments as _count_payments
+from app.services.payment_reports import list_payments as _list_payments
+from app.services.settings import load_settings
+from app.services.work import Work, unit_of_work
+
+__all__ = ["AccountView", "ConsumerSummary", "PayableItem", "PaymentFilter", "PaymentFormOptions",
+           "PaymentKpis", "PaymentRequest", "PaymentRow", "PaymentsService", "PostedPayment", "Sort"]
+
+
+@dataclass(frozen=True)
+class ConsumerSummary:
+    consumer_id: str
+    name: str
+    account_no: str
+    phone: str
+    service_address: str
+    status: str
+
+
+@dataclass(frozen=True)
+class AccountView:
+    consumer_id: str
+    name: str
+    account_no: str
+    service_address: str
+    phone: str
+    email: str
+    balance: Money  # positive: the consumer owes; from the ledger
+    vip: bool
+    status: str
+
+
+@dataclass(frozen=True)
+class PaymentFormOptions:
+    channels: tuple[str, ...]
+    default_channel: str
+    methods: tuple[str, ...]
+    payment_types: tuple[str, ...]
+    notes_max_length: int
+    currency: str
+
+
+@dataclass(frozen=True)
+class PostedPayment:
+    """Everything the confirmation and the receipt show."""
+
+    details: PaymentDetails
+    balance_after: Money
+    changes: Changes
+
+    @property
+    def payment_no(self) -> str:
+        return self.details.payment.payment_no
+
+    @property
+    def receipt_no(self) -> str:
+        return self.details.transaction.receipt_no
+
+    @property
+    def amount(self) -> Money:
+        return self.details.payment.amount
+
+    @property
+    def change(self) -> Money | None:
+        return self.details.cash.change if self.details.cash else None
+
+    @property
+    def credit_note_no(self) -> str | None:
+        note = self.details.overpayment_credit_note
+        return note.credit_note_no if note else None
+
+
+ALL_PAYMENTS = PaymentFilter()
+NEWEST_FIRST = Sort()
+
+
+def _digits_only(column):
+    for mark in "()- +.":
+        column = func.replace(column, mark, "")
+    return column
+
+
+def _consumer(session: Session, consumer_id: str) -> Consumer:
+    consumer = session.get(Consumer, consumer_id)
+    if consumer is None:
+        raise ValidationError("Consumer", "was not found")
+    return consumer
+
+
+class PaymentsService:
+    def __init__(self, app: AppContext) -> None:
+        self.app = app
+        self.credit_notes = CreditNotesService(app)
+
+    # the Record Payment form -------------------------------------------------
+
+    def form_options(self, actor: Actor) -> PaymentFormOptions:
+        actor.require(Permission.RECORD_PAYMENT)
+        with self.app.sessions() as session:
+            s = load_settings(session)
+            return PaymentFormOptions(s.channels, s.default_channel, s.payment_modes,
+                                      tuple(t.value for t in PaymentType),
+                                      s.get("payments.notes_max_length"), s.currency)
+
+    def find_consumers(self, actor: Actor, text: str, limit: int = 20) -> list[ConsumerSummary]:
+        """Name, account number or phone; case-insensitive and partial. Exact account first."""
+        actor.require(Permission.VIEW_PAYMENTS)
+        text = text.strip()
+        if not text:
+            return []
+        pattern = like_pattern(text)
+        clauses = [Consumer.name.ilike(pattern, escape="\\"),
+                   Consumer.account_no.ilike(pattern, escape="\\")]
+        digits = re.sub(r"\D", "", text)
+        if len(digits) >= 3:
+            clauses.append(_digits_only(Consumer.phone).like(f"%{digits}%"))
+        exact_first = case((func.upper(Consumer.account_no) == text.upper(), 0), else_=1)
+        query = select(Consumer).where(or_(*clauses)).order_by(exact_first, Consumer.name).limit(limit)
+        with self.app.sessions() as session:
+            return [ConsumerSummary(c.id, c.name, c.account_no, c.phone, c.service_address, c.status)
+                    for c in session.execute(query).scalars()]
+
+    def account(self, actor: Actor, consumer_id: str) -> AccountView:
+        actor.require(Permission.VIEW_PAYMENTS)
+        with self.app.sessions() as session:
+            currency = load_settings(session).currency
+            c = _consumer(session, consumer_id)
+            return AccountView(c.id, c.name, c.account_no, c.service_address, c.phone, c.email,
+                               Money(balance(session, c.id), currency), c.vip, c.status)
+
+    def payable_items(self, actor: Actor, consumer_id: str,
+                      payment_type: PaymentType | str) -> list[PayableItem]:
+        actor.require(Permission.VIEW_PAYMENTS)
+        with self.app.sessions() as session:
+            currency = load_settings(session).currency
+            return payable_items(session, consumer_id, parse_payment_type(payment_type), currency)
+
+    # recording ------------------------------------------------------------------
+
+    def record_payment(self, actor: Actor, request: PaymentRequest) -> PostedPayment:
+        actor.require(Permission.RECORD_PAYMENT)
+        payment_type = check_required(request)
+        with unit_of_work(self.app, actor) as work:
+            settings = load_settings(work.session)
+            consumer = _consumer(work.session, request.consumer_id)
+            item = self._open_item(work.session, payment_type, request.item_id, consumer.id,
+                                   settings.currency)
+            valid = validate_request(request, self._limits(work.session, settings, consumer, item))
+            payment = self._write_payment(work, settings, consumer, item, valid)
+            note = self._keep_overpayment(work, settings, payment, valid)
+            self._audit(work, payment, item, valid, note)
+            work.track("payment_processed", type=valid.payment_type.value, method=valid.method,
+                       channel=valid.channel, amount=valid.amount.amount,
+                       processing_time="Immediate", receipt_generated=True,
+                       seconds=request.seconds_taken)
+            details = load_details(work.session, payment.id, settings.currency, work.now)
+            after = Money(balance(work.session, consumer.id), settings.currency)
+        areas = (PAYMENTS, LEDGER, CREDIT_NOTES) if note else (PAYMENTS, LEDGER)
+        return PostedPayment(details, after, Changes.of(*areas))
+
+    @staticmethod
+    def _open_item(session: Session, payment_type: PaymentType, item_id: str, consumer_id: str,
+                   currency: str) -> PayableItem:
+        item = load_item(session, payment_type, item_id, currency)
+        if item is None or item.consumer_id != consumer_id:
+            raise ValidationError(item_field(payment_type), "was not found for this consumer")
+        if not item.payable:
+            raise ValidationError(item_field(payment_type), "is not open for payment")
+        return item
+
+    def _limits(self, session: Session, settings: Settings, consumer: Consumer,
+                item: PayableItem) -> PaymentLimits:
+        return PaymentLimits(
+            currency=settings.currency, today=local_today(self.app, settings),
+            channels=settings.channels, default_channel=settings.default_channel,
+            methods=settings.payment_modes, notes_max_length=settings.get("payments.notes_max_length"),
+            outstanding=Money(balance(session, consumer.id), settings.currency),
+            threshold=settings.overpayment_threshold, open_amount=item.open_amount)
+
+    def _number(self, work: Work, settings: Settings, series: str, on: date) -> str:
+        return issue_number(work.session, settings, series, on=on,
+                            device_code=self.app.device_code).text
+
+    def _write_payment(self, work: Work, settings: Settings, consumer: Consumer, item: PayableItem,
+                       valid: ValidPayment) -> Payment:
+        today = local_today(self.app, settings)
+        numbers = {series: self._number(work, settings, series, today)
+                   for series in ("payment", "transaction", "receipt")}
+        cash = valid.cash
+        payment = Payment(
+            payment_no=numbers["payment"], transaction_no=numbers["transaction"],
+            receipt_no=numbers["receipt"], consumer_id=consumer.id,
+            payment_type=valid.payment_type.value, channel=valid.channel, method=valid.method,
+            amount=valid.amount.amount, tendered=cash.tendered.amount if cash else None,
+            change_given=cash.change.amount if cash else None,
+            paid_at=moment_on(valid.paid_on, work.now, zone(settings)),
+            status=PaymentStatus.POSTED.value, verification=VERIFIED,
+            received_by=work.actor.full_name, notes=valid.notes)
+        work.record(payment)
+        work.record(PaymentAllocation(payment_id=payment.id, amount=valid.applied.amount,
+                                      **allocation_target(item.payment_type, item.item_id)))
+        work.record(LedgerEntry(consumer_id=consumer.id, entry_type="payment",
+                                amount=-valid.amount.amount, source_type="payment",
+                                source_id=payment.id, description=f"Payment {payment.receipt_no}",
+                                posted_at=work.now))
+        return payment
+
+    def _keep_overpayment(self, work: Work, settings: Settings, payment: Payment,
+                          valid: ValidPayment) -> CreditNote | None:
+        if not valid.overpaid:
+            return None
+        reason = check_reason(OVERPAYMENT, settings.credit_note_reasons)
+        return write_credit_note(work, settings, payment, valid.overpaid, reason,
+                                 f"Overpayment on receipt {payment.receipt_no}",
+                                 local_today(self.app, settings))
+
+    @staticmethod
+    def _audit(work: Work, payment: Payment, item: PayableItem, valid: ValidPayment,
+               note: CreditNote | None) -> None:
+        cash = valid.cash
+        work.audit("payment_recorded", "payment", payment.id, payment_no=payment.payment_no,
+                   receipt_no=payment.receipt_no, transaction_no=payment.transaction_no,
+                   type=payment.payment_type, item=item.reference, method=payment.method,
+                   channel=payment.channel, amount=valid.amount.amount,
+                   applied=valid.applied.amount,
+                   tendered=cash.tendered.amount if cash else None,
+                   change=cash.change.amount if cash else None,
+                   credit_note_no=note.credit_note_no if note else None)
+
+    # voiding --------------------------------------------------------------------
+
+    def void_payment(self, actor: Actor, payment_id: str, reason: str) -> Changes:
+        """Status Voided and a reversing ledger debit; the receipt keeps its number."""
+        actor.require(Permission.VOID_PAYMENT)
+        reason = (reason or "").strip()
+        if not reason:
+            raise ValidationError("Reason", "is required")
+        with unit_of_work(self.app, actor) as work:
+            payment = work.session.get(Payment, payment_id)
+            if payment is None:
+                raise NotFound("No such payment")
+            self._check_voidable(work.session, payment)
+            before, base = payment.status, payment.version
+            payment.status, payment.void_reason = PaymentStatus.VOIDED.value, reason
+            payment.voided_by, payment.voided_at = actor.full_name, work.now
+            payment.version, payment.updated_at = base + 1, work.now
+            work.record(payment, "update", base_version=base)
+            work.record(LedgerEntry(consumer_id=payment.consumer_id, entry_type="payment_void",
+                                    amount=payment.amount, source_type="payment",
+                                    source_id=payment.id, posted_at=work.now,
+                                    description=f"Void of payment {payment.receipt_no}"))
+            work.audit("payment_voided", "payment", payment.id, receipt_no=payment.receipt_no,
+                       amount=payment.amount, reason=reason, before=before,
+                       after=PaymentStatus.VOIDED.value)
+        return Changes.of(PAYMENTS, LEDGER, CREDIT_NOTES)
+
+    @staticmethod
+    def _check_voidable(session: Session, payment: Payment) -> None:
+        if payment.status not in COUNTED_STATUSES:
+            raise ValidationError("Payment", f"is {payment.status.lower()}; it cannot be voided")
+        applied = session.execute(
+            select(CreditNote.credit_note_no).join(
+                CreditNoteApplication, CreditNoteApplication.credit_note_id == CreditNote.id)
+            .where(CreditNote.payment_id == payment.id)).scalars().first()
+        if applied:
+            raise ValidationError("Payment", f"credit note {applied} has been applied; "
+                                             "it cannot be voided")
+
+    # reading --------------------------------------------------------------------
+
+    def payment_details(self, actor: Actor, payment_id: str) -> PaymentDetails:
+        actor.require(Permission.VIEW_PAYMENTS)
+        with self.app.sessions() as session:
+            currency = load_settings(session).currency
+            return load_details(session, payment_id, currency, self.app.clock.now())
+
+    def list_payments(self, actor: Actor, flt: PaymentFilter = ALL_PAYMENTS, offset: int = 0,
+                      limit: int = 100, sort: Sort = NEWEST_FIRST) -> list[PaymentRow]:
+        actor.require(Permission.VIEW_PAYMENTS)
+        with self.app.sessions() as session:
+            s = load_settings(session)
+            return _list_payments(session, flt, zone(s), s.currency, offset=offset, limit=limit,
+                                  sort=sort)
+
+    def count_payments(self, actor: Actor, flt: PaymentFilter = ALL_PAYMENTS) -> int:
+        actor.require(Permission.VIEW_PAYMENTS)
+        with self.app.sessions() as session:
+            return _count_payments(session, flt, zone(load_settings(session)))
+
+    def kpis(self, actor: Actor, month: date, today: date | None = None) -> PaymentKpis:
+        actor.require(Permission.VIEW_PAYMENTS)
+        with self.app.sessions() as session:
+            s = load_settings(session)
+            return kpis(session, month, today or local_today(self.app, s), zone(s), s.currency,
+                        self.app.dialect)
+
+    # credit notes -----------------------------------------------------------------
+
+    def credit_note_draft(self, actor: Actor, payment_id: str) -> CreditNoteDraft:
+        return self.credit_notes.draft(actor, payment_id)
+
+    def create_credit_note(self, actor: Actor, payment_id: str, amount: object,
+                           reason: str | None, remarks: str | None = "") -> CreditNoteDetails:
+        return self.credit_notes.create(actor, payment_id, amount, reason, remarks)
+
+    def apply_credit_note(self, actor: Actor, credit_note_id: str, target_id: str,
+                          amount: object | None = None) -> CreditNoteDetails:
+        return self.credit_notes.apply(actor, credit_note_id, target_id, amount)
+
+    def list_credit_notes(self, actor: Actor, flt: CreditNoteFilter = ALL_CREDIT_NOTES,
+                          offset: int = 0, limit: int = 100,
+                          sort: CreditNoteSort = NEWEST_NOTES) -> list[CreditNoteRow]:
+        return self.credit_notes.list(actor, flt, offset, limit, sort)
+
+    def count_credit_notes(self, actor: Actor, flt: CreditNoteFilter = ALL_CREDIT_NOTES) -> int:
+        return self.credit_notes.count(actor, flt)
+
+    def credit_note_details(self, actor: Actor, credit_note_id: str) -> CreditNoteDetails:
+        return self.credit_notes.details(actor, credit_note_id)
