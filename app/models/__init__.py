@@ -3,6 +3,7 @@
 from app.models import (
     billing,
     cash,
+    central,
     consumers,
     payments,
     reference,
@@ -13,4 +14,4 @@ from app.models import (
 )
 from app.models.base import Base
 
-__all__ = ["Base", "billing", "cash", "consumers", "payments", "reference", "requests", "system", "tariffs", "users"]
+__all__ = ["Base", "billing", "cash", "central", "consumers", "payments", "reference", "requests", "system", "tariffs", "users"]

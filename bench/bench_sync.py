@@ -1,0 +1,228 @@
+"""Sync throughput on loopback: N counters pushing payments to 2 uvicorn workers on PostgreSQL.
+
+Reports pushed operations per second and push latency, checks that every
+payment exists exactly once afterwards (some batches are deliberately sent
+twice, as after a lost response), then measures a centre's bootstrap.
+BENCH_QUICK=1: 10 counters x 10 s; default 50 counters x 60 s.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import statistics
+import tempfile
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import httpx
+from sqlalchemy import create_engine, func, select, text
+
+from app.models.consumers import Consumer
+from app.models.payments import Payment
+from sync.protocol import PROTOCOL_HEADER, PROTOCOL_VERSION
+from tests.conftest import PG_ADMIN_URL
+from tests.factories import PASSWORD
+from tests.sync_helpers import memory_keyring, open_desktop, prepare_central, server_process
+
+QUICK = os.environ.get("BENCH_QUICK") == "1"
+COUNTERS = int(os.environ.get("BENCH_COUNTERS", 10 if QUICK else 50))
+SECONDS = float(os.environ.get("BENCH_SECONDS", 10 if QUICK else 60))
+PAYMENTS_PER_PUSH = 10
+RESEND_SHARE = 0.03
+BOOTSTRAP_CONSUMERS = 500 if QUICK else 5000
+
+
+@dataclass
+class CounterRun:
+    """One simulated counter: its latencies and the payments the server applied."""
+
+    latencies: list[float] = field(default_factory=list)
+    applied: list[str] = field(default_factory=list)
+    duplicates: int = 0
+    errors: int = 0
+
+
+def main() -> None:
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    name = f"utilitydesk_bench_{uuid.uuid4().hex[:8]}"
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    url = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    try:
+        _run(url)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def _run(url: str) -> None:
+    world = prepare_central(url)
+    consumers = world.consumer_ids + _add_consumers(url, world.zone_id, BOOTSTRAP_CONSUMERS)
+    with memory_keyring(), server_process(url, workers=2) as server:
+        tokens = [_enrol(server, n) for n in range(COUNTERS)]
+        runs = _push_for(server, tokens, consumers)
+        _report_push(url, runs)
+        _pull(server, tokens[0])
+        _bootstrap(server, url)
+
+
+def _add_consumers(url: str, zone_id: str, count: int) -> list[str]:
+    """A centre's worth of consumers, each with two ledger entries, for the bootstrap figure."""
+    from app.models.billing import LedgerEntry
+
+    engine = create_engine(url)
+    ids = [str(uuid.uuid4()) for _ in range(count)]
+    now = datetime.now(UTC)
+    with engine.begin() as connection:
+        connection.execute(Consumer.__table__.insert(), [dict(
+            id=i, version=1, updated_at=now, deleted=False, account_no=f"B-{n:06d}", name=f"Consumer {n}",
+            phone="", email="", category="Residential", sub_category="", vip=False, status="Active",
+            service_address="1 Main St", billing_address="1 Main St", zone_id=zone_id,
+            registered_on=date(2020, 1, 1)) for n, i in enumerate(ids)])
+        connection.execute(LedgerEntry.__table__.insert(), [dict(
+            id=str(uuid.uuid4()), version=1, updated_at=now, deleted=False, consumer_id=i,
+            entry_type="bill", amount=10_000 + k, source_type="bill", source_id=str(uuid.uuid4()),
+            description="", posted_at=now) for i in ids for k in range(2)])
+    engine.dispose()
+    return ids
+
+
+def _client(server: str, token: str | None = None) -> httpx.Client:
+    headers = {PROTOCOL_HEADER: str(PROTOCOL_VERSION)} | ({"Authorization": f"Bearer {token}"} if token else {})
+    return httpx.Client(base_url=server, headers=headers, timeout=60)
+
+
+def _enrol(server: str, n: int) -> str:
+    with _client(server) as http:
+        admin = http.post("/v1/auth/login", json={"username": "admin", "password": PASSWORD}).json()["token"]
+        code = http.post("/v1/enrolment-codes", json={"centre_code": "CSC"},
+                         headers={"Authorization": f"Bearer {admin}"}).json()["code"]
+        device_id = str(uuid.uuid4())
+        secret = http.post("/v1/devices/enrol", json={"enrolment_code": code, "device_id": device_id,
+                                                      "device_code": f"B{n:04d}"}).json()["device_secret"]
+        return http.post("/v1/auth/login", json={"username": "cashier", "password": PASSWORD,
+                                                 "device_id": device_id, "device_secret": secret}).json()["token"]
+
+
+def _push_for(server: str, tokens: list[str], consumers: list[str]) -> list[CounterRun]:
+    runs = [CounterRun() for _ in tokens]
+    deadline = time.monotonic() + SECONDS
+    threads = [threading.Thread(target=_counter, args=(server, token, consumers, run, deadline, n))
+               for n, (token, run) in enumerate(zip(tokens, runs, strict=True))]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    _counter.elapsed = time.perf_counter() - started  # type: ignore[attr-defined]
+    return runs
+
+
+def _counter(server: str, token: str, consumers: list[str], run: CounterRun, deadline: float, n: int) -> None:
+    rng, seq = random.Random(n), 0
+    with _client(server, token) as http:
+        while time.monotonic() < deadline:
+            operations = []
+            for _ in range(PAYMENTS_PER_PUSH):
+                seq += 2
+                operations += _payment_ops(seq - 1, rng.choice(consumers), f"{n:03d}-{seq:07d}")
+            resend = rng.random() < RESEND_SHARE
+            for _attempt in range(2 if resend else 1):
+                _push(http, operations, run)
+
+
+def _payment_ops(seq: int, consumer_id: str, number: str) -> list[dict]:
+    payment_id, now = str(uuid.uuid4()), datetime.now(UTC).isoformat()
+    payment = {"id": payment_id, "payment_no": f"PAY-{number}", "transaction_no": f"TXN-{number}",
+               "receipt_no": f"R-{number}", "consumer_id": consumer_id, "payment_type": "Bill",
+               "channel": "Walk-in", "method": "Cash", "amount": "145.50", "paid_at": now,
+               "received_by": "cashier"}
+    entry_id = str(uuid.uuid4())
+    entry = {"id": entry_id, "consumer_id": consumer_id, "entry_type": "payment", "amount": "-145.50",
+             "source_type": "payment", "source_id": payment_id, "posted_at": now}
+    return [{"seq": seq, "entity": "payments", "entity_id": payment_id, "operation": "insert", "payload": payment},
+            {"seq": seq + 1, "entity": "ledger_entries", "entity_id": entry_id, "operation": "insert",
+             "payload": entry}]
+
+
+def _push(http: httpx.Client, operations: list[dict], run: CounterRun) -> None:
+    started = time.perf_counter()
+    try:
+        response = http.post("/v1/push", json={"operations": operations})
+        response.raise_for_status()
+    except httpx.HTTPError:
+        run.errors += 1
+        return
+    run.latencies.append(time.perf_counter() - started)
+    for result in response.json()["results"]:
+        if result["status"] == "applied" and result["entity"] == "payments":
+            run.applied.append(result["entity_id"])
+        run.duplicates += result["status"] == "duplicate"
+
+
+def _report_push(url: str, runs: list[CounterRun]) -> None:
+    elapsed = _counter.elapsed  # type: ignore[attr-defined]
+    latencies = sorted(x for run in runs for x in run.latencies)
+    applied = [pid for run in runs for pid in run.applied]
+    ops = 2 * len(applied)
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        stored = connection.execute(select(func.count(), func.count(func.distinct(Payment.id)))
+                                    .where(Payment.receipt_no.like("R-%-%"))).one()
+    engine.dispose()
+    p95 = latencies[int(0.95 * (len(latencies) - 1))] if latencies else 0.0
+    print(f"counters {len(runs)}, {elapsed:.1f} s, 2 workers, {PAYMENTS_PER_PUSH} payments "
+          f"({2 * PAYMENTS_PER_PUSH} ops) per push")
+    print(f"pushed ops/s {ops / elapsed:,.0f}  (payments/s {len(applied) / elapsed:,.0f})")
+    print(f"push latency p50 {statistics.median(latencies) * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms, "
+          f"{len(latencies)} pushes, {sum(r.errors for r in runs)} errors")
+    print(f"resent batches answered duplicate: {sum(r.duplicates for r in runs)} operations")
+    exactly_once = stored[0] == stored[1] == len(applied) == len(set(applied))
+    print(f"every payment exactly once: {exactly_once} ({stored[0]} stored, {len(applied)} applied)")
+    if not exactly_once:
+        raise SystemExit("sync bench: payments lost or duplicated")
+
+
+def _pull(server: str, token: str) -> None:
+    """A device far behind reads the whole change log of its centre (server side only, no apply)."""
+    with _client(server, token) as http:
+        epoch = http.get("/v1/bootstrap").json()["epoch"]
+        cursor, rows, started = f"{epoch}:0:0", 0, time.perf_counter()
+        while True:
+            page = http.get("/v1/changes", params={"cursor": cursor, "limit": 2000}).json()
+            rows, cursor = rows + len(page["changes"]), page["cursor"]
+            if not page["more"]:
+                break
+    elapsed = time.perf_counter() - started
+    print(f"pull of the change log: {rows:,} rows in {elapsed:.1f} s = {rows / elapsed:,.0f} rows/s (pages of 2000)")
+
+
+def _bootstrap(server: str, url: str) -> None:
+    with tempfile.TemporaryDirectory() as folder, _client(server) as http:
+        admin = http.post("/v1/auth/login", json={"username": "admin", "password": PASSWORD}).json()["token"]
+        code = http.post("/v1/enrolment-codes", json={"centre_code": "CSC"},
+                         headers={"Authorization": f"Bearer {admin}"}).json()["code"]
+        desk = open_desktop(Path(folder) / "desk", server)
+        try:
+            desk.agent.enrol(code)
+            desk.agent.login("cashier", PASSWORD)
+            rows: list[int] = []
+            desk.agent.progress = lambda p: rows.append(p.total_rows)
+            started = time.perf_counter()
+            desk.agent.sync_once()
+            elapsed = time.perf_counter() - started
+        finally:
+            desk.close()
+    total = rows[-1] if rows else 0
+    print(f"bootstrap of a centre: {total:,} rows in {elapsed:.1f} s = {total / elapsed:,.0f} rows/s "
+          f"(SQLite desktop, pages of 1000)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,50 @@
+"""`utilitydesk sync`: enrol this data folder with the central service (once), log in, sync."""
+
+from __future__ import annotations
+
+import argparse
+import tomllib
+from pathlib import Path
+
+import tomli_w
+
+from app.runtime import open_runtime
+from sync.client import Progress, SyncAgent
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--server", required=True, help="the central service, e.g. http://host:8740")
+    parser.add_argument("--username", required=True)
+    parser.add_argument("--password", required=True)
+    parser.add_argument("--enrolment-code", help="the one-time code an administrator made (first sync)")
+
+
+def run(args: argparse.Namespace, data_dir: Path) -> int:
+    runtime = open_runtime(data_dir)
+    agent = SyncAgent(runtime.app, args.server, progress=_print_progress)
+    try:
+        if args.enrolment_code:
+            enrolled = agent.enrol(args.enrolment_code)
+            print(f"Enrolled device {runtime.device.device_code} in centre {enrolled.centre_id}")
+            remember_server(runtime.paths.config_file, args.server)
+        agent.login(args.username, args.password)
+        report = agent.sync_once()
+    finally:
+        agent.close()
+        runtime.close()
+    print(f"Pushed {report.pushed} (applied {report.applied}, duplicates {report.duplicates}, "
+          f"conflicts {report.conflicts}, rejected {report.rejected}); pulled {report.pulled}; "
+          f"leased {report.leased_blocks} number block(s).")
+    return 1 if report.rejected or report.conflicts else 0
+
+
+def remember_server(config_file: Path, server_url: str) -> None:
+    """[sync] server_url in config.toml: with a server, the desktop no longer leases numbers itself."""
+    data = tomllib.loads(config_file.read_text(encoding="utf-8")) if config_file.exists() else {}
+    data.setdefault("sync", {})["server_url"] = server_url
+    config_file.write_text(tomli_w.dumps(data), encoding="utf-8")
+
+
+def _print_progress(progress: Progress) -> None:
+    if progress.entity_rows:
+        print(f"  {progress.phase}: {progress.entity} {progress.entity_rows} rows ({progress.total_rows} in all)")

@@ -1,0 +1,176 @@
+"""The wire format shared by the desktop's sync agent and the central service (pydantic)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+PROTOCOL_VERSION = 1
+MIN_PROTOCOL_VERSION = 1
+PROTOCOL_HEADER = "X-UtilityDesk-Protocol"
+MAX_CLOCK_SKEW_SECONDS = 300
+MAX_BATCH = 500
+MAX_PAGE = 2000
+
+OperationKind = Literal["insert", "update", "delete", "command"]
+ResultStatus = Literal["applied", "duplicate", "conflict", "rejected"]
+
+
+class Wire(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class ErrorBody(Wire):
+    """Every refusal: a kind the agent can act on and a sentence a person can read."""
+
+    kind: str
+    message: str
+
+
+class LoginRequest(Wire):
+    username: str
+    password: str
+    device_id: str | None = None
+    device_secret: str | None = None
+
+
+class TokenResponse(Wire):
+    token: str
+    expires_at: datetime
+    user_id: str
+    username: str
+    role: str
+    centre_id: str | None
+    device_id: str | None
+
+
+class EnrolmentCodeRequest(Wire):
+    centre_code: str
+    valid_hours: int = Field(default=72, ge=1, le=24 * 30)
+
+
+class EnrolmentCodeResponse(Wire):
+    code: str
+    centre_id: str
+    expires_at: datetime
+
+
+class EnrolRequest(Wire):
+    enrolment_code: str
+    device_id: str
+    device_code: str
+    name: str = ""
+
+
+class EnrolResponse(Wire):
+    device_id: str
+    device_secret: str
+    centre_id: str
+    zone_ids: list[str]
+
+
+class ServerInfo(Wire):
+    """The handshake: server time (authoritative), epoch, and where this device stands."""
+
+    server_time: datetime
+    epoch: str
+    protocol_version: int
+    min_protocol_version: int
+    device_id: str
+    device_applied_seq: int
+    centre_id: str
+    zone_ids: list[str]
+    leasable_series: list[str]
+
+
+class Operation(Wire):
+    """One outbox row of a desktop, pushed in the desktop's sequence order."""
+
+    seq: int = Field(ge=1)
+    entity: str
+    entity_id: str
+    operation: OperationKind
+    payload: dict[str, Any]
+    base_version: int | None = None
+
+
+class PushRequest(Wire):
+    operations: list[Operation] = Field(max_length=MAX_BATCH)
+
+
+class OperationResult(Wire):
+    seq: int
+    entity: str
+    entity_id: str
+    status: ResultStatus
+    version: int | None = None
+    reason: str = ""
+    current: dict[str, Any] | None = None
+
+
+class PushResponse(Wire):
+    results: list[OperationResult]
+    applied_seq: int
+
+
+class Change(Wire):
+    entity: str
+    entity_id: str
+    operation: str
+    version: int
+    payload: dict[str, Any]
+
+
+class PullResponse(Wire):
+    epoch: str
+    changes: list[Change]
+    cursor: str
+    more: bool
+
+
+class BootstrapPlan(Wire):
+    """The entities to download, reference data first, and the cursor to pull from afterwards."""
+
+    epoch: str
+    entities: list[str]
+    reference_entities: list[str]
+    start_cursor: str
+
+
+class BootstrapPage(Wire):
+    entity: str
+    rows: list[dict[str, Any]]
+    next_after: str | None
+
+
+class LeaseRequest(Wire):
+    series: str
+    blocks: int = Field(default=1, ge=1, le=10)
+
+
+class LeasedBlock(Wire):
+    first: int
+    last: int
+
+
+class LeaseResponse(Wire):
+    series: str
+    blocks: list[LeasedBlock]
+
+
+class WebhookResponse(Wire):
+    event_id: str
+    duplicate: bool
+    outcome: str
+
+
+def format_cursor(epoch: str, txid: int, seq: int) -> str:
+    return f"{epoch}:{txid}:{seq}"
+
+
+def parse_cursor(cursor: str) -> tuple[str, int, int]:
+    """(epoch, txid, seq); raises ValueError on a cursor that is not ours."""
+    epoch, txid, seq = cursor.rsplit(":", 2)
+    return epoch, int(txid), int(seq)

@@ -1,0 +1,99 @@
+"""The FastAPI application: routers, protocol check, request logging and latency metrics."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from alembic.script import ScriptDirectory
+from fastapi import FastAPI, Request
+from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
+from starlette.responses import Response
+
+from app.models.db import alembic_config
+from sync.protocol import MIN_PROTOCOL_VERSION, PROTOCOL_HEADER, PROTOCOL_VERSION
+from sync.server import routes_auth, routes_ops, routes_sync
+from sync.server.config import ServerConfig
+from sync.server.errors import ApiError, api_error_handler, error_response
+from sync.server.mailer import MailerThread, SmtpSettings
+from sync.server.state import Central, open_central
+
+log = logging.getLogger("utilitydesk.server")
+UNVERSIONED = ("/v1/webhooks/",)
+
+
+def create_app(config: ServerConfig) -> FastAPI:
+    """One process's app; the schema must already be migrated (the `server` command does it)."""
+    central = open_central(config)
+    app = FastAPI(title="UtilityDesk central service", version=f"protocol {PROTOCOL_VERSION}",
+                  description="Sync, number leases, payment webhooks and the mailer for UtilityDesk.",
+                  lifespan=_lifespan)
+    app.state.central = central
+    app.state.expected_revision = ScriptDirectory.from_config(alembic_config(central.engine)).get_current_head()
+    app.add_exception_handler(ApiError, api_error_handler)
+    app.add_middleware(ProtocolCheck)
+    app.add_middleware(RequestLog)
+    for module in (routes_ops, routes_auth, routes_sync):
+        app.include_router(module.router)
+    return app
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    central: Central = app.state.central
+    mailer = None
+    if central.config.smtp_url:
+        mailer = MailerThread(central, SmtpSettings.from_url(central.config.smtp_url),
+                              central.config.mailer_interval)
+        mailer.start()
+    yield
+    if mailer is not None:
+        mailer.stop()
+
+
+def app_from_env() -> FastAPI:
+    """The factory uvicorn calls in each worker process (`--factory`)."""
+    return create_app(ServerConfig.from_env())
+
+
+def central_of_app(app: FastAPI) -> Central:
+    return app.state.central
+
+
+class ProtocolCheck(BaseHTTPMiddleware):
+    """An old desktop is refused with a message a person can act on, before anything else."""
+
+    async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
+        path = request.url.path
+        if path.startswith("/v1/") and not path.startswith(UNVERSIONED):
+            version = _version(request.headers.get(PROTOCOL_HEADER))
+            if version < MIN_PROTOCOL_VERSION:
+                return error_response(426, "protocol_too_old", (
+                    f"This desktop speaks sync protocol {version}; the central service needs "
+                    f"{MIN_PROTOCOL_VERSION} or newer. Update UtilityDesk on this desktop."))
+        return await call_next(request)
+
+
+def _version(raw: str | None) -> int:
+    try:
+        return int(raw or 0)
+    except ValueError:
+        return 0
+
+
+class RequestLog(BaseHTTPMiddleware):
+    async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
+        started = time.perf_counter()
+        response = await call_next(request)
+        elapsed = time.perf_counter() - started
+        route = getattr(request.scope.get("route"), "path", "unmatched")
+        central: Central = request.app.state.central
+        central.metrics.observe("utilitydesk_http_request_duration_seconds", elapsed,
+                                method=request.method, route=route)
+        log.info("request", extra={
+            "method": request.method, "path": request.url.path, "status": response.status_code,
+            "duration_ms": round(elapsed * 1000, 2), "user": getattr(request.state, "user", None),
+            "device": getattr(request.state, "device", None)})
+        return response

@@ -1,0 +1,83 @@
+"""`utilitydesk server`: migrate the central database, then serve with uvicorn."""
+
+from __future__ import annotations
+
+import argparse
+import logging.config
+import os
+import socket
+from datetime import timedelta
+
+import uvicorn
+from uvicorn.supervisors import Multiprocess
+
+from app.models.db import make_engine, session_factory, upgrade
+from app.services.context import SYSTEM_ACTOR
+from sync.server.auth import create_enrolment_code
+from sync.server.config import ServerConfig
+from sync.server.logs import log_config
+from sync.server.state import ensure_epoch, rotate_epoch
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--database-url", required=True, help="postgresql+psycopg://... or sqlite:///...")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8740)
+    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--token-ttl-hours", type=float, default=12.0)
+    parser.add_argument("--stripe-webhook-secret", default=os.environ.get("UTILITYDESK_STRIPE_WEBHOOK_SECRET", ""))
+    parser.add_argument("--smtp-url", default=os.environ.get("UTILITYDESK_SMTP_URL", ""),
+                        help="smtp://user:password@host:port?from=noreply@example.org&starttls=1")
+    parser.add_argument("--log-level", default="INFO")
+    parser.add_argument("--new-epoch", action="store_true",
+                        help="after restoring a backup: make every desktop re-download and re-send")
+    parser.add_argument("--enrolment-code", metavar="CENTRE_CODE",
+                        help="print a one-time enrolment code for a centre and exit")
+
+
+def run(args: argparse.Namespace) -> int:
+    config = ServerConfig(database_url=args.database_url,
+                          token_ttl=timedelta(hours=args.token_ttl_hours),
+                          stripe_webhook_secret=args.stripe_webhook_secret, smtp_url=args.smtp_url)
+    logging.config.dictConfig(log_config(args.log_level))
+    engine = make_engine(config.database_url)
+    upgrade(engine)  # once, here, before any worker starts
+    sessions = session_factory(engine)
+    ensure_epoch(sessions)
+    if args.new_epoch:
+        print(f"New epoch {rotate_epoch(sessions)}: desktops will re-bootstrap at their next sync.")
+    if args.enrolment_code:
+        return _print_enrolment_code(sessions, config, args.enrolment_code)
+    engine.dispose()
+    os.environ.update(config.to_env())
+    serve(_NoDelayConfig("sync.server.app:app_from_env", factory=True, host=args.host, port=args.port,
+                         workers=args.workers, log_config=log_config(args.log_level), access_log=False))
+    return 0
+
+
+class _NoDelayConfig(uvicorn.Config):
+    """Without TCP_NODELAY every small answer waits ~40 ms for a delayed ACK (Nagle).
+    Connections accepted from the listening socket inherit the option."""
+
+    def bind_socket(self) -> socket.socket:
+        sock = super().bind_socket()
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        return sock
+
+
+def serve(config: uvicorn.Config) -> None:
+    """uvicorn.run, with our socket: one process, or a supervisor and config.workers workers."""
+    server = uvicorn.Server(config)
+    sock = config.bind_socket()
+    if config.workers > 1:
+        Multiprocess(config, sockets=[sock]).run()
+    else:
+        server.run(sockets=[sock])
+
+
+def _print_enrolment_code(sessions, config: ServerConfig, centre_code: str) -> int:
+    with sessions() as session, session.begin():
+        code, row = create_enrolment_code(session, centre_code, SYSTEM_ACTOR.username,
+                                          config.clock.now(), timedelta(hours=72))
+    print(f"Enrolment code for {centre_code}: {code} (valid until {row.expires_at:%Y-%m-%d %H:%M} UTC)")
+    return 0

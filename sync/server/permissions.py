@@ -1,0 +1,97 @@
+"""Which permission each pushed operation needs, from the domain's single permission matrix."""
+
+from __future__ import annotations
+
+from app.domain.permissions import Permission as P
+from app.domain.permissions import can
+from sync.protocol import Operation
+from sync.server.auth import Caller
+
+_REFERENCE = (P.MANAGE_SETTINGS,)
+_TARIFFS = (P.EDIT_TARIFFS, P.PUBLISH_TARIFFS)
+_BILLING = (P.RUN_BILLING,)
+_REQUESTS = (P.CREATE_REQUEST, P.WORK_REQUEST)
+_PLANS = (P.MANAGE_PAYMENT_PLANS,)
+PASSWORD_COLUMNS = frozenset({"password_hash", "password_changed_at"})
+
+# (entity, operation) first, then the entity for any operation.
+NEEDS: dict[tuple[str, str] | str, tuple[P, ...]] = {
+    ("payments", "insert"): (P.RECORD_PAYMENT,),
+    "payments": (P.VOID_PAYMENT, P.VERIFY_PAYMENT),
+    "payment_allocations": (P.RECORD_PAYMENT,),
+    "receipt_prints": (P.RECORD_PAYMENT, P.OPERATE_CASH),
+    "credit_notes": (P.CREATE_CREDIT_NOTE,),
+    "credit_note_applications": (P.APPLY_CREDIT_NOTE,),
+    "ledger_entries": (P.RECORD_PAYMENT, P.CREATE_CREDIT_NOTE, P.APPLY_CREDIT_NOTE, P.RUN_BILLING,
+                       P.SETTLE_ACCOUNT, P.VOID_PAYMENT),
+    "cash_sessions": (P.OPERATE_CASH,),
+    "cash_movements": (P.OPERATE_CASH,),
+    "service_requests": _REQUESTS,
+    "service_orders": (P.WORK_REQUEST,),
+    "communications": _REQUESTS,
+    "request_events": _REQUESTS,
+    "notifications": _REQUESTS + _TARIFFS + (P.RECORD_PAYMENT, P.RUN_BILLING),
+    "consumers": _REQUESTS + _REFERENCE,
+    "bills": _BILLING,
+    "bill_lines": _BILLING,
+    "billing_cycles": _BILLING,
+    "billing_exceptions": (P.RESOLVE_EXCEPTIONS,),
+    "service_charges": _BILLING + (P.WORK_REQUEST,),
+    "meter_reads": _BILLING,
+    "security_deposits": _BILLING + (P.SETTLE_ACCOUNT,),
+    "payment_plans": _PLANS,
+    "installments": _PLANS,
+    "payment_plan_revisions": _PLANS,
+    "bank_statement_lines": (P.RECONCILE,),
+    "tariffs": _TARIFFS,
+    "tariff_versions": _TARIFFS,
+    "plans": _TARIFFS,
+    "plan_categories": _TARIFFS,
+    "plan_services": _TARIFFS,
+    "plan_charges": _TARIFFS,
+    "plan_versions": _TARIFFS,
+    "users": (P.MANAGE_USERS,),
+}
+
+# Numbers a role may lease: the documents it creates.
+SERIES_NEEDS: dict[str, tuple[P, ...]] = {
+    "receipt": (P.RECORD_PAYMENT,),
+    "payment": (P.RECORD_PAYMENT,),
+    "transaction": (P.RECORD_PAYMENT,),
+    "credit_note": (P.CREATE_CREDIT_NOTE,),
+    "invoice": _BILLING,
+    "disconnection_request": (P.CREATE_REQUEST,),
+    "service_order": (P.WORK_REQUEST,),
+    "payment_plan": _PLANS,
+}
+
+
+def needed(entity: str, operation: str) -> tuple[P, ...]:
+    return NEEDS.get((entity, operation)) or NEEDS.get(entity) or _REFERENCE
+
+
+def permission_problem(caller: Caller, op: Operation) -> str:
+    """Empty when allowed; otherwise the reason, naming the role and what it lacks."""
+    if _own_password_change(caller, op):
+        return ""
+    permissions = needed(op.entity, op.operation)
+    if any(can(caller.role, p) for p in permissions):
+        return ""
+    names = " or ".join(p.value for p in permissions)
+    return f"A {caller.role.value} may not {op.operation} {op.entity} (needs {names})"
+
+
+def _own_password_change(caller: Caller, op: Operation) -> bool:
+    return op.entity == "users" and op.operation == "update" and op.entity_id == caller.user_id
+
+
+def writable_columns(caller: Caller, op: Operation) -> frozenset[str] | None:
+    """None: every column. A user changing their own row without MANAGE_USERS may only
+    change their password (the rest of the row, such as the role, is kept)."""
+    if _own_password_change(caller, op) and not can(caller.role, P.MANAGE_USERS):
+        return PASSWORD_COLUMNS
+    return None
+
+
+def leasable_series(caller: Caller) -> list[str]:
+    return [series for series, needs in SERIES_NEEDS.items() if any(can(caller.role, p) for p in needs)]

@@ -1,0 +1,71 @@
+"""Operations endpoints (health, readiness, metrics) and the payment gateway webhook."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import PlainTextResponse
+from sqlalchemy import text
+
+from app.models.db import current_revision
+from sync.protocol import WebhookResponse
+from sync.server.deps import central_of, transaction
+from sync.server.errors import ApiError, error_response
+from sync.server.webhook import Outcome, handle_event, verify_signature
+
+router = APIRouter(tags=["operations"])
+log = logging.getLogger("utilitydesk.server")
+
+
+@router.get("/health")
+def health() -> dict[str, str]:
+    """The process is up (liveness)."""
+    return {"status": "ok"}
+
+
+@router.get("/ready")
+def ready(request: Request):
+    """The database answers and its schema is the one this code expects (readiness)."""
+    central = central_of(request)
+    try:
+        with central.engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+        revision = current_revision(central.engine)
+    except Exception as error:  # noqa: BLE001 - any failure means not ready
+        return error_response(503, "not_ready", f"Database unavailable: {error}")
+    if revision != request.app.state.expected_revision:
+        return error_response(503, "not_ready", f"Schema {revision}, expected {request.app.state.expected_revision}")
+    return {"status": "ready", "schema": revision}
+
+
+@router.get("/metrics", response_class=PlainTextResponse)
+def metrics(request: Request) -> PlainTextResponse:
+    return PlainTextResponse(central_of(request).metrics.render(),
+                             media_type="text/plain; version=0.0.4")
+
+
+@router.post("/v1/webhooks/stripe", response_model=WebhookResponse, tags=["webhooks"])
+async def stripe_webhook(request: Request) -> WebhookResponse:
+    # The signature covers the raw bytes, so read them before any parsing.
+    body = await request.body()
+    central = central_of(request)
+    verify_signature(central.config.stripe_webhook_secret, request.headers.get("stripe-signature"),
+                     body, central.now(), central.config.webhook_tolerance)
+    try:
+        event = json.loads(body)
+    except ValueError:
+        raise ApiError(400, "bad_event", "The event is not JSON.") from None
+    # The database work runs in the thread pool: it must not block the event loop.
+    outcome = await run_in_threadpool(_handle, central, event)
+    central.metrics.inc("utilitydesk_webhook_events_total",
+                        outcome="duplicate" if outcome.duplicate else "processed")
+    log.info("stripe event", extra={"event_id": event.get("id"), "outcome": outcome.text})
+    return WebhookResponse(event_id=str(event.get("id")), duplicate=outcome.duplicate, outcome=outcome.text)
+
+
+def _handle(central, event: dict) -> Outcome:
+    with transaction(central) as session:
+        return handle_event(session, event, central.now())

@@ -1,0 +1,128 @@
+"""The sync API: handshake, push, pull, bootstrap and number leases."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Query, Request
+
+from app.models.central import Device
+from sync.protocol import (
+    MAX_PAGE,
+    MIN_PROTOCOL_VERSION,
+    PROTOCOL_VERSION,
+    BootstrapPage,
+    BootstrapPlan,
+    LeaseRequest,
+    LeaseResponse,
+    PullResponse,
+    PushRequest,
+    PushResponse,
+    ServerInfo,
+    format_cursor,
+    parse_cursor,
+)
+from sync.server import bootstrap, changelog
+from sync.server.deps import caller_of, central_of, device_scope, transaction
+from sync.server.errors import ApiError
+from sync.server.leases import lease_blocks
+from sync.server.permissions import SERIES_NEEDS, leasable_series
+from sync.server.push import apply_batch
+from sync.server.state import current_epoch
+
+router = APIRouter(prefix="/v1", tags=["sync"])
+
+
+@router.get("/hello", response_model=ServerInfo)
+def hello(request: Request) -> ServerInfo:
+    central = central_of(request)
+    with transaction(central) as session:
+        caller = caller_of(session, request)
+        scope = device_scope(session, caller)
+        device = session.get(Device, caller.device_id)
+        return ServerInfo(server_time=central.now(), epoch=current_epoch(session),
+                          protocol_version=PROTOCOL_VERSION, min_protocol_version=MIN_PROTOCOL_VERSION,
+                          device_id=device.id, device_applied_seq=device.applied_seq,
+                          centre_id=scope.centre_id, zone_ids=list(scope.zone_ids),
+                          leasable_series=leasable_series(caller))
+
+
+@router.post("/push", response_model=PushResponse)
+def push(body: PushRequest, request: Request) -> PushResponse:
+    central = central_of(request)
+    with transaction(central) as session:
+        caller = caller_of(session, request)
+        scope = device_scope(session, caller)
+        results, applied_seq = apply_batch(session, caller, scope, body.operations, central.now())
+    metrics = central.metrics
+    metrics.inc("utilitydesk_push_batches_total")
+    for result in results:
+        metrics.inc("utilitydesk_push_operations_total", result=result.status)
+    metrics.inc("utilitydesk_conflicts_total", sum(r.status == "conflict" for r in results))
+    metrics.inc("utilitydesk_rejections_total", sum(r.status == "rejected" for r in results))
+    return PushResponse(results=results, applied_seq=applied_seq)
+
+
+@router.get("/changes", response_model=PullResponse)
+def pull(request: Request, cursor: str = "", limit: int = Query(500, ge=1, le=MAX_PAGE)) -> PullResponse:
+    central = central_of(request)
+    # Read only: a transaction id of our own would hold the snapshot fence back.
+    with transaction(central) as session:
+        caller = caller_of(session, request)
+        scope = device_scope(session, caller)
+        epoch = current_epoch(session)
+        after = _position(cursor, epoch)
+        page = changelog.read_page(session, after, scope, limit)
+    central.metrics.inc("utilitydesk_pull_requests_total")
+    central.metrics.inc("utilitydesk_pull_changes_total", len(page.changes))
+    return PullResponse(epoch=epoch, changes=page.changes, more=page.more,
+                        cursor=format_cursor(epoch, page.next_position.txid, page.next_position.seq))
+
+
+def _position(cursor: str, epoch: str) -> changelog.Position:
+    if not cursor:
+        raise ApiError(400, "no_cursor", "Bootstrap first: a pull needs the cursor bootstrap returned.")
+    try:
+        cursor_epoch, txid, seq = parse_cursor(cursor)
+    except ValueError:
+        raise ApiError(400, "bad_cursor", f"{cursor!r} is not a cursor of this service") from None
+    if cursor_epoch != epoch:
+        raise ApiError(409, "epoch_changed", "The central database was restored from a backup: "
+                                             "download everything again and re-send local changes.")
+    return changelog.Position(txid, seq)
+
+
+@router.get("/bootstrap", response_model=BootstrapPlan)
+def bootstrap_plan(request: Request) -> BootstrapPlan:
+    central = central_of(request)
+    with transaction(central) as session:
+        device_scope(session, caller_of(session, request))
+        epoch = current_epoch(session)
+        start = changelog.head_position(session)
+    return BootstrapPlan(epoch=epoch, entities=bootstrap.BOOTSTRAP_ENTITIES,
+                         reference_entities=bootstrap.REFERENCE_ENTITIES,
+                         start_cursor=format_cursor(epoch, start.txid, start.seq))
+
+
+@router.get("/bootstrap/{entity}", response_model=BootstrapPage)
+def bootstrap_page(entity: str, request: Request, after: str = "",
+                   limit: int = Query(1000, ge=1, le=MAX_PAGE)) -> BootstrapPage:
+    if entity not in bootstrap.BOOTSTRAP_ENTITIES:
+        raise ApiError(404, "not_found", f"{entity!r} is not downloaded at bootstrap")
+    central = central_of(request)
+    with transaction(central) as session:
+        scope = device_scope(session, caller_of(session, request))
+        rows, next_after = bootstrap.read_rows(session, entity, scope, after or None, limit)
+    return BootstrapPage(entity=entity, rows=rows, next_after=next_after)
+
+
+@router.post("/leases", response_model=LeaseResponse)
+def lease(body: LeaseRequest, request: Request) -> LeaseResponse:
+    central = central_of(request)
+    with transaction(central) as session:
+        caller = caller_of(session, request)
+        device_id = caller.require_device()
+        if body.series not in SERIES_NEEDS:
+            raise ApiError(404, "unknown_series", f"No number series {body.series!r}")
+        caller.require(*SERIES_NEEDS[body.series])
+        blocks = lease_blocks(session, body.series, body.blocks, device_id, central.now())
+    central.metrics.inc("utilitydesk_lease_grants_total", len(blocks), series=body.series)
+    return LeaseResponse(series=body.series, blocks=blocks)

@@ -1,0 +1,93 @@
+"""The mailer: notifications pushed by desktops are sent once by SMTP, retried, never pulled back."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from app.models.requests import Notification
+from app.services.work import unit_of_work
+from sync.server.mailer import MAX_ATTEMPTS, SmtpSettings, send_queued
+from tests.sync_helpers import SmtpSink, enrolled_desktop, free_socket, live_server, memory_keyring
+
+pytestmark = pytest.mark.postgres
+
+
+@pytest.fixture
+def server(pg_url):
+    with memory_keyring(), live_server(pg_url) as live:
+        yield live
+
+
+@pytest.fixture
+def sink():
+    smtp = SmtpSink()
+    yield smtp
+    smtp.close()
+
+
+def queue_notice(desktop, recipient: str = "consumer@example.com") -> str:
+    with unit_of_work(desktop.runtime.app, desktop.actor) as work:
+        notice = Notification(kind="request_update", recipient=recipient, subject="Your request DIS-1",
+                              body="A field visit is scheduled.", created_at=work.now)
+        work.record(notice)
+        return notice.id
+
+
+def test_pushed_notification_is_sent_once_and_not_pulled_by_desktops(server, sink, tmp_path):
+    first = enrolled_desktop(server, tmp_path / "first")
+    second = enrolled_desktop(server, tmp_path / "second")
+    try:
+        first.agent.sync_once()
+        second.agent.sync_once()
+        notice_id = queue_notice(first)
+        assert first.agent.sync_once().applied == 1
+        smtp = SmtpSettings.from_url(sink.url)
+        assert send_queued(server.central, smtp).sent == 1
+        assert send_queued(server.central, smtp).sent == 0  # nothing twice
+        (message,) = sink.messages
+        assert "To: consumer@example.com" in message and "Subject: Your request DIS-1" in message
+        with server.central.sessions() as session:
+            notice = session.get(Notification, notice_id)
+            assert (notice.status, notice.attempts) == ("Sent", 1) and notice.sent_at is not None
+        second.agent.sync_once()
+        with second.runtime.app.sessions() as session:
+            assert session.execute(select(Notification)).first() is None
+    finally:
+        first.close()
+        second.close()
+
+
+def test_unreachable_smtp_server_is_retried_then_marked_failed(server, tmp_path):
+    desk = enrolled_desktop(server, tmp_path / "desk")
+    closed = free_socket()  # bound, never listening: connections are refused
+    smtp = SmtpSettings(host="127.0.0.1", port=closed.getsockname()[1], sender="noreply@utility.example")
+    try:
+        desk.agent.sync_once()
+        notice_id = queue_notice(desk)
+        desk.agent.sync_once()
+        reports = [send_queued(server.central, smtp) for _ in range(MAX_ATTEMPTS)]
+        assert [r.retrying for r in reports] == [1] * (MAX_ATTEMPTS - 1) + [0]
+        assert reports[-1].failed == 1
+        with server.central.sessions() as session:
+            assert session.get(Notification, notice_id).status == "Failed"
+    finally:
+        closed.close()
+        desk.close()
+
+
+def test_the_service_process_runs_the_mailer_in_the_background(pg_url, sink, tmp_path):
+    import time
+
+    with memory_keyring(), live_server(pg_url, smtp_url=sink.url, mailer_interval=0.1) as live:
+        desk = enrolled_desktop(live, tmp_path / "desk")
+        try:
+            desk.agent.sync_once()
+            queue_notice(desk, recipient="supervisor@example.com")
+            desk.agent.sync_once()
+            deadline = time.monotonic() + 10
+            while not sink.messages and time.monotonic() < deadline:
+                time.sleep(0.05)
+            assert len(sink.messages) == 1 and "supervisor@example.com" in sink.messages[0]
+        finally:
+            desk.close()
