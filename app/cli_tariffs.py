@@ -1,0 +1,134 @@
+"""`utilitydesk tariff ...`: import, export, template and quote from the command line.
+
+Commands act as the system user (a Utility Administrator) on the data folder's database.
+A quote prints JSON: amounts are strings with the currency's minor digits.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+from app.domain.errors import ValidationError
+from app.domain.money import Money, minor_digits
+from app.domain.tariffs import RateType, TariffStatus, Utility
+from app.services.context import SYSTEM_ACTOR
+
+DataDir = Callable[[argparse.Namespace], Path]
+
+
+def add_tariff_parser(sub: argparse._SubParsersAction) -> None:
+    tariff = sub.add_parser("tariff", help="tariff import, export, template and quotes")
+    actions = tariff.add_subparsers(dest="tariff_command", metavar="ACTION", required=True)
+
+    imp = actions.add_parser("import", help="import tariffs from a CSV or XLSX file (all or nothing)")
+    imp.add_argument("file", type=Path)
+    imp.add_argument("--draft", action="store_true", help="save new versions as drafts, unpublished")
+
+    exp = actions.add_parser("export", help="export tariffs (optionally filtered) to CSV or XLSX")
+    exp.add_argument("--out", required=True, type=Path)
+    exp.add_argument("--format", choices=("csv", "xlsx"), default=None,
+                     help="default: from the file's extension")
+    exp.add_argument("--search", default="", help="words in the name, description or categories")
+    exp.add_argument("--utility", choices=[u.value for u in Utility], default=None)
+    exp.add_argument("--rate-type", choices=[r.value for r in RateType], default=None)
+    exp.add_argument("--status", choices=[s.value for s in TariffStatus], default=None)
+
+    template = actions.add_parser("template", help="write a template with one tariff of each rate type")
+    template.add_argument("--out", required=True, type=Path)
+
+    quote = actions.add_parser("quote", help="rate a billing period under a tariff, as JSON")
+    quote.add_argument("--tariff", required=True, help="the tariff's name")
+    quote.add_argument("--from", dest="period_start", required=True, type=date.fromisoformat)
+    quote.add_argument("--to", dest="period_end", required=True, type=date.fromisoformat)
+    consumption = quote.add_mutually_exclusive_group(required=True)
+    consumption.add_argument("--units", help="consumption in the tariff's unit")
+    consumption.add_argument("--units-by-period", type=_periods,
+                             help="time-based tariffs: peak=120,standard=300,off_peak=80")
+    quote.add_argument("--load-kw", default=None, help="sanctioned load or demand, for per-kW charges")
+
+
+def _periods(text: str) -> dict[str, str]:
+    """'peak=120,standard=300' -> {'peak': '120', 'standard': '300'} (names as the tariff spells them)."""
+    periods = {}
+    for part in text.split(","):
+        name, separator, units = part.partition("=")
+        if not separator or not name.strip():
+            raise argparse.ArgumentTypeError(f"'{part}' should be written name=units")
+        periods[name.strip()] = units.strip()
+    return periods
+
+
+def cmd_tariff(args: argparse.Namespace, data_dir: DataDir) -> int:
+    from app.runtime import open_runtime
+    from app.services.registry import Services
+
+    writes = args.tariff_command == "import"
+    runtime = open_runtime(data_dir(args), lock=writes)
+    try:
+        services = Services(runtime.app)
+        return _ACTIONS[args.tariff_command](services, args)
+    finally:
+        runtime.close()
+
+
+def _import(services, args: argparse.Namespace) -> int:
+    report = services.tariffs.transfer.import_file(SYSTEM_ACTOR, args.file, publish=not args.draft)
+    print(report.describe())
+    return 0 if report.ok else 1
+
+
+def _export(services, args: argparse.Namespace) -> int:
+    from app.services.tariffs import TariffFilter
+
+    flt = TariffFilter(search=args.search, utility=Utility(args.utility) if args.utility else None,
+                       rate_type=RateType(args.rate_type) if args.rate_type else None,
+                       status=TariffStatus(args.status) if args.status else None)
+    rows = services.tariffs.list_tariffs(SYSTEM_ACTOR, flt)
+    result = services.tariffs.transfer.export(SYSTEM_ACTOR, [row.id for row in rows], args.out,
+                                              args.format)
+    print(f"Exported {result.tariffs} tariff(s), {result.rows} row(s) to {result.path}")
+    return 0
+
+
+def _template(services, args: argparse.Namespace) -> int:
+    path = services.tariffs.transfer.write_template(args.out)
+    print(f"Template written to {path}")
+    return 0
+
+
+def _quote(services, args: argparse.Namespace) -> int:
+    if args.units is None and not args.units_by_period:
+        raise ValidationError("units", "Give --units or --units-by-period")
+    quote = services.tariffs.quote(SYSTEM_ACTOR, args.tariff, args.period_start, args.period_end,
+                                   units=args.units, units_by_period=args.units_by_period,
+                                   load_kw=args.load_kw)
+    print(json.dumps(quote_json(quote), ensure_ascii=False))
+    return 0
+
+
+def quote_json(quote) -> dict[str, object]:
+    """{"tariff", "version", "lines": [{description, quantity, rate, amount}], "total"}."""
+    return {
+        "tariff": quote.tariff,
+        "version": quote.version,
+        "lines": [{"description": line.description, "quantity": _number(line.quantity),
+                   "rate": None if line.rate is None else _number(line.rate),
+                   "amount": _money(line.amount)} for line in quote.bill.lines],
+        "total": _money(quote.bill.total),
+    }
+
+
+def _number(value: Decimal) -> str:
+    return str(value)
+
+
+def _money(money: Money) -> str:
+    return f"{money.amount:.{minor_digits(money.currency)}f}"
+
+
+_ACTIONS = {"import": _import, "export": _export, "template": _template, "quote": _quote}

@@ -1,0 +1,79 @@
+"""The Plans & Tariffs module: Overview, Tariffs and Plans tabs."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QTabWidget
+
+from app.domain.tariffs import TariffStatus
+from app.services.changes import PLANS, TARIFFS, Changes
+from app.services.context import Actor
+from app.services.registry import Services
+from app.views.common.widgets import named
+from app.views.tariffs.overview_panel import OverviewPanel
+from app.views.tariffs.plan_list_panel import PlanListPanel
+from app.views.tariffs.tariff_list_panel import TariffListPanel
+
+log = logging.getLogger(__name__)
+
+
+def _notify_expired_tariffs(services: Services) -> None:
+    """At start (the module is built once per login): administrators hear of plan tariffs that
+    expired, once per expiry. A failure here must not keep the user from working."""
+    try:
+        queued = services.plans.notify_expired_tariffs()
+    except Exception:  # noqa: BLE001 - logged; the notice is retried at the next start
+        log.exception("could not queue expired-tariff notices")
+        return
+    if queued:
+        log.info("queued %d expired-tariff notice(s) for administrators", queued)
+
+
+class TariffsModulePage(QTabWidget):
+    operation_done = Signal(object)  # Changes
+
+    def __init__(self, services: Services, actor: Actor) -> None:
+        super().__init__()
+        named(self, "Plans & Tariffs page")
+        _notify_expired_tariffs(services)
+        self.overview = OverviewPanel(services, actor)
+        self.tariffs = TariffListPanel(services, actor)
+        self.plans = PlanListPanel(services, actor)
+        self.addTab(self.overview, "Overview")
+        self.addTab(self.tariffs, "Tariffs")
+        self.addTab(self.plans, "Plans")
+        self.overview.view_all_tariffs.connect(self.show_tariffs)
+        self.overview.view_all_plans.connect(lambda: self.setCurrentWidget(self.plans))
+        for panel in (self.tariffs, self.plans):
+            panel.changed.connect(self._changed)
+        self._overview_stale = True
+        self.currentChanged.connect(lambda _i: self._refresh_overview())
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt API
+        super().showEvent(event)
+        self._refresh_overview()
+
+    def _refresh_overview(self) -> None:
+        """The overview is read when seen, so opening the app does not record a dashboard view."""
+        if self.currentWidget() is self.overview and self._overview_stale and self.isVisible():
+            self._overview_stale = False
+            self.overview.refresh()
+
+    def show_tariffs(self, status: TariffStatus | None = None) -> TariffListPanel:
+        self.setCurrentWidget(self.tariffs)
+        self.tariffs.show_status(status)
+        return self.tariffs
+
+    def _changed(self, changes: Changes) -> None:
+        self.operation_done.emit(changes)
+        self.on_changes(changes)
+
+    def on_changes(self, changes: Changes) -> None:
+        if not changes.touches(TARIFFS, PLANS):
+            return
+        self._overview_stale = True
+        self._refresh_overview()
+        self.tariffs.refresh()
+        self.plans.refresh()

@@ -1,0 +1,159 @@
+"""The Plans & Tariffs overview: KPI cards with growth, status breakdowns, recent changes."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain.tariffs import TariffStatus
+from app.formatting import format_day, format_moment
+from app.services.context import Actor
+from app.services.registry import Services
+from app.services.tariff_overview import Kpi, RecentItem, StatusCounts, TariffOverview
+from app.views.common.widgets import named
+from app.views.tariffs.ui import BAD, GOOD, BadgeDelegate, badge_style
+
+CARD_STYLE = "QFrame#Card { background: #ffffff; border: 1px solid #d5dae1; border-radius: 8px; }"
+
+
+def _card(name: str) -> tuple[QFrame, QVBoxLayout]:
+    frame = named(QFrame(), name)
+    frame.setObjectName("Card")
+    frame.setStyleSheet(CARD_STYLE)
+    layout = QVBoxLayout(frame)
+    return frame, layout
+
+
+def growth_text(kpi: Kpi) -> tuple[str, str]:
+    """'▲ +7.2% from last month' in green (more is good for all three totals)."""
+    growth = kpi.growth_percent
+    if growth is None:
+        return "No figure for last month yet", "#5f6b7a"
+    arrow = "▲" if growth > 0 else ("▼" if growth < 0 else "■")
+    sign = "+" if growth > 0 else ""
+    colour = GOOD if growth > 0 else (BAD if growth < 0 else "#5f6b7a")
+    return f"{arrow} {sign}{growth}% from last month", colour
+
+
+class OverviewPanel(QWidget):
+    view_all_plans = Signal()
+    view_all_tariffs = Signal(object)  # a TariffStatus to filter by, or None
+
+    def __init__(self, services: Services, actor: Actor) -> None:
+        super().__init__()
+        named(self, "Overview panel")
+        self.services, self.actor = services, actor
+        self.locale = services.settings.current().locale
+        self.kpis: dict[str, tuple[QLabel, QLabel]] = {}
+        self.breakdown: dict[str, QLabel] = {}
+        top = QHBoxLayout()
+        for label in ("Total plans", "Total tariffs", "Active subscribers"):
+            top.addWidget(self._kpi_card(label))
+        status = QHBoxLayout()
+        status.addWidget(self._status_card("Plans"))
+        status.addWidget(self._status_card("Tariffs"))
+        self.recent_plans = self._recent_table("Recently updated plans", ("Plan", "Categories", "Status",
+                                                                           "Version", "Updated"))
+        self.recent_tariffs = self._recent_table("Recently updated tariffs", ("Tariff", "Category", "Status",
+                                                                               "Version", "Updated"))
+        self.expiring = self._recent_table("Tariffs nearing expiry", ("Tariff", "Category", "Status",
+                                                                      "Version", "Ends on"))
+        all_plans = named(QPushButton("View all plans"), "View all plans")
+        all_tariffs = named(QPushButton("View all tariffs"), "View all tariffs")
+        all_plans.clicked.connect(self.view_all_plans.emit)
+        all_tariffs.clicked.connect(lambda: self.view_all_tariffs.emit(None))
+        self.as_of = named(QLabel(""), "Overview date")
+        grid = QGridLayout()
+        grid.addWidget(QLabel("<b>Recently updated plans</b>"), 0, 0)
+        grid.addWidget(all_plans, 0, 1, alignment=Qt.AlignmentFlag.AlignRight)
+        grid.addWidget(QLabel("<b>Recently updated tariffs</b>"), 0, 2)
+        grid.addWidget(all_tariffs, 0, 3, alignment=Qt.AlignmentFlag.AlignRight)
+        grid.addWidget(self.recent_plans, 1, 0, 1, 2)
+        grid.addWidget(self.recent_tariffs, 1, 2, 1, 2)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.as_of)
+        layout.addLayout(top)
+        layout.addLayout(status)
+        layout.addLayout(grid, 2)
+        layout.addWidget(QLabel("<b>Tariffs nearing expiry (next 30 days)</b>"))
+        layout.addWidget(self.expiring, 1)
+
+    def _kpi_card(self, label: str) -> QFrame:
+        frame, layout = _card(f"{label} card")
+        value = named(QLabel("—"), label)
+        value.setStyleSheet("font-size: 22pt; font-weight: bold; color: #16324f;")
+        growth = named(QLabel(""), f"{label} growth")
+        layout.addWidget(QLabel(label))
+        layout.addWidget(value)
+        layout.addWidget(growth)
+        self.kpis[label] = (value, growth)
+        return frame
+
+    def _status_card(self, kind: str) -> QFrame:
+        frame, layout = _card(f"{kind} by status")
+        layout.addWidget(QLabel(f"<b>{kind} by status</b>"))
+        row = QHBoxLayout()
+        for status in TariffStatus:
+            button = named(QPushButton(f"{status.value}: —"), f"{status.value} {kind.lower()}")
+            button.setStyleSheet(badge_style(status.value) + " padding: 8px 16px; font-size: 11pt;")
+            button.setFlat(True)
+            if kind == "Tariffs":
+                button.clicked.connect(lambda _c=False, s=status: self.view_all_tariffs.emit(s))
+            else:
+                button.clicked.connect(self.view_all_plans.emit)
+            row.addWidget(button)
+            self.breakdown[f"{status.value} {kind.lower()}"] = button  # type: ignore[assignment]
+        row.addStretch(1)
+        layout.addLayout(row)
+        return frame
+
+    def _recent_table(self, name: str, headers: tuple[str, ...]) -> QTableWidget:
+        table = named(QTableWidget(0, len(headers)), name)
+        table.setHorizontalHeaderLabels(list(headers))
+        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        table.setItemDelegateForColumn(2, BadgeDelegate(table))
+        table.verticalHeader().hide()
+        return table
+
+    def refresh(self) -> None:
+        self.show_overview(self.services.tariffs.overview(self.actor))
+
+    def show_overview(self, overview: TariffOverview) -> None:
+        self.as_of.setText(f"As of {format_day(overview.as_of, self.locale)}")
+        for kpi in (overview.plans, overview.tariffs, overview.subscribers):
+            value, growth = self.kpis[kpi.label]
+            value.setText(f"{kpi.value:,}")
+            text, colour = growth_text(kpi)
+            growth.setText(text)
+            growth.setStyleSheet(f"color: {colour}; font-weight: bold;")
+        self._counts("plans", overview.plan_status)
+        self._counts("tariffs", overview.tariff_status)
+        self._fill(self.recent_plans, overview.recent_plans, ends=False)
+        self._fill(self.recent_tariffs, overview.recent_tariffs, ends=False)
+        self._fill(self.expiring, overview.expiring_soon, ends=True)
+
+    def _counts(self, kind: str, counts: StatusCounts) -> None:
+        for status, count in ((TariffStatus.ACTIVE, counts.active), (TariffStatus.INACTIVE, counts.inactive),
+                              (TariffStatus.EXPIRED, counts.expired)):
+            self.breakdown[f"{status.value} {kind}"].setText(f"{status.value}: {count}")
+
+    def _fill(self, table: QTableWidget, items: tuple[RecentItem, ...], *, ends: bool) -> None:
+        table.setRowCount(len(items))
+        for row, item in enumerate(items):
+            last = (format_day(item.valid_to, self.locale) if item.valid_to else "Ongoing") if ends else \
+                f"{format_moment(item.updated_at, self.locale)} · {item.updated_by}"
+            for column, text in enumerate((item.name, item.category, item.status.value, item.version, last)):
+                table.setItem(row, column, QTableWidgetItem(text))
