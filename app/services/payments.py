@@ -36,6 +36,7 @@ from app.domain.settings import Settings
 from app.models.billing import LedgerEntry
 from app.models.consumers import Consumer
 from app.models.payments import CreditNote, CreditNoteApplication, Payment, PaymentAllocation
+from app.services.cash_sessions import attach_cash_payment, attach_cash_void
 from app.services.changes import CREDIT_NOTES, LEDGER, PAYMENTS, Changes
 from app.services.context import Actor, AppContext
 from app.services.credit_notes import (
@@ -212,6 +213,7 @@ class PaymentsService:
                                    settings.currency)
             valid = validate_request(request, self._limits(work.session, settings, consumer, item))
             payment = self._write_payment(work, settings, consumer, item, valid)
+            attach_cash_payment(work, payment)
             note = self._keep_overpayment(work, settings, payment, valid)
             self._audit(work, payment, item, valid, note)
             work.track("payment_processed", type=valid.payment_type.value, method=valid.method,
@@ -314,6 +316,7 @@ class PaymentsService:
                                     amount=payment.amount, source_type="payment",
                                     source_id=payment.id, posted_at=work.now,
                                     description=f"Void of payment {payment.receipt_no}"))
+            attach_cash_void(work, payment)
             work.audit("payment_voided", "payment", payment.id, receipt_no=payment.receipt_no,
                        amount=payment.amount, reason=reason, before=before,
                        after=PaymentStatus.VOIDED.value)
@@ -330,6 +333,24 @@ class PaymentsService:
         if applied:
             raise ValidationError("Payment", f"credit note {applied} has been applied; "
                                              "it cannot be voided")
+
+    def verify_payment(self, actor: Actor, payment_id: str) -> Changes:
+        """Mark an online payment Verified (the details view's Verify button); audited."""
+        actor.require(Permission.VERIFY_PAYMENT)
+        with unit_of_work(self.app, actor) as work:
+            payment = work.session.get(Payment, payment_id)
+            if payment is None:
+                raise NotFound("No such payment")
+            if payment.verification == VERIFIED:
+                raise ValidationError("Verification", "is already Verified")
+            if payment.status not in COUNTED_STATUSES:
+                raise ValidationError("Payment", f"is {payment.status.lower()}; it cannot be verified")
+            before, base = payment.verification, payment.version
+            payment.verification, payment.version, payment.updated_at = VERIFIED, base + 1, work.now
+            work.record(payment, "update", base_version=base)
+            work.audit("payment_verified", "payment", payment.id, receipt_no=payment.receipt_no,
+                       before=before, after=VERIFIED)
+        return Changes.of(PAYMENTS)
 
     # reading --------------------------------------------------------------------
 

@@ -1,0 +1,129 @@
+"""Counter commands of `utilitydesk`: printer test, receipt reprint, cash session reports.
+
+They run on this machine's data folder as the command line's own user (shown
+as "Command line" in the audit trail), with a supervisor's rights to read and
+reprint: whoever may run them already holds the data folder.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from pathlib import Path
+
+from app.config import resolve_data_dir
+from app.domain.errors import NotFound
+from app.domain.permissions import Role
+from app.services.context import Actor
+
+CLI_ACTOR = Actor(user_id="cli", username="cli", full_name="Command line", role=Role.SUPERVISOR)
+PRINTER_HELP = "tcp://host:9100, usb://VID:PID, serial:///dev/ttyUSB0?baud=19200 or file:///path"
+
+
+def add_counter_commands(sub: argparse._SubParsersAction) -> None:
+    printer = sub.add_parser("printer", help="receipt printer tools")
+    printer_sub = printer.add_subparsers(dest="printer_command", metavar="ACTION", required=True)
+    test = printer_sub.add_parser("test", help="print the test page and report the printer's status")
+    test.add_argument("url", metavar="URL", help=PRINTER_HELP)
+
+    receipt = sub.add_parser("receipt", help="payment receipts")
+    receipt_sub = receipt.add_subparsers(dest="receipt_command", metavar="ACTION", required=True)
+    reprint = receipt_sub.add_parser("print", help="reprint a receipt (marked DUPLICATE) or write its PDF")
+    reprint.add_argument("receipt_no", metavar="RECEIPT_NO")
+    _outputs(reprint)
+
+    cash = sub.add_parser("cash", help="cash sessions of this counter")
+    cash_sub = cash.add_subparsers(dest="cash_command", metavar="ACTION", required=True)
+    report = cash_sub.add_parser("report", help="X report of an open session, Z report of a closed one")
+    report.add_argument("--session", type=int, required=True, metavar="N", help="session number")
+    _outputs(report)
+
+
+def _outputs(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--printer", metavar="URL", help=f"print here ({PRINTER_HELP})")
+    parser.add_argument("--pdf", metavar="FILE", type=Path, help="write a PDF")
+
+
+def _runtime(args: argparse.Namespace):
+    from app.runtime import open_runtime
+
+    return open_runtime(resolve_data_dir(args.data_dir), lock=False)
+
+
+def cmd_printer(args: argparse.Namespace) -> int:
+    from app.services.printers import PrintersService
+
+    runtime = _runtime(args)
+    try:
+        result = PrintersService(runtime.app).test_print(args.url)
+    finally:
+        runtime.close()
+    print(result.summary)
+    for warning in result.warnings:
+        print(f"Warning: {warning}.")
+    return 0
+
+
+def cmd_receipt(args: argparse.Namespace) -> int:
+    from app.services.registry import Services
+
+    runtime = _runtime(args)
+    try:
+        services = Services(runtime.app)
+        payment_id = _payment_id(services, args.receipt_no)
+        if args.pdf:
+            path = services.receipts.receipt_pdf(CLI_ACTOR, payment_id, args.pdf, duplicate=True)
+            print(f"Wrote {path}")
+        if args.printer:
+            outcome = _reprint_to(runtime, payment_id, args.printer)
+            print(f"Receipt {args.receipt_no} printed on {outcome.address} (DUPLICATE).")
+        elif not args.pdf:
+            result = services.receipts.print_receipt(CLI_ACTOR, payment_id, duplicate=True)
+            print(result.message)
+            return 0 if result.printed else 1
+    finally:
+        runtime.close()
+    return 0
+
+
+def _reprint_to(runtime, payment_id: str, url: str):
+    from app.services.printers import PrintersService
+
+    return PrintersService(runtime.app).reprint_receipt_to(CLI_ACTOR, payment_id, url)
+
+
+def _payment_id(services, receipt_no: str) -> str:
+    from app.services.payments import PaymentFilter
+
+    rows = services.payments.list_payments(CLI_ACTOR, PaymentFilter(text=receipt_no.strip()), limit=50)
+    for row in rows:
+        if row.receipt_no.casefold() == receipt_no.strip().casefold():
+            return row.payment_id
+    raise NotFound(f"No payment has receipt {receipt_no}")
+
+
+def cmd_cash(args: argparse.Namespace) -> int:
+    from app.printing.escpos.decode import decode
+    from app.services.cash_sessions import CashSessionsService
+    from app.services.printers import report_slip
+
+    runtime = _runtime(args)
+    try:
+        cash = CashSessionsService(runtime.app)
+        report = cash.report(CLI_ACTOR, cash.session_id_by_number(CLI_ACTOR, args.session))
+        printer = cash.printers.counter_printer(args.printer)
+        slip = report_slip(cash.report_document(CLI_ACTOR, report), printer.profile)
+        print(decode(slip, printer.profile.columns).text.rstrip())
+        if args.pdf:
+            print(f"Wrote {cash.save_report_pdf(CLI_ACTOR, report, args.pdf)}")
+        if args.printer:
+            outcome = cash.print_report(CLI_ACTOR, report, args.printer)
+            print(f"{report.kind} report printed on {outcome.address}.")
+    finally:
+        runtime.close()
+    return 0
+
+
+COUNTER_COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "printer": cmd_printer, "receipt": cmd_receipt, "cash": cmd_cash,
+}

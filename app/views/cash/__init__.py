@@ -1,0 +1,1 @@
+"""The Cash module screens: sessions, the drawer, X/Z reports and change."""

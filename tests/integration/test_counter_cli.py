@@ -1,0 +1,122 @@
+"""`utilitydesk printer test`, `receipt print` and `cash report` on a real data folder and loopback printers."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import select
+
+from app.cli import main
+from app.models.system import AuditEntry
+from app.printing.escpos.decode import decode
+from app.runtime import open_runtime
+from app.services.cash_sessions import CashSessionsService
+from app.services.payments import PaymentRequest
+from app.services.registry import Services
+from tests.factories import PASSWORD, make_runtime
+from tests.loopback_printer import LoopbackPrinter, refused_url
+from tests.payment_fixtures import actor, build_sample
+
+D = Decimal
+
+
+@pytest.fixture
+def printer():
+    device = LoopbackPrinter()
+    yield device
+    device.close()
+
+
+@pytest.fixture
+def shop(tmp_path):
+    """A data folder with the sample consumers, session 1 closed and session 2 open, one receipt."""
+    folder = tmp_path / "data"
+    runtime = make_runtime(folder)
+    services = Services(runtime.app)
+    sample = build_sample(runtime, services)
+    cashier, cash = actor(runtime, "cashier"), CashSessionsService(runtime.app)
+    cash.open_session(cashier, {D(20): 5})
+    posted = services.payments.record_payment(cashier, PaymentRequest(
+        consumer_id=sample.john, payment_type="Bill", method="Cash", amount=D("145.50"),
+        paid_on=date(2025, 4, 20), item_id=sample.bill_mar, tendered=D("150.00")))
+    cash.close_session(cashier, {D(100): 2, D(20): 1, D("0.25"): 2}, "Change given",
+                       "supervisor", PASSWORD)
+    cash.open_session(cashier, {D(20): 3})
+    runtime.close()
+    return folder, posted.receipt_no
+
+
+def run(folder, *args: str) -> int:
+    return main(["--data-dir", str(folder), *args])
+
+
+def pdf_text(path) -> str:
+    from PySide6.QtPdf import QPdfDocument
+
+    document = QPdfDocument()
+    document.load(str(path))
+    return "\n".join(document.getAllText(page).text() for page in range(document.pageCount()))
+
+
+def test_printer_test_prints_the_page_and_says_how_the_printer_is(tmp_path, printer, capsys):
+    assert run(tmp_path / "data", "printer", "test", printer.url) == 0
+    out = capsys.readouterr().out
+    assert f"Test page sent to 127.0.0.1:{printer.port}" in out and "online, paper OK" in out
+    job = decode(printer.wait_for_jobs(1)[0])
+    assert "PRINTER TEST" in job.text and "Columns" in job.text
+    assert not any(c.startswith("drawer_kick") for c in job.commands)
+
+    silent = LoopbackPrinter(status=None)
+    try:
+        assert run(tmp_path / "data", "printer", "test", silent.url) == 0
+        out = capsys.readouterr().out
+        assert "did not report its status" in out and "Warning: Printer did not report" in out
+    finally:
+        silent.close()
+    assert run(tmp_path / "data", "printer", "test", refused_url()) == 2
+    assert "refused the connection" in capsys.readouterr().err
+
+
+def test_cash_report_of_a_closed_session_is_its_z_report_as_pdf(shop, tmp_path, capsys):
+    folder, _ = shop
+    pdf = tmp_path / "z1.pdf"
+    assert run(folder, "cash", "report", "--session", "1", "--pdf", str(pdf)) == 0
+    out = capsys.readouterr().out
+    assert "Z REPORT" in out and "Expected cash" in out and f"Wrote {pdf}" in out
+    text = pdf_text(pdf)
+    for expected in ("Z REPORT", "Central Service Centre", "Session No", "Cash (1)", "$145.50", "Expected cash", "$245.50",
+                     "Counted cash", "$220.50", "Short", "$25.00", "Change given", "Supervisor"):
+        assert expected in text
+
+
+def test_cash_report_of_the_open_session_prints_an_x_report(shop, printer, capsys):
+    folder, _ = shop
+    assert run(folder, "cash", "report", "--session", "2", "--printer", printer.url) == 0
+    assert "X report printed" in capsys.readouterr().out
+    job = decode(printer.wait_for_jobs(1)[0])
+    assert "X REPORT (mid-shift)" in job.text and "$60.00" in job.text
+    assert run(folder, "cash", "report", "--session", "9") == 2
+    assert "No cash session 9" in capsys.readouterr().err
+
+
+def test_receipt_reprint_says_duplicate_never_opens_the_drawer_and_is_audited(shop, printer,
+                                                                             tmp_path, capsys):
+    folder, receipt_no = shop
+    assert run(folder, "receipt", "print", receipt_no, "--printer", printer.url,
+               "--pdf", str(tmp_path / "r.pdf")) == 0
+    assert "(DUPLICATE)" in capsys.readouterr().out
+    job = decode(printer.wait_for_jobs(1)[0])
+    assert "*** DUPLICATE ***" in job.text and receipt_no in job.text
+    assert not any(c.startswith("drawer_kick") for c in job.commands)
+    assert receipt_no in pdf_text(tmp_path / "r.pdf")
+    reopened = open_runtime(folder, lock=False)
+    try:
+        with reopened.app.sessions() as session:
+            last = session.execute(select(AuditEntry).order_by(AuditEntry.seq.desc())).scalars().first()
+        assert (last.action, last.user_name) == ("receipt_reprinted", "cli")
+    finally:
+        reopened.close()
+    assert run(folder, "receipt", "print", "R-0000") == 2
+    assert "No payment has receipt R-0000" in capsys.readouterr().err
