@@ -38,7 +38,11 @@ class Bill(Synced, Base):
     bill_type: Mapped[str] = mapped_column(String(20), default="Actual")  # Actual, Estimated, Final
     status: Mapped[str] = mapped_column(String(20), default="Approved")  # Draft, Approved, Cancelled
     total: Mapped[Decimal] = mapped_column(MoneyAmount)
-    __table_args__ = (Index("ix_bills_consumer_date", "consumer_id", "bill_date"),)
+    __table_args__ = (
+        Index("ix_bills_consumer_date", "consumer_id", "bill_date"),
+        # Covering index for the Collection Rate KPI (bills falling due in a month).
+        Index("ix_bills_due_date", "due_date", "status", "total"),
+    )
 
 
 class BillLine(Synced, Base):

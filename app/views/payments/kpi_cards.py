@@ -1,0 +1,111 @@
+"""The landing page's header KPIs: Total Collected (with its month), Received Today, Collection
+Rate and Avg Collection Time, computed by SQL aggregates off the GUI thread."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
+
+from app.services.context import Actor
+from app.services.payments import PaymentKpis
+from app.services.registry import Services
+from app.views.common.widgets import named
+from app.views.payments.display import Background, Display, alive, card_frame
+
+MONTHS_OFFERED = 24
+TITLES = ("Total Collected", "Received Today", "Collection Rate", "Avg Collection Time")
+
+
+def months_back(today: date, count: int) -> list[date]:
+    first, months = today.replace(day=1), []
+    for _ in range(count):
+        months.append(first)
+        first = (first.replace(day=1) - date.resolution).replace(day=1)
+    return months
+
+
+class KpiCard(QWidget):
+    def __init__(self, title: str, extra: QWidget | None = None) -> None:
+        super().__init__()
+        frame, layout = card_frame(f"{title} card")
+        heading = QLabel(title)
+        heading.setStyleSheet("color: #5b6775; font-weight: 600;")
+        top = QHBoxLayout()
+        top.addWidget(heading)
+        top.addStretch(1)
+        if extra is not None:
+            top.addWidget(extra)
+        self.value = named(QLabel("…"), f"{title} value")
+        self.value.setStyleSheet("font-size: 18pt; font-weight: 600; color: #16324f;")
+        self.value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.detail = named(QLabel(""), f"{title} detail")
+        self.detail.setStyleSheet("color: #5b6775;")
+        self.detail.setWordWrap(True)
+        layout.addLayout(top)
+        layout.addWidget(self.value)
+        layout.addWidget(self.detail)
+        outer = QHBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(frame)
+
+    def show_figure(self, value: str, detail: str) -> None:
+        self.value.setText(value)
+        self.detail.setText(detail)
+
+
+class KpiStrip(QWidget):
+    def __init__(self, services: Services, actor: Actor, display: Display,
+                 today: Callable[[], date]) -> None:
+        super().__init__()
+        named(self, "Payment KPIs")
+        self.services, self.actor, self.display, self.today = services, actor, display, today
+        self.month = named(QComboBox(), "Month")
+        self.month.setToolTip("The month of Total Collected, Collection Rate and Avg Collection Time")
+        for month in months_back(today(), MONTHS_OFFERED):
+            self.month.addItem(display.month(month), month)
+        self.month.currentIndexChanged.connect(self.refresh)
+        self.cards = {title: KpiCard(title, self.month if i == 0 else None)
+                      for i, title in enumerate(TITLES)}
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        for card in self.cards.values():
+            layout.addWidget(card, 1)
+        self._generation = 0
+        self.kpis: PaymentKpis | None = None
+
+    def selected_month(self) -> date:
+        return self.month.currentData()
+
+    def refresh(self) -> None:
+        self._generation += 1
+        generation, month = self._generation, self.selected_month()
+
+        def show(kpis: PaymentKpis) -> None:
+            if alive(self) and generation == self._generation:
+                self.show_kpis(kpis)
+
+        def failed(error: Exception) -> None:
+            for card in self.cards.values():
+                card.show_figure("—", f"Not loaded: {error}")
+
+        Background(self, lambda: self.services.payments.kpis(self.actor, month, self.today())) \
+            .success(show).failure(failed).run_in_background()
+
+    def show_kpis(self, kpis: PaymentKpis) -> None:
+        self.kpis = kpis
+        d, month = self.display, self.display.month(kpis.month)
+        count = kpis.received_today_count
+        self.cards["Total Collected"].show_figure(d.money(kpis.total_collected),
+                                                  f"Posted payments in {month}")
+        self.cards["Received Today"].show_figure(
+            d.money(kpis.received_today), f"{count} payment{'s' if count != 1 else ''} today")
+        rate = "—" if kpis.collection_rate is None else f"{kpis.collection_rate}%"
+        self.cards["Collection Rate"].show_figure(
+            rate, f"Collected ÷ {d.money(kpis.total_due)} due in {month}"
+            if kpis.collection_rate is not None else f"Nothing fell due in {month}")
+        days = "—" if kpis.avg_collection_days is None else f"{kpis.avg_collection_days} days"
+        self.cards["Avg Collection Time"].show_figure(
+            days, f"Bill or service date to payment, {month}")

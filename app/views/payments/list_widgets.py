@@ -1,0 +1,151 @@
+"""Pieces both Payments lists use: the pill delegate, the table view, the date range filter."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QPainter
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDateEdit,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+    QWidget,
+)
+
+from app.domain.credit_notes import DatePreset, created_range
+from app.domain.errors import ValidationError
+from app.views.common.widgets import named
+from app.views.payments.display import (
+    BADGE_COLOURS,
+    REASON_COLOURS,
+    error_label,
+    show_error,
+    to_qdate,
+)
+from app.views.payments.table_models import BADGE_ROLE, LazyTableModel
+
+ALL_DATES = "All dates"
+
+
+class BadgeDelegate(QStyledItemDelegate):
+    """Statuses and reasons as coloured pills, as the spec's lists show them."""
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem,
+              index: QModelIndex | QPersistentModelIndex) -> None:
+        kind = index.data(BADGE_ROLE)
+        if not kind:
+            super().paint(painter, option, index)
+            return
+        text = str(index.data(Qt.ItemDataRole.DisplayRole))
+        fg, bg = REASON_COLOURS if kind == "reason" else BADGE_COLOURS.get(text, ("#33414f", "#eceff2"))
+        if option.state & QStyle.StateFlag.State_Selected:
+            painter.fillRect(option.rect, option.palette.highlight())
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        metrics = option.fontMetrics
+        width = min(metrics.horizontalAdvance(text) + 20, option.rect.width() - 8)
+        height = metrics.height() + 4
+        pill = QRectF(option.rect.x() + 4, option.rect.center().y() - height / 2, width, height)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor(bg))
+        painter.drawRoundedRect(pill, height / 2, height / 2)
+        painter.setPen(QColor(fg))
+        painter.drawText(pill, Qt.AlignmentFlag.AlignCenter, text)
+        painter.restore()
+
+
+def lazy_table(model: LazyTableModel, name: str, sort_column: int) -> QTableView:
+    table = named(QTableView(), name)
+    table.setModel(model)
+    table.setItemDelegate(BadgeDelegate(table))
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setAlternatingRowColors(True)
+    table.verticalHeader().hide()
+    table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+    header = table.horizontalHeader()
+    header.setSortIndicator(sort_column, Qt.SortOrder.DescendingOrder)
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    header.setStretchLastSection(False)
+    table.setSortingEnabled(True)
+    return table
+
+
+def size_columns(table: QTableView, widths: dict[int, int]) -> None:
+    for column, width in widths.items():
+        table.setColumnWidth(column, width)
+    table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+
+
+def combo(label: str, options: tuple[str, ...]) -> QComboBox:
+    box = named(QComboBox(), label)
+    box.addItems(options)
+    box.setToolTip(label)
+    return box
+
+
+def chosen(box: QComboBox) -> str | None:
+    """The combo's value, None for its first "All ..." entry."""
+    return box.currentText() if box.currentIndex() > 0 else None
+
+
+class DateRangeFilter(QWidget):
+    """All dates, Today, This Week, This Month or a custom From-To range (validated)."""
+
+    changed = Signal()
+
+    def __init__(self, label: str, today: Callable[[], date], qt_format: str) -> None:
+        super().__init__()
+        self.today = today
+        self.preset = combo(label, (ALL_DATES, *(p.value for p in DatePreset)))
+        self.date_from = self._date_edit("From", qt_format)
+        self.date_to = self._date_edit("To", qt_format)
+        self.error = error_label(label)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        for widget in (self.preset, QLabel("From"), self.date_from, QLabel("To"), self.date_to):
+            layout.addWidget(widget)
+        self.preset.currentIndexChanged.connect(self._preset_changed)
+        self._preset_changed()
+
+    def _date_edit(self, name: str, qt_format: str) -> QDateEdit:
+        edit = named(QDateEdit(), name)
+        edit.setCalendarPopup(True)
+        edit.setDisplayFormat(qt_format)
+        edit.setDate(to_qdate(self.today()))
+        edit.dateChanged.connect(lambda _d: self.changed.emit())
+        return edit
+
+    def _preset_changed(self) -> None:
+        custom = self.preset.currentText() == DatePreset.CUSTOM.value
+        self.date_from.setEnabled(custom)
+        self.date_to.setEnabled(custom)
+        self.changed.emit()
+
+    def reset(self) -> None:
+        self.preset.setCurrentIndex(0)
+
+    def bounds(self) -> tuple[date | None, date | None]:
+        """(first, last) days, (None, None) for all dates; raises ValidationError naming the range."""
+        if self.preset.currentIndex() == 0:
+            show_error(self.error, "")
+            return None, None
+        try:
+            first, last = created_range(DatePreset(self.preset.currentText()), self.today(),
+                                        self.date_from.date().toPython(),
+                                        self.date_to.date().toPython())
+        except ValidationError as error:
+            show_error(self.error, error.message)
+            raise
+        show_error(self.error, "")
+        return first, last

@@ -1,0 +1,194 @@
+"""The Payments module: the landing page (KPIs, All Payments and Credit Notes tabs) and the
+Record Payment flow on one stack. F2 or Ctrl+N records a payment from anywhere in the module."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QStackedWidget,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain.permissions import Permission, can
+from app.services.changes import CREDIT_NOTES, LEDGER, PAYMENTS, SETTINGS, Changes
+from app.services.context import Actor
+from app.services.registry import Services
+from app.views.common.widgets import named
+from app.views.payments.actions import PaymentActions
+from app.views.payments.credit_notes_tab import CreditNotesTab
+from app.views.payments.display import Background, Display, alive
+from app.views.payments.kpi_cards import KpiStrip
+from app.views.payments.payments_tab import PaymentsTab
+from app.views.payments.record_payment import RecordPaymentFlow
+
+LANDING, RECORDING = range(2)
+NOTICE_MS = 8000
+
+
+class LandingPanel(QWidget):
+    """Header KPIs, the two tabs, Record Payment and the reprint queue."""
+
+    def __init__(self, services: Services, actor: Actor, display: Display, today) -> None:
+        super().__init__()
+        named(self, "Payments dashboard")
+        title = QLabel("<h2>Payments</h2>")
+        self.record_button = named(QPushButton("Record Payment"), "Record Payment")
+        self.record_button.setToolTip("F2 or Ctrl+N")
+        self.record_button.setStyleSheet("font-weight: 600; padding: 7px 18px;")
+        if not can(actor.role, Permission.RECORD_PAYMENT):
+            self.record_button.hide()  # (never show() a widget before it has a parent)
+        self.reprint_button = named(QPushButton("Reprint queue"), "Reprint queue")
+        self.reprint_button.hide()
+        self.notice = named(QLabel(""), "Payments notice")
+        self.notice.setWordWrap(True)
+        self.notice.hide()
+        self.kpis = KpiStrip(services, actor, display, today)
+        self.payments = PaymentsTab(services, actor, display, today)
+        self.credit_notes = CreditNotesTab(services, actor, display, today)
+        self.tabs = named(QTabWidget(), "Payments tabs")
+        self.tabs.addTab(self.payments, "All Payments")
+        self.tabs.addTab(self.credit_notes, "Credit Notes")
+        header = QHBoxLayout()
+        header.addWidget(title)
+        header.addStretch(1)
+        header.addWidget(self.reprint_button)
+        header.addWidget(self.record_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(header)
+        layout.addWidget(self.kpis)
+        layout.addWidget(self.notice)
+        layout.addWidget(self.tabs, 1)
+
+
+class PaymentsModulePage(QStackedWidget):
+    operation_done = Signal(object)  # Changes
+
+    def __init__(self, services: Services, actor: Actor) -> None:
+        super().__init__()
+        named(self, "Payments page")
+        self.services, self.actor = services, actor
+        self.display = Display.of(services.settings.current())
+        self.landing = LandingPanel(services, actor, self.display, self.today)
+        self.actions = PaymentActions(services, actor, self.display, self)
+        self.flow: RecordPaymentFlow | None = None
+        self.addWidget(self.landing)
+        self._notice_timer = QTimer(self, singleShot=True, interval=NOTICE_MS)
+        self._notice_timer.timeout.connect(self.landing.notice.hide)
+        self._stale = False
+        self._connect()
+        self.refresh()
+
+    def today(self) -> date:
+        return self.services.app.clock.today(self.display.tz)
+
+    def _connect(self) -> None:
+        landing, actions = self.landing, self.actions
+        landing.record_button.clicked.connect(self.record_payment)
+        landing.reprint_button.clicked.connect(actions.show_reprint_queue)
+        tab = landing.payments
+        tab.open_payment.connect(actions.open_payment)
+        tab.view_receipt.connect(actions.view_receipt)
+        tab.create_credit_note.connect(actions.create_credit_note)
+        tab.void_payment.connect(actions.void_payment)
+        notes = landing.credit_notes
+        notes.open_credit_note.connect(actions.open_credit_note)
+        notes.open_payment.connect(actions.open_payment)
+        notes.print_credit_note.connect(actions.print_credit_note)
+        notes.view_credit_note.connect(actions.view_credit_note)
+        notes.download_credit_note.connect(actions.download_credit_note)
+        notes.apply_credit.connect(actions.apply_credit)
+        actions.changed.connect(self.operation_done.emit)
+        actions.notice.connect(self.show_notice)
+        for keys in ("F2", "Ctrl+N"):
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
+            shortcut.activated.connect(self.record_payment)
+
+    # the record payment flow ------------------------------------------------------------------
+
+    def record_payment(self) -> None:
+        """F2 / Ctrl+N: a new payment (or, on the form already, back to Find consumer)."""
+        if not can(self.actor.role, Permission.RECORD_PAYMENT) or not self.isVisible():
+            return
+        flow = self._flow()
+        if self.currentIndex() == RECORDING and flow.currentIndex() == 0:
+            flow.form.picker.search.setFocus()
+            flow.form.picker.search.selectAll()
+            return
+        if self.currentIndex() == RECORDING and flow.currentIndex() == 1:
+            return  # never drop a payment that is being reviewed
+        self.setCurrentIndex(RECORDING)
+        flow.start()
+
+    def _flow(self) -> RecordPaymentFlow:
+        if self.flow is None:
+            self.flow = RecordPaymentFlow(self.services, self.actor, self.display)
+            self.flow.recorded.connect(self.operation_done.emit)
+            self.flow.finished.connect(self.show_landing)
+            self.flow.open_credit_note.connect(self.actions.open_credit_note)
+            self.flow.posted.receipt.printed.connect(lambda _r: self._refresh_reprints())
+            self.addWidget(self.flow)
+        return self.flow
+
+    def show_landing(self) -> None:
+        self.setCurrentIndex(LANDING)
+        if self._stale:
+            self.refresh()
+        self.landing.payments.focus_search()
+
+    # refreshing ----------------------------------------------------------------------------------
+
+    def on_changes(self, changes: Changes) -> None:
+        if changes.touches(SETTINGS):
+            self._use_display(Display.of(self.services.settings.current()))
+        if changes.touches(PAYMENTS, CREDIT_NOTES, LEDGER, SETTINGS):
+            self._stale = True
+            if self.currentIndex() == LANDING:
+                self.refresh()
+
+    def _use_display(self, display: Display) -> None:
+        """The utility's currency, locale or zone changed: format with the new ones."""
+        self.display = self.actions.display = display
+        landing = self.landing
+        landing.kpis.display = display
+        for tab in (landing.payments, landing.credit_notes):
+            tab.display = tab.model.display = display
+        if self.flow is not None and self.currentIndex() == LANDING:
+            self.removeWidget(self.flow)
+            self.flow.deleteLater()
+            self.flow = None  # rebuilt with the new settings on the next F2
+
+    def refresh(self) -> None:
+        self._stale = False
+        self.landing.kpis.refresh()
+        self.landing.payments.apply()
+        self.landing.credit_notes.apply()
+        self._refresh_reprints()
+
+    def _refresh_reprints(self) -> None:
+        if not can(self.actor.role, Permission.RECORD_PAYMENT):
+            return
+
+        def show(queue) -> None:
+            button = self.landing.reprint_button
+            if not alive(button):
+                return
+            button.setText(f"Reprint queue ({len(queue)})")
+            button.setVisible(bool(queue))
+
+        Background(self, lambda: self.services.receipts.pending_reprints(self.actor)) \
+            .success(show).failure(lambda _e: None).run_in_background()
+
+    def show_notice(self, message: str, ok: bool) -> None:
+        self.landing.notice.setText(message)
+        self.landing.notice.show()
+        self.landing.notice.setStyleSheet("color: #1e6b3a;" if ok else "color: #b3261e;")
+        self._notice_timer.start()

@@ -1,0 +1,181 @@
+"""The All Payments tab: search, the spec's filters, the lazy list and each row's actions."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer, Signal
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain.errors import ValidationError
+from app.domain.payments import COUNTED_STATUSES, PaymentStatus, PaymentType
+from app.domain.permissions import Permission, can
+from app.services.context import Actor
+from app.services.payments import PaymentFilter, PaymentRow, Sort
+from app.services.registry import Services
+from app.views.common.widgets import named
+from app.views.payments.display import Background, Display, alive
+from app.views.payments.list_widgets import DateRangeFilter, chosen, combo, lazy_table, size_columns
+from app.views.payments.table_models import (
+    COL_AMOUNT,
+    COL_DATE,
+    COL_METHOD,
+    COL_PAYMENT_ACTIONS,
+    COL_RECEIPT,
+    COL_STATUS,
+    COL_TYPE,
+    PaymentsTableModel,
+)
+
+STATUSES = tuple(s.value for s in PaymentStatus)
+
+
+class PaymentsTab(QWidget):
+    open_payment = Signal(str)
+    view_receipt = Signal(str)
+    create_credit_note = Signal(str)
+    void_payment = Signal(str)
+
+    def __init__(self, services: Services, actor: Actor, display: Display,
+                 today: Callable[[], date]) -> None:
+        super().__init__()
+        named(self, "All Payments tab")
+        self.services, self.actor, self.display = services, actor, display
+        self.filter = PaymentFilter()
+        self._count_generation = 0
+        self.search = named(QLineEdit(), "Search payments")
+        self.search.setPlaceholderText("Search by consumer name, receipt no or consumer ID")
+        self.search.setClearButtonEnabled(True)
+        self.dates = DateRangeFilter("Payment date range", today, display.qt_date_format)
+        modes = services.settings.current().payment_modes
+        self.method = combo("Method", ("All methods", *modes))
+        self.status = combo("Status", ("All statuses", *STATUSES))
+        self.payment_type = combo("Type", ("All types", *(t.value for t in PaymentType)))
+        self.clear = named(QPushButton("Clear filters"), "Clear filters")
+        self.count_label = named(QLabel(""), "Payments count")
+        self.model = PaymentsTableModel(self._fetcher(self.filter), display)
+        self.table = lazy_table(self.model, "All payments list", COL_DATE)
+        size_columns(self.table, {COL_RECEIPT: 110, COL_AMOUNT: 110, COL_METHOD: 120,
+                                  COL_DATE: 110, COL_TYPE: 100, COL_STATUS: 110,
+                                  COL_PAYMENT_ACTIONS: 60})
+        self._debounce = QTimer(self, singleShot=True, interval=250)
+        self._layout()
+        self._connect()
+
+    def _layout(self) -> None:
+        filters = QHBoxLayout()
+        for widget in (self.dates, self.method, self.status, self.payment_type, self.clear):
+            filters.addWidget(widget)
+        filters.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.search)
+        layout.addLayout(filters)
+        layout.addWidget(self.dates.error)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.count_label)
+
+    def _connect(self) -> None:
+        self.search.textEdited.connect(lambda _t: self._debounce.start())
+        self.search.returnPressed.connect(self.apply)
+        self._debounce.timeout.connect(self.apply)
+        self.dates.changed.connect(self.apply)
+        for box in (self.method, self.status, self.payment_type):
+            box.currentIndexChanged.connect(self.apply)
+        self.clear.clicked.connect(self.clear_filters)
+        self.table.clicked.connect(self._clicked)
+        self.table.activated.connect(lambda index: self._open(index.row()))
+        self.table.customContextMenuRequested.connect(self._context_menu)
+        self.model.fetch_failed.connect(lambda error: self.count_label.setText(f"Not loaded: {error}"))
+
+    # filtering --------------------------------------------------------------------------
+
+    def _fetcher(self, flt: PaymentFilter):
+        def fetch(offset: int, limit: int, key: str, descending: bool) -> list[PaymentRow]:
+            return self.services.payments.list_payments(self.actor, flt, offset, limit,
+                                                        Sort(key, descending))
+        return fetch
+
+    def current_filter(self) -> PaymentFilter:
+        first, last = self.dates.bounds()
+        return PaymentFilter(text=self.search.text().strip(), date_from=first, date_to=last,
+                             method=chosen(self.method), status=chosen(self.status),
+                             payment_type=chosen(self.payment_type))
+
+    def apply(self) -> None:
+        try:
+            self.filter = self.current_filter()
+        except ValidationError:
+            return  # the date range says what is wrong; the list keeps its last filter
+        self.model.reset(self._fetcher(self.filter))
+        self._count()
+
+    def clear_filters(self) -> None:
+        for box in (self.method, self.status, self.payment_type):
+            box.blockSignals(True)
+            box.setCurrentIndex(0)
+            box.blockSignals(False)
+        self.search.clear()
+        self.dates.reset()
+        self.apply()
+
+    def _count(self) -> None:
+        self._count_generation += 1
+        generation, flt = self._count_generation, self.filter
+
+        def show(total: int) -> None:
+            if alive(self.count_label) and generation == self._count_generation:
+                self.count_label.setText(f"{total:,} payment{'s' if total != 1 else ''}")
+
+        Background(self, lambda: self.services.payments.count_payments(self.actor, flt)) \
+            .success(show).failure(lambda error: self.count_label.setText(f"Not counted: {error}")) \
+            .run_in_background()
+
+    # rows -------------------------------------------------------------------------------
+
+    def _clicked(self, index: QModelIndex) -> None:
+        if index.column() == COL_RECEIPT:
+            self._open(index.row())
+        elif index.column() == COL_PAYMENT_ACTIONS:
+            rect = self.table.visualRect(index)
+            self.row_menu(index.row()).popup(self.table.viewport().mapToGlobal(rect.bottomLeft()))
+
+    def _context_menu(self, point: QPoint) -> None:
+        index = self.table.indexAt(point) if point is not None else self.table.currentIndex()
+        if not index.isValid():
+            index = self.table.currentIndex()
+        if index.isValid():
+            self.row_menu(index.row()).popup(self.table.viewport().mapToGlobal(point))
+
+    def _open(self, row: int) -> None:
+        self.open_payment.emit(self.model.row_at(row).payment_id)
+
+    def row_menu(self, row: int) -> QMenu:
+        """The three-dot menu of one payment, holding only what this role may do."""
+        payment: PaymentRow = self.model.row_at(row)
+        menu = QMenu(self)
+        named(menu, f"Actions for {payment.receipt_no}")
+        entries = [("View details", self.open_payment), ("View receipt", self.view_receipt)]
+        counted = payment.status in COUNTED_STATUSES
+        if counted and can(self.actor.role, Permission.CREATE_CREDIT_NOTE):
+            entries.append(("Create credit note", self.create_credit_note))
+        if counted and can(self.actor.role, Permission.VOID_PAYMENT):
+            entries.append(("Void payment", self.void_payment))
+        for text, signal in entries:
+            action = QAction(text, menu)
+            action.triggered.connect(lambda _c=False, s=signal: s.emit(payment.payment_id))
+            menu.addAction(action)
+        return menu
+
+    def focus_search(self) -> None:
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()

@@ -1,0 +1,124 @@
+"""Record Payment as three steps on one page: the form, Review & Confirm, and the receipt.
+
+Keys: Enter in Find consumer takes the first match; Ctrl+Enter reviews, then
+confirms (Enter confirms too); Esc goes back a step; F2 or Ctrl+N starts the
+next payment. A cash payment of a current bill needs the account number and
+four keys: F2, Enter, Ctrl+Enter, Enter.
+"""
+
+from __future__ import annotations
+
+import time
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QStackedWidget, QWidget
+
+from app.domain.errors import ValidationError
+from app.services.changes import Changes
+from app.services.context import Actor
+from app.services.payments import PostedPayment
+from app.services.registry import Services
+from app.views.common.widgets import named
+from app.views.payments.display import Background, Display
+from app.views.payments.payment_form import PaymentForm
+from app.views.payments.posted_panel import PostedPanel
+from app.views.payments.review_panel import ReviewPanel
+
+FORM, REVIEW, POSTED = range(3)
+
+
+class RecordPaymentFlow(QStackedWidget):
+    recorded = Signal(object)  # Changes
+    finished = Signal()  # back to the landing page
+    open_credit_note = Signal(str)
+
+    def __init__(self, services: Services, actor: Actor, display: Display) -> None:
+        super().__init__()
+        named(self, "Record Payment")
+        self.services, self.actor = services, actor
+        self.form = PaymentForm(services, actor, display)
+        self.review = ReviewPanel(display)
+        self.posted = PostedPanel(services, actor, display)
+        for step in (self.form, self.review, self.posted):
+            self.addWidget(step)
+        self._started = time.monotonic()
+        self._posting = False
+        self._connect()
+
+    def _connect(self) -> None:
+        self.form.review_requested.connect(self.to_review)
+        self.form.cancel_requested.connect(self.finished.emit)
+        self.review.confirmed.connect(self.confirm)
+        self.review.back.connect(self.to_form)
+        self.posted.record_another.connect(self.start)
+        self.posted.return_to_dashboard.connect(self.finished.emit)
+        self.posted.open_credit_note.connect(self.open_credit_note.emit)
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):
+            self._shortcut(keys, self.next_step)
+        self._shortcut("Escape", self.step_back)
+
+    def _shortcut(self, keys: str, slot) -> None:
+        shortcut = QShortcut(QKeySequence(keys), self)
+        shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        shortcut.activated.connect(slot)
+
+    def start(self) -> None:
+        """A new, empty payment with the cursor in Find consumer."""
+        self._started = time.monotonic()
+        self.setCurrentIndex(FORM)
+        self.form.reset()
+        self.form.picker.search.setFocus()
+
+    def step(self) -> QWidget:
+        return self.currentWidget()
+
+    def next_step(self) -> None:
+        if self.currentIndex() == FORM:
+            self.to_review()
+        elif self.currentIndex() == REVIEW:
+            self.confirm()
+
+    def step_back(self) -> None:
+        if self.currentIndex() == REVIEW and not self._posting:
+            self.to_form()
+        elif self.currentIndex() == POSTED:
+            self.finished.emit()
+
+    def to_form(self) -> None:
+        self.setCurrentIndex(FORM)
+        self.form.review_button.setFocus()
+
+    def to_review(self) -> None:
+        data = self.form.review_data()
+        if data is None:
+            return
+        self.setCurrentIndex(REVIEW)
+        self.review.show_review(data)
+
+    def confirm(self) -> None:
+        if self._posting or self.currentIndex() != REVIEW:
+            return
+        self._posting = True
+        self.review.set_busy(True)
+        request = self.form.request(seconds_taken=int(time.monotonic() - self._started))
+        Background(self, lambda: self.services.payments.record_payment(self.actor, request),
+                  writes=True, label="Posting the payment…") \
+            .success(self._posted).failure(self._not_posted).run_in_background()
+
+    def _posted(self, posted: PostedPayment) -> None:
+        self._posting = False
+        self.setCurrentIndex(POSTED)
+        self.posted.show_posted(posted, print_now=self.services.receipts.printer_configured())
+        self.recorded.emit(posted.changes)
+
+    def _not_posted(self, error: Exception) -> None:
+        self._posting = False
+        if isinstance(error, ValidationError):
+            self.setCurrentIndex(FORM)
+            self.form.show_validation(error)
+            return
+        self.review.show_failure(f"The payment was not recorded: {error}. Nothing was saved.")
+
+    def changes(self) -> Changes:
+        return self.posted.posted.changes if self.posted.posted else Changes()
