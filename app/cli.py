@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 
+from app.cli_counter import COUNTER_COMMANDS, add_counter_commands
 from app.config import resolve_data_dir
 from app.domain.errors import UtilityDeskError
 
@@ -45,6 +46,17 @@ def build_parser() -> argparse.ArgumentParser:
     audit = sub.add_parser("audit", help="audit trail tools")
     audit_sub = audit.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
     audit_sub.add_parser("verify", help="verify the audit hash chain")
+
+    from app.cli_tariffs import add_tariff_parser
+
+    add_tariff_parser(sub)
+
+    from sync.cli_sync import add_arguments as sync_arguments
+    from sync.server.main import add_arguments as server_arguments
+
+    server_arguments(sub.add_parser("server", help="run the central sync service (uvicorn)"))
+    sync_arguments(sub.add_parser("sync", help="enrol with the central service and sync once"))
+    add_counter_commands(sub)
     return parser
 
 
@@ -106,8 +118,27 @@ def cmd_audit(args: argparse.Namespace) -> int:
     return 1
 
 
+def cmd_tariff(args: argparse.Namespace) -> int:
+    from app.cli_tariffs import cmd_tariff as run
+
+    return run(args, _data_dir)
+
+
+def cmd_server(args: argparse.Namespace) -> int:
+    from sync.server.main import run
+
+    return run(args)
+
+
+def cmd_sync(args: argparse.Namespace) -> int:
+    from sync.cli_sync import run
+
+    return run(args, _data_dir(args))
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "gui": cmd_gui, "demo": cmd_demo, "db": cmd_db, "screenshots": cmd_screenshots, "audit": cmd_audit,
+    "tariff": cmd_tariff, "server": cmd_server, "sync": cmd_sync, **COUNTER_COMMANDS,
 }
 
 

@@ -38,9 +38,14 @@ NOT_BUILT: dict[Module, str] = {
 
 def built_pages() -> dict[Module, PageFactory]:
     from app.views.audit.audit_page import AuditModulePage
+    from app.views.cash.cash_page import CashModulePage
+    from app.views.payments.payments_page import PaymentsModulePage
     from app.views.settings.settings_page import SettingsPage
+    from app.views.tariffs.module_page import TariffsModulePage
 
-    return {Module.SETTINGS: SettingsPage, Module.AUDIT: AuditModulePage}
+    return {Module.SETTINGS: SettingsPage, Module.AUDIT: AuditModulePage,
+            Module.TARIFFS: TariffsModulePage, Module.CASH: CashModulePage,
+            Module.PAYMENTS: PaymentsModulePage}
 
 
 class MainWindow(QMainWindow):

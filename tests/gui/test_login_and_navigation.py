@@ -49,7 +49,7 @@ def test_counter_executive_sees_counter_modules_only(qtbot, runtime):
     assert find(window, "Signed-in user", QLabel).text() == "Jane Smith · Customer Service Executive"
     assert find(window, "Sync state", QLabel).text() == "Offline · never synced"
     # Unbuilt modules say so plainly instead of showing invented figures.
-    assert "not available yet" in find(window, "Payments not available", QLabel).text()
+    assert "not available yet" in find(window, "Disconnections not available", QLabel).text()
 
 
 def test_administrator_sees_settings_and_audit(qtbot, runtime):
