@@ -61,6 +61,7 @@ def open_runtime(data_dir: Path, *, lock: bool = True, clock: Clock | None = Non
             instance_lock.release()
         raise
     context = AppContext(sessions=session_factory(engine), device_id=device.device_id,
-                         device_code=device.device_code, clock=clock or SystemClock())
+                         device_code=device.device_code, clock=clock or SystemClock(),
+                         self_lease=not device.server_url)
     log.info("opened %s (device %s)", paths.root, device.device_code)
     return Runtime(paths, device, engine, context, instance_lock)

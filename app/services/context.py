@@ -35,6 +35,9 @@ class AppContext:
     device_id: str
     device_code: str = "D0001"
     clock: Clock = field(default_factory=SystemClock)
+    # Without a central service this device leases number blocks to itself; with one,
+    # only the server's leases are used (offline exhaustion -> provisional numbers).
+    self_lease: bool = True
 
     @property
     def dialect(self) -> str:

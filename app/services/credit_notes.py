@@ -100,7 +100,7 @@ def write_credit_note(work: Work, settings: Settings, payment: Payment, amount: 
                       reason: str, remarks: str, today: date) -> CreditNote:
     """Number, write, queue and audit one credit note (inside the caller's transaction)."""
     number = issue_number(work.session, settings, "credit_note", on=today,
-                          device_code=work.app.device_code)
+                          device_code=work.app.device_code, self_lease=work.app.self_lease)
     note = CreditNote(credit_note_no=number.text, payment_id=payment.id,
                       consumer_id=payment.consumer_id, amount=amount.amount, reason=reason,
                       remarks=remarks, created_by=work.actor.full_name, created_at=work.now,

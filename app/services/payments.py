@@ -246,7 +246,7 @@ class PaymentsService:
 
     def _number(self, work: Work, settings: Settings, series: str, on: date) -> str:
         return issue_number(work.session, settings, series, on=on,
-                            device_code=self.app.device_code).text
+                            device_code=self.app.device_code, self_lease=self.app.self_lease).text
 
     def _write_payment(self, work: Work, settings: Settings, consumer: Consumer, item: PayableItem,
                        valid: ValidPayment) -> Payment:

@@ -25,6 +25,7 @@ NEEDS: dict[tuple[str, str] | str, tuple[P, ...]] = {
     "ledger_entries": (P.RECORD_PAYMENT, P.CREATE_CREDIT_NOTE, P.APPLY_CREDIT_NOTE, P.RUN_BILLING,
                        P.SETTLE_ACCOUNT, P.VOID_PAYMENT),
     "cash_sessions": (P.OPERATE_CASH,),
+    "counters": (P.OPERATE_CASH,),  # a counter's row is created when its first session opens
     "cash_movements": (P.OPERATE_CASH,),
     "service_requests": _REQUESTS,
     "service_orders": (P.WORK_REQUEST,),

@@ -39,3 +39,17 @@ def test_numbering_continues_after_imported_history(runtime):
 def test_out_of_blocks_offline_gives_provisional_numbers(runtime):
     texts = issue(runtime, "invoice", 2, self_lease=False)
     assert texts == ["INV-D3-P0001", "INV-D3-P0002"]
+
+
+def test_a_desktop_with_a_server_does_not_lease_itself(tmp_path):
+    from app.runtime import open_runtime
+
+    folder = tmp_path / "synced"
+    folder.mkdir()
+    (folder / "config.toml").write_text('[sync]\nserver_url = "https://central.example:8740"\n')
+    runtime = open_runtime(folder, lock=False)
+    try:
+        assert runtime.app.self_lease is False
+        assert open_runtime(tmp_path / "standalone", lock=False).app.self_lease is True
+    finally:
+        runtime.close()
