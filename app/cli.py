@@ -34,6 +34,8 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--if-missing", action="store_true",
                       help="do nothing when the database already holds a utility")
     demo.add_argument("--database-url", default=None, help="another database (e.g. PostgreSQL)")
+    demo.add_argument("--currency", default="USD", choices=("USD", "INR"),
+                      help="the demo utility's currency (the specs' samples are in dollars)")
 
     db = sub.add_parser("db", help="database maintenance")
     db_sub = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
@@ -75,7 +77,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     summary = build_demo_in(_data_dir(args), DemoOptions(
         consumers=args.consumers, months=args.months, seed=args.seed, today=args.today,
-        if_missing=args.if_missing, database_url=args.database_url,
+        if_missing=args.if_missing, database_url=args.database_url, currency=args.currency,
     ))
     print(summary.describe())
     return 0

@@ -16,6 +16,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
 
 from app.demo.bulk import BulkWriter, DemoIds, LocalTime
 from app.demo.consumers import generate_consumers
@@ -28,7 +29,10 @@ from app.demo.reference import DEMO_PASSWORD, USERS, write_reference
 from app.demo.samples import Samples
 from app.demo.tariffs import HISTORY_COVERED_FROM, write_tariffs
 from app.domain.errors import UtilityDeskError
+from app.domain.settings import Settings
+from app.domain.settings import to_json as registry_to_json
 from app.models.consumers import Consumer
+from app.models.reference import Setting
 from app.services.context import SYSTEM_ACTOR, AppContext
 from app.services.settings import load_settings
 from app.services.work import unit_of_work
@@ -49,6 +53,27 @@ class DemoOptions:
     today: date | None = None
     if_missing: bool = False
     database_url: str | None = None
+    currency: str = "USD"
+
+
+# The specs' sample figures are dollars ($145.50 bills, $0.12 a unit), so the demo is a
+# dollar utility by default; --currency INR builds the same utility billing in rupees.
+UTILITY_SETTINGS: dict[str, dict[str, str]] = {
+    "USD": {"general.currency": "USD", "general.locale": "en_US",
+            "general.time_zone": "America/Chicago", "general.date_format": "MM/dd/yyyy"},
+    "INR": {"general.currency": "INR", "general.locale": "en_IN",
+            "general.time_zone": "Asia/Kolkata", "general.date_format": "dd/MM/yyyy"},
+}
+
+
+def write_utility_settings(session: Session, currency: str) -> None:
+    """The demo utility's own settings, validated by the registry like any other change."""
+    if currency not in UTILITY_SETTINGS:
+        raise UtilityDeskError(f"The demo can bill in {', '.join(UTILITY_SETTINGS)}, not {currency}")
+    changes = UTILITY_SETTINGS[currency]
+    Settings.defaults().with_changes(changes)  # raises ValidationError naming the setting
+    for key, value in changes.items():
+        session.add(Setting(key=key, value=registry_to_json(key, value), changed_by="demo"))
 
 
 @dataclass(frozen=True)
@@ -121,12 +146,15 @@ def build_demo(app: AppContext, options: DemoOptions, progress: Progress | None 
     engine: Engine = app.sessions.kw["bind"]
     with app.sessions() as session:
         has_consumers = session.execute(select(Consumer.id).limit(1)).first() is not None
-        settings = load_settings(session)
     if has_consumers:
         if options.if_missing:
             return DemoSummary(False, note="The database already holds a utility: nothing was done.")
         raise DemoAlreadyBuilt("The data folder already holds a utility; use an empty folder "
                                "(or --if-missing to leave it as it is).")
+    with app.sessions() as session, session.begin():
+        write_utility_settings(session, options.currency)
+    with app.sessions() as session:
+        settings = load_settings(session)
     started = time.perf_counter()
     today = options.today or app.clock.today(ZoneInfo(settings.time_zone))
     builder = _Builder(engine, settings, options, today, report)

@@ -35,6 +35,7 @@ TODAY = date(2026, 11, 22)
 OPTIONS = DemoOptions(consumers=60, months=4, seed=7, today=TODAY)
 D = Decimal
 KOLKATA = ZoneInfo("Asia/Kolkata")
+LOCAL = ZoneInfo("America/Chicago")  # the demo utility bills in dollars, in Springfield's zone
 
 
 def _build(folder: Path, options: DemoOptions = OPTIONS):
@@ -238,7 +239,7 @@ def test_john_doe_and_his_sample_documents(session):
         "PAY-2025-004521", "TXN-2025-008934", D("150.00"), D("150.00"))
     assert (payment.channel, payment.method, payment.status, payment.verification, payment.received_by) == (
         "Walk-in", "Cash", "Posted", "Verified", "Jane Smith")
-    assert payment.paid_at.astimezone(KOLKATA).date() == date(2025, 4, 20)
+    assert payment.paid_at.astimezone(LOCAL).date() == date(2025, 4, 20)
     allocation = session.execute(select(PaymentAllocation).where(
         PaymentAllocation.payment_id == payment.id)).scalar_one()
     assert (allocation.bill_id, allocation.amount) == (march.id, D("145.50"))
@@ -275,7 +276,7 @@ def test_john_michael_smith_and_his_disconnection_request(session):
     assert last_due == date(2024, 11, 30)
     last = session.execute(select(Payment).where(Payment.consumer_id == smith.id)
                            .order_by(Payment.paid_at.desc()).limit(1)).scalar_one()
-    assert (last.amount, last.method, last.paid_at.astimezone(KOLKATA).date()) == (
+    assert (last.amount, last.method, last.paid_at.astimezone(LOCAL).date()) == (
         D("150.00"), "Online Banking", date(2024, 10, 15))
     deposit = session.execute(select(SecurityDeposit).where(SecurityDeposit.consumer_id == smith.id)).scalar_one()
     assert (deposit.amount, deposit.deposited_on, deposit.use_in_bill) == (D("200.00"), date(2024, 1, 15), True)
@@ -287,7 +288,7 @@ def test_john_michael_smith_and_his_disconnection_request(session):
         date(2024, 12, 15), "10:00-12:00", "Sarah Johnson")
     assert request.notes == "Customer requested morning slot due to work schedule"
     assert request.required_approval and request.notify_customer
-    assert request.created_at.astimezone(KOLKATA).replace(tzinfo=None) == datetime(2024, 12, 10, 9, 30)
+    assert request.created_at.astimezone(LOCAL).replace(tzinfo=None) == datetime(2024, 12, 10, 9, 30)
     order = session.execute(select(ServiceOrder).where(ServiceOrder.so_no == "SO-2024-005678")).scalar_one()
     assert (order.request_id, order.name, order.status, order.created_by, order.assigned_to) == (
         request.id, "Residential Disconnection - John Smith", "Assigned", "Lisa Wilson", "Mike Thompson")
@@ -337,3 +338,18 @@ def test_fast_conversions_match_the_column_types():
     insert = FastInsert.of(Bill.__table__, dialect, "2026-11-21 18:30:00.000000")
     assert insert.sql.startswith('INSERT INTO "bills"') and "'2026-11-21 18:30:00.000000'" in insert.sql
     assert isinstance(Bill.__table__.c.bill_date.type, Date)
+
+
+def test_the_demo_can_bill_in_rupees(tmp_path):
+    from dataclasses import replace
+
+    from app.runtime import open_runtime
+    from app.services.settings import SettingsService
+
+    _build(tmp_path / "inr", replace(OPTIONS, consumers=12, months=2, currency="INR"))
+    runtime = open_runtime(tmp_path / "inr", lock=False)
+    try:
+        settings = SettingsService(runtime.app).current()
+        assert (settings.currency, settings.locale, settings.time_zone) == ("INR", "en_IN", "Asia/Kolkata")
+    finally:
+        runtime.close()
