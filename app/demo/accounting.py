@@ -139,12 +139,16 @@ class Cashier:
         self._schedule(consumer, day + timedelta(days=delay), mode)
 
     def _schedule(self, consumer: DemoConsumer, day: date, mode: str, void_allowed: bool = True) -> None:
-        if day >= self.today:
+        if day > self.today:
             return  # not paid yet
         rng = self.rng
         channel = self.channels.pick(rng)
         method = self.methods[channel].pick(rng)
-        if channel in ONLINE:
+        if day == self.today:
+            # Today's payments (the counter looks alive) fall in the first opening hours,
+            # whatever the hour the demo is built: the result depends on the date alone.
+            minute = 8 * 60 + int(rng.random() * 90)
+        elif channel in ONLINE:
             minute = 7 * 60 + int(rng.random() * 16 * 60)
         else:
             minute = 9 * 60 + 30 + int(rng.random() * 8 * 60)

@@ -121,8 +121,12 @@ class OverviewPanel(QWidget):
     def _recent_table(self, name: str, headers: tuple[str, ...]) -> QTableWidget:
         table = named(QTableWidget(0, len(headers)), name)
         table.setHorizontalHeaderLabels(list(headers))
-        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setMinimumSectionSize(70)
+        for column, width in enumerate((0, 120, 90, 70, 210)[1:len(headers)], start=1):
+            table.setColumnWidth(column, width)
         table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         table.setItemDelegateForColumn(2, BadgeDelegate(table))
         table.verticalHeader().hide()
