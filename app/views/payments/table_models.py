@@ -32,6 +32,7 @@ class LazyTableModel(QAbstractTableModel):
     RIGHT_COLUMNS: frozenset[int] = frozenset()
     BADGES: dict[int, str] = {}
     fetch_failed = Signal(object)
+    cells: Callable[[Any], tuple[str, ...]]  # each subclass: the texts of one row's cells
 
     def __init__(self, fetch: Fetch, display: Display, sort_key: str, descending: bool = True) -> None:
         super().__init__()
@@ -114,8 +115,6 @@ class LazyTableModel(QAbstractTableModel):
             return "Open (click or Enter)"
         return None
 
-    def cells(self, row: Any) -> tuple[str, ...]:
-        raise NotImplementedError
 
 
 (COL_RECEIPT, COL_CONSUMER, COL_AMOUNT, COL_METHOD, COL_DATE, COL_TYPE, COL_STATUS,
