@@ -9,9 +9,10 @@ from datetime import datetime
 from sqlalchemy import func, select, text, update
 from sqlalchemy.orm import Session
 
+from app.domain.errors import NotFound, ValidationError
 from app.models.system import NumberBlock, OutboxEntry, SyncState
 from sync.protocol import Operation, OperationResult
-from sync.records import build_row, entity_class
+from sync.records import APPEND_ONLY, build_row, entity_class
 
 PENDING = "Pending"
 STATES = {"applied": "Applied", "duplicate": "Duplicate", "conflict": "Conflict", "rejected": "Rejected"}
@@ -132,3 +133,72 @@ def sync_problems(session: Session) -> list[SyncProblem]:
                            .order_by(OutboxEntry.seq)).scalars()
     return [SyncProblem(r.seq, r.entity, r.entity_id, r.operation, r.state, r.last_error, r.created_at)
             for r in rows]
+
+
+# sync problems handled by a person -----------------------------------------------------------
+
+RETRIED, DISCARDED = "Retried", "Discarded"  # kept for the record, no longer problems
+PROBLEM_STATES = ("Rejected", "Conflict")
+# Money records are corrected by new records (void, reversal, credit note), never by giving up a change.
+MONEY_RECORDS = APPEND_ONLY | {"payments", "credit_notes", "bills", "cash_sessions", "security_deposits",
+                               "payment_plans", "bank_statement_lines"}
+
+
+def can_discard(entity: str, state: str) -> bool:
+    """Only a conflict, where the local row already holds the server's version (see record_results)."""
+    return state == "Conflict" and entity not in MONEY_RECORDS
+
+
+def retry_problem(session: Session, seq: int, now: datetime) -> list[int]:
+    """Queue a refused operation again as a new outbox row, and the rejected ones that refer to it.
+
+    A new row, because the server answers "duplicate" to a sequence it has processed. A conflict
+    goes again on top of the server's current version: the person chose their change over it.
+    Returns the new sequences, in the original order.
+    """
+    entry = _problem(session, seq)
+    followers = [e for e in session.execute(select(OutboxEntry).where(
+        OutboxEntry.state == "Rejected", OutboxEntry.seq > seq).order_by(OutboxEntry.seq)).scalars()
+        if entry.entity_id in e.payload.values()]
+    return [_requeue(session, e, now) for e in [entry, *followers]]
+
+
+def discard_problem(session: Session, seq: int) -> SyncProblem:
+    entry = _problem(session, seq)
+    if not can_discard(entry.entity, entry.state):
+        raise ValidationError("Sync problem", f"a {entry.state.lower()} change of {entry.entity} cannot be "
+                                              "discarded; retry it or correct it with a new record")
+    entry.state = DISCARDED
+    session.flush()
+    return SyncProblem(entry.seq, entry.entity, entry.entity_id, entry.operation, "Conflict",
+                       entry.last_error, entry.created_at)
+
+
+def _problem(session: Session, seq: int) -> OutboxEntry:
+    entry = session.get(OutboxEntry, seq)
+    if entry is None or entry.state not in PROBLEM_STATES:
+        raise NotFound(f"Sync problem {seq} is no longer open (it may have been handled already).")
+    return entry
+
+
+def _requeue(session: Session, entry: OutboxEntry, now: datetime) -> int:
+    base = _rebase(session, entry) if entry.state == "Conflict" else entry.base_version
+    entry.state = RETRIED
+    again = OutboxEntry(entity=entry.entity, entity_id=entry.entity_id, operation=entry.operation,
+                        payload=entry.payload, base_version=base, created_at=now)
+    session.add(again)
+    session.flush()
+    return again.seq
+
+
+def _rebase(session: Session, entry: OutboxEntry) -> int | None:
+    """Put the change back on the local row, which holds the server's current version."""
+    cls = entity_class(entry.entity)
+    current = session.get(cls, entry.entity_id) if cls is not None else None
+    if current is None:
+        return entry.base_version
+    central_version = current.version
+    mine = build_row(cls, entry.payload)
+    mine.version, mine.updated_at = central_version + 1, current.updated_at
+    session.merge(mine)  # onto the loaded row: it now shows the change again
+    return central_version

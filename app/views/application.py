@@ -10,10 +10,13 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from app.domain.errors import UtilityDeskError
 from app.runtime import Runtime, open_runtime
 from app.services.registry import Services
+from app.services.sync_status import SyncLink
 from app.views.common.errors import install_excepthook
 from app.views.login import LoginDialog
 from app.views.main_window import MainWindow
 from app.views.style import apply_style
+from app.views.sync_settings import connect_new_desktop
+from app.views.sync_status import QUIT_WAIT_MS
 
 
 def qt_app() -> QApplication:
@@ -30,6 +33,7 @@ class Session:
     def __init__(self, runtime: Runtime) -> None:
         self.runtime = runtime
         self.services = Services(runtime.app)
+        self.sync_link = SyncLink(runtime.app, runtime.paths.config_file, runtime.device.server_url)
         self.window: MainWindow | None = None
 
     def settings_labels(self) -> tuple[str, str, str]:
@@ -46,15 +50,20 @@ class Session:
         if dialog.exec() != LoginDialog.DialogCode.Accepted or dialog.actor is None:
             return False
         self.window = MainWindow(self.services, dialog.actor, centre=centre, counter=counter,
-                                 utility_name=utility)
+                                 utility_name=utility, sync_link=self.sync_link)
         self.window.logout_requested.connect(self.logout)
         self.window.show()
+        # With a central service: sync now and every minute; the password renews this user's token.
+        self.window.sync_status.start(sign_in=(dialog.actor.username, dialog.password.text()))
         return True
 
     def logout(self) -> None:
         if self.window is None:
             return
         self.services.auth.logout(self.window.actor)
+        self.window.sync_status.shutdown()
+        if self.sync_link.configured:
+            self.sync_link.sign_out()  # the next user syncs under their own sign-in
         self.window.close()
         self.window.deleteLater()
         self.window = None
@@ -71,15 +80,16 @@ def run_gui(data_dir: Path) -> int:
         print(f"utilitydesk: {error.message}", file=sys.stderr)
         return 2
     install_excepthook(runtime.paths.logs / "utilitydesk.log")
+    session: Session | None = None
     try:
         session = Session(runtime)
-        if not session.users_exist():
-            QMessageBox.information(None, "UtilityDesk", (
-                f"The database in {runtime.paths.root} has no users yet.\n\n"
-                "Build the demo utility with:  utilitydesk demo"))
+        if not session.users_exist() and not connect_new_desktop(session.sync_link, runtime.paths.root,
+                                                                 session.users_exist):
             return 1
         if not session.login():
             return 0
         return app.exec()
     finally:
+        if session is not None and session.window is not None:
+            session.window.sync_status.shutdown(wait_ms=QUIT_WAIT_MS)  # let a running sync finish
         runtime.close()

@@ -20,7 +20,9 @@ from app.domain.permissions import Module, visible_modules
 from app.services.changes import Changes
 from app.services.context import Actor
 from app.services.registry import Services
+from app.services.sync_status import SyncLink, SyncStatusService
 from app.views.common.widgets import UnavailablePage, named
+from app.views.sync_status import SyncStatusController
 
 PageFactory = Callable[[Services, Actor], QWidget]
 
@@ -53,7 +55,7 @@ class MainWindow(QMainWindow):
     changed = Signal(object)  # Changes: screens refresh only when it concerns them
 
     def __init__(self, services: Services, actor: Actor, *, centre: str, counter: str,
-                 utility_name: str) -> None:
+                 utility_name: str, sync_link: SyncLink | None = None) -> None:
         super().__init__()
         self.services = services
         self.actor = actor
@@ -85,19 +87,21 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.rail)
         layout.addWidget(self.pages, 1)
         self.setCentralWidget(body)
-        self._build_status_bar(centre, counter)
+        self._build_status_bar(centre, counter, sync_link)
         self._build_menus()
 
-    def _build_status_bar(self, centre: str, counter: str) -> None:
+    def _build_status_bar(self, centre: str, counter: str, sync_link: SyncLink | None) -> None:
         bar = self.statusBar()
         self.user_label = named(QLabel(f"{self.actor.full_name} · {self.actor.role.value}"), "Signed-in user")
         self.place_label = named(QLabel(f"{centre} · {counter}"), "Centre and counter")
-        self.sync_label = named(QLabel("Offline · never synced"), "Sync state")
-        self.sync_label.setToolTip("This desktop works on its local database; the central "
-                                   "sync service is not connected.")
-        self.age_label = named(QLabel("Data: local only"), "Data age")
-        for label in (self.user_label, self.place_label, self.sync_label, self.age_label):
+        for label in (self.user_label, self.place_label):
             bar.addPermanentWidget(label)
+        # Sync state, queued operations, sync problems, data age; Sync now and the background sync.
+        self.sync_status = SyncStatusController(self, SyncStatusService(self.services.app), sync_link, self.actor)
+        self.sync_status.install(bar)
+        self.sync_label, self.age_label = self.sync_status.sync_label, self.sync_status.age_label
+        self.sync_status.changed.connect(self.changed.emit)
+        self.changed.connect(self.sync_status.on_changes)
 
     def _build_menus(self) -> None:
         session_menu = self.menuBar().addMenu("&Session")
@@ -109,6 +113,8 @@ class MainWindow(QMainWindow):
         quit_action = QAction("&Quit", self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
+        session_menu.addActions(self.sync_status.actions())  # Sync now (F9), Sync problems…, Connect…
+        session_menu.addSeparator()
         for action in (change, logout, quit_action):
             session_menu.addAction(action)
         go_menu = self.menuBar().addMenu("&Go")
