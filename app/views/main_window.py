@@ -117,7 +117,7 @@ class MainWindow(QMainWindow):
         session_menu.addSeparator()
         for action in (change, logout, quit_action):
             session_menu.addAction(action)
-        go_menu = self.menuBar().addMenu("&Go")
+        go_menu = self.menuBar().addMenu("G&o")
         for index, module in enumerate(self.modules[:9]):
             action = QAction(module.value, self)
             action.setShortcut(QKeySequence(f"Ctrl+{index + 1}"))
