@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 SECTIONS: tuple[str, ...] = (
     "General", "Payments", "Credit notes", "Numbering", "Counter & printing", "Disconnections",
     "SLA", "Billing & dashboard", "Consumption rules", "Exceptions", "GL codes", "Service orders",
+    "Reports",
 )
 MAX_MONEY_PLACES = max(MINOR_DIGITS.values())
 

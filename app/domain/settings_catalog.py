@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from datetime import time
 from decimal import Decimal
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -38,6 +39,8 @@ GL_ACCOUNT_TYPES = ("Revenue", "Tax", "Receivable", "Deposit", "Cash")
 WEBHOOK_STATUSES = ("In Settlement", "Failed", "Not Confirmed", "Settled")
 SETTLEMENT_STATUSES = ("In Progress", "Success", "Failed", "N/A")
 KEEP_PREVIOUS = "Keep previous"
+REPORTS = ("Daily collections summary",)
+ALL_CENTRES = "All centres"
 CURRENCIES = tuple(sorted(MINOR_DIGITS))
 LOCALES = ("en_IN", "hi_IN", "en_US", "en_GB", "en_AU", "en_CA", "en_ZA", "en_KE", "en_NG",
            "en_AE", "fr_FR", "de_DE", "ja_JP")
@@ -112,6 +115,37 @@ class CashDenomination:
     currency: str
     value: Decimal
     kind: str  # "note" or "coin", as in cash.Denomination
+
+
+@dataclass(frozen=True, slots=True)
+class ReportSchedule:
+    """A report mailed every day once its send time has passed (utility time zone)."""
+
+    name: str
+    report: str
+    centre: str  # a service centre's code, or ALL_CENTRES
+    recipients: tuple[str, ...]
+    send_at: str  # "HH:MM"
+    enabled: bool
+
+    @property
+    def centre_code(self) -> str | None:
+        return None if self.centre == ALL_CENTRES else self.centre
+
+    @property
+    def send_time(self) -> time:
+        return parse_clock_time(self.send_at)
+
+
+def parse_clock_time(text: str) -> time:
+    """"07:00" -> time(7, 0); raises ValueError saying what is wrong."""
+    found = re.fullmatch(r"\s*(\d{2}):(\d{2})\s*", text)
+    if not found:
+        raise ValueError("must be written HH:MM, e.g. 07:00")
+    hour, minute = (int(part) for part in found.groups())
+    if hour > 23 or minute > 59:
+        raise ValueError("must be a time from 00:00 to 23:59")
+    return time(hour, minute)
 
 
 def denominations_of(rows: Iterable[CashDenomination], currency: str) -> tuple[Denomination, ...]:
@@ -226,6 +260,24 @@ def _escalation_order(rows: tuple[EscalationThreshold, ...]) -> str | None:
 def _denomination_fits(row: CashDenomination) -> str | None:
     fits = Money(row.value, row.currency).is_exact
     return None if fits else f"{row.value} has more decimals than {row.currency} allows"
+
+
+def _clock_time(text: str) -> str | None:
+    try:
+        parse_clock_time(text)
+    except ValueError as error:
+        return str(error)
+    return None
+
+
+def _email(text: str) -> str | None:
+    ok = re.fullmatch(r"[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>.][^@\s,;<>]*", text)
+    return None if ok else "is not an e-mail address, e.g. billing.manager@example.com"
+
+
+def _report_centre(text: str) -> str | None:
+    ok = text == ALL_CENTRES or re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_\-]*", text)
+    return None if ok else f"must be a service centre code, e.g. CSC, or {ALL_CENTRES}"
 
 
 # the settings ----------------------------------------------------------------
@@ -502,6 +554,25 @@ declare(
           unique=(("code",),)),
       [GlCode(*row) for row in _GL],
       "The chart of accounts that bills, payments and deposits post to."),
+)
+
+s = _section("Reports")
+declare(
+    s("reports.schedules", "Scheduled reports",
+      RecordListKind(ReportSchedule, (
+          Field("name", "Name", TextKind(60)),
+          Field("report", "Report", ChoiceKind(REPORTS)),
+          Field("centre", "Service centre", TextKind(20, rule=_report_centre)),
+          Field("recipients", "Recipients",
+                StringListKind(160, max_items=20, item_rule=_email)),
+          Field("send_at", "Send at (HH:MM)", TextKind(5, rule=_clock_time)),
+          Field("enabled", "Enabled", BooleanKind())),
+          unique=(("name",),), min_items=0, max_items=50),
+      [ReportSchedule("Daily collections summary", REPORTS[0], ALL_CENTRES,
+                      ("billing.manager@example.com",), "07:00", True)],
+      "Mailed by the central service once a day after the send time (utility time zone); "
+      "each covers the previous day. Recipients are e-mail addresses separated by commas; "
+      f"the service centre is a centre code or {ALL_CENTRES}."),
 )
 del s
 

@@ -18,6 +18,7 @@ from sync.server import routes_auth, routes_ops, routes_sync
 from sync.server.config import ServerConfig
 from sync.server.errors import ApiError, api_error_handler, error_response
 from sync.server.mailer import MailerThread, SmtpSettings
+from sync.server.reports import ReportScheduler
 from sync.server.state import Central, open_central
 
 log = logging.getLogger("utilitydesk.server")
@@ -48,7 +49,10 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         mailer = MailerThread(central, SmtpSettings.from_url(central.config.smtp_url),
                               central.config.mailer_interval)
         mailer.start()
+    reports = ReportScheduler(central)  # with or without SMTP: reports queue until a mailer sends them
+    reports.start()
     yield
+    reports.stop()
     if mailer is not None:
         mailer.stop()
 
