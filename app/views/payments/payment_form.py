@@ -1,5 +1,6 @@
 """The Record Payment form, one keyboard-first page: consumer, channel, type and item, method,
-amount (tendered, change or keep on account for cash), date, notes and a live summary.
+amount (tendered, change or keep on account for cash, and the notes and coins to hand back from
+the drawer), date, notes and a live summary.
 
 The form checks a payment with the same domain rules the service applies
 (validate_request), so a message appears beside the field before posting;
@@ -33,6 +34,7 @@ from PySide6.QtWidgets import (
 from app.domain.errors import ValidationError
 from app.domain.money import minor_digits
 from app.domain.payments import CASH, PaymentLimits, PaymentRequest, ValidPayment, validate_request
+from app.services.cash_sessions import CashSessionsService
 from app.services.context import Actor
 from app.services.payments import AccountView, PayableItem
 from app.services.registry import Services
@@ -47,6 +49,7 @@ from app.views.payments.display import (
     show_error,
     to_qdate,
 )
+from app.views.payments.hand_back import HandBackLine
 from app.views.payments.payment_summary import ReviewData, summary_rows
 
 ITEM_CAPTIONS = {"Bill": "Current bills", "Service": "Unpaid services",
@@ -116,6 +119,7 @@ class PaymentForm(QWidget):
         self.tendered = _amount_edit("Amount received", digits)
         self.change_due = named(QLabel(""), "Change due")
         self.change_due.setStyleSheet("font-size: 13pt; font-weight: 600;")
+        self.hand_back = HandBackLine(CashSessionsService(self.services.app), self.actor, self.display)
         self.give_change = named(QRadioButton("&Give change"), "Give change")
         self.keep_on_account = named(QRadioButton("&Keep on account"), "Keep on account")
         self.change_choice = QButtonGroup(self)
@@ -157,7 +161,11 @@ class PaymentForm(QWidget):
         named(cash, "Cash")
         cash_form = QFormLayout(cash)
         self._row(cash_form, "Amount &received", "Amount received", self.tendered)
-        cash_form.addRow("Change due", self.change_due)
+        change = QVBoxLayout()
+        change.setSpacing(2)
+        change.addWidget(self.change_due)
+        change.addWidget(self.hand_back)  # takes no room while hidden
+        cash_form.addRow("Change due", change)
         choice = QHBoxLayout()
         choice.addWidget(self.give_change)
         choice.addWidget(self.keep_on_account)
@@ -359,6 +367,8 @@ class PaymentForm(QWidget):
         for name, value in self.summary_values.items():
             value.setText(rows.get(name, ""))
         self.change_due.setText(rows.get("Change due", ""))
+        self.hand_back.show_for(valid.cash.change if valid.cash and self.give_change.isChecked()
+                                else None)
 
     def _show_live_error(self, error: ValidationError) -> None:
         field = self.field_of(error)
@@ -367,6 +377,7 @@ class PaymentForm(QWidget):
         for value in self.summary_values.values():
             value.setText("")
         self.change_due.setText("")
+        self.hand_back.show_for(None)
 
     @staticmethod
     def field_of(error: ValidationError) -> str:
