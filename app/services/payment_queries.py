@@ -153,6 +153,7 @@ def _installments(consumer_id: str | None, item_id: str | None):
                                                          PaymentPlan.id == Installment.plan_id)
     query = query.where(Installment.id == item_id) if item_id else query.where(
         PaymentPlan.consumer_id == consumer_id, PaymentPlan.status == "Active",
+        Installment.deleted.is_(False),  # rescheduled by a plan modification
         open_ > 0).order_by(Installment.due_date, Installment.number)
     return query
 
@@ -175,7 +176,7 @@ def _item(payment_type: PaymentType, row, currency: str) -> PayableItem:
     return PayableItem(installment.id, payment_type, plan.consumer_id,
                        f"{plan.plan_no} #{installment.number}", m(installment.amount), m(open_),
                        installment.due_date, generated_on=installment.due_date,
-                       payable=plan.status == "Active")
+                       payable=plan.status == "Active" and not installment.deleted)
 
 
 _QUERIES = {PaymentType.BILL: _bills, PaymentType.SERVICE: _services,

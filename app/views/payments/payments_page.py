@@ -27,6 +27,8 @@ from app.views.payments.credit_notes_tab import CreditNotesTab
 from app.views.payments.display import Background, Display, alive
 from app.views.payments.kpi_cards import KpiStrip
 from app.views.payments.payments_tab import PaymentsTab
+from app.views.payments.plans_tab import PaymentPlansTab
+from app.views.payments.reconciliation_tab import ReconciliationTab
 from app.views.payments.record_payment import RecordPaymentFlow
 
 LANDING, RECORDING = range(2)
@@ -56,6 +58,13 @@ class LandingPanel(QWidget):
         self.tabs = named(QTabWidget(), "Payments tabs")
         self.tabs.addTab(self.payments, "All Payments")
         self.tabs.addTab(self.credit_notes, "Credit Notes")
+        self.plans = PaymentPlansTab(services, actor, display, today) \
+            if can(actor.role, Permission.MANAGE_PAYMENT_PLANS) else None
+        self.reconciliation = ReconciliationTab(services, actor, display, today) \
+            if can(actor.role, Permission.RECONCILE) else None
+        for tab, text in ((self.plans, "Payment plans"), (self.reconciliation, "Reconciliation")):
+            if tab is not None:
+                self.tabs.addTab(tab, text)
         header = QHBoxLayout()
         header.addWidget(title)
         header.addStretch(1)
@@ -106,6 +115,8 @@ class PaymentsModulePage(QStackedWidget):
         notes.download_credit_note.connect(actions.download_credit_note)
         notes.apply_credit.connect(actions.apply_credit)
         actions.changed.connect(self.operation_done.emit)
+        for extra in self._extra_tabs():
+            extra.changed.connect(self.operation_done.emit)
         actions.notice.connect(self.show_notice)
         for keys in ("F2", "Ctrl+N"):
             shortcut = QShortcut(QKeySequence(keys), self)
@@ -146,9 +157,14 @@ class PaymentsModulePage(QStackedWidget):
 
     # refreshing ----------------------------------------------------------------------------------
 
+    def _extra_tabs(self) -> list[PaymentPlansTab | ReconciliationTab]:
+        return [tab for tab in (self.landing.plans, self.landing.reconciliation) if tab is not None]
+
     def on_changes(self, changes: Changes) -> None:
         if changes.touches(SETTINGS):
             self._use_display(Display.of(self.services.settings.current()))
+        for extra in self._extra_tabs():
+            extra.on_changes(changes)
         if changes.touches(PAYMENTS, CREDIT_NOTES, LEDGER, SETTINGS):
             self._stale = True
             if self.currentIndex() == LANDING:
@@ -161,6 +177,8 @@ class PaymentsModulePage(QStackedWidget):
         landing.kpis.display = display
         for tab in (landing.payments, landing.credit_notes):
             tab.display = tab.model.display = display
+        for extra in self._extra_tabs():
+            extra.use_display(display)
         if self.flow is not None and self.currentIndex() == LANDING:
             self.removeWidget(self.flow)
             self.flow.deleteLater()

@@ -1,0 +1,148 @@
+"""Table models of the payment plan and reconciliation screens: the lazy plan list, and a small
+static model for short lists (installments, previews, alerts, statement lines)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QRectF, Qt
+from PySide6.QtGui import QColor, QPainter
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+)
+
+from app.services.payment_plan_queries import PlanRow
+from app.views.common.widgets import named
+from app.views.payments.display import Display
+from app.views.payments.table_models import BADGE_ROLE, RAW_ROLE, ROOT, Fetch, LazyTableModel
+
+(COL_PLAN_NO, COL_PLAN_CONSUMER, COL_PLAN_STATUS, COL_PLAN_NEXT_DUE, COL_PLAN_MISSED,
+ COL_PLAN_REMAINING, COL_PLAN_TOTAL, COL_PLAN_CREATED) = range(8)
+
+
+class PlansTableModel(LazyTableModel):
+    HEADERS = ("Plan #", "Consumer", "Status", "Next due", "Missed", "Remaining", "Total", "Created")
+    SORT_KEYS = ("plan", "consumer", "status", "next_due", "missed", "remaining", "total", "created")
+    RIGHT_COLUMNS = frozenset({COL_PLAN_MISSED, COL_PLAN_REMAINING, COL_PLAN_TOTAL})
+    BADGES = {COL_PLAN_STATUS: "status"}
+
+    def __init__(self, fetch: Fetch, display: Display) -> None:
+        super().__init__(fetch, display, "created")
+
+    def cells(self, row: PlanRow) -> tuple[str, ...]:
+        d = self.display
+        return (row.plan_no, f"{row.consumer_name} ({row.account_no})", row.status,
+                d.day(row.next_due) if row.next_due else "—", str(row.missed),
+                d.money(row.remaining), d.money(row.total), d.local_day(row.created_at))
+
+
+class RowsTableModel(QAbstractTableModel):
+    """A short list shown whole: `cells` turns each item into its column texts."""
+
+    def __init__(self, headers: Sequence[str], cells: Callable[[Any], Sequence[str]], *,
+                 badges: dict[int, str] | None = None, right: frozenset[int] = frozenset()) -> None:
+        super().__init__()
+        self.headers, self.cells = tuple(headers), cells
+        self.badges, self.right = badges or {}, right
+        self.items: list[Any] = []
+        self._texts: list[Sequence[str]] = []
+
+    def set_items(self, items: Sequence[Any]) -> None:
+        self.beginResetModel()
+        self.items = list(items)
+        self._texts = [tuple(self.cells(item)) for item in self.items]
+        self.endResetModel()
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = ROOT) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self.items)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = ROOT) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self.headers)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.headers[section]
+        return None
+
+    def data(self, index: QModelIndex | QPersistentModelIndex,
+             role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row, column = index.row(), index.column()
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return self._texts[row][column]
+        if role == RAW_ROLE:
+            return self.items[row]
+        if role == BADGE_ROLE:
+            return self.badges.get(column)
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in self.right:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def texts(self, column: int) -> list[str]:
+        """What one column shows, top to bottom (tests read the screen with it)."""
+        return [cells[column] for cells in self._texts]
+
+
+GREEN, AMBER, RED, BLUE, GREY = (("#1e6b3a", "#e3f4e8"), ("#8a5a00", "#fff3d6"),
+                                 ("#b3261e", "#fbe4e2"), ("#24507a", "#e2edf8"),
+                                 ("#33414f", "#eceff2"))
+STATE_COLOURS = {"Active": GREEN, "Completed": BLUE, "Defaulted": RED, "Paid": GREEN,
+                 "Upcoming": GREY, "Overdue": AMBER, "Missed": RED, "Matched": GREEN,
+                 "Unmatched": AMBER, "Discrepancy": RED, "Resolved": BLUE}
+
+
+class StateDelegate(QStyledItemDelegate):
+    """Plan, installment and reconciliation states as coloured pills."""
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem,
+              index: QModelIndex | QPersistentModelIndex) -> None:
+        if not index.data(BADGE_ROLE):
+            super().paint(painter, option, index)
+            return
+        text = str(index.data(Qt.ItemDataRole.DisplayRole))
+        fg, bg = STATE_COLOURS.get(text, GREY)
+        if option.state & QStyle.StateFlag.State_Selected:
+            painter.fillRect(option.rect, option.palette.highlight())
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        width = min(option.fontMetrics.horizontalAdvance(text) + 20, option.rect.width() - 8)
+        height = option.fontMetrics.height() + 4
+        pill = QRectF(option.rect.x() + 4, option.rect.center().y() - height / 2, width, height)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor(bg))
+        painter.drawRoundedRect(pill, height / 2, height / 2)
+        painter.setPen(QColor(fg))
+        painter.drawText(pill, Qt.AlignmentFlag.AlignCenter, text)
+        painter.restore()
+
+
+def rows_table(model: QAbstractTableModel, name: str, widths: dict[int, int] | None = None,
+               stretch: int = 1) -> QTableView:
+    """A read-only, row-selecting table with state pills and one stretching column."""
+    table = named(QTableView(), name)
+    table.setModel(model)
+    table.setItemDelegate(StateDelegate(table))
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setAlternatingRowColors(True)
+    table.verticalHeader().hide()
+    for column, width in (widths or {}).items():
+        table.setColumnWidth(column, width)
+    header = table.horizontalHeader()
+    header.setStretchLastSection(False)
+    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    return table
+
+
+def selected_item(table: QTableView) -> Any:
+    index = table.currentIndex()
+    return index.data(RAW_ROLE) if index.isValid() else None
