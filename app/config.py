@@ -88,6 +88,8 @@ class DeviceConfig:
     device_code: str
     server_url: str = ""
     printer_url: str = ""
+    # A private CA for the central service's TLS certificate ([sync] ca_file in config.toml).
+    ca_file: str = ""
 
 
 def load_device_config(paths: Paths) -> DeviceConfig:
@@ -109,6 +111,7 @@ def load_device_config(paths: Paths) -> DeviceConfig:
         device_id=device["id"],
         device_code=device.get("code", "D" + device["id"][:4].upper()),
         server_url=sync.get("server_url", ""),
+        ca_file=sync.get("ca_file", ""),
         printer_url=printer.get("url", ""),
     )
 

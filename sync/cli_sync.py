@@ -17,11 +17,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--username", required=True)
     parser.add_argument("--password", required=True)
     parser.add_argument("--enrolment-code", help="the one-time code an administrator made (first sync)")
+    parser.add_argument("--ca-file", default="", help="trust only this CA for the server's TLS certificate")
 
 
 def run(args: argparse.Namespace, data_dir: Path) -> int:
     runtime = open_runtime(data_dir)
-    agent = SyncAgent(runtime.app, args.server, progress=_print_progress)
+    agent = SyncAgent(runtime.app, args.server, progress=_print_progress,
+                      ca_file=args.ca_file or runtime.device.ca_file)
     try:
         if args.enrolment_code:
             enrolled = agent.enrol(args.enrolment_code)

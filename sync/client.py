@@ -7,6 +7,7 @@ sessions and serialises its own runs.
 from __future__ import annotations
 
 import logging
+import ssl
 import threading
 from collections import Counter
 from collections.abc import Callable
@@ -67,12 +68,13 @@ class SyncAgent:
     def __init__(self, app: AppContext, server_url: str, credentials: CredentialStore | None = None, *,
                  transport: httpx.BaseTransport | None = None, timeout: float = 30.0,
                  batch_size: int = 200, page_size: int = 1000,
-                 progress: Callable[[Progress], None] | None = None) -> None:
+                 progress: Callable[[Progress], None] | None = None, ca_file: str = "") -> None:
         self.app = app
         self.credentials = credentials or CredentialStore(app.device_id)
         self.batch_size, self.page_size, self.progress = batch_size, page_size, progress
         self.http = httpx.Client(base_url=server_url.rstrip("/"), timeout=timeout, transport=transport,
-                                 headers={PROTOCOL_HEADER: str(PROTOCOL_VERSION)})
+                                 headers={PROTOCOL_HEADER: str(PROTOCOL_VERSION)},
+                                 verify=tls_verification(ca_file))
         self._run_lock = threading.Lock()
 
     def close(self) -> None:
@@ -264,6 +266,16 @@ def check_skew(server_time: datetime, local_time: datetime) -> None:
         direction = "ahead of" if skew > timedelta(0) else "behind"
         raise SyncError("clock_skew", f"This computer's clock is {minutes} minutes {direction} the central "
                                       "service's. Correct the date and time, then sync again.")
+
+
+def tls_verification(ca_file: str) -> ssl.SSLContext | bool:
+    """The system's trusted CAs, or only the utility's own CA when one is configured."""
+    if not ca_file:
+        return True
+    try:
+        return ssl.create_default_context(cafile=ca_file)
+    except (OSError, ssl.SSLError) as error:
+        raise SyncError("tls", f"The CA file {ca_file} cannot be used: {error}") from error
 
 
 def _refusal(response: httpx.Response) -> SyncError:

@@ -193,8 +193,9 @@ class SyncLink:
 
     def __init__(self, app: AppContext, config_file: Path | None, server_url: str = "", *,
                  credentials: CredentialStore | None = None,
-                 transport: httpx.BaseTransport | None = None) -> None:
+                 transport: httpx.BaseTransport | None = None, ca_file: str = "") -> None:
         self.app, self.config_file, self.server_url = app, config_file, server_url
+        self.ca_file = ca_file
         self.credentials = credentials or CredentialStore(app.device_id)
         self.transport = transport
         self._enrolled_with = ""  # a code is single-use: a second try (wrong password) skips it
@@ -205,7 +206,7 @@ class SyncLink:
 
     def agent(self, progress: Callable[[Progress], None] | None = None) -> SyncAgent:
         return SyncAgent(self.app, self.server_url, self.credentials, transport=self.transport,
-                         progress=progress)
+                         progress=progress, ca_file=self.ca_file)
 
     def sign_out(self) -> None:
         """At logout: the next user's changes go up under the next user's own sign-in."""
@@ -226,7 +227,8 @@ class SyncLink:
             rows[0] = step.total_rows
             progress(download_step(step))
 
-        agent = SyncAgent(self.app, url, self.credentials, transport=self.transport, progress=downloading)
+        agent = SyncAgent(self.app, url, self.credentials, transport=self.transport, progress=downloading,
+                          ca_file=self.ca_file)
         try:
             centre = self._enrol(agent, url, enrolment_code.strip(), progress)
             progress(ConnectStep(2, f"Signing in as {username}…"))

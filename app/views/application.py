@@ -33,7 +33,8 @@ class Session:
     def __init__(self, runtime: Runtime) -> None:
         self.runtime = runtime
         self.services = Services(runtime.app)
-        self.sync_link = SyncLink(runtime.app, runtime.paths.config_file, runtime.device.server_url)
+        self.sync_link = SyncLink(runtime.app, runtime.paths.config_file, runtime.device.server_url,
+                                  ca_file=runtime.device.ca_file)
         self.window: MainWindow | None = None
 
     def settings_labels(self) -> tuple[str, str, str]:

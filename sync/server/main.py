@@ -29,6 +29,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--smtp-url", default=os.environ.get("UTILITYDESK_SMTP_URL", ""),
                         help="smtp://user:password@host:port?from=noreply@example.org&starttls=1")
     parser.add_argument("--log-level", default="INFO")
+    parser.add_argument("--ssl-certfile", default="", help="serve HTTPS with this certificate (PEM)")
+    parser.add_argument("--ssl-keyfile", default="", help="the certificate's private key (PEM)")
     parser.add_argument("--new-epoch", action="store_true",
                         help="after restoring a backup: make every desktop re-download and re-send")
     parser.add_argument("--enrolment-code", metavar="CENTRE_CODE",
@@ -51,7 +53,8 @@ def run(args: argparse.Namespace) -> int:
     engine.dispose()
     os.environ.update(config.to_env())
     serve(_NoDelayConfig("sync.server.app:app_from_env", factory=True, host=args.host, port=args.port,
-                         workers=args.workers, log_config=log_config(args.log_level), access_log=False))
+                         workers=args.workers, log_config=log_config(args.log_level), access_log=False,
+                         ssl_certfile=args.ssl_certfile or None, ssl_keyfile=args.ssl_keyfile or None))
     return 0
 
 
