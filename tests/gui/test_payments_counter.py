@@ -14,8 +14,8 @@ from app.services.payments import PaymentFilter
 from app.views.payments.record_payment import FORM, POSTED, REVIEW
 from tests.gui.helpers import click, find
 from tests.gui.payments_helpers import Keys, drain, open_payments
+from tests.loopback_printer import LoopbackPrinter, refused_url
 from tests.payment_fixtures import actor, build_sample
-from tests.payments_printer import CounterPrinter, refused_url
 
 CTRL, RETURN = Qt.KeyboardModifier.ControlModifier, Qt.Key.Key_Return
 
@@ -38,7 +38,7 @@ def cashier(runtime):
 
 @pytest.fixture
 def printer(runtime, services):
-    device = CounterPrinter()
+    device = LoopbackPrinter()
     services.settings.update(actor(runtime, "admin"), {"printing.printer_url": device.url})
     yield device
     device.close()
