@@ -22,6 +22,7 @@ from app.demo.bulk import BulkWriter, DemoIds, LocalTime
 from app.demo.consumers import generate_consumers
 from app.demo.cycles import make_cycles, months_of_history
 from app.demo.history import HistoryRun
+from app.demo.live import record_live_activity
 from app.demo.numbers import DemoNumbers
 from app.demo.plans import write_plans
 from app.demo.recovery import Recovery
@@ -164,6 +165,11 @@ def build_demo(app: AppContext, options: DemoOptions, progress: Progress | None 
         work.audit("demo_built", "utility", settings.utility_name, consumers=rows.get("consumers", 0),
                    months=months, seed=options.seed, today=today.isoformat(),
                    bills=rows.get("bills", 0), payments=rows.get("payments", 0))
+    live = record_live_activity(app, today, app.clock.now())
+    rows["live counter payments"] = live.counter_payments
+    rows["live online payments"] = live.online_payments
+    report("live", f"{live.counter_payments} counter and {live.online_payments} online payments "
+                   "recorded through the payment services")
     _checkpoint(engine)
     seconds = time.perf_counter() - started
     database, size = _database_file(engine)

@@ -106,9 +106,24 @@ def test_an_existing_utility_is_left_alone(demo):
 
 
 def test_history_is_not_queued_for_sync_and_audited_once(session):
-    assert _one(session, select(func.count()).select_from(OutboxEntry)) == 0
-    actions = session.execute(select(AuditEntry.action)).scalars().all()
-    assert actions == ["demo_built"]
+    """Bulk history counts as already on the server; only today's live activity, recorded
+    through the services, is audited and waits in the outbox."""
+    queued = set(session.execute(select(OutboxEntry.entity).distinct()).scalars())
+    assert queued <= {"payments", "payment_allocations", "ledger_entries", "credit_notes", "receipt_prints"}
+    actions = session.execute(select(AuditEntry.action).order_by(AuditEntry.seq)).scalars().all()
+    assert actions[0] == "demo_built"
+    assert set(actions[1:]) <= {"payment_recorded", "online_payment_imported", "online_payment_updated"}
+
+
+def test_todays_activity_goes_through_the_payment_services(session):
+    live = session.execute(select(Payment).where(Payment.gateway_ref.like("pi_demo_%"))).scalars().all()
+    assert {(p.webhook_status, p.settlement_status) for p in live} == {
+        ("Settled", "Success"), ("In Settlement", "In Progress"), ("Not Confirmed", "N/A"),
+        ("Failed", "N/A"), ("In Settlement", "Failed")}
+    assert all(p.verification == "Pending" and p.received_by == "System" for p in live)
+    counter = session.execute(select(Payment).where(Payment.notes == "Paid at the counter")).scalars().all()
+    assert len(counter) == 4 and all(p.status == "Posted" for p in counter)
+    assert all(p.change_given is not None for p in counter if p.method == "Cash")
 
 
 def test_every_role_can_log_in(demo):
