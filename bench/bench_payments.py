@@ -146,7 +146,8 @@ def _rows(ids: list[tuple[str, str]], first: int, count: int, ledger: bool) -> d
             "receipt_no": f"R-{10_000_000 + n}", "consumer_id": consumer_id, "payment_type": "Bill",
             "channel": "Walk-in", "method": ("Cash", "UPI", "Credit Card")[n % 3], "amount": total,
             "paid_at": paid, "status": "Voided" if n % 50 == 0 else "Posted",
-            "verification": "Verified", "received_by": "Jane Smith"})
+            "verification": "Verified", "received_by": "Jane Smith",
+            "item_dated_on": end, "item_count": 1})  # the bill's date, as record_payment writes
         rows["allocations"].append({"id": str(uuid.uuid4()), "payment_id": payment_id,
                                     "bill_id": bill_id, "amount": total})
         if ledger:

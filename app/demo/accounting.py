@@ -48,8 +48,8 @@ NOTES = ("Customer paid in full", "Paid by a family member", "Payment for the cu
 PAYMENT, DISCONNECT = 0, 1
 T_PAYMENT, T_ALLOC, T_LEDGER = Payment.__table__, PaymentAllocation.__table__, LedgerEntry.__table__
 T_CN, T_CN_APP, T_CHARGE = CreditNote.__table__, CreditNoteApplication.__table__, ServiceCharge.__table__
-# open item: [kind, id, remaining, due date, label, late fee charged]
-KIND, ID, REMAINING, DUE, LABEL, FEE = range(6)
+# open item: [kind, id, remaining, due date, label, late fee charged, bill / service date]
+KIND, ID, REMAINING, DUE, LABEL, FEE, DATED = range(7)
 
 
 def channel_mix(settings: Settings) -> tuple[Weighted, dict[str, Weighted]]:
@@ -73,6 +73,16 @@ class Weighted:
 
     def pick(self, rng: random.Random) -> str:
         return self.values[bisect.bisect_right(self.bounds, rng.random() * self.bounds[-1])]
+
+
+def _items_dated(allocations: list[tuple[dict, list]]) -> dict[str, object]:
+    """A payment's item_dated_on and item_count (as record_payment writes them): the date of
+    the items it paid when they share one, else NULL (the KPI reads the allocations)."""
+    dates = {item[DATED] for allocation, item in allocations if allocation["amount"] > 0}
+    if len(dates) != 1:
+        return {"item_dated_on": None, "item_count": None}
+    count = sum(1 for allocation, _ in allocations if allocation["amount"] > 0)
+    return {"item_dated_on": dates.pop(), "item_count": count}
 
 
 class Cashier:
@@ -105,7 +115,7 @@ class Cashier:
         posted = self.local.at(day, 6)
         self._ledger(consumer, "bill", total, "bill", bill_id, f"Bill {invoice}", posted)
         if total > 0:
-            item = ["bill", bill_id, total, due, invoice, False]
+            item = ["bill", bill_id, total, due, invoice, False, day]
             consumer.open_items.append(item)
             self._apply_credits(consumer, item, posted)
 
@@ -282,6 +292,7 @@ class Cashier:
             "settlement_status": ("Success" if settled else "In Progress") if online else "",
             "settled_at": paid_at + timedelta(days=2) if online and settled else None,
             "cash_session_id": None, "void_reason": "", "voided_by": "", "voided_at": None,
+            **_items_dated(allocations),
         }
 
     def _receiver(self, consumer: DemoConsumer, channel: str) -> str:
@@ -320,7 +331,7 @@ class Cashier:
         self._ledger(consumer, "service_charge", amount, "service_charge", charge_id, description,
                      self.local.at(day, 6))
         consumer.open_items.append(["service_charge", charge_id, amount, day + timedelta(days=15),
-                                    description, True])
+                                    description, True, day])
         return charge_id
 
     def _disconnect(self, consumer: DemoConsumer, day: date) -> None:

@@ -222,7 +222,8 @@ class Recovery:
             "amount": amount, "tendered": amount, "change_given": Decimal("0.00"), "paid_at": paid_at,
             "status": "Posted", "verification": "Verified", "received_by": cashier,
             "notes": "Installment 1", "gateway_ref": None, "webhook_status": "", "settlement_status": "",
-            "settled_at": None, "cash_session_id": None, "void_reason": "", "voided_by": "", "voided_at": None})
+            "settled_at": None, "cash_session_id": None, "void_reason": "", "voided_by": "", "voided_at": None,
+            "item_dated_on": None, "item_count": None})  # an installment has no bill / service date
         self.writer.add(T_ALLOC, {"id": self.ids.new("payment_allocations"), "payment_id": payment_id,
                                   "bill_id": None, "service_charge_id": None, "installment_id": installment_id,
                                   "amount": amount})

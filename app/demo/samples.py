@@ -151,7 +151,8 @@ class Samples:
             "gateway_ref": f"pi_sample_{payment_no}" if online else None,
             "webhook_status": "Settled" if online else "", "settlement_status": "Success" if online else "",
             "settled_at": paid_at + timedelta(days=2) if online else None, "cash_session_id": None,
-            "void_reason": "", "voided_by": "", "voided_at": None})
+            "void_reason": "", "voided_by": "", "voided_at": None,
+            "item_dated_on": None, "item_count": None})  # the KPI reads the allocations
         for bill_id, part in allocations:
             self.writer.add(T_ALLOC, {"id": self.ids.new("payment_allocations"), "payment_id": payment_id,
                                       "bill_id": bill_id, "service_charge_id": None, "installment_id": None,

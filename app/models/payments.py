@@ -38,9 +38,20 @@ class Payment(Synced, Base):
     void_reason: Mapped[str] = mapped_column(Text, default="")
     voided_by: Mapped[str] = mapped_column(String(80), default="")
     voided_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # What it paid, for the Avg Collection Time KPI without joining allocations and bills:
+    # the bill date / service date of the bills and service charges it paid (allocations > 0)
+    # when they share one, and how many they are (one per service of a billing cycle).
+    # Written once with the payment. NULL (older rows, installments, items of several dates,
+    # writers that do not know): the KPI works it out from the allocations.
+    item_dated_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    item_count: Mapped[int | None] = mapped_column(Integer, nullable=True)
     __table_args__ = (
         Index("ix_payments_paid_at", "paid_at"),
         Index("ix_payments_consumer_paid", "consumer_id", "paid_at"),
+        # Covering index for the landing page's KPIs: each is one index-only range scan of a
+        # month's (or a day's) posted payments.
+        Index("ix_payments_status_paid", "status", "paid_at", "amount", "item_dated_on",
+              "item_count"),
     )
 
 

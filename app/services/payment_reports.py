@@ -76,8 +76,11 @@ SORT_COLUMNS = {
 }
 
 
-def _filtered(query: Select, flt: PaymentFilter, tz: ZoneInfo) -> Select:
-    query = query.join(Consumer, Consumer.id == Payment.consumer_id)
+def _filtered(query: Select, flt: PaymentFilter, tz: ZoneInfo, *, consumer: bool = True) -> Select:
+    """`consumer=False`: no join to consumers unless the search text needs it (every payment
+    has its consumer: the foreign key)."""
+    if consumer or flt.text.strip():
+        query = query.join(Consumer, Consumer.id == Payment.consumer_id)
     if flt.text.strip():
         pattern = like_pattern(flt.text)
         query = query.where(or_(*(column.ilike(pattern, escape="\\") for column in
@@ -110,7 +113,7 @@ def list_payments(session: Session, flt: PaymentFilter, tz: ZoneInfo, currency: 
 
 
 def count_payments(session: Session, flt: PaymentFilter, tz: ZoneInfo) -> int:
-    query = _filtered(select(func.count()).select_from(Payment), flt, tz)
+    query = _filtered(select(func.count()).select_from(Payment), flt, tz, consumer=False)
     return int(session.execute(query).scalar() or 0)
 
 
@@ -129,7 +132,7 @@ def _posted_between(start: datetime, end: datetime):
 
 def _sum_and_count(session: Session, start: datetime, end: datetime) -> tuple[Decimal, int]:
     total, count = session.execute(
-        select(money_sql(func.coalesce(func.sum(Payment.amount), 0)), func.count(Payment.id))
+        select(money_sql(func.coalesce(func.sum(Payment.amount), 0)), func.count())
         .where(*_posted_between(start, end))).one()
     return total or Decimal(0), int(count)
 
@@ -143,16 +146,29 @@ def _total_due(session: Session, first: date, last: date) -> Decimal:
 
 
 def _avg_days(session: Session, start: datetime, end: datetime, dialect: str) -> Decimal | None:
+    """The average, over the bills and service charges that posted payments paid (allocations
+    > 0), of the days from the item's bill / service date to the payment. A payment carries
+    its items' date and count (item_dated_on, item_count: the index holds both); one without
+    them (older rows, items of several dates, other writers) is read through its allocations."""
+    carried = session.execute(
+        select(func.sum(Payment.item_count * days_between(Payment.paid_at, Payment.item_dated_on,
+                                                          dialect)),
+               func.sum(Payment.item_count))
+        .where(*_posted_between(start, end), Payment.item_dated_on.is_not(None))).one()
     generated = func.coalesce(Bill.bill_date, ServiceCharge.service_date)
-    average = session.execute(
-        select(func.avg(days_between(Payment.paid_at, generated, dialect)))
+    allocated = session.execute(
+        select(func.sum(days_between(Payment.paid_at, generated, dialect)), func.count())
         .select_from(Payment)
         .join(PaymentAllocation, PaymentAllocation.payment_id == Payment.id)
         .outerjoin(Bill, Bill.id == PaymentAllocation.bill_id)
         .outerjoin(ServiceCharge, ServiceCharge.id == PaymentAllocation.service_charge_id)
-        .where(*_posted_between(start, end), PaymentAllocation.amount > 0,
-               generated.is_not(None))).scalar()
-    return None if average is None else _one_decimal(Decimal(str(average)))
+        .where(*_posted_between(start, end), Payment.item_dated_on.is_(None),
+               PaymentAllocation.amount > 0, generated.is_not(None))).one()
+    items = int(carried[1] or 0) + int(allocated[1] or 0)
+    if not items:
+        return None
+    days = (carried[0] or 0) + (allocated[0] or 0)  # whole days (floats on SQLite)
+    return _one_decimal(Decimal(str(days)) / items)
 
 
 def _one_decimal(value: Decimal) -> Decimal:

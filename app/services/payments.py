@@ -153,6 +153,14 @@ def _consumer(session: Session, consumer_id: str) -> Consumer:
     return consumer
 
 
+def _item_dated(item: PayableItem, valid: ValidPayment) -> dict[str, object]:
+    """What the Avg Collection Time KPI reads off the payment: the bill or service date of the
+    item it paid (an installment has none; nothing applied, nothing paid)."""
+    if item.payment_type is PaymentType.INSTALLMENT or valid.applied.amount <= 0:
+        return {}
+    return {"item_dated_on": item.generated_on, "item_count": 1}
+
+
 class PaymentsService:
     def __init__(self, app: AppContext) -> None:
         self.app = app
@@ -262,7 +270,7 @@ class PaymentsService:
             change_given=cash.change.amount if cash else None,
             paid_at=moment_on(valid.paid_on, work.now, zone(settings)),
             status=PaymentStatus.POSTED.value, verification=VERIFIED,
-            received_by=work.actor.full_name, notes=valid.notes)
+            received_by=work.actor.full_name, notes=valid.notes, **_item_dated(item, valid))
         work.record(payment)
         work.record(PaymentAllocation(payment_id=payment.id, amount=valid.applied.amount,
                                       **allocation_target(item.payment_type, item.item_id)))

@@ -49,24 +49,33 @@ Not here (screens and printing): 13 download/print, 14 record another, 15 return
 
 from __future__ import annotations
 
+import importlib.util
 from dataclasses import replace
-from datetime import date, timedelta
-from decimal import Decimal
+from datetime import UTC, date, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text, update
 
+from app.domain.clock import FixedClock
 from app.domain.credit_notes import CreditNoteStatus, RemainingKind
 from app.domain.errors import PermissionDenied, ValidationError
 from app.domain.money import Money
 from app.domain.permissions import MATRIX, Role
-from app.models.billing import LedgerEntry
+from app.models.billing import Bill, LedgerEntry, ServiceCharge
+from app.models.db import MIGRATIONS
 from app.models.payments import CreditNote, Payment, PaymentAllocation
 from app.models.system import AuditEntry, NumberBlock, OutboxEntry, UsageEvent
+from app.runtime import open_runtime
 from app.services import credit_notes as credit_notes_module
 from app.services import payments as payments_module
 from app.services.credit_notes import CreditNoteFilter, CreditNoteSort
+from app.services.payment_queries import days_between, utc_bounds, zone
+from app.services.payment_reports import month_range
 from app.services.payments import PaymentFilter, PaymentRequest, Sort
+from app.services.registry import Services
+from app.services.settings import load_settings
+from tests.factories import NOW, seed_users
 from tests.payment_fixtures import actor, build_sample
 
 D = Decimal
@@ -359,6 +368,112 @@ def test_kpis_use_posted_payments_only(pay, cashier, three_payments):
     march = pay.kpis(cashier, date(2025, 3, 1), TODAY)
     assert (march.total_collected, march.collection_rate, march.avg_collection_days) == (
         usd("0"), None, None)
+
+
+def test_a_recorded_payment_carries_its_items_date(pay, cashier, runtime, sample):
+    """The bill or service date of what it paid, for Avg Collection Time (none: installment)."""
+    bill = pay.record_payment(cashier, cash_150(sample))
+    fee = pay.record_payment(cashier, cash_150(sample, payment_type="Service", method="Credit Card",
+                                               item_id=sample.reconnection, amount="75.00",
+                                               tendered=None))
+    plan = pay.record_payment(cashier, cash_150(sample, payment_type="Installment", amount="67.50",
+                                                tendered="70.00", item_id=sample.installments[0]))
+    with runtime.app.sessions() as session:
+        carried = {p.receipt_no: (p.item_dated_on, p.item_count)
+                   for p in session.execute(select(Payment)).scalars()}
+    assert carried == {bill.receipt_no: (date(2025, 3, 31), 1),
+                       fee.receipt_no: (date(2025, 4, 18), 1), plan.receipt_no: (None, None)}
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def any_runtime(request, tmp_path):
+    url = request.getfixturevalue("pg_url") if request.param == "postgresql" else None
+    rt = open_runtime(tmp_path / "any", lock=False, clock=FixedClock(NOW), database_url=url)
+    seed_users(rt)
+    yield rt
+    rt.close()
+
+
+def _written_elsewhere(session, sample, number: int, paid_at: datetime,
+                       parts: list[tuple[str, str, str]]) -> None:
+    """A payment as the demo, an import or another device may write it: several items, and
+    no item date on the payment."""
+    payment = Payment(payment_no=f"PAY-X{number}", transaction_no=f"TXN-X{number}",
+                      receipt_no=f"R-X{number}", consumer_id=sample.john, payment_type="Bill",
+                      channel="Walk-in", method="Cash", amount=sum(D(a) for _c, _i, a in parts),
+                      paid_at=paid_at, received_by="Jane Smith")
+    session.add(payment)
+    session.flush()
+    session.add_all(PaymentAllocation(payment_id=payment.id, amount=D(amount), **{column: item})
+                    for column, item, amount in parts)
+
+
+def _avg_through_allocations(session, month: date) -> Decimal:
+    """Avg Collection Time as it was computed before payments carried their items' date."""
+    tz = zone(load_settings(session))
+    start, end = utc_bounds(*month_range(month), tz)
+    generated = func.coalesce(Bill.bill_date, ServiceCharge.service_date)
+    days = days_between(Payment.paid_at, generated, session.bind.dialect.name)
+    average = session.execute(
+        select(func.avg(days)).select_from(Payment)
+        .join(PaymentAllocation, PaymentAllocation.payment_id == Payment.id)
+        .outerjoin(Bill, Bill.id == PaymentAllocation.bill_id)
+        .outerjoin(ServiceCharge, ServiceCharge.id == PaymentAllocation.service_charge_id)
+        .where(Payment.status == "Posted", Payment.paid_at >= start, Payment.paid_at < end,
+               PaymentAllocation.amount > 0, generated.is_not(None))).scalar()
+    return Decimal(str(average)).quantize(D("0.1"), ROUND_HALF_UP)
+
+
+def test_avg_collection_time_is_the_same_with_or_without_carried_dates(any_runtime):
+    """Carried on the payment, read from its allocations, or backfilled by migration 0004: the
+    same average over every bill and service charge paid (several per payment too)."""
+    runtime, services = any_runtime, Services(any_runtime.app)
+    sample, cashier, manager = build_sample(runtime, services), actor(runtime, "cashier"), \
+        actor(runtime, "manager")
+    pay = services.payments
+    pay.record_payment(cashier, cash_150(sample))  # bill of Mar 31, today: 20 days
+    pay.record_payment(cashier, cash_150(sample, payment_type="Service", method="Credit Card",
+                                         item_id=sample.reconnection, amount="75.00",
+                                         tendered=None, paid_on=date(2025, 4, 19)))  # 1 day
+    pay.record_payment(cashier, cash_150(sample, payment_type="Installment", amount="67.50",
+                                         tendered="70.00", item_id=sample.installments[0]))
+    with runtime.app.sessions() as session, session.begin():
+        april_12, april_19 = (datetime(2025, 4, d, 15, tzinfo=UTC) for d in (12, 19))
+        # two parts of the Mar 31 bill on Apr 12: 12 and 12 days
+        _written_elsewhere(session, sample, 1, april_12, [("bill_id", sample.bill_mar, "20.00"),
+                                                          ("bill_id", sample.bill_mar, "30.00")])
+        # the Apr 18 bill and the Apr 10 late fee on Apr 19: 1 and 9 days; a reversal ignored
+        _written_elsewhere(session, sample, 2, april_19, [("bill_id", sample.bill_apr, "50.00"),
+                                                          ("service_charge_id", sample.late_fee, "25.00"),
+                                                          ("bill_id", sample.bill_apr, "-10.00")])
+    expected = D("9.2")  # (20 + 1 + 12 + 12 + 1 + 9) / 6
+
+    def both() -> tuple[Decimal, Decimal]:
+        with runtime.app.sessions() as session:
+            return (pay.kpis(manager, date(2025, 4, 1), TODAY).avg_collection_days,
+                    _avg_through_allocations(session, date(2025, 4, 1)))
+
+    assert both() == (expected, expected)
+    with runtime.app.sessions() as session, session.begin():
+        session.execute(update(Payment).values(item_dated_on=None, item_count=None))
+    assert both() == (expected, expected)
+    with runtime.app.sessions() as session, session.begin():
+        session.execute(text(_migration_0004().BACKFILL))
+    with runtime.app.sessions() as session:
+        carried = {p.receipt_no: (p.payment_type, p.item_dated_on, p.item_count)
+                   for p in session.execute(select(Payment)).scalars()}
+    assert sorted(carried.values(), key=str) == sorted([
+        ("Bill", date(2025, 3, 31), 1), ("Service", date(2025, 4, 18), 1),
+        ("Installment", None, None), ("Bill", date(2025, 3, 31), 2), ("Bill", None, None)], key=str)
+    assert both() == (expected, expected)
+
+
+def _migration_0004():
+    path = next((MIGRATIONS / "versions").glob("0004_*.py"))
+    spec = importlib.util.spec_from_file_location("migration_0004", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def test_list_search_filter_and_paging(pay, cashier, three_payments):
