@@ -2,7 +2,7 @@
 # Installs the few Debian libraries Qt needs (offscreen too) when they are missing.
 # Only acts as root on a Debian-like system; elsewhere it prints what is needed.
 set -euo pipefail
-needed=(libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 fonts-dejavu-core)
+needed=(libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 fonts-dejavu-core libusb-1.0-0)
 missing=()
 if command -v dpkg-query >/dev/null 2>&1; then
   for pkg in "${needed[@]}"; do
