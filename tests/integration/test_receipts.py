@@ -17,8 +17,8 @@ from app.models.system import AuditEntry
 from app.printing.escpos.decode import decode
 from app.services.payments import PaymentRequest
 from app.services.receipts import NO_PRINTER
+from tests.loopback_printer import PAPER_OUT, LoopbackPrinter, refused_url
 from tests.payment_fixtures import actor, build_sample
-from tests.payments_printer import PAPER_OUT, CounterPrinter, refused_url
 
 TODAY = date(2025, 4, 20)
 
@@ -35,7 +35,7 @@ def cashier(runtime):
 
 @pytest.fixture
 def printer(runtime, services):
-    device = CounterPrinter()
+    device = LoopbackPrinter()
     use_printer(runtime, services, device.url)
     yield device
     device.close()
@@ -118,7 +118,7 @@ def test_refusing_printer_keeps_the_payment_and_queues_the_receipt(runtime, serv
     assert "refused" in queue[0].error
     assert "receipt_print_failed" in audit_actions(runtime)
 
-    device = CounterPrinter()
+    device = LoopbackPrinter()
     try:
         use_printer(runtime, services, device.url)
         retry = services.receipts.print_receipt(cashier, payment_id)
@@ -130,7 +130,7 @@ def test_refusing_printer_keeps_the_payment_and_queues_the_receipt(runtime, serv
 
 
 def test_paper_out_is_reported_and_queued(runtime, services, cashier, sample):
-    device = CounterPrinter(status=PAPER_OUT)
+    device = LoopbackPrinter(status=PAPER_OUT)
     try:
         use_printer(runtime, services, device.url)
         posted = pay(services, cashier, sample)
