@@ -7,10 +7,8 @@ consumer's zone, so online payments (no counter) are counted too.
 - Posted: payments received on the day (paid_at) and still Posted.
 - Voided: payments voided on the day (voided_at), whenever they were received.
 
-This layer may not import app.models (the layers contract keeps models,
-printing and reports independent), so the tables are named with SQLAlchemy's
-lightweight table()/column(); amounts are stored as integer hundredths
-(app.models.base.MoneyAmount), converted here with MONEY_SCALE.
+Amounts are summed in SQL as the stored integer minor units and turned into
+Money once per figure.
 """
 
 from __future__ import annotations
@@ -22,25 +20,25 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from decimal import Decimal
 
-from sqlalchemy import BigInteger, Boolean, DateTime, String, and_, column, func, select, table
+from sqlalchemy import BigInteger, and_, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from app.domain.money import Money
 from app.domain.payments import PaymentStatus
 from app.formatting import format_day, format_money
+from app.models.base import MoneyAmount
+from app.models.consumers import Consumer
+from app.models.payments import Payment
+from app.models.reference import ServiceCentre, Zone
 
-MONEY_SCALE = 2  # as app.models.base.MoneyAmount
+MONEY_SCALE = MoneyAmount.scale
 ALL_CENTRES_LABEL = "All centres"
 
-_payments = table(
-    "payments", column("id", String), column("consumer_id", String), column("method", String),
-    column("channel", String), column("amount", BigInteger), column("status", String),
-    column("paid_at", DateTime(timezone=True)), column("voided_at", DateTime(timezone=True)),
-    column("deleted", Boolean))
-_consumers = table("consumers", column("id", String), column("zone_id", String))
-_zones = table("zones", column("id", String), column("centre_id", String))
-_centres = table("service_centres", column("id", String), column("code", String),
-                 column("name", String), column("deleted", Boolean))
+# Core tables of the models; sums are read as raw integers (minor units), see _minor().
+_payments = Payment.__table__
+_consumers = Consumer.__table__
+_zones = Zone.__table__
+_centres = ServiceCentre.__table__
 
 
 @dataclass(frozen=True)
@@ -137,7 +135,7 @@ def _grouped(session: Session, key, centre_ids: list[str], start: datetime,
     """centre id -> label -> (count, total in minor units) of posted payments."""
     rows = session.execute(
         select(_zones.c.centre_id, key.label("label"), func.count().label("n"),
-               func.coalesce(func.sum(_payments.c.amount), 0).label("minor"))
+               func.coalesce(func.sum(type_coerce(_payments.c.amount, BigInteger)), 0).label("minor"))
         .select_from(_joined())
         .where(_zones.c.centre_id.in_(centre_ids),
                _payments.c.status == PaymentStatus.POSTED.value,
@@ -153,7 +151,7 @@ def _grouped(session: Session, key, centre_ids: list[str], start: datetime,
 def _voids_query(centre_ids: list[str], start: datetime, end: datetime):
     voided_at = func.coalesce(_payments.c.voided_at, _payments.c.paid_at)
     return (select(_zones.c.centre_id, func.count().label("n"),
-                   func.coalesce(func.sum(_payments.c.amount), 0).label("minor"))
+                   func.coalesce(func.sum(type_coerce(_payments.c.amount, BigInteger)), 0).label("minor"))
             .select_from(_joined())
             .where(and_(_zones.c.centre_id.in_(centre_ids),
                         _payments.c.status == PaymentStatus.VOIDED.value,
