@@ -221,7 +221,7 @@ def _bootstrap(server: str, url: str) -> None:
             desk.close()
     total = rows[-1] if rows else 0
     print(f"bootstrap of a centre: {total:,} rows in {elapsed:.1f} s = {total / elapsed:,.0f} rows/s "
-          f"(SQLite desktop, pages of 1000)")
+          f"(SQLite desktop, pages of {desk.agent.bootstrap_page_size})")
 
 
 if __name__ == "__main__":

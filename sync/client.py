@@ -7,10 +7,12 @@ sessions and serialises its own runs.
 from __future__ import annotations
 
 import logging
+import queue
 import ssl
 import threading
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -38,6 +40,8 @@ from sync.protocol import (
 
 log = logging.getLogger("utilitydesk.sync")
 RETRIES = 2
+BOOTSTRAP_PAGE = 5000  # rows per bootstrap page (the server allows up to 5000)
+FETCHERS, PAGES_AHEAD = 3, 2  # bootstrap downloads running ahead of the local writes
 
 
 @dataclass(frozen=True)
@@ -67,11 +71,12 @@ class Progress:
 class SyncAgent:
     def __init__(self, app: AppContext, server_url: str, credentials: CredentialStore | None = None, *,
                  transport: httpx.BaseTransport | None = None, timeout: float = 30.0,
-                 batch_size: int = 200, page_size: int = 1000,
+                 batch_size: int = 200, page_size: int = 1000, bootstrap_page_size: int = BOOTSTRAP_PAGE,
                  progress: Callable[[Progress], None] | None = None, ca_file: str = "") -> None:
         self.app = app
         self.credentials = credentials or CredentialStore(app.device_id)
         self.batch_size, self.page_size, self.progress = batch_size, page_size, progress
+        self.bootstrap_page_size = bootstrap_page_size
         self.http = httpx.Client(base_url=server_url.rstrip("/"), timeout=timeout, transport=transport,
                                  headers={PROTOCOL_HEADER: str(PROTOCOL_VERSION)},
                                  verify=tls_verification(ca_file))
@@ -159,30 +164,67 @@ class SyncAgent:
 
     def bootstrap(self) -> int:
         plan = BootstrapPlan.model_validate(self._call("GET", "/v1/bootstrap"))
-        total = 0
-        for entity in plan.entities:
-            phase = "reference" if entity in plan.reference_entities else "accounts"
-            total = self._download(entity, phase, total)
+        total, entity_rows = 0, Counter[str]()
+        # Bulk load: pages commit without an fsync each (see local.bulk_load); the cursor below
+        # is written with the usual durability, after the last page.
+        with local.bulk_load(self.app.sessions.kw["bind"]) as connection:
+            for entity, rows in self._pages(plan.entities):
+                if rows:  # an empty page costs no local transaction
+                    with self.app.sessions(bind=connection) as session, session.begin():  # a page, atomically
+                        local.defer_foreign_keys(session)
+                        local.apply_rows(session, entity, rows)
+                entity_rows[entity] += len(rows)
+                total += len(rows)
+                if self.progress is not None:
+                    phase = "reference" if entity in plan.reference_entities else "accounts"
+                    self.progress(Progress(phase, entity, entity_rows[entity], total))
         with self.app.sessions() as session, session.begin():
             local.set_state(session, local.CURSOR, plan.start_cursor)
             local.set_state(session, local.EPOCH, plan.epoch)
         return total
 
-    def _download(self, entity: str, phase: str, total: int) -> int:
-        after, rows_done = "", 0
-        while True:
-            page = BootstrapPage.model_validate(self._call(
-                "GET", f"/v1/bootstrap/{entity}", params={"after": after, "limit": self.page_size}))
-            if page.rows:  # an empty page costs no local transaction (each one is an fsync)
-                with self.app.sessions() as session, session.begin():
-                    local.defer_foreign_keys(session)
-                    local.apply_rows(session, entity, page.rows)
-            rows_done, total = rows_done + len(page.rows), total + len(page.rows)
-            if self.progress is not None:
-                self.progress(Progress(phase, entity, rows_done, total))
-            if page.next_after is None:
-                return total
-            after = page.next_after
+    def _pages(self, entities: list[str]) -> Iterator[tuple[str, list[dict]]]:
+        """Every bootstrap page, in entity order (parents before children), then page order.
+
+        Downloads run ahead of the caller: each entity's pages are fetched in turn by one of a few
+        threads (small reference entities would otherwise cost a round trip each) and wait,
+        at most PAGES_AHEAD per entity, while the caller applies the page before them.
+        """
+        stop = threading.Event()
+        queues = {entity: queue.Queue(PAGES_AHEAD) for entity in entities}
+
+        def fetch_all(entity: str) -> None:
+            after, pages = "", queues[entity]
+            while not stop.is_set():
+                try:
+                    page, rows = self._fetch_page(entity, after)
+                except BaseException as error:  # handed to the caller, in order
+                    _put(pages, error, stop)
+                    return
+                _put(pages, (page.next_after is None, rows), stop)
+                if page.next_after is None:
+                    return
+                after = page.next_after
+
+        with ThreadPoolExecutor(FETCHERS, thread_name_prefix="utilitydesk-bootstrap") as pool:
+            for entity in entities:
+                pool.submit(fetch_all, entity)
+            try:
+                for entity in entities:
+                    while True:
+                        item = queues[entity].get()
+                        if isinstance(item, BaseException):
+                            raise item
+                        last, rows = item
+                        yield entity, rows
+                        if last:
+                            break
+            finally:
+                stop.set()
+
+    def _fetch_page(self, entity: str, after: str) -> tuple[BootstrapPage, list[dict]]:
+        return _bootstrap_page(self._call("GET", f"/v1/bootstrap/{entity}",
+                                          params={"after": after, "limit": self.bootstrap_page_size}))
 
     def pull_all(self) -> tuple[int, str]:
         pulled = 0
@@ -276,6 +318,27 @@ def tls_verification(ca_file: str) -> ssl.SSLContext | bool:
         return ssl.create_default_context(cafile=ca_file)
     except (OSError, ssl.SSLError) as error:
         raise SyncError("tls", f"The CA file {ca_file} cannot be used: {error}") from error
+
+
+def _put(pages: queue.Queue, item: object, stop: threading.Event) -> None:
+    while not stop.is_set():
+        try:
+            pages.put(item, timeout=0.1)
+            return
+        except queue.Full:
+            continue
+
+
+def _bootstrap_page(body: dict) -> tuple[BootstrapPage, list[dict]]:
+    """The page's envelope validated as a BootstrapPage; its rows kept as the plain dicts they are.
+
+    Validating thousands of rows into the model only to read them back as dicts is most of the
+    cost of a page; apply_rows reads every field it writes (sync.records.table_values).
+    """
+    rows = body.get("rows") if isinstance(body, dict) else None
+    if not isinstance(rows, list) or not all(isinstance(row, dict) and "id" in row for row in rows):
+        raise SyncError("server_error", "The central service sent a bootstrap page that cannot be read.")
+    return BootstrapPage.model_validate({**body, "rows": []}), rows
 
 
 def _refusal(response: httpx.Response) -> SyncError:

@@ -3,16 +3,31 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
-from sqlalchemy import func, select, text, update
+from sqlalchemy import (
+    Connection,
+    Dialect,
+    Engine,
+    Table,
+    bindparam,
+    func,
+    insert,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.util import identity_key
 
 from app.domain.errors import NotFound, ValidationError
 from app.models.system import NumberBlock, OutboxEntry, SyncState
 from sync.protocol import Operation, OperationResult
-from sync.records import APPEND_ONLY, build_row, entity_class
+from sync.records import APPEND_ONLY, build_row, entity_class, table_values
 
 PENDING = "Pending"
 STATES = {"applied": "Applied", "duplicate": "Duplicate", "conflict": "Conflict", "rejected": "Rejected"}
@@ -70,33 +85,117 @@ def record_results(session: Session, results: list[OperationResult]) -> Counter[
 
 
 def pending_ids(session: Session, entity_ids: list[str]) -> set[str]:
-    if not entity_ids:
-        return set()
-    return set(session.execute(select(OutboxEntry.entity_id).where(
-        OutboxEntry.state == PENDING, OutboxEntry.entity_id.in_(entity_ids))).scalars())
+    found: set[str] = set()
+    for chunk in _chunks(entity_ids):
+        found.update(session.execute(select(OutboxEntry.entity_id).where(
+            OutboxEntry.state == PENDING, OutboxEntry.entity_id.in_(chunk))).scalars())
+    return found
 
 
 def apply_rows(session: Session, entity: str, rows: list[dict]) -> int:
-    """Upsert rows from the server, newest version wins; rows with unpushed local changes are kept."""
+    """Upsert rows from the server, newest version wins; rows with unpushed local changes are kept.
+
+    Bulk: one query for the ids already here and one for the pending outbox ids, then one
+    executemany INSERT for new rows and one executemany UPDATE for existing ones (Core, no ORM
+    objects: a bootstrap page of thousands of rows must not build thousands of instances).
+    """
     cls = entity_class(entity)
     if cls is None or not rows:
         return 0  # a record type this version does not know yet
-    ids = [str(row["id"]) for row in rows]
-    keep = pending_ids(session, ids)
-    versions = dict(session.execute(select(cls.id, cls.version).where(cls.id.in_(ids))).all())
-    applied = 0
-    for payload in rows:
+    session.flush()  # ORM changes already in this session go first, as they did with merge()
+    latest: dict[str, dict] = {}
+    for payload in rows:  # the same row twice in one batch: the newer version (or the later one) wins
         row_id = str(payload["id"])
+        seen = latest.get(row_id)
+        if seen is None or int(payload.get("version") or 0) >= int(seen.get("version") or 0):
+            latest[row_id] = payload
+    ids = list(latest)
+    keep = pending_ids(session, ids)
+    table = cls.__table__
+    versions: dict[str, int] = {}
+    for chunk in _chunks(ids):
+        versions.update(session.execute(select(table.c.id, table.c.version).where(table.c.id.in_(chunk))).all())
+    inserts: dict[frozenset, list[dict]] = {}
+    updates: dict[frozenset, list[dict]] = {}
+    for row_id, payload in latest.items():
         if row_id in keep or versions.get(row_id, 0) > int(payload.get("version") or 0):
             continue
-        row = build_row(cls, payload)
+        values = table_values(cls, payload)
+        values["id"] = row_id
         if row_id in versions:
-            session.merge(row)
+            values["_row_id"] = values.pop("id")
+            updates.setdefault(frozenset(values), []).append(values)
         else:
-            session.add(row)
-        applied += 1
-    session.flush()
-    return applied
+            inserts.setdefault(frozenset(values), []).append(values)
+    for keys, group in inserts.items():
+        _insert(session, table, keys, group)
+    for keys, group in updates.items():
+        if len(keys) > 1:  # SET takes the other keys of the parameters
+            session.execute(update(table).where(table.c.id == bindparam("_row_id")), group)
+    if updates:  # objects this session already holds show the server's row on next access
+        for group in updates.values():
+            for values in group:
+                held = session.identity_map.get(identity_key(cls, values["_row_id"]))
+                if held is not None:
+                    session.expire(held)
+    return sum(len(g) for g in inserts.values()) + sum(len(g) for g in updates.values())
+
+
+def _insert(session: Session, table: Table, keys: frozenset, rows: list[dict]) -> None:
+    """executemany INSERT; with every column given, straight to the driver with the columns' own
+    bind processors (SQLAlchemy's per-row parameter building costs more than SQLite's insert)."""
+    connection = session.connection()
+    if keys != frozenset(table.c.keys()) or connection.dialect.paramstyle != "qmark":  # defaults to fill in
+        connection.execute(insert(table), rows)
+        return
+    names, processors, sql = _insert_plan(table, connection.dialect)
+    connection.exec_driver_sql(sql, [tuple(value if (process := processors[i]) is None or value is None
+                                           else process(value) for i, value in enumerate(
+                                               row[name] for name in names)) for row in rows])
+
+
+@cache
+def _insert_plan(table: Table, dialect: Dialect) -> tuple[list[str], list, str]:
+    names = list(table.c.keys())
+    quote = dialect.identifier_preparer
+    columns = ", ".join(quote.quote(table.c[name].name) for name in names)
+    marks = ", ".join("?" * len(names))
+    return (names, [table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names],
+            f"INSERT INTO {quote.format_table(table)} ({columns}) VALUES ({marks})")
+
+
+def _chunks(ids: list[str], size: int = 5000) -> list[list[str]]:
+    return [ids[i:i + size] for i in range(0, len(ids), size)]
+
+
+@contextmanager
+def bulk_load(engine: Engine) -> Iterator[Connection]:
+    """One connection for a bootstrap's pages, committing with synchronous=NORMAL instead of FULL.
+
+    In WAL mode NORMAL skips the fsync at each commit but keeps the file consistent: a power cut
+    can only lose the last pages, which are downloaded again (the cursor is stored after the last
+    page, with FULL). Any other transaction on the device still commits with FULL, and its fsync
+    also makes the earlier pages durable. FULL is restored before the connection goes back to the
+    pool; if that fails the connection is discarded instead.
+    """
+    with engine.connect() as connection:
+        if connection.dialect.name != "sqlite":
+            yield connection
+            return
+        # Outside any transaction (SQLite refuses to change it inside one), so on the driver's
+        # connection directly: SQLAlchemy would open one first (BEGIN IMMEDIATE, app.models.db).
+        driver = connection.connection.driver_connection
+        driver.execute("PRAGMA synchronous=NORMAL")
+        try:
+            yield connection
+        finally:
+            try:
+                if connection.in_transaction():
+                    connection.rollback()
+                driver.execute("PRAGMA synchronous=FULL")
+            except Exception:
+                connection.invalidate()
+                raise
 
 
 def defer_foreign_keys(session: Session) -> None:

@@ -55,13 +55,42 @@ def row_payload(row: object) -> dict[str, object]:
 
 def column_values(cls: type, payload: dict[str, object]) -> dict[str, object]:
     """The payload read back into Python values (Decimal, date, datetime), column by column."""
+    return {key: _read(key, column_type, payload[key])
+            for key, column_type in _columns(cls) if key in payload}
+
+
+@cache
+def _columns(cls: type) -> tuple[tuple[str, object], ...]:
     mapper: Mapper = inspect(cls)
-    values: dict[str, object] = {}
-    for attr in mapper.column_attrs:
-        if attr.key not in payload:
-            continue
-        values[attr.key] = _read(attr.key, attr.columns[0].type, payload[attr.key])
+    return tuple((attr.key, attr.columns[0].type) for attr in mapper.column_attrs)
+
+
+@cache
+def _typed_columns(cls: type) -> tuple[tuple[str, object], ...]:
+    """Only the columns whose payload text needs reading (money, dates, times)."""
+    return tuple((key, column_type) for key, column_type in _columns(cls)
+                 if isinstance(column_type, ScaledDecimal | UTCDateTime | DateTime | Date))
+
+
+def table_values(cls: type, payload: dict[str, object]) -> dict[str, object]:
+    """column_values keyed by table column name, for Core statements (bulk apply of pulled rows).
+
+    Same reading and the same PayloadError as column_values; columns that need no reading are
+    copied as they are.
+    """
+    names = _column_names(cls)
+    values = {names[key]: value for key, value in payload.items() if key in names}
+    for key, column_type in _typed_columns(cls):
+        raw = payload.get(key)
+        if raw is not None:
+            values[names[key]] = _read(key, column_type, raw)
     return values
+
+
+@cache
+def _column_names(cls: type) -> dict[str, str]:
+    mapper: Mapper = inspect(cls)
+    return {attr.key: attr.columns[0].name for attr in mapper.column_attrs}
 
 
 def _read(field: str, column_type: object, raw: object) -> object:
