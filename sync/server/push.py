@@ -30,6 +30,7 @@ from sync.server.auth import Caller
 from sync.server.changelog import current_txid, record_change
 from sync.server.errors import ApiError
 from sync.server.permissions import permission_problem, writable_columns
+from sync.server.rules import change_problem, insert_problem
 from sync.server.scope import DeviceScope, Location, Locator
 
 
@@ -167,6 +168,9 @@ def _apply(batch: Batch, op: Operation) -> OperationResult:
     if not batch.scope.covers(location):
         return _result(op, "rejected", reason="Outside this desktop's service centre")
     if op.operation == "insert":
+        rule = insert_problem(op, values)
+        if rule:
+            return _result(op, "rejected", reason=rule)
         return _insert(batch, op, cls, values, location)
     return _change(batch, op, cls, values, location)
 
@@ -190,6 +194,9 @@ def _change(batch: Batch, op: Operation, cls: type, values: dict, location: Loca
         return _result(op, "rejected", reason=f"No {op.entity} record {op.entity_id} on the server")
     if op.base_version is None:
         return _result(op, "rejected", reason="base_version: required to change a record")
+    rule = change_problem(batch.caller, op, row, values, batch.now)
+    if rule:  # against the server's current row, stale base_version or not: a rule, not a conflict
+        return _result(op, "rejected", reason=rule)
     if row.version != op.base_version:
         return _result(op, "conflict", version=row.version, current=row_payload(row),
                        reason=f"Changed elsewhere first (server version {row.version}, "

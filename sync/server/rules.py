@@ -1,0 +1,44 @@
+"""Business rules a pushed operation must keep, checked against the server's current rows."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from app.domain.disconnection import INITIAL_STATUS, check_transition, status_of
+from app.domain.errors import ValidationError
+from sync.protocol import Operation
+from sync.server.auth import Caller
+
+LOCK_COLUMNS = frozenset({"locked_by", "locked_until"})
+
+
+def insert_problem(op: Operation, values: dict) -> str:
+    """Empty when the new row keeps the rules; otherwise the reason."""
+    if op.entity == "service_requests":
+        status = values.get("status", INITIAL_STATUS.value)
+        if status_of(str(status)) is not INITIAL_STATUS:
+            return f"Status: a request starts as {INITIAL_STATUS.value}, not {status}"
+    return ""
+
+
+def change_problem(caller: Caller, op: Operation, row: object, values: dict, now: datetime) -> str:
+    """Empty when changing row to values keeps the rules; otherwise the reason."""
+    if op.entity == "service_requests":
+        new = values.get("status", row.status)
+        if new != row.status:
+            try:
+                check_transition(row.status, new)
+            except ValidationError as error:
+                return str(error)
+    if op.entity == "consumers":
+        return _lock_problem(caller, row, now)
+    return ""
+
+
+def _lock_problem(caller: Caller, row: object, now: datetime) -> str:
+    """AC002: while a request is being raised, only the lock's holder may change the profile
+    (including clearing or renewing the lock)."""
+    holder, until = row.locked_by, row.locked_until
+    if not holder or until is None or until <= now or holder in (caller.username, caller.user_id):
+        return ""
+    return f"Consumer profile is locked by {holder} until {until.isoformat(timespec='seconds')}"
