@@ -64,7 +64,7 @@ def pending_operations(session: Session, limit: int) -> list[Operation]:
     rows = session.execute(select(OutboxEntry).where(OutboxEntry.state == PENDING)
                            .order_by(OutboxEntry.seq).limit(limit)).scalars()
     return [Operation(seq=r.seq, entity=r.entity, entity_id=r.entity_id, operation=r.operation,
-                      payload=r.payload, base_version=r.base_version) for r in rows]
+                      payload=r.payload, base_version=r.base_version, actor=r.actor_username) for r in rows]
 
 
 def record_results(session: Session, results: list[OperationResult]) -> Counter[str]:
@@ -284,7 +284,8 @@ def _requeue(session: Session, entry: OutboxEntry, now: datetime) -> int:
     base = _rebase(session, entry) if entry.state == "Conflict" else entry.base_version
     entry.state = RETRIED
     again = OutboxEntry(entity=entry.entity, entity_id=entry.entity_id, operation=entry.operation,
-                        payload=entry.payload, base_version=base, created_at=now)
+                        payload=entry.payload, base_version=base, created_at=now,
+                        actor_username=entry.actor_username)
     session.add(again)
     session.flush()
     return again.seq

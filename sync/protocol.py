@@ -94,6 +94,9 @@ class Operation(Wire):
     operation: OperationKind
     payload: dict[str, Any]
     base_version: int | None = None
+    # The username of whoever made the change; the server checks the operation against that
+    # user's role. Empty (older desktops): the token's user.
+    actor: str = Field(default="", max_length=80)
 
 
 class PushRequest(Wire):

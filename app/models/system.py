@@ -53,6 +53,8 @@ class OutboxEntry(Base):
     state: Mapped[str] = mapped_column(String(20), default="Pending")  # Pending, Applied, Duplicate, Conflict, Rejected
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str] = mapped_column(Text, default="")
+    # Who made the change: the server checks the operation against this user's role.
+    actor_username: Mapped[str] = mapped_column(String(80), default="", server_default="")
     __table_args__ = (Index("ix_outbox_state_seq", "state", "seq"),)
 
 

@@ -38,6 +38,7 @@ class Work:
         self.session.add(OutboxEntry(
             entity=type(row).__tablename__, entity_id=payload["id"], operation=operation,
             payload=payload, base_version=base_version, created_at=self.now,
+            actor_username=self.actor.username,
         ))
 
     def track(self, event: str, **properties: object) -> None:

@@ -15,8 +15,10 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from app.domain.permissions import Role
 from app.models.central import Device
 from app.models.consumers import Consumer
+from app.models.users import User
 from sync.protocol import Operation, OperationResult
 from sync.records import (
     SERVER_COLUMNS,
@@ -46,6 +48,35 @@ class Batch:
     txid: int
     known: dict[tuple[str, str], int]  # record ids already on the server -> version
     changed: list[tuple[object, str, Location]] = field(default_factory=list)
+    authors: dict[str, Caller | str] = field(default_factory=dict)  # actor -> Caller, or why refused
+
+
+# Actors of outbox rows written by the app itself rather than a person (background jobs,
+# `utilitydesk` commands): they carry no user account, so they act as the token's user, as an
+# operation without an actor does.
+SYSTEM_ACTORS = frozenset({"system", "cli"})
+
+
+def author_of(batch: Batch, op: Operation) -> Caller | str:
+    """Who the operation is checked as: the user who made it, or the reason it is refused."""
+    name = op.actor
+    if not name or name == batch.caller.username:
+        return batch.caller
+    if name not in batch.authors:
+        batch.authors[name] = _author(batch, name)
+    return batch.authors[name]
+
+
+def _author(batch: Batch, name: str) -> Caller | str:
+    user = batch.session.execute(select(User).where(User.username == name)).scalar_one_or_none()
+    if user is None:
+        return batch.caller if name in SYSTEM_ACTORS else f"Made by unknown user {name}"
+    if not user.active or user.deleted:
+        return f"Made by {name}, who is no longer an active user"
+    if user.centre_id is not None and user.centre_id != batch.caller.device_centre_id:
+        return f"{name} is not a user of this centre"
+    return Caller(user.id, user.username, Role(user.role), user.centre_id,
+                  batch.caller.device_id, batch.caller.device_centre_id)
 
 
 def apply_batch(session: Session, caller: Caller, scope: DeviceScope, operations: list[Operation],
@@ -158,7 +189,10 @@ def _apply(batch: Batch, op: Operation) -> OperationResult:
         return _result(op, "rejected", reason=f"Operation {op.operation!r} is not supported")
     if str(op.payload.get("id", op.entity_id)) != op.entity_id:
         return _result(op, "rejected", reason="id: the payload's id differs from the operation's")
-    problem = permission_problem(batch.caller, op)
+    author = author_of(batch, op)
+    if isinstance(author, str):
+        return _result(op, "rejected", reason=author)
+    problem = permission_problem(author, op)
     if problem:
         return _result(op, "rejected", reason=problem)
     values = column_values(cls, op.payload) | {"id": op.entity_id}
@@ -172,7 +206,7 @@ def _apply(batch: Batch, op: Operation) -> OperationResult:
         if rule:
             return _result(op, "rejected", reason=rule)
         return _insert(batch, op, cls, values, location)
-    return _change(batch, op, cls, values, location)
+    return _change(batch, op, cls, values, location, author)
 
 
 def _insert(batch: Batch, op: Operation, cls: type, values: dict, location: Location) -> OperationResult:
@@ -186,7 +220,8 @@ def _insert(batch: Batch, op: Operation, cls: type, values: dict, location: Loca
     return _result(op, "applied", version=1)
 
 
-def _change(batch: Batch, op: Operation, cls: type, values: dict, location: Location) -> OperationResult:
+def _change(batch: Batch, op: Operation, cls: type, values: dict, location: Location,
+            author: Caller) -> OperationResult:
     if is_append_only(op.entity):
         return _result(op, "rejected", reason=f"{op.entity} are append-only: correct them with a new record")
     row = batch.session.get(cls, op.entity_id, with_for_update=True)
@@ -194,7 +229,7 @@ def _change(batch: Batch, op: Operation, cls: type, values: dict, location: Loca
         return _result(op, "rejected", reason=f"No {op.entity} record {op.entity_id} on the server")
     if op.base_version is None:
         return _result(op, "rejected", reason="base_version: required to change a record")
-    rule = change_problem(batch.caller, op, row, values, batch.now)
+    rule = change_problem(author, op, row, values, batch.now)
     if rule:  # against the server's current row, stale base_version or not: a rule, not a conflict
         return _result(op, "rejected", reason=rule)
     if row.version != op.base_version:
@@ -204,7 +239,7 @@ def _change(batch: Batch, op: Operation, cls: type, values: dict, location: Loca
     before = batch.locator.locate(op.entity, {a.key: getattr(row, a.key) for a in row.__mapper__.column_attrs})
     if not batch.scope.covers(before):
         return _result(op, "rejected", reason="Outside this desktop's service centre")
-    writable = writable_columns(batch.caller, op)
+    writable = writable_columns(author, op)
     for key, value in values.items():
         if key not in SERVER_COLUMNS and (writable is None or key in writable):
             setattr(row, key, value)
