@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 from pathlib import Path
 
@@ -12,11 +13,14 @@ from app.runtime import Runtime, open_runtime
 from app.services.registry import Services
 from app.services.sync_status import SyncLink
 from app.views.common.errors import install_excepthook
+from app.views.common.operations import Operation
 from app.views.login import LoginDialog
 from app.views.main_window import MainWindow
 from app.views.style import apply_style
 from app.views.sync_settings import connect_new_desktop
 from app.views.sync_status import QUIT_WAIT_MS
+
+log = logging.getLogger(__name__)
 
 
 def qt_app() -> QApplication:
@@ -56,7 +60,15 @@ class Session:
         self.window.show()
         # With a central service: sync now and every minute; the password renews this user's token.
         self.window.sync_status.start(sign_in=(dialog.actor.username, dialog.password.text()))
+        self._notify_expired_tariffs()
         return True
+
+    def _notify_expired_tariffs(self) -> None:
+        """Administrators hear of expired tariffs that plans still use; once per expiry, off the
+        GUI thread. A failure is logged and retried at the next login."""
+        (Operation(self.window, self.services.plans.notify_expired_tariffs, writes=True)
+         .failure(lambda error: log.warning("expired-tariff notices not queued: %s", error))
+         .run_in_background())
 
     def logout(self) -> None:
         if self.window is None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import logging
-
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QTabWidget
 
@@ -16,20 +14,6 @@ from app.views.tariffs.overview_panel import OverviewPanel
 from app.views.tariffs.plan_list_panel import PlanListPanel
 from app.views.tariffs.tariff_list_panel import TariffListPanel
 
-log = logging.getLogger(__name__)
-
-
-def _notify_expired_tariffs(services: Services) -> None:
-    """At start (the module is built once per login): administrators hear of plan tariffs that
-    expired, once per expiry. A failure here must not keep the user from working."""
-    try:
-        queued = services.plans.notify_expired_tariffs()
-    except Exception:  # noqa: BLE001 - logged; the notice is retried at the next start
-        log.exception("could not queue expired-tariff notices")
-        return
-    if queued:
-        log.info("queued %d expired-tariff notice(s) for administrators", queued)
-
 
 class TariffsModulePage(QTabWidget):
     operation_done = Signal(object)  # Changes
@@ -37,7 +21,6 @@ class TariffsModulePage(QTabWidget):
     def __init__(self, services: Services, actor: Actor) -> None:
         super().__init__()
         named(self, "Plans & Tariffs page")
-        _notify_expired_tariffs(services)
         self.overview = OverviewPanel(services, actor)
         self.tariffs = TariffListPanel(services, actor)
         self.plans = PlanListPanel(services, actor)
