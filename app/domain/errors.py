@@ -20,6 +20,15 @@ class ValidationError(UtilityDeskError):
         self.rule = message
 
 
+class ImportRefused(ValidationError):
+    """An all-or-nothing import found bad rows: every problem is listed and nothing was imported."""
+
+    def __init__(self, what: str, problems: list) -> None:
+        count = len(problems)
+        super().__init__(what, f"{count} problem{'s' if count != 1 else ''} found; nothing was imported")
+        self.problems = tuple(problems)
+
+
 class PermissionDenied(UtilityDeskError):
     pass
 

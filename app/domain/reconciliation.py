@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from app.domain.errors import ValidationError
+from app.domain.errors import ImportRefused
 from app.domain.money import Money, MoneyError, minor_digits, to_decimal
 
 WINDOW_DAYS = 2
@@ -38,14 +38,11 @@ class StatementProblem:
         return f"Line {self.line}, {self.field}: {self.rule}"
 
 
-class StatementErrors(ValidationError):
+class StatementErrors(ImportRefused):
     """Every bad row of a statement; nothing of it was imported."""
 
     def __init__(self, problems: list[StatementProblem]) -> None:
-        count = len(problems)
-        super().__init__("Bank statement", f"{count} problem{'s' if count != 1 else ''} found; "
-                                           "nothing was imported")
-        self.problems = tuple(problems)
+        super().__init__("Bank statement", problems)
 
 
 @dataclass(frozen=True)

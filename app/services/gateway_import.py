@@ -20,7 +20,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.domain.errors import ValidationError
+from app.domain.errors import ImportRefused, ValidationError
 from app.domain.money import minor_digits
 from app.domain.payments import (
     SYSTEM_RECEIVER,
@@ -69,12 +69,9 @@ class GatewayProblem:
         return f"{where}, {self.field}: {self.rule}" if self.index else f"{self.field}: {self.rule}"
 
 
-class GatewayErrors(ValidationError):
+class GatewayErrors(ImportRefused):
     def __init__(self, problems: list[GatewayProblem]) -> None:
-        count = len(problems)
-        super().__init__("Gateway events", f"{count} problem{'s' if count != 1 else ''} found; "
-                                           "nothing was imported")
-        self.problems = tuple(problems)
+        super().__init__("Gateway events", problems)
 
 
 @dataclass(frozen=True)
