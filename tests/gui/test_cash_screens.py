@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton, QSpinBox
 
@@ -17,14 +16,9 @@ from app.views.cash.cash_page import CashModulePage
 from app.views.cash.dialogs import CashMovementDialog
 from tests.gui.helpers import click, find, type_into
 from tests.loopback_printer import LoopbackPrinter
-from tests.payment_fixtures import actor, build_sample
+from tests.payment_fixtures import actor
 
 D = Decimal
-
-
-@pytest.fixture
-def sample(runtime, services):
-    return build_sample(runtime, services)
 
 
 def open_page(qtbot, runtime, services, username: str, tmp_path) -> CashModulePage:

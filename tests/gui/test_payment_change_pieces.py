@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 
@@ -14,27 +13,10 @@ from app.services.cash_sessions import CashSessionsService
 from app.views.payments.hand_back import NO_SESSION, WARNING_COLOUR
 from app.views.payments.record_payment import POSTED
 from tests.gui.helpers import find
-from tests.gui.payments_helpers import Keys, drain, open_payments
+from tests.gui.payments_helpers import Keys, open_payments
 from tests.gui.test_payments_counter import find_john, stored
-from tests.payment_fixtures import actor, build_sample
 
 CTRL, RETURN = Qt.KeyboardModifier.ControlModifier, Qt.Key.Key_Return
-
-
-@pytest.fixture(autouse=True)
-def no_background_work_left():
-    yield
-    drain()
-
-
-@pytest.fixture
-def sample(runtime, services):
-    return build_sample(runtime, services)
-
-
-@pytest.fixture
-def cashier(runtime):
-    return actor(runtime, "cashier")
 
 
 def open_session(runtime, cashier, counts: dict[str, int]) -> CashSessionsService:

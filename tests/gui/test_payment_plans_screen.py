@@ -5,20 +5,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QSpinBox
 
 from app.services.payment_plans import PaymentPlansService
 from tests.gui.helpers import click, find, type_into
-from tests.gui.payments_helpers import drain, open_payments
+from tests.gui.payments_helpers import open_payments
 from tests.payment_fixtures import actor, build_sample
-
-
-@pytest.fixture(autouse=True)
-def no_background_work_left():
-    yield
-    drain()
 
 
 def tab_titles(page) -> list[str]:

@@ -13,27 +13,11 @@ from app.printing.escpos.decode import decode
 from app.services.payments import PaymentFilter
 from app.views.payments.record_payment import FORM, POSTED, REVIEW
 from tests.gui.helpers import click, find
-from tests.gui.payments_helpers import Keys, drain, open_payments
+from tests.gui.payments_helpers import Keys, open_payments
 from tests.loopback_printer import LoopbackPrinter, refused_url
-from tests.payment_fixtures import actor, build_sample
+from tests.payment_fixtures import actor
 
 CTRL, RETURN = Qt.KeyboardModifier.ControlModifier, Qt.Key.Key_Return
-
-
-@pytest.fixture(autouse=True)
-def no_background_work_left():
-    yield
-    drain()
-
-
-@pytest.fixture
-def sample(runtime, services):
-    return build_sample(runtime, services)
-
-
-@pytest.fixture
-def cashier(runtime):
-    return actor(runtime, "cashier")
 
 
 @pytest.fixture

@@ -14,14 +14,8 @@ from app.domain.credit_notes import CreditNoteStatus
 from app.views.payments import pdf_output
 from app.views.payments.table_models import COL_NOTE_NUMBER, COL_NOTE_RECEIPT
 from tests.gui.helpers import click, find, type_into
-from tests.gui.payments_helpers import drain, open_payments, pay
+from tests.gui.payments_helpers import open_payments, pay
 from tests.payment_fixtures import actor, build_sample
-
-
-@pytest.fixture(autouse=True)
-def no_background_work_left():
-    yield
-    drain()
 
 
 @pytest.fixture

@@ -25,14 +25,8 @@ from app.views.payments.table_models import (
     PaymentsTableModel,
 )
 from tests.gui.helpers import click, find, type_into
-from tests.gui.payments_helpers import drain, open_payments, pay
+from tests.gui.payments_helpers import open_payments, pay
 from tests.payment_fixtures import actor, build_sample
-
-
-@pytest.fixture(autouse=True)
-def no_background_work_left():
-    yield
-    drain()
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from app.models.system import AuditEntry
 from app.views.payments import gateway_import, reconciliation_tab
 from tests.gui.helpers import click, find, type_into
-from tests.gui.payments_helpers import drain, open_payments, pay
+from tests.gui.payments_helpers import open_payments, pay
 from tests.payment_fixtures import actor, build_sample
 
 STATEMENT = """date,reference,amount
@@ -21,12 +21,6 @@ STATEMENT = """date,reference,amount
 2025-04-19,R-5002 JOHN DOE,70.00
 2025-04-18,NEFT 99812,999.00
 """
-
-
-@pytest.fixture(autouse=True)
-def no_background_work_left():
-    yield
-    drain()
 
 
 @pytest.fixture
