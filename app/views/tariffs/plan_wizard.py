@@ -20,7 +20,6 @@ from app.services.plans import PlanSaved, TariffChoice
 from app.services.registry import Services
 from app.services.tariffs import TariffSaved
 from app.views.common.errors import show_error
-from app.views.common.widgets import named
 from app.views.tariffs.plan_charges_page import ChargesPage
 from app.views.tariffs.plan_wizard_pages import (
     BasicDetailsPage,
@@ -29,7 +28,7 @@ from app.views.tariffs.plan_wizard_pages import (
     ServicesPage,
 )
 from app.views.tariffs.tariff_wizard import TariffWizard
-from app.views.tariffs.ui import chosen, message_label, show_message
+from app.views.tariffs.ui import chosen, message_label, show_message, style_wizard
 
 
 class PlanWizard(QWizard):
@@ -62,17 +61,8 @@ class PlanWizard(QWizard):
                 page.load(detail.draft)
 
     def _name_buttons(self) -> None:
-        named(self, "Plan wizard")
-        self.setWindowTitle("Edit plan (new version)" if self.plan_id else "New plan")
-        self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
-        self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)
-        self.resize(900, 600)
-        for which, text in ((QWizard.WizardButton.NextButton, "Next"),
-                            (QWizard.WizardButton.BackButton, "Back"),
-                            (QWizard.WizardButton.FinishButton, "Save plan"),
-                            (QWizard.WizardButton.CancelButton, "Cancel")):
-            self.setButtonText(which, text)
-            named(self.button(which), text)
+        style_wizard(self, "Plan wizard", "Edit plan (new version)" if self.plan_id else "New plan",
+                     "Save plan", (900, 600))
 
     # the draft and its checks ---------------------------------------------------------------
 

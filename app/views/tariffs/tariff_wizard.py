@@ -32,8 +32,7 @@ from app.services.tariff_compare import SampleBill
 from app.services.tariff_templates import sample_tariffs
 from app.services.tariffs import TariffDetail, TariffSaved
 from app.views.common.errors import show_error
-from app.views.common.widgets import named
-from app.views.tariffs.ui import field_root, first_per_field, money_text
+from app.views.tariffs.ui import field_root, first_per_field, money_text, style_wizard
 from app.views.tariffs.wizard_basics import BasicsPage
 from app.views.tariffs.wizard_rates import RatesPage
 from app.views.tariffs.wizard_review import ReviewPage
@@ -83,17 +82,7 @@ class TariffWizard(QWizard):
         title = {"create": "New tariff", "new_version": f"New version of {self.detail.row.name}"
                  if self.detail else "", "edit_draft": f"Edit draft of {self.detail.row.name}"
                  if self.detail else ""}[self.mode]
-        self.setWindowTitle(title)
-        named(self, "Tariff wizard")
-        self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
-        self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)
-        self.resize(940, 640)
-        for which, text in ((QWizard.WizardButton.NextButton, "Next"),
-                            (QWizard.WizardButton.BackButton, "Back"),
-                            (QWizard.WizardButton.FinishButton, "Save"),
-                            (QWizard.WizardButton.CancelButton, "Cancel")):
-            self.setButtonText(which, text)
-            named(self.button(which), text)
+        style_wizard(self, "Tariff wizard", title, "Save", (940, 640))
 
     # loading ---------------------------------------------------------------------------------
 

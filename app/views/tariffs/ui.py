@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QStyleOptionViewItem,
     QVBoxLayout,
     QWidget,
+    QWizard,
 )
 
 from app.domain.errors import ValidationError
@@ -142,3 +143,18 @@ def row_of(field: str) -> int | None:
     if "[" not in field:
         return None
     return int(field.split("[", 1)[1].split("]", 1)[0])
+
+
+def style_wizard(wizard: QWizard, name: str, title: str, finish_text: str, size: tuple[int, int]) -> None:
+    """The look and named buttons every Plans & Tariffs wizard shares."""
+    named(wizard, name)
+    wizard.setWindowTitle(title)
+    wizard.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
+    wizard.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)
+    wizard.resize(*size)
+    for which, text in ((QWizard.WizardButton.NextButton, "Next"),
+                        (QWizard.WizardButton.BackButton, "Back"),
+                        (QWizard.WizardButton.FinishButton, finish_text),
+                        (QWizard.WizardButton.CancelButton, "Cancel")):
+        wizard.setButtonText(which, text)
+        named(wizard.button(which), text)
