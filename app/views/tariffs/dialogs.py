@@ -3,6 +3,7 @@ import report. One object asks them, so a test can answer instead of a person.""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtWidgets import (
@@ -18,6 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.errors import UtilityDeskError
+from app.services.changes import Changes
 from app.services.tariff_io import ImportReport
 from app.views.common.widgets import named
 from app.views.tariffs.ui import message_label, show_message
@@ -77,6 +80,22 @@ class Asker:
     def tell(self, title: str, text: str) -> None:
         QMessageBox.information(self.parent, title, text)
 
+
+
+
+def deactivate_confirming(ask: Asker, kind: str, name: str, deactivate: Callable[..., Changes],
+                          in_use: type[UtilityDeskError]) -> Changes | None:
+    """Ask why, then deactivate; an item still in use needs a second yes. None: the user gave up.
+    Other refusals propagate for the caller to show."""
+    reason = ask.reason(f"Deactivate {kind}", f"Why deactivate '{name}'?")
+    if not reason:
+        return None
+    try:
+        return deactivate(reason=reason)
+    except in_use as warning:
+        if not ask.confirm(f"{kind.capitalize()} in use", warning.message):
+            return None
+        return deactivate(reason=reason, confirm_in_use=True)
 
 class ImportReportDialog(QDialog):
     """What an import did, or each bad row (line, column, rule) when it imported nothing."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -25,7 +27,7 @@ from app.services.context import Actor
 from app.services.plans import PlanInUse, PlanRow
 from app.services.registry import Services
 from app.views.common.widgets import named
-from app.views.tariffs.dialogs import Asker
+from app.views.tariffs.dialogs import Asker, deactivate_confirming
 from app.views.tariffs.plan_details import PlanDetailsDialog
 from app.views.tariffs.plan_wizard import PlanWizard
 from app.views.tariffs.ui import BadgeDelegate, chosen
@@ -157,22 +159,17 @@ class PlanListPanel(QWidget):
 
     def deactivate(self) -> None:
         row = self.selected()
-        reason = row and self.ask.reason("Deactivate plan", f"Why deactivate '{row.name}'?")
-        if not row or not reason:
+        if row is None:
             return
-        plans = self.services.plans
         try:
-            changes = plans.deactivate(self.actor, row.id, reason=reason, base_version=row.base_version)
-        except PlanInUse as warning:
-            if not self.ask.confirm("Plan in use", warning.message):
-                return
-            changes = plans.deactivate(self.actor, row.id, reason=reason, base_version=row.base_version,
-                                       confirm_in_use=True)
+            changes = deactivate_confirming(self.ask, "plan", row.name, partial(
+                self.services.plans.deactivate, self.actor, row.id, base_version=row.base_version), PlanInUse)
         except UtilityDeskError as error:
             self.message.setText(error.message)
             return
-        self._done(changes, f"'{row.name}' is now inactive; existing customers stay on it until "
-                            "their next billing cycle.")
+        if changes is not None:
+            self._done(changes, f"'{row.name}' is now inactive; existing customers stay on it until "
+                                "their next billing cycle.")
 
     def activate(self) -> None:
         row = self.selected()

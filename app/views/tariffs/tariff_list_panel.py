@@ -3,6 +3,7 @@ the user's role may take (the others are hidden)."""
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import QSortFilterProxyModel, Qt, QTimer, Signal
@@ -28,7 +29,7 @@ from app.services.tariffs import TariffFilter, TariffInUse, TariffRow
 from app.views.common.errors import show_error
 from app.views.common.operations import Operation
 from app.views.common.widgets import named
-from app.views.tariffs.dialogs import Asker, ImportReportDialog
+from app.views.tariffs.dialogs import Asker, ImportReportDialog, deactivate_confirming
 from app.views.tariffs.history_dialog import VersionHistoryDialog
 from app.views.tariffs.tariff_model import (
     COL_NAME,
@@ -229,21 +230,17 @@ class TariffListPanel(QWidget):
 
     def deactivate(self) -> None:
         row = self.selected()
-        reason = row and self.ask.reason("Deactivate tariff", f"Why deactivate '{row.name}'?")
-        if not row or not reason:
+        if row is None:
             return
-        tariffs = self.services.tariffs
         try:
-            changes = tariffs.deactivate(self.actor, row.id, reason=reason, base_version=row.base_version)
-        except TariffInUse as warning:
-            if not self.ask.confirm("Tariff in use", warning.message):
-                return
-            changes = tariffs.deactivate(self.actor, row.id, reason=reason, base_version=row.base_version,
-                                         confirm_in_use=True)
+            changes = deactivate_confirming(self.ask, "tariff", row.name, partial(
+                self.services.tariffs.deactivate, self.actor, row.id, base_version=row.base_version),
+                TariffInUse)
         except UtilityDeskError as error:
             self.message.setText(error.message)
             return
-        self._done(changes, f"'{row.name}' is now inactive.")
+        if changes is not None:
+            self._done(changes, f"'{row.name}' is now inactive.")
 
     def activate(self) -> None:
         row = self.selected()
