@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import smtplib
-import threading
 from dataclasses import dataclass
 from email.message import EmailMessage
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -15,6 +14,7 @@ from sqlalchemy.orm import Session
 from app.models.requests import Notification
 from app.models.users import User
 from sync.server.changelog import current_txid, record_change
+from sync.server.periodic import PeriodicTask
 from sync.server.scope import SERVER_ONLY
 from sync.server.state import Central
 
@@ -101,25 +101,9 @@ def _send(smtp: SmtpSettings, to: str, subject: str, body: str) -> None:
         client.send_message(message)
 
 
-class MailerThread:
+class MailerThread(PeriodicTask):
     """Polls the queue in the background of a service process until stopped."""
 
     def __init__(self, central: Central, smtp: SmtpSettings, interval: float = 30.0) -> None:
-        self.central, self.smtp, self.interval = central, smtp, interval
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._loop, name="mailer", daemon=True)
-
-    def start(self) -> None:
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-        self._thread.join(timeout=15)
-
-    def _loop(self) -> None:
-        while not self._stop.is_set():
-            try:
-                send_queued(self.central, self.smtp)
-            except Exception:  # noqa: BLE001 - the loop must survive a database hiccup
-                log.exception("mailer pass failed")
-            self._stop.wait(self.interval)
+        self.central, self.smtp = central, smtp
+        super().__init__("mailer", lambda: send_queued(central, smtp), interval)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import threading
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -26,6 +25,7 @@ from app.models.requests import Notification
 from app.reports.collections import daily_collections, render_csv, render_text
 from app.services.settings import load_settings
 from sync.server.changelog import current_txid, record_change
+from sync.server.periodic import PeriodicTask
 from sync.server.scope import SERVER_ONLY
 from sync.server.state import Central
 
@@ -112,7 +112,7 @@ def _lock_key(schedule: ReportSchedule, day: date) -> int:
     return int.from_bytes(digest[:8], "big", signed=True)
 
 
-class ReportScheduler:
+class ReportScheduler(PeriodicTask):
     """Runs run_due_reports every interval in the background of a service process.
 
     The first pass comes one interval after start, so a process that only lives
@@ -120,21 +120,9 @@ class ReportScheduler:
     """
 
     def __init__(self, central: Central, interval: float = INTERVAL_SECONDS) -> None:
-        self.central, self.interval = central, interval
+        self.central = central
         self._produced: set[tuple[str, date]] = set()
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._loop, name="scheduled-reports", daemon=True)
+        super().__init__("scheduled-reports", self._pass, interval, run_at_start=False)
 
-    def start(self) -> None:
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-        self._thread.join(timeout=15)
-
-    def _loop(self) -> None:
-        while not self._stop.wait(self.interval):
-            try:
-                run_due_reports(self.central.sessions, self.central.now(), produced=self._produced)
-            except Exception:  # noqa: BLE001 - the loop must survive a database hiccup
-                log.exception("scheduled reports pass failed")
+    def _pass(self) -> None:
+        run_due_reports(self.central.sessions, self.central.now(), produced=self._produced)
