@@ -7,7 +7,6 @@ from decimal import Decimal as D
 
 from sqlalchemy import select
 
-from app.domain.permissions import Role
 from app.domain.tariffs import (
     Charge,
     ChargeKind,
@@ -23,7 +22,7 @@ from app.domain.tariffs import (
 from app.models.billing import Bill
 from app.models.consumers import Consumer, ServiceAccount
 from app.models.reference import ServiceCentre, Zone
-from app.models.users import User
+from app.services.auth import actor_of
 from app.services.context import Actor
 
 DOLLARS = {"general.currency": "USD", "general.locale": "en_US",
@@ -33,9 +32,7 @@ USD = "USD"
 
 def actor(runtime, username: str) -> Actor:
     """An actor without a password check (argon2 is slow on purpose)."""
-    with runtime.app.sessions() as session:
-        user = session.execute(select(User).where(User.username == username)).scalar_one()
-        return Actor(user.id, user.username, user.full_name, Role(user.role), user.centre_id)
+    return actor_of(runtime.app, username)
 
 
 def dollar_utility(services, runtime) -> None:

@@ -10,9 +10,8 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 
 from app.domain.payments import PaymentRequest
-from app.domain.permissions import Role
 from app.models.consumers import Consumer
-from app.models.users import User
+from app.services.auth import actor_of
 from app.services.context import Actor, AppContext
 from app.services.gateway_import import GatewayImportService
 from app.services.payments import PaymentsService
@@ -37,7 +36,7 @@ class LiveActivity:
 
 def record_live_activity(app: AppContext, today: date, now: datetime) -> LiveActivity:
     payments = PaymentsService(app)
-    cashier, supervisor = _actor(app, "cashier"), _actor(app, "supervisor")
+    cashier, supervisor = actor_of(app, "cashier"), actor_of(app, "supervisor")
     open_bills = _consumers_with_open_bills(payments, cashier, len(COUNTER_METHODS) + len(GATEWAY_STORIES))
     counter, online = open_bills[:len(COUNTER_METHODS)], open_bills[len(COUNTER_METHODS):]
     for (consumer, item), method in zip(counter, COUNTER_METHODS, strict=False):
@@ -51,12 +50,6 @@ def record_live_activity(app: AppContext, today: date, now: datetime) -> LiveAct
     if events:
         GatewayImportService(app).import_events(supervisor, json.dumps(events))
     return LiveActivity(len(counter), len(online))
-
-
-def _actor(app: AppContext, username: str) -> Actor:
-    with app.sessions() as session:
-        user = session.execute(select(User).where(User.username == username)).scalar_one()
-        return Actor(user.id, user.username, user.full_name, Role(user.role), user.centre_id)
 
 
 def _consumers_with_open_bills(payments: PaymentsService, actor: Actor, wanted: int) -> list:

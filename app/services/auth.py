@@ -120,3 +120,10 @@ def _verify(password_hash: str, password: str) -> bool:
 def users_exist(app: AppContext) -> bool:
     with app.sessions() as session:
         return session.execute(select(User.id).limit(1)).first() is not None
+
+
+def actor_of(app: AppContext, username: str) -> Actor:
+    """The actor of a known user without a password: for trusted in-process callers only (the
+    demo generator, tests). People log in through AuthService.login."""
+    with app.sessions() as session:
+        return _actor(session.execute(select(User).where(User.username == username)).scalar_one())
