@@ -12,15 +12,9 @@ from app.models.users import User
 from app.services.context import Actor
 from app.services.work import unit_of_work
 from sync import local
-from tests.sync_helpers import enrolled_desktop, live_server, memory_keyring, record_payment
+from tests.sync_helpers import enrolled_desktop, record_payment
 
 pytestmark = pytest.mark.postgres
-
-
-@pytest.fixture
-def server(pg_url):
-    with memory_keyring(), live_server(pg_url) as live:
-        yield live
 
 
 @pytest.fixture

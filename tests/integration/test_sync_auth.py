@@ -13,7 +13,7 @@ from app.models.central import AuthToken
 from app.models.users import User
 from sync import local
 from sync.server.auth import hash_secret, issue_token
-from tests.sync_helpers import enrolled_desktop, live_server, memory_keyring, open_desktop
+from tests.sync_helpers import enrolled_desktop, open_desktop
 
 pytestmark = pytest.mark.postgres
 
@@ -29,12 +29,6 @@ ENDPOINTS = [
     ("POST", "/v1/devices/nobody/revoke", None),
     ("POST", "/v1/auth/logout", None),
 ]
-
-
-@pytest.fixture
-def server(pg_url):
-    with memory_keyring(), live_server(pg_url) as live:
-        yield live
 
 
 @pytest.fixture

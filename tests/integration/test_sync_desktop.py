@@ -25,13 +25,7 @@ from sync import local
 from tests.factories import NOW, PASSWORD
 from tests.gui.helpers import click, find, type_into
 from tests.payment_fixtures import actor
-from tests.sync_helpers import Desktop, live_server, memory_keyring, record_payment
-
-
-@pytest.fixture
-def server(pg_url):
-    with memory_keyring(), live_server(pg_url) as live:
-        yield live
+from tests.sync_helpers import Desktop, record_payment
 
 
 @pytest.mark.postgres

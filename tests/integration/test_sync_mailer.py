@@ -14,12 +14,6 @@ pytestmark = pytest.mark.postgres
 
 
 @pytest.fixture
-def server(pg_url):
-    with memory_keyring(), live_server(pg_url) as live:
-        yield live
-
-
-@pytest.fixture
 def sink():
     smtp = SmtpSink()
     yield smtp

@@ -16,15 +16,9 @@ from sync import local
 from sync.server.changelog import current_txid, record_change
 from sync.server.scope import Locator
 from sync.server.state import rotate_epoch
-from tests.sync_helpers import enrolled_desktop, live_server, memory_keyring, record_payment
+from tests.sync_helpers import enrolled_desktop, record_payment
 
 pytestmark = pytest.mark.postgres
-
-
-@pytest.fixture
-def server(pg_url):
-    with memory_keyring(), live_server(pg_url) as live:
-        yield live
 
 
 @pytest.fixture

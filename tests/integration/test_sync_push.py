@@ -13,18 +13,10 @@ from sync import local
 from tests.sync_helpers import (
     FaultProxy,
     enrolled_desktop,
-    live_server,
-    memory_keyring,
     record_payment,
 )
 
 pytestmark = pytest.mark.postgres
-
-
-@pytest.fixture
-def server(pg_url):
-    with memory_keyring(), live_server(pg_url) as live:
-        yield live
 
 
 @pytest.fixture

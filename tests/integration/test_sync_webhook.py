@@ -13,15 +13,9 @@ from sqlalchemy import select
 
 from app.models.billing import LedgerEntry
 from app.models.payments import Payment
-from tests.sync_helpers import WEBHOOK_SECRET, enrolled_desktop, live_server, memory_keyring
+from tests.sync_helpers import WEBHOOK_SECRET, enrolled_desktop
 
 pytestmark = pytest.mark.postgres
-
-
-@pytest.fixture
-def server(pg_url):
-    with memory_keyring(), live_server(pg_url) as live:
-        yield live
 
 
 def signed(body: bytes, *, at: int | None = None, secret: str = WEBHOOK_SECRET) -> dict[str, str]:
