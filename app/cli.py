@@ -10,7 +10,7 @@ from pathlib import Path
 
 from app.cli_counter import COUNTER_COMMANDS, add_counter_commands
 from app.config import resolve_data_dir
-from app.domain.errors import UtilityDeskError
+from app.domain.core.errors import UtilityDeskError
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -105,7 +105,7 @@ def cmd_screenshots(args: argparse.Namespace) -> int:
 
 def cmd_audit(args: argparse.Namespace) -> int:
     from app.runtime import open_runtime
-    from app.services.audit import verify
+    from app.services.core.audit import verify
 
     runtime = open_runtime(_data_dir(args), lock=False)
     try:

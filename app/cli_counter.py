@@ -12,9 +12,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from app.config import resolve_data_dir
-from app.domain.errors import NotFound
-from app.domain.permissions import Role
-from app.services.context import Actor
+from app.domain.core.errors import NotFound
+from app.domain.core.permissions import Role
+from app.services.core.context import Actor
 
 CLI_ACTOR = Actor(user_id="cli", username="cli", full_name="Command line", role=Role.SUPERVISOR)
 PRINTER_HELP = "tcp://host:9100, usb://VID:PID, serial:///dev/ttyUSB0?baud=19200 or file:///path"
@@ -51,7 +51,7 @@ def _runtime(args: argparse.Namespace):
 
 
 def cmd_printer(args: argparse.Namespace) -> int:
-    from app.services.printers import PrintersService
+    from app.services.cash.printers import PrintersService
 
     runtime = _runtime(args)
     try:
@@ -87,13 +87,13 @@ def cmd_receipt(args: argparse.Namespace) -> int:
 
 
 def _reprint_to(runtime, payment_id: str, url: str):
-    from app.services.printers import PrintersService
+    from app.services.cash.printers import PrintersService
 
     return PrintersService(runtime.app).reprint_receipt_to(CLI_ACTOR, payment_id, url)
 
 
 def _payment_id(services, receipt_no: str) -> str:
-    from app.services.payments import PaymentFilter
+    from app.services.payments.posting import PaymentFilter
 
     rows = services.payments.list_payments(CLI_ACTOR, PaymentFilter(text=receipt_no.strip()), limit=50)
     for row in rows:
@@ -104,8 +104,8 @@ def _payment_id(services, receipt_no: str) -> str:
 
 def cmd_cash(args: argparse.Namespace) -> int:
     from app.printing.escpos.decode import decode
-    from app.services.cash_sessions import CashSessionsService
-    from app.services.printers import report_slip
+    from app.services.cash.printers import report_slip
+    from app.services.cash.sessions import CashSessionsService
 
     runtime = _runtime(args)
     try:

@@ -13,10 +13,10 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from app.domain.errors import ValidationError
-from app.domain.money import Money, minor_digits
-from app.domain.tariffs import RateType, TariffStatus, Utility
-from app.services.context import SYSTEM_ACTOR
+from app.domain.core.errors import ValidationError
+from app.domain.core.money import Money, minor_digits
+from app.domain.tariffs.validation import RateType, TariffStatus, Utility
+from app.services.core.context import SYSTEM_ACTOR
 
 DataDir = Callable[[argparse.Namespace], Path]
 
@@ -83,7 +83,7 @@ def _import(services, args: argparse.Namespace) -> int:
 
 
 def _export(services, args: argparse.Namespace) -> int:
-    from app.services.tariffs import TariffFilter
+    from app.services.tariffs.service import TariffFilter
 
     flt = TariffFilter(search=args.search, utility=Utility(args.utility) if args.utility else None,
                        rate_type=RateType(args.rate_type) if args.rate_type else None,

@@ -12,7 +12,7 @@ from pathlib import Path
 import platformdirs
 import tomli_w
 
-from app.domain.errors import UtilityDeskError
+from app.domain.core.errors import UtilityDeskError
 
 APP_NAME = "UtilityDesk"
 ENV_DATA_DIR = "UTILITYDESK_DATA_DIR"

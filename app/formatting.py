@@ -9,7 +9,7 @@ from babel.dates import format_date as _babel_date
 from babel.dates import format_datetime as _babel_datetime
 from babel.numbers import format_currency, format_decimal, get_currency_symbol
 
-from app.domain.money import Money, minor_digits
+from app.domain.core.money import Money, minor_digits
 
 
 def format_money(money: Money, locale: str = "en_IN", symbol: str | None = None) -> str:

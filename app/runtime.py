@@ -10,9 +10,9 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from app.config import DeviceConfig, InstanceLock, Paths, load_device_config, prepare_data_dir
-from app.domain.clock import Clock, SystemClock
+from app.domain.core.clock import Clock, SystemClock
 from app.models.db import make_engine, session_factory, upgrade
-from app.services.context import AppContext
+from app.services.core.context import AppContext
 
 log = logging.getLogger("utilitydesk")
 

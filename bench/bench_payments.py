@@ -18,16 +18,16 @@ from pathlib import Path
 
 from sqlalchemy import insert
 
-from app.domain.clock import FixedClock
-from app.domain.permissions import Role
+from app.domain.core.clock import FixedClock
+from app.domain.core.permissions import Role
 from app.models.billing import Bill, LedgerEntry
 from app.models.consumers import Consumer, ServiceAccount
 from app.models.payments import Payment, PaymentAllocation
 from app.models.reference import ServiceCentre, Zone
 from app.runtime import Runtime, open_runtime
-from app.services.context import SYSTEM_ACTOR, Actor
-from app.services.payments import PaymentFilter, PaymentRequest
+from app.services.core.context import SYSTEM_ACTOR, Actor
 from app.services.registry import Services
+from app.services.payments.posting import PaymentFilter, PaymentRequest
 
 QUICK = os.environ.get("BENCH_QUICK") == "1"
 RECEIPT_PAYMENTS = 40 if QUICK else 200

@@ -12,8 +12,8 @@ import time
 from datetime import date
 from decimal import Decimal
 
-from app.domain.rating import rate_period, rate_units
-from app.domain.tariffs import (
+from app.domain.tariffs.rating import rate_period, rate_units
+from app.domain.tariffs.validation import (
     Charge,
     ChargeKind,
     RateType,

@@ -10,8 +10,8 @@ from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
 
-from app.domain.cash import denominations_for, make_change
-from app.domain.money import Money
+from app.domain.cash.drawer import denominations_for, make_change
+from app.domain.core.money import Money
 from app.printing.escpos.printers import PrinterAddress, print_receipt
 from app.printing.escpos.receipt import PrinterProfile, ReceiptData, render_receipt
 

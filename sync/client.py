@@ -18,9 +18,9 @@ from datetime import datetime, timedelta
 
 import httpx
 
-from app.domain.errors import SyncError
-from app.services.context import AppContext
-from app.services.settings import load_settings
+from app.domain.core.errors import SyncError
+from app.services.core.context import AppContext
+from app.services.core.settings import load_settings
 from sync import local
 from sync.keyring_store import CredentialStore
 from sync.protocol import (

@@ -24,7 +24,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
-from app.domain.errors import NotFound, ValidationError
+from app.domain.core.errors import NotFound, ValidationError
 from app.models.system import NumberBlock, OutboxEntry, SyncState
 from sync.protocol import Operation, OperationResult
 from sync.records import APPEND_ONLY, build_row, entity_class, table_values
@@ -220,7 +220,7 @@ def remaining_numbers(session: Session, series: str) -> int:
 
 
 def store_leased_block(session: Session, series: str, first: int, last: int) -> NumberBlock:
-    """A block the server leased to this device, ready for app.services.numbering.issue_number."""
+    """A block the server leased to this device, ready for app.services.core.numbering.issue_number."""
     block = NumberBlock(series=series, first=first, last=last, next_seq=first)
     session.add(block)
     session.flush()

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapper
 
 from app.models import Base
 from app.models.base import ScaledDecimal, UTCDateTime
-from app.services.serialize import row_to_dict
+from app.services.core.serialize import row_to_dict
 
 # Posted money and history records: corrected by new rows, never edited, so never in conflict.
 APPEND_ONLY = frozenset({

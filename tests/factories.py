@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from app.domain.clock import FixedClock
-from app.domain.permissions import Role
+from app.domain.core.clock import FixedClock
+from app.domain.core.permissions import Role
 from app.models.reference import ServiceCentre
 from app.models.users import User
 from app.runtime import Runtime, open_runtime
-from app.services.auth import hash_password
+from app.services.core.auth import hash_password
 
 PASSWORD = "secret-pass"
 USERNAMES = {

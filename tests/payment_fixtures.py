@@ -12,8 +12,8 @@ from app.models.billing import Bill, LedgerEntry, ServiceCharge
 from app.models.consumers import Consumer, ServiceAccount
 from app.models.payments import Installment, PaymentPlan
 from app.models.reference import ServiceCentre, Zone
-from app.services.auth import actor_of
-from app.services.context import Actor
+from app.services.core.auth import actor_of
+from app.services.core.context import Actor
 from app.services.registry import Services
 
 D = Decimal

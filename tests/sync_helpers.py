@@ -16,7 +16,7 @@ import httpx
 import keyring
 import uvicorn
 
-from app.domain.permissions import Role
+from app.domain.core.permissions import Role
 from app.models.billing import LedgerEntry
 from app.models.consumers import Consumer
 from app.models.db import make_engine, upgrade
@@ -24,9 +24,9 @@ from app.models.payments import Payment
 from app.models.reference import ServiceCentre, Zone
 from app.models.users import User
 from app.runtime import Runtime, open_runtime
-from app.services.auth import hash_password
-from app.services.context import Actor
-from app.services.work import unit_of_work
+from app.services.core.auth import hash_password
+from app.services.core.context import Actor
+from app.services.core.work import unit_of_work
 from sync.client import SyncAgent
 from sync.keyring_store import CredentialStore, MemoryKeyring
 from sync.protocol import PROTOCOL_HEADER, PROTOCOL_VERSION

@@ -7,7 +7,7 @@ from decimal import Decimal as D
 
 from sqlalchemy import select
 
-from app.domain.tariffs import (
+from app.domain.tariffs.validation import (
     Charge,
     ChargeKind,
     RateType,
@@ -22,8 +22,8 @@ from app.domain.tariffs import (
 from app.models.billing import Bill
 from app.models.consumers import Consumer, ServiceAccount
 from app.models.reference import ServiceCentre, Zone
-from app.services.auth import actor_of
-from app.services.context import Actor
+from app.services.core.auth import actor_of
+from app.services.core.context import Actor
 
 DOLLARS = {"general.currency": "USD", "general.locale": "en_US",
            "general.time_zone": "America/New_York"}

@@ -20,8 +20,8 @@ from app.demo.bulk import BulkWriter, DemoIds, LocalTime
 from app.demo.consumers import DemoConsumer, Population
 from app.demo.numbers import DemoNumbers
 from app.demo.reference import Reference
-from app.domain.permissions import Role
-from app.domain.settings import Settings
+from app.domain.core.permissions import Role
+from app.domain.core.settings import Settings
 from app.models.billing import LedgerEntry, ServiceCharge
 from app.models.consumers import SecurityDeposit
 from app.models.payments import CreditNote, CreditNoteApplication, Payment, PaymentAllocation

@@ -29,14 +29,14 @@ from app.demo.recovery import Recovery
 from app.demo.reference import DEMO_PASSWORD, USERS, write_reference
 from app.demo.samples import Samples
 from app.demo.tariffs import HISTORY_COVERED_FROM, write_tariffs
-from app.domain.errors import UtilityDeskError
-from app.domain.settings import Settings
-from app.domain.settings import to_json as registry_to_json
+from app.domain.core.errors import UtilityDeskError
+from app.domain.core.settings import Settings
+from app.domain.core.settings import to_json as registry_to_json
 from app.models.consumers import Consumer
 from app.models.reference import Setting
-from app.services.context import SYSTEM_ACTOR, AppContext
-from app.services.settings import load_settings
-from app.services.work import unit_of_work
+from app.services.core.context import SYSTEM_ACTOR, AppContext
+from app.services.core.settings import load_settings
+from app.services.core.work import unit_of_work
 
 Progress = Callable[[str, str], None]
 SAMPLE_CONSUMERS = 2  # John Doe and John Michael Smith

@@ -20,8 +20,8 @@ from app.demo.cycles import SEASON, Cycle
 from app.demo.numbers import DemoNumbers
 from app.demo.reference import Reference
 from app.demo.tariffs import TOU_REGISTERS, TariffBook
-from app.domain.permissions import Role
-from app.domain.settings import Settings
+from app.domain.core.permissions import Role
+from app.domain.core.settings import Settings
 from app.models.billing import Bill, BillingCycle, BillingException, BillLine
 from app.models.consumers import MeterRead
 

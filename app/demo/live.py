@@ -9,12 +9,12 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 
-from app.domain.payments import PaymentRequest
+from app.domain.payments.rules import PaymentRequest
 from app.models.consumers import Consumer
-from app.services.auth import actor_of
-from app.services.context import Actor, AppContext
-from app.services.gateway_import import GatewayImportService
-from app.services.payments import PaymentsService
+from app.services.core.auth import actor_of
+from app.services.core.context import Actor, AppContext
+from app.services.payments.gateway_import import GatewayImportService
+from app.services.payments.posting import PaymentsService
 
 COUNTER_METHODS = ("Cash", "Debit Card", "UPI", "Cash")
 # (intent event, payout event or None): one online payment per gateway status of the spec.

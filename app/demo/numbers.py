@@ -6,9 +6,9 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
-from app.domain.numbering import NumberFormat
-from app.domain.settings import Settings
-from app.services.numbering import reserve_through
+from app.domain.core.numbering import NumberFormat
+from app.domain.core.settings import Settings
+from app.services.core.numbering import reserve_through
 
 _PROBE = 987_654_321_987  # a sequence number no format's literal text contains
 

@@ -6,11 +6,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from app.demo.bulk import BulkWriter, DemoIds
-from app.domain.permissions import Role
+from app.domain.core.permissions import Role
 from app.models.consumers import MeterType
 from app.models.reference import ConsumerCategory, ConsumerSubCategory, Counter, ServiceCentre, Zone
 from app.models.users import User
-from app.services.auth import hash_password
+from app.services.core.auth import hash_password
 
 DEMO_PASSWORD = "demo1234"
 

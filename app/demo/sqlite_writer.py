@@ -26,7 +26,7 @@ from typing import BinaryIO
 from sqlalchemy import Column, Date, DateTime, Table
 from sqlalchemy.engine import Dialect
 
-from app.domain.money import to_decimal
+from app.domain.core.money import to_decimal
 from app.models.base import ScaledDecimal, UTCDateTime
 
 SYNC_COLUMNS = ("version", "deleted", "updated_at")

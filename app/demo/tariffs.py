@@ -14,9 +14,9 @@ from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from app.demo.bulk import BulkWriter, DemoIds, LocalTime
-from app.domain import rating
-from app.domain.tariff_doc import to_document
-from app.domain.tariff_model import (
+from app.domain.tariffs import rating
+from app.domain.tariffs.document import to_document
+from app.domain.tariffs.model import (
     Charge,
     ChargeKind,
     RateType,

@@ -10,7 +10,7 @@ from sqlalchemy import JSON, BigInteger, Boolean, DateTime, Integer, MetaData, S
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
-from app.domain.money import to_decimal
+from app.domain.core.money import to_decimal
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",

@@ -12,7 +12,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, exc
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.domain.errors import UtilityDeskError
+from app.domain.core.errors import UtilityDeskError
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 

@@ -48,7 +48,7 @@ class ConsumerSubCategory(Synced, Base):
 
 
 class Setting(Synced, Base):
-    """One utility setting; its type, default and validation live in app.domain.settings."""
+    """One utility setting; its type, default and validation live in app.domain.core.settings."""
 
     __tablename__ = "settings"
     key: Mapped[str] = mapped_column(String(80), unique=True)

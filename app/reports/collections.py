@@ -23,8 +23,8 @@ from decimal import Decimal
 from sqlalchemy import BigInteger, and_, func, select, type_coerce
 from sqlalchemy.orm import Session
 
-from app.domain.money import Money
-from app.domain.payments import PaymentStatus
+from app.domain.core.money import Money
+from app.domain.payments.rules import PaymentStatus
 from app.formatting import format_day, format_money
 from app.models.base import MoneyAmount
 from app.models.consumers import Consumer

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from app.services.audit import AuditService
-from app.services.auth import AuthService
-from app.services.context import AppContext
-from app.services.payments import PaymentsService
-from app.services.plans import PlansService
-from app.services.receipts import ReceiptsService
-from app.services.settings import SettingsService
-from app.services.tariffs import TariffsService
-from app.services.usage import UsageService
+from app.services.core.audit import AuditService
+from app.services.core.auth import AuthService
+from app.services.core.context import AppContext
+from app.services.core.settings import SettingsService
+from app.services.core.usage import UsageService
+from app.services.payments.posting import PaymentsService
+from app.services.payments.receipts import ReceiptsService
+from app.services.tariffs.plans import PlansService
+from app.services.tariffs.service import TariffsService
 
 
 @dataclass

@@ -8,17 +8,17 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from app.domain.errors import UtilityDeskError
+from app.domain.core.errors import UtilityDeskError
 from app.runtime import Runtime, open_runtime
 from app.services.registry import Services
-from app.services.sync_status import SyncLink
 from app.views.common.errors import install_excepthook
 from app.views.common.operations import Operation
 from app.views.login import LoginDialog
 from app.views.main_window import MainWindow
 from app.views.style import apply_style
-from app.views.sync_settings import connect_new_desktop
-from app.views.sync_status import QUIT_WAIT_MS
+from app.views.sync.connect import connect_new_desktop
+from app.views.sync.status import QUIT_WAIT_MS
+from sync.desktop import SyncLink
 
 log = logging.getLogger(__name__)
 

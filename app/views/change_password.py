@@ -12,8 +12,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.errors import UtilityDeskError, ValidationError
-from app.services.context import Actor
+from app.domain.core.errors import UtilityDeskError, ValidationError
+from app.services.core.context import Actor
 from app.services.registry import Services
 from app.views.common.widgets import named
 

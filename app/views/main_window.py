@@ -16,24 +16,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.permissions import Module, visible_modules
-from app.services.changes import Changes
-from app.services.context import Actor
+from app.domain.core.permissions import Module, visible_modules
+from app.services.core.changes import Changes
+from app.services.core.context import Actor
 from app.services.registry import Services
-from app.services.sync_status import SyncLink, SyncStatusService
 from app.views.common.widgets import UnavailablePage, named
-from app.views.sync_status import SyncStatusController
+from app.views.sync.status import SyncStatusController
+from sync.desktop import SyncLink, SyncStatusService
 
 PageFactory = Callable[[Services, Actor], QWidget]
 
+# Modules whose screens are not built yet: each shows a plain page saying so.
 NOT_BUILT: dict[Module, str] = {
     Module.DASHBOARD: "The billing dashboard (performance, consumption, financial summary, "
                       "exceptions, quick actions) is planned; no figures are shown until it is built.",
     Module.BILLING: "Billing cycles, bill runs and exceptions are planned.",
-    Module.PAYMENTS: "Recording payments, receipts, credit notes, payment plans and reconciliation "
-                     "are planned.",
-    Module.CASH: "Cash sessions, the cash drawer and X/Z reports are planned.",
-    Module.TARIFFS: "Tariff and plan management (wizards, versions, comparison, import/export) is planned.",
     Module.DISCONNECTIONS: "Disconnection and reconnection requests are planned.",
 }
 

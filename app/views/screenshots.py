@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from app.domain.permissions import Role, visible_modules
+from app.domain.core.permissions import Role, visible_modules
 from app.runtime import open_runtime
 from app.services.registry import Services
 from app.views.application import qt_app

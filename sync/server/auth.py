@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from app.domain.permissions import Permission, Role, can
+from app.domain.core.permissions import Permission, Role, can
 from app.models.central import AuthToken, Device, EnrolmentCode
 from app.models.reference import ServiceCentre, Zone
 from app.models.users import User

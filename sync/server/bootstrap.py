@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
-from app.services.serialize import json_safe
+from app.services.core.serialize import json_safe
 from sync.records import entity_class
 from sync.server.scope import DeviceScope, visible_rows
 

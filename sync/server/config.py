@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from app.domain.clock import Clock, SystemClock
+from app.domain.core.clock import Clock, SystemClock
 
 ENV_DATABASE_URL = "UTILITYDESK_DATABASE_URL"
 ENV_TOKEN_TTL_HOURS = "UTILITYDESK_TOKEN_TTL_HOURS"

@@ -9,9 +9,9 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from app.domain.settings_catalog import SERIES
+from app.domain.core.settings_catalog import SERIES
 from app.models.central import NumberLease, NumberSeries
-from app.services.settings import load_settings
+from app.services.core.settings import load_settings
 from sync.protocol import LeasedBlock
 from sync.server.errors import ApiError
 

@@ -12,7 +12,7 @@ import uvicorn
 from uvicorn.supervisors import Multiprocess
 
 from app.models.db import make_engine, session_factory, upgrade
-from app.services.context import SYSTEM_ACTOR
+from app.services.core.context import SYSTEM_ACTOR
 from sync.server.auth import create_enrolment_code
 from sync.server.config import ServerConfig
 from sync.server.logs import log_config

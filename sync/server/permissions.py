@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from app.domain.permissions import Permission as P
-from app.domain.permissions import can
+from app.domain.core.permissions import Permission as P
+from app.domain.core.permissions import can
 from sync.protocol import Operation
 from sync.server.auth import Caller
 

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app.domain.permissions import Role
+from app.domain.core.permissions import Role
 from app.models.central import Device
 from app.models.consumers import Consumer
 from app.models.users import User

@@ -19,11 +19,11 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.domain.settings import Settings
-from app.domain.settings_catalog import ReportSchedule
+from app.domain.core.settings import Settings
+from app.domain.core.settings_catalog import ReportSchedule
 from app.models.requests import Notification
 from app.reports.collections import daily_collections, render_csv, render_text
-from app.services.settings import load_settings
+from app.services.core.settings import load_settings
 from sync.server.changelog import current_txid, record_change
 from sync.server.periodic import PeriodicTask
 from sync.server.scope import SERVER_ONLY

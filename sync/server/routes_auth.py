@@ -7,10 +7,10 @@ from datetime import timedelta
 from fastapi import APIRouter, Request
 from sqlalchemy import select
 
-from app.domain.errors import AccountLocked, AuthenticationError, ValidationError
-from app.domain.permissions import Permission
+from app.domain.core.errors import AccountLocked, AuthenticationError, ValidationError
+from app.domain.core.permissions import Permission
 from app.models.users import User
-from app.services.auth import AuthService
+from app.services.core.auth import AuthService
 from sync.protocol import (
     EnrolmentCodeRequest,
     EnrolmentCodeResponse,

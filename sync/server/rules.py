@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from app.domain.disconnection import INITIAL_STATUS, check_transition, status_of
-from app.domain.errors import ValidationError
+from app.domain.core.errors import ValidationError
+from app.domain.requests.disconnection import INITIAL_STATUS, check_transition, status_of
 from sync.protocol import Operation
 from sync.server.auth import Caller
 

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.models.central import ServerMeta
 from app.models.db import make_engine, session_factory
-from app.services.context import AppContext
+from app.services.core.context import AppContext
 from sync.server.config import ServerConfig
 from sync.server.metrics import Metrics
 

@@ -13,21 +13,21 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from app.domain.money import minor_digits
-from app.domain.numbering import NumberFormat
-from app.domain.payments import (
+from app.domain.core.money import minor_digits
+from app.domain.core.numbering import NumberFormat
+from app.domain.core.settings import Settings
+from app.domain.payments.rules import (
     SYSTEM_RECEIVER,
     GatewayState,
     PaymentStatus,
     map_payment_status,
     map_settlement_status,
 )
-from app.domain.settings import Settings
 from app.models.billing import LedgerEntry
 from app.models.central import WebhookEvent
 from app.models.consumers import Consumer
 from app.models.payments import Payment
-from app.services.settings import load_settings
+from app.services.core.settings import load_settings
 from sync.server.changelog import current_txid, record_change
 from sync.server.errors import ApiError
 from sync.server.leases import lease_blocks

@@ -9,8 +9,8 @@ from decimal import Decimal
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from app.domain.permissions import Module
-from app.services.payments import PaymentRequest
+from app.domain.core.permissions import Module
+from app.services.payments.posting import PaymentRequest
 from app.views.common.operations import wait_for_background
 from app.views.main_window import MainWindow
 from app.views.payments.payments_page import PaymentsModulePage

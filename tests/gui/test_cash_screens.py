@@ -9,9 +9,9 @@ from decimal import Decimal
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton, QSpinBox
 
-from app.services.cash_sessions import CashSessionsService
-from app.services.changes import PAYMENTS, Changes
-from app.services.payments import PaymentRequest
+from app.services.cash.sessions import CashSessionsService
+from app.services.core.changes import PAYMENTS, Changes
+from app.services.payments.posting import PaymentRequest
 from app.views.cash.cash_page import CashModulePage
 from app.views.cash.dialogs import CashMovementDialog
 from tests.gui.helpers import click, find, type_into

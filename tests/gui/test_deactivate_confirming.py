@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from app.domain.errors import UtilityDeskError
-from app.services.changes import TARIFFS, Changes
+from app.domain.core.errors import UtilityDeskError
+from app.services.core.changes import TARIFFS, Changes
 from app.views.tariffs.dialogs import deactivate_confirming
 
 

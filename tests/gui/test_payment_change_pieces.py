@@ -9,7 +9,7 @@ from decimal import Decimal
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 
-from app.services.cash_sessions import CashSessionsService
+from app.services.cash.sessions import CashSessionsService
 from app.views.payments.hand_back import NO_SESSION, WARNING_COLOUR
 from app.views.payments.record_payment import POSTED
 from tests.gui.helpers import find

@@ -8,7 +8,7 @@ from datetime import timedelta
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QSpinBox
 
-from app.services.payment_plans import PaymentPlansService
+from app.services.payments.payment_plans import PaymentPlansService
 from tests.gui.helpers import click, find, type_into
 from tests.gui.payments_helpers import open_payments
 from tests.payment_fixtures import actor, build_sample

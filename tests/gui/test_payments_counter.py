@@ -10,7 +10,7 @@ from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QLabel, QPushButton
 
 from app.printing.escpos.decode import decode
-from app.services.payments import PaymentFilter
+from app.services.payments.posting import PaymentFilter
 from app.views.payments.record_payment import FORM, POSTED, REVIEW
 from tests.gui.helpers import click, find
 from tests.gui.payments_helpers import Keys, open_payments

@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QPlainTextEdit, QPushButton
 
-from app.domain.credit_notes import CreditNoteStatus
+from app.domain.payments.credit_notes import CreditNoteStatus
 from app.views.payments import pdf_output
 from app.views.payments.table_models import COL_NOTE_NUMBER, COL_NOTE_RECEIPT
 from tests.gui.helpers import click, find, type_into

@@ -11,10 +11,10 @@ from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QLabel, QPlainTextEdit, QPushButton
 from sqlalchemy import select
 
-from app.domain.money import Money
+from app.domain.core.money import Money
 from app.models.payments import Payment
 from app.models.system import AuditEntry
-from app.services.payments import PaymentRow
+from app.services.payments.posting import PaymentRow
 from app.views.payments.display import Display
 from app.views.payments.table_models import (
     COL_AMOUNT,

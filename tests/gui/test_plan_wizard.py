@@ -17,8 +17,8 @@ from PySide6.QtWidgets import (
     QPushButton,
 )
 
-from app.domain.plans import ChargeType, TaxType
-from app.domain.tariffs import RateType, Utility
+from app.domain.tariffs.plans import ChargeType, TaxType
+from app.domain.tariffs.validation import RateType, Utility
 from app.views.tariffs.module_page import TariffsModulePage
 from tests.factories import PASSWORD
 from tests.gui.helpers import click, find, type_into

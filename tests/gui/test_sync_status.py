@@ -10,15 +10,15 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QTableView
 from sqlalchemy import select, update
 
-from app.domain.errors import SyncError
+from app.domain.core.errors import SyncError
 from app.models.system import AuditEntry, OutboxEntry
 from app.models.users import User
-from app.services.changes import PAYMENTS, Changes
+from app.services.core.changes import PAYMENTS, Changes
 from app.services.registry import Services
-from app.services.serialize import row_to_dict
+from app.services.core.serialize import row_to_dict
 from app.views.main_window import MainWindow
-from app.views.sync_problems import SyncProblemsDialog
-from app.views.sync_status import MAX_RETRY_MS, retry_delay_ms
+from app.views.sync.problems import SyncProblemsDialog
+from app.views.sync.status import MAX_RETRY_MS, retry_delay_ms
 from sync import local
 from sync.client import SyncReport, check_skew
 from tests.factories import NOW

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QTableWidget,
 )
 
-from app.domain.tariffs import TariffStatus
+from app.domain.tariffs.validation import TariffStatus
 from app.views.common.operations import wait_for_background
 from app.views.tariffs.module_page import TariffsModulePage
 from tests.factories import PASSWORD

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select, text
 
-from app.domain.errors import PermissionDenied
+from app.domain.core.errors import PermissionDenied
 from app.models.system import AuditEntry
-from app.services.audit import AuditFilter
+from app.services.core.audit import AuditFilter
 from tests.factories import PASSWORD
 
 

@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from app.domain.errors import AccountLocked, AuthenticationError, ValidationError
-from app.domain.permissions import Role
+from app.domain.core.errors import AccountLocked, AuthenticationError, ValidationError
+from app.domain.core.permissions import Role
 from app.models.system import AuditEntry
 from app.models.users import User
 from tests.factories import PASSWORD

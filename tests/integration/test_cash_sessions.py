@@ -9,16 +9,16 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from app.domain.errors import ConflictError, PermissionDenied, PrinterError, ValidationError
-from app.domain.money import Money
+from app.domain.core.errors import ConflictError, PermissionDenied, PrinterError, ValidationError
+from app.domain.core.money import Money
 from app.models.cash import CashMovement, CashSession
 from app.models.consumers import ServiceAccount
 from app.models.payments import Payment
 from app.models.reference import Counter
 from app.models.system import AuditEntry, OutboxEntry
 from app.printing.escpos.decode import decode
-from app.services.cash_sessions import CashSessionsService
-from app.services.payments import PaymentRequest
+from app.services.cash.sessions import CashSessionsService
+from app.services.payments.posting import PaymentRequest
 from tests.factories import PASSWORD
 from tests.loopback_printer import LoopbackPrinter, refused_url
 from tests.payment_fixtures import _bill, actor, build_sample

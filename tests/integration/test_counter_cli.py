@@ -12,9 +12,9 @@ from app.cli import main
 from app.models.system import AuditEntry
 from app.printing.escpos.decode import decode
 from app.runtime import open_runtime
-from app.services.cash_sessions import CashSessionsService
-from app.services.payments import PaymentRequest
+from app.services.cash.sessions import CashSessionsService
 from app.services.registry import Services
+from app.services.payments.posting import PaymentRequest
 from tests.factories import PASSWORD, make_runtime
 from tests.loopback_printer import LoopbackPrinter, refused_url
 from tests.payment_fixtures import actor, build_sample

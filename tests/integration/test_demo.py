@@ -14,11 +14,11 @@ from sqlalchemy import Date, create_engine, func, select
 from app.demo.generator import DemoAlreadyBuilt, DemoOptions, build_demo_in
 from app.demo.reference import DEMO_PASSWORD, USERS
 from app.demo.sqlite_writer import FastInsert, fast_converter, sqlite_datetime
-from app.domain.errors import UtilityDeskError
-from app.domain.permissions import Role
-from app.domain.rating import rate_period
-from app.domain.tariff_doc import from_document
-from app.domain.tariffs import TariffRef, validate_tariff
+from app.domain.core.errors import UtilityDeskError
+from app.domain.core.permissions import Role
+from app.domain.tariffs.document import from_document
+from app.domain.tariffs.rating import rate_period
+from app.domain.tariffs.validation import TariffRef, validate_tariff
 from app.models.base import Base, MoneyAmount, Quantity, UnitRate, UTCDateTime
 from app.models.billing import Bill, BillingCycle, BillLine, LedgerEntry, ServiceCharge
 from app.models.consumers import Consumer, SecurityDeposit, ServiceAccount
@@ -27,9 +27,9 @@ from app.models.requests import ServiceOrder, ServiceRequest
 from app.models.system import AuditEntry, OutboxEntry
 from app.models.tariffs import Tariff, TariffVersion
 from app.runtime import open_runtime
-from app.services.auth import AuthService
-from app.services.numbering import issue_number
-from app.services.settings import load_settings
+from app.services.core.auth import AuthService
+from app.services.core.numbering import issue_number
+from app.services.core.settings import load_settings
 
 TODAY = date(2026, 11, 22)
 OPTIONS = DemoOptions(consumers=60, months=4, seed=7, today=TODAY)
@@ -359,7 +359,7 @@ def test_the_demo_can_bill_in_rupees(tmp_path):
     from dataclasses import replace
 
     from app.runtime import open_runtime
-    from app.services.settings import SettingsService
+    from app.services.core.settings import SettingsService
 
     _build(tmp_path / "inr", replace(OPTIONS, consumers=12, months=2, currency="INR"))
     runtime = open_runtime(tmp_path / "inr", lock=False)

@@ -10,11 +10,11 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from app.domain.errors import PermissionDenied
+from app.domain.core.errors import PermissionDenied
 from app.models.billing import LedgerEntry
 from app.models.payments import Payment
 from app.models.system import OutboxEntry
-from app.services.gateway_import import GatewayErrors, GatewayImportService
+from app.services.payments.gateway_import import GatewayErrors, GatewayImportService
 from tests.factories import NOW
 from tests.payment_fixtures import actor, build_sample
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from app.services.numbering import issue_number, reserve_through
-from app.services.settings import load_settings
+from app.services.core.numbering import issue_number, reserve_through
+from app.services.core.settings import load_settings
 
 
 def issue(runtime, series, n=1, self_lease=True):

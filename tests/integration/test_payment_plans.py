@@ -9,14 +9,14 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from app.domain.errors import PermissionDenied, ValidationError
-from app.domain.installments import InstallmentState, ModifyTerms, PlanStatus
-from app.domain.money import Money
+from app.domain.core.errors import PermissionDenied, ValidationError
+from app.domain.core.money import Money
+from app.domain.payments.installments import InstallmentState, ModifyTerms, PlanStatus
 from app.models.payments import Installment, PaymentPlan, PaymentPlanRevision
 from app.models.requests import Notification
 from app.models.system import AuditEntry, OutboxEntry, UsageEvent
-from app.services.payment_plans import PaymentPlansService, PlanFilter, PlanRequest
-from app.services.payments import PaymentRequest
+from app.services.payments.payment_plans import PaymentPlansService, PlanFilter, PlanRequest
+from app.services.payments.posting import PaymentRequest
 from tests.payment_fixtures import actor, build_sample
 
 D = Decimal

@@ -57,24 +57,24 @@ from decimal import ROUND_HALF_UP, Decimal
 import pytest
 from sqlalchemy import func, select, text, update
 
-from app.domain.clock import FixedClock
-from app.domain.credit_notes import CreditNoteStatus, RemainingKind
-from app.domain.errors import PermissionDenied, ValidationError
-from app.domain.money import Money
-from app.domain.permissions import MATRIX, Role
+from app.domain.core.clock import FixedClock
+from app.domain.core.errors import PermissionDenied, ValidationError
+from app.domain.core.money import Money
+from app.domain.core.permissions import MATRIX, Role
+from app.domain.payments.credit_notes import CreditNoteStatus, RemainingKind
 from app.models.billing import Bill, LedgerEntry, ServiceCharge
 from app.models.db import MIGRATIONS
 from app.models.payments import CreditNote, Payment, PaymentAllocation
 from app.models.system import AuditEntry, NumberBlock, OutboxEntry, UsageEvent
 from app.runtime import open_runtime
-from app.services import credit_notes as credit_notes_module
-from app.services import payments as payments_module
-from app.services.credit_notes import CreditNoteFilter, CreditNoteSort
-from app.services.payment_queries import days_between, utc_bounds, zone
-from app.services.payment_reports import month_range
-from app.services.payments import PaymentFilter, PaymentRequest, Sort
 from app.services.registry import Services
-from app.services.settings import load_settings
+from app.services.core.settings import load_settings
+from app.services.payments import credit_notes as credit_notes_module
+from app.services.payments import posting as payments_module
+from app.services.payments.credit_notes import CreditNoteFilter, CreditNoteSort
+from app.services.payments.listing import month_range
+from app.services.payments.posting import PaymentFilter, PaymentRequest, Sort
+from app.services.payments.queries import days_between, utc_bounds, zone
 from tests.factories import NOW, seed_users
 from tests.payment_fixtures import actor, build_sample
 

@@ -9,8 +9,8 @@ from decimal import Decimal as D
 import pytest
 from sqlalchemy import select
 
-from app.domain.errors import ValidationError
-from app.domain.plans import (
+from app.domain.core.errors import ValidationError
+from app.domain.tariffs.plans import (
     BillingFrequency,
     ChargeType,
     PlanChargeLine,
@@ -19,9 +19,9 @@ from app.domain.plans import (
     TaxType,
     validate_step,
 )
-from app.domain.tariffs import RateType, TariffStatus, Utility
+from app.domain.tariffs.validation import RateType, TariffStatus, Utility
 from app.models.requests import Notification
-from app.services.plans import PlanInUse
+from app.services.tariffs.plans import PlanInUse
 from tests.tariff_fixtures import (
     actor,
     commercial_water,

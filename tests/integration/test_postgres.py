@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from app.models.reference import Setting
 from app.runtime import open_runtime
-from app.services.audit import verify
+from app.services.core.audit import verify
 from app.services.registry import Services
 from tests.factories import PASSWORD, seed_users
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select, text
 
-from app.domain.clock import FixedClock
+from app.domain.core.clock import FixedClock
 from app.models.billing import LedgerEntry
 from app.models.payments import CreditNote, Payment, PaymentAllocation
 from app.models.system import AuditEntry, NumberBlock, OutboxEntry, UsageEvent
@@ -38,10 +38,10 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from app.domain.clock import FixedClock
+from app.domain.core.clock import FixedClock
 from app.runtime import open_runtime
-from app.services import payments
-from app.services.payments import PaymentRequest
+from app.services.payments import posting as payments
+from app.services.payments.posting import PaymentRequest
 from app.services.registry import Services
 from tests.factories import NOW
 from tests.payment_fixtures import actor

@@ -10,8 +10,8 @@ from datetime import datetime
 
 import pytest
 
-from app.domain.errors import PrinterError, ValidationError
-from app.domain.money import Money
+from app.domain.core.errors import PrinterError, ValidationError
+from app.domain.core.money import Money
 from app.printing.escpos.decode import decode
 from app.printing.escpos.printers import (
     PrinterAddress,

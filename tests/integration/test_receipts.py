@@ -10,13 +10,13 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from app.domain.errors import PermissionDenied
+from app.domain.core.errors import PermissionDenied
 from app.models.cash import ReceiptPrint
 from app.models.payments import Payment
 from app.models.system import AuditEntry
 from app.printing.escpos.decode import decode
-from app.services.payments import PaymentRequest
-from app.services.receipts import NO_PRINTER
+from app.services.payments.posting import PaymentRequest
+from app.services.payments.receipts import NO_PRINTER
 from tests.loopback_printer import PAPER_OUT, LoopbackPrinter, refused_url
 from tests.payment_fixtures import actor, build_sample
 

@@ -9,9 +9,9 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from app.domain.errors import PermissionDenied, ValidationError
-from app.domain.money import Money
-from app.domain.reconciliation import (
+from app.domain.core.errors import PermissionDenied, ValidationError
+from app.domain.core.money import Money
+from app.domain.payments.reconciliation import (
     DISCREPANCY,
     MATCHED,
     UNMATCHED,
@@ -22,7 +22,7 @@ from app.domain.reconciliation import (
 )
 from app.models.payments import BankStatementLine
 from app.models.system import AuditEntry, OutboxEntry
-from app.services.reconciliation import ReconciliationService
+from app.services.payments.reconciliation import ReconciliationService
 from tests.gui.payments_helpers import pay
 from tests.payment_fixtures import actor, build_sample
 

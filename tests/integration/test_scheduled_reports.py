@@ -13,9 +13,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import func, select
 
-from app.domain import settings as registry
-from app.domain.money import Money
-from app.domain.settings_catalog import ALL_CENTRES, ReportSchedule
+from app.domain.core import settings as registry
+from app.domain.core.money import Money
+from app.domain.core.settings_catalog import ALL_CENTRES, ReportSchedule
 from app.models.central import ChangeLogEntry
 from app.models.payments import Payment
 from app.models.reference import Setting

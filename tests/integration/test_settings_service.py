@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from app.domain.errors import PermissionDenied, ValidationError
+from app.domain.core.errors import PermissionDenied, ValidationError
 from app.models.reference import Setting
 from app.models.system import AuditEntry, OutboxEntry
 from tests.factories import PASSWORD

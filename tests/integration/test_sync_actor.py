@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select, update
 
-from app.domain.permissions import Role
+from app.domain.core.permissions import Role
 from app.models.payments import Payment
 from app.models.system import OutboxEntry
 from app.models.users import User
-from app.services.context import Actor
-from app.services.work import unit_of_work
+from app.services.core.context import Actor
+from app.services.core.work import unit_of_work
 from sync import local
 from tests.sync_helpers import enrolled_desktop, record_payment
 

@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from app.domain.clock import FixedClock, SystemClock
-from app.domain.errors import SyncError
+from app.domain.core.clock import FixedClock, SystemClock
+from app.domain.core.errors import SyncError
 from app.models.central import AuthToken
 from app.models.users import User
 from sync import local

@@ -8,20 +8,20 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QProgressBar, QPushButton
 from sqlalchemy import func, select
 
-from app.domain.errors import NotFound, ValidationError
-from app.domain.permissions import Role
+from app.domain.core.errors import NotFound, ValidationError
+from app.domain.core.permissions import Role
 from app.models.billing import LedgerEntry
 from app.models.payments import Payment
 from app.models.system import AuditEntry, OutboxEntry
 from app.models.users import User
 from app.runtime import open_runtime
-from app.services.changes import PAYMENTS, Changes
-from app.services.context import Actor
+from app.services.core.changes import PAYMENTS, Changes
+from app.services.core.context import Actor
 from app.services.registry import Services
-from app.services.serialize import row_to_dict
-from app.services.sync_status import SyncLink, SyncStatusService, check_server_url
+from app.services.core.serialize import row_to_dict
 from app.views.main_window import MainWindow
 from sync import local
+from sync.desktop import SyncLink, SyncStatusService, check_server_url
 from tests.factories import NOW, PASSWORD
 from tests.gui.helpers import click, find, type_into
 from tests.payment_fixtures import actor

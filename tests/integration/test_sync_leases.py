@@ -7,11 +7,11 @@ import threading
 import pytest
 from sqlalchemy import select
 
-from app.domain import settings as registry
+from app.domain.core import settings as registry
 from app.models.central import NumberLease
 from app.models.reference import Setting
-from app.services.numbering import issue_number
-from app.services.settings import load_settings
+from app.services.core.numbering import issue_number
+from app.services.core.settings import load_settings
 from tests.sync_helpers import enrolled_desktop, live_server, memory_keyring
 
 pytestmark = pytest.mark.postgres

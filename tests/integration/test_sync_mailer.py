@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from app.models.requests import Notification
-from app.services.work import unit_of_work
+from app.services.core.work import unit_of_work
 from sync.server.mailer import MAX_ATTEMPTS, SmtpSettings, send_queued
 from tests.sync_helpers import SmtpSink, enrolled_desktop, free_socket, live_server, memory_keyring
 

@@ -11,7 +11,7 @@ from app.models.billing import LedgerEntry
 from app.models.central import ChangeLogEntry, Device
 from app.models.consumers import Consumer
 from app.models.payments import Payment
-from app.services.work import unit_of_work
+from app.services.core.work import unit_of_work
 from sync import local
 from sync.server.changelog import current_txid, record_change
 from sync.server.scope import Locator

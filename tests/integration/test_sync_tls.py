@@ -10,7 +10,7 @@ import threading
 import httpx
 import pytest
 
-from app.domain.errors import SyncError
+from app.domain.core.errors import SyncError
 from sync.client import tls_verification
 
 

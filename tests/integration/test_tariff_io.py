@@ -9,10 +9,10 @@ from decimal import Decimal as D
 import pytest
 from sqlalchemy import func, select
 
-from app.domain.errors import PermissionDenied
-from app.domain.tariffs import RateType
+from app.domain.core.errors import PermissionDenied
+from app.domain.tariffs.validation import RateType
 from app.models.tariffs import Tariff
-from app.services.tariffs import TariffFilter
+from app.services.tariffs.service import TariffFilter
 from tests.factories import make_runtime
 from tests.tariff_fixtures import actor, dollar_utility
 

@@ -9,11 +9,11 @@ from decimal import Decimal as D
 import pytest
 from sqlalchemy import select
 
-from app.domain.errors import ConflictError, PermissionDenied, ValidationError
-from app.domain.tariffs import RateType, TariffStatus, Utility
+from app.domain.core.errors import ConflictError, PermissionDenied, ValidationError
+from app.domain.tariffs.validation import RateType, TariffStatus, Utility
 from app.models.system import AuditEntry, UsageEvent
 from app.models.tariffs import TariffVersion as VersionRecord
-from app.services.tariffs import TariffFilter, TariffInUse
+from app.services.tariffs.service import TariffFilter, TariffInUse
 from tests.tariff_fixtures import (
     actor,
     commercial_water,

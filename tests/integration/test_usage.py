@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from app.domain.errors import PermissionDenied
-from app.services.work import track
+from app.domain.core.errors import PermissionDenied
+from app.services.core.work import track
 from tests.factories import PASSWORD
 
 

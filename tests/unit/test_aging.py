@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.domain.aging import CURRENT, LABELS, age_receivables, bucket_for, days_past_due
-from app.domain.money import Money, MoneyError
+from app.domain.core.money import Money, MoneyError
+from app.domain.dashboard.aging import CURRENT, LABELS, age_receivables, bucket_for, days_past_due
 
 AS_OF = date(2025, 6, 30)
 

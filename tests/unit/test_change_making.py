@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.domain.cash import (
+from app.domain.cash.drawer import (
     DEFAULT_DENOMINATIONS,
     SessionMovement,
     change_due,
@@ -20,8 +20,8 @@ from app.domain.cash import (
     make_change,
     variance,
 )
-from app.domain.errors import ValidationError
-from app.domain.money import Money
+from app.domain.core.errors import ValidationError
+from app.domain.core.money import Money
 
 D = Decimal
 

@@ -9,7 +9,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.domain.credit_notes import (
+from app.domain.core.errors import ValidationError
+from app.domain.core.money import Money
+from app.domain.core.settings import default
+from app.domain.payments.credit_notes import (
     CreditNoteStatus,
     DatePreset,
     RemainingKind,
@@ -27,9 +30,6 @@ from app.domain.credit_notes import (
     remaining_payment_value,
     usage_percent,
 )
-from app.domain.errors import ValidationError
-from app.domain.money import Money
-from app.domain.settings import default
 
 D = Decimal
 TODAY = date(2025, 4, 20)

@@ -7,8 +7,8 @@ from datetime import datetime
 
 import pytest
 
-from app.domain.errors import ValidationError
-from app.domain.money import Money
+from app.domain.core.errors import ValidationError
+from app.domain.core.money import Money
 from app.printing.escpos.decode import decode
 from app.printing.escpos.receipt import (
     Pair,

@@ -9,16 +9,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.domain import installments as rules
-from app.domain.errors import ValidationError
-from app.domain.installments import (
+from app.domain.core.errors import ValidationError
+from app.domain.core.money import Money
+from app.domain.payments import installments as rules
+from app.domain.payments.installments import (
     Frequency,
     InstallmentState,
     ModifyTerms,
     PlanStatus,
     PlanTerms,
 )
-from app.domain.money import Money
 
 TODAY = date(2025, 4, 20)
 

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.domain.errors import ValidationError
-from app.domain.numbering import (
+from app.domain.core.errors import ValidationError
+from app.domain.core.numbering import (
     Allocation,
     BlockAllocator,
     NumberBlock,

@@ -10,9 +10,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.domain.errors import ValidationError
-from app.domain.money import Money
-from app.domain.payments import (
+from app.domain.core.errors import ValidationError
+from app.domain.core.money import Money
+from app.domain.core.settings import default
+from app.domain.payments.rules import (
     IMMEDIATE,
     Difference,
     GatewayState,
@@ -30,7 +31,6 @@ from app.domain.payments import (
     settle_cash,
     validate_request,
 )
-from app.domain.settings import default
 
 D = Decimal
 TODAY = date(2025, 4, 20)

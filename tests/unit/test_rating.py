@@ -8,9 +8,9 @@ from decimal import Decimal as D
 
 import pytest
 
-from app.domain.errors import ValidationError
-from app.domain.money import Money, line_amount
-from app.domain.rating import (
+from app.domain.core.errors import ValidationError
+from app.domain.core.money import Money, line_amount
+from app.domain.tariffs.rating import (
     LineKind,
     RatedBill,
     rate_period,
@@ -18,7 +18,7 @@ from app.domain.rating import (
     sample_calculations,
     split_in_proportion,
 )
-from app.domain.tariffs import (
+from app.domain.tariffs.validation import (
     Charge,
     ChargeKind,
     DayType,

@@ -10,11 +10,11 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.domain.money import Money, line_amount, rate_from_e4
-from app.domain.rating import RatedBill, rate_period, rate_units, split_in_proportion
-from app.domain.rating_lines import LineKind
-from app.domain.tariff_doc import from_document, to_document
-from app.domain.tariffs import (
+from app.domain.core.money import Money, line_amount, rate_from_e4
+from app.domain.tariffs.document import from_document, to_document
+from app.domain.tariffs.rating import RatedBill, rate_period, rate_units, split_in_proportion
+from app.domain.tariffs.rating_lines import LineKind
+from app.domain.tariffs.validation import (
     Charge,
     ChargeKind,
     DayType,

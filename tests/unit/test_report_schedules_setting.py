@@ -6,10 +6,10 @@ from datetime import time
 
 import pytest
 
-from app.domain import settings as registry
-from app.domain.errors import ValidationError
-from app.domain.settings import Settings, specs_in
-from app.domain.settings_catalog import ALL_CENTRES, ReportSchedule, parse_clock_time
+from app.domain.core import settings as registry
+from app.domain.core.errors import ValidationError
+from app.domain.core.settings import Settings, specs_in
+from app.domain.core.settings_catalog import ALL_CENTRES, ReportSchedule, parse_clock_time
 
 KEY = "reports.schedules"
 

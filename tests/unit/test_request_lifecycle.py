@@ -6,13 +6,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.domain.disconnection import (
+from app.domain.core.errors import ValidationError
+from app.domain.requests.disconnection import (
     ALLOWED_TRANSITIONS,
     RequestStatus,
     check_transition,
     request_type_for,
 )
-from app.domain.errors import ValidationError
 
 S = RequestStatus
 

@@ -14,12 +14,12 @@ from hypothesis import assume, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from app.domain import settings as registry
-from app.domain.cash import Denomination
-from app.domain.errors import ValidationError
-from app.domain.money import Money
-from app.domain.numbering import format_number
-from app.domain.settings import (
+from app.domain.cash.drawer import Denomination
+from app.domain.core import settings as registry
+from app.domain.core.errors import ValidationError
+from app.domain.core.money import Money
+from app.domain.core.numbering import format_number
+from app.domain.core.setting_kinds import (
     REGISTRY,
     SECTIONS,
     BooleanKind,
@@ -27,9 +27,11 @@ from app.domain.settings import (
     DecimalKind,
     IntegerKind,
     MoneyKind,
-    Settings,
     StringListKind,
     TextKind,
+)
+from app.domain.core.settings import (
+    Settings,
     default,
     from_json,
     sections,
@@ -37,7 +39,7 @@ from app.domain.settings import (
     to_json,
     validate,
 )
-from app.domain.settings_catalog import DisconnectionReason, GatewayStatusMapping, SlaTarget
+from app.domain.core.settings_catalog import DisconnectionReason, GatewayStatusMapping, SlaTarget
 
 DEFAULTS = Settings.defaults()
 
@@ -367,7 +369,7 @@ def test_service_order_templates_use_known_consumer_categories():
 
 
 def test_catalog_imports_first_and_the_domain_stays_pure():
-    code = ("import sys, app.domain.settings_catalog as c, app.domain.settings as s;"
+    code = ("import sys, app.domain.core.settings_catalog as c, app.domain.core.settings as s;"
             "assert len(s.REGISTRY) > 60;"
             "bad = [m for m in sys.modules if m.split('.')[0] in "
             "('PySide6', 'sqlalchemy', 'httpx', 'babel')];"

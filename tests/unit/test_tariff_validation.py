@@ -9,9 +9,9 @@ from decimal import Decimal as D
 
 import pytest
 
-from app.domain.errors import ValidationError
-from app.domain.tariff_doc import from_document, to_document
-from app.domain.tariffs import (
+from app.domain.core.errors import ValidationError
+from app.domain.tariffs.document import from_document, to_document
+from app.domain.tariffs.validation import (
     Charge,
     ChargeKind,
     DayType,

@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.domain.errors import ValidationError
-from app.domain.money import MoneyError
-from app.domain.trends import (
+from app.domain.core.errors import ValidationError
+from app.domain.core.money import MoneyError
+from app.domain.dashboard.trends import (
     METRICS,
     ChangeKind,
     GoodDirection,

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 from urllib.parse import parse_qs, urlsplit
 
-from app.domain.errors import PrinterError, ValidationError
+from app.domain.core.errors import PrinterError, ValidationError
 
 Scheme = Literal["tcp", "usb", "serial", "file"]
 DEFAULT_PORT = 9100

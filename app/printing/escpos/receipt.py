@@ -11,8 +11,8 @@ from functools import lru_cache
 from typing import Literal
 
 from app import formatting
-from app.domain.errors import ValidationError
-from app.domain.money import Money
+from app.domain.core.errors import ValidationError
+from app.domain.core.money import Money
 
 ESC, GS = b"\x1b", b"\x1d"
 LF = b"\n"

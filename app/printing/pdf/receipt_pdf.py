@@ -8,7 +8,7 @@ from pathlib import Path
 
 from reportlab.lib.pagesizes import A5
 
-from app.domain.money import Money
+from app.domain.core.money import Money
 from app.formatting import format_day, format_moment, format_money
 from app.printing.pdf.common import (
     Row,

@@ -6,8 +6,8 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
-from app.services.audit import AuditRow
-from app.services.serialize import canonical_json
+from app.services.core.audit import AuditRow
+from app.services.core.serialize import canonical_json
 
 COL_SEQ, COL_TIME, COL_USER, COL_ACTION, COL_ENTITY, COL_ENTITY_ID, COL_SUMMARY = range(7)
 HEADERS = ("#", "Time (UTC)", "User", "Action", "Entity", "Entity id", "Details")

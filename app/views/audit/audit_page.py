@@ -22,10 +22,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.permissions import Permission, can
-from app.services.audit import AuditFilter, ChainCheck
-from app.services.changes import AUDIT, Changes
-from app.services.context import Actor
+from app.domain.core.permissions import Permission, can
+from app.services.core.audit import AuditFilter, ChainCheck
+from app.services.core.changes import AUDIT, Changes
+from app.services.core.context import Actor
 from app.services.registry import Services
 from app.views.audit.audit_model import (
     COL_ACTION,

@@ -16,12 +16,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.errors import PrinterError, UtilityDeskError
-from app.domain.permissions import Permission, can
+from app.domain.core.errors import PrinterError, UtilityDeskError
+from app.domain.core.permissions import Permission, can
 from app.formatting import format_money
-from app.services.cash_sessions import CashSessionsService, CounterState, SessionReport, ZReport
-from app.services.changes import CASH, PAYMENTS, Changes
-from app.services.context import Actor
+from app.services.cash.sessions import CashSessionsService, CounterState, SessionReport, ZReport
+from app.services.core.changes import CASH, PAYMENTS, Changes
+from app.services.core.context import Actor
 from app.services.registry import Services
 from app.views.cash.close_panel import ClosePanel, CloseRequest
 from app.views.cash.dialogs import CashMovementDialog, NoSaleDialog

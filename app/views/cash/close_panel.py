@@ -20,10 +20,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.cash import Denomination, close_requirements, variance
-from app.domain.money import Money
+from app.domain.cash.drawer import Denomination, close_requirements, variance
+from app.domain.core.money import Money
 from app.formatting import format_money
-from app.services.cash_sessions import CounterState
+from app.services.cash.sessions import CounterState
 from app.views.cash.count_table import DenominationCounts
 from app.views.common.widgets import named
 

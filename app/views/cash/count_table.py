@@ -9,8 +9,8 @@ from babel.numbers import format_currency
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGridLayout, QLabel, QSpinBox, QWidget
 
-from app.domain.cash import Denomination, counted_total
-from app.domain.money import Money
+from app.domain.cash.drawer import Denomination, counted_total
+from app.domain.core.money import Money
 from app.formatting import format_money
 from app.views.common.widgets import named
 

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from app.services.cash_sessions import CounterState
+from app.services.cash.sessions import CounterState
 from app.views.cash.count_table import DenominationCounts
 from app.views.common.widgets import named
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
-from app.services.cash_sessions import CounterState
+from app.services.cash.sessions import CounterState
 from app.views.cash.count_table import DenominationCounts
 from app.views.common.widgets import named
 

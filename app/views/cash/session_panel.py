@@ -17,9 +17,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.cash import ChangeResult
+from app.domain.cash.drawer import ChangeResult
 from app.formatting import format_moment, format_money
-from app.services.cash_sessions import CounterState
+from app.services.cash.sessions import CounterState
 from app.views.cash.count_table import pieces_text
 from app.views.common.widgets import named
 

@@ -10,7 +10,7 @@ from types import TracebackType
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from app.domain.errors import UtilityDeskError
+from app.domain.core.errors import UtilityDeskError
 
 log = logging.getLogger("utilitydesk.errors")
 _log_path: Path | None = None

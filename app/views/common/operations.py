@@ -114,3 +114,11 @@ def wait_for_background(timeout_ms: int = 5000) -> None:
     """For tests and shutdown: let queued work finish."""
     QThreadPool.globalInstance().waitForDone(timeout_ms)
     writer_pool().waitForDone(timeout_ms)
+
+
+class QuietOperation(Operation):
+    """An operation that shows no progress dialog: its caller reports progress elsewhere
+    (sync, in the status bar; a dialog every minute would stop the counter)."""
+
+    def _show_progress(self) -> None:
+        pass

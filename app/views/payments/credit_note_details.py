@@ -18,12 +18,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.credit_notes import CreditNoteStatus
-from app.domain.permissions import Permission, can
-from app.services.context import Actor
-from app.services.credit_notes import CreditNoteDetails
-from app.services.payments import PayableItem
+from app.domain.core.permissions import Permission, can
+from app.domain.payments.credit_notes import CreditNoteStatus
+from app.services.core.context import Actor
 from app.services.registry import Services
+from app.services.payments.credit_notes import CreditNoteDetails
+from app.services.payments.posting import PayableItem
 from app.views.common.widgets import named
 from app.views.payments.display import (
     Background,

@@ -21,8 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.money import Money
-from app.domain.settings import Settings
+from app.domain.core.money import Money
+from app.domain.core.settings import Settings
 from app.formatting import format_day, format_moment, format_money
 from app.views.common.errors import show_error as show_operation_error
 from app.views.common.operations import Operation

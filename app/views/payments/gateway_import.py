@@ -14,8 +14,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.context import Actor
-from app.services.gateway_import import (
+from app.services.core.context import Actor
+from app.services.registry import Services
+from app.services.payments.gateway_import import (
     CREATED,
     IGNORED,
     UNCHANGED,
@@ -25,7 +26,6 @@ from app.services.gateway_import import (
     GatewayImportService,
     GatewayImportSummary,
 )
-from app.services.registry import Services
 from app.views.common.errors import show_error
 from app.views.common.widgets import named
 from app.views.payments.display import Background

@@ -11,12 +11,12 @@ from __future__ import annotations
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QLabel
 
-from app.domain.cash import ChangeResult
-from app.domain.errors import ValidationError
-from app.domain.money import Money
-from app.domain.permissions import Permission, can
-from app.services.cash_sessions import CashSessionsService
-from app.services.context import Actor
+from app.domain.cash.drawer import ChangeResult
+from app.domain.core.errors import ValidationError
+from app.domain.core.money import Money
+from app.domain.core.permissions import Permission, can
+from app.services.cash.sessions import CashSessionsService
+from app.services.core.context import Actor
 from app.views.cash.count_table import pieces_text
 from app.views.common.widgets import named
 from app.views.payments.display import Background, Display

@@ -9,9 +9,9 @@ from datetime import date
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
 
-from app.services.context import Actor
-from app.services.payments import PaymentKpis
+from app.services.core.context import Actor
 from app.services.registry import Services
+from app.services.payments.posting import PaymentKpis
 from app.views.common.widgets import named
 from app.views.payments.display import Background, Display, alive, card_frame
 

@@ -21,8 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.credit_notes import DatePreset, created_range
-from app.domain.errors import ValidationError
+from app.domain.core.errors import ValidationError
+from app.domain.payments.credit_notes import DatePreset, created_range
 from app.views.common.widgets import named
 from app.views.payments.display import (
     BADGE_COLOURS,

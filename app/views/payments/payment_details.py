@@ -15,12 +15,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.payments import COUNTED_STATUSES
-from app.domain.permissions import Permission, can
-from app.services.changes import Changes
-from app.services.context import Actor
-from app.services.payment_details import PaymentDetails
+from app.domain.core.permissions import Permission, can
+from app.domain.payments.rules import COUNTED_STATUSES
+from app.services.core.changes import Changes
+from app.services.core.context import Actor
 from app.services.registry import Services
+from app.services.payments.details import PaymentDetails
 from app.views.common.widgets import named
 from app.views.payments.display import (
     Background,

@@ -12,32 +12,34 @@ from __future__ import annotations
 from PySide6.QtCore import QRegularExpression, Qt, Signal
 from PySide6.QtGui import QKeySequence, QRegularExpressionValidator, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QButtonGroup,
     QComboBox,
     QDateEdit,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
     QRadioButton,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
-from app.domain.errors import ValidationError
-from app.domain.money import minor_digits
-from app.domain.payments import CASH, PaymentLimits, PaymentRequest, ValidPayment, validate_request
-from app.services.cash_sessions import CashSessionsService
-from app.services.context import Actor
-from app.services.payments import AccountView, PayableItem
+from app.domain.core.errors import ValidationError
+from app.domain.core.money import minor_digits
+from app.domain.payments.rules import (
+    CASH,
+    PaymentLimits,
+    PaymentRequest,
+    ValidPayment,
+    validate_request,
+)
+from app.services.cash.sessions import CashSessionsService
+from app.services.core.context import Actor
 from app.services.registry import Services
+from app.services.payments.posting import AccountView, PayableItem
 from app.views.common.widgets import named
 from app.views.payments.consumer_picker import ConsumerPicker
 from app.views.payments.display import (
@@ -50,11 +52,11 @@ from app.views.payments.display import (
     to_qdate,
 )
 from app.views.payments.hand_back import HandBackLine
+from app.views.payments.open_items import OpenItemsTable
 from app.views.payments.payment_summary import ReviewData, summary_rows
 
 ITEM_CAPTIONS = {"Bill": "Current bills", "Service": "Unpaid services",
                  "Installment": "Unpaid installments"}
-ITEM_HEADERS = ("Reference", "Period / date", "Amount", "Open amount", "Due date")
 SUMMARY_ROWS = ("Payment amount", "Payment method", "Open amount", "Difference", "Amount received",
                 "Change due", "Balance after payment")
 FIELDS = ("Consumer", "Channel", "Payment type", "Open items", "Payment method", "Amount",
@@ -80,7 +82,6 @@ class PaymentForm(QWidget):
         self.services, self.actor, self.display = services, actor, display
         self.options = services.payments.form_options(actor)
         self.settings = services.settings.current()
-        self.items_shown: list[PayableItem] = []
         self.touched: set[str] = set()
         self._tendered_edited = False
         self._generation = 0
@@ -99,15 +100,7 @@ class PaymentForm(QWidget):
         self.payment_type = named(QComboBox(), "Payment type")
         self.payment_type.addItems(o.payment_types)
         self.items_caption = named(QLabel(""), "Open items caption")
-        self.items = named(QTableWidget(0, len(ITEM_HEADERS)), "Open items")
-        self.items.setHorizontalHeaderLabels(ITEM_HEADERS)
-        self.items.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.items.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.items.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.items.verticalHeader().hide()
-        self.items.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.items.horizontalHeader().setStretchLastSection(True)
-        self.items.setMaximumHeight(130)
+        self.items = OpenItemsTable(self.display)
         self.method = named(QComboBox(), "Payment method")
         self.method.addItems(o.methods)
         hint = " · ".join(f"Alt+{n} {m}" for n, m in enumerate(o.methods[:9], 1))
@@ -247,8 +240,7 @@ class PaymentForm(QWidget):
         return self.picker.account
 
     def selected_item(self) -> PayableItem | None:
-        row = self.items.currentRow()
-        return self.items_shown[row] if 0 <= row < len(self.items_shown) else None
+        return self.items.selected()
 
     def _consumer_picked(self, _account: AccountView) -> None:
         show_error(self.errors["Consumer"], "")
@@ -279,18 +271,8 @@ class PaymentForm(QWidget):
             .run_in_background()
 
     def _fill_items(self, items: list[PayableItem]) -> None:
-        self.items_shown = list(items)
-        self.items.setRowCount(len(items))
-        for row, item in enumerate(items):
-            when = (f"{self.display.day(item.period_start)} – {self.display.day(item.period_end)}"
-                    if item.period_start else self.display.day(item.service_date))
-            cells = (item.reference, when, self.display.money(item.amount),
-                     self.display.money(item.open_amount), self.display.day(item.due_date))
-            for column, text in enumerate(cells):
-                self.items.setItem(row, column, QTableWidgetItem(text))
-        if items:
-            self.items.selectRow(0)  # the first (oldest due) is preselected
-        else:
+        self.items.show_items(items)  # the first (oldest due) is preselected
+        if not items:
             self._refresh_summary()
 
     def _item_chosen(self) -> None:

@@ -6,9 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from app.domain.money import Money
-from app.domain.payments import Difference, ValidPayment
-from app.services.payments import AccountView, PayableItem
+from app.domain.core.money import Money
+from app.domain.payments.rules import Difference, ValidPayment
+from app.services.payments.posting import AccountView, PayableItem
 from app.views.payments.display import Display
 
 ITEM_LABELS = {"Bill": "Bill", "Service": "Service", "Installment": "Installment"}

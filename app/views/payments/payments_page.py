@@ -17,9 +17,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.permissions import Permission, can
-from app.services.changes import CREDIT_NOTES, LEDGER, PAYMENTS, SETTINGS, Changes
-from app.services.context import Actor
+from app.domain.core.permissions import Permission, can
+from app.services.core.changes import CREDIT_NOTES, LEDGER, PAYMENTS, SETTINGS, Changes
+from app.services.core.context import Actor
 from app.services.registry import Services
 from app.views.common.widgets import named
 from app.views.payments.actions import PaymentActions

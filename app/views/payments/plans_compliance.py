@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QDialog, QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout
 
-from app.domain import installments as rules
-from app.services.payment_plans import ComplianceAlert, ComplianceReport, FlaggedConsumer
+from app.domain.payments import installments as rules
+from app.services.payments.payment_plans import ComplianceAlert, ComplianceReport, FlaggedConsumer
 from app.views.common.widgets import named
 from app.views.payments.display import Display
 from app.views.payments.plans_models import RowsTableModel, rows_table

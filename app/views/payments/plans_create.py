@@ -22,13 +22,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain import installments as rules
-from app.domain.errors import ValidationError
-from app.domain.installments import Frequency, PlanTerms, ScheduledInstallment
-from app.services.context import Actor
-from app.services.payment_plans import PaymentPlansService, PlanDetails, PlanDraft, PlanRequest
-from app.services.payments import AccountView
+from app.domain.core.errors import ValidationError
+from app.domain.payments import installments as rules
+from app.domain.payments.installments import Frequency, PlanTerms, ScheduledInstallment
+from app.services.core.context import Actor
 from app.services.registry import Services
+from app.services.payments.payment_plans import (
+    PaymentPlansService,
+    PlanDetails,
+    PlanDraft,
+    PlanRequest,
+)
+from app.services.payments.posting import AccountView
 from app.views.common.widgets import named
 from app.views.payments.consumer_picker import ConsumerPicker
 from app.views.payments.display import (

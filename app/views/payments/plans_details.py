@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from app.services.payment_plan_queries import InstallmentLine, PlanDetails, RevisionLine
+from app.services.payments.payment_plan_queries import InstallmentLine, PlanDetails, RevisionLine
 from app.views.common.widgets import named
 from app.views.payments.display import Display, Section
 from app.views.payments.plans_models import RowsTableModel, rows_table

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QTableView,
 )
 
-from app.services.payment_plan_queries import PlanRow
+from app.services.payments.payment_plan_queries import PlanRow
 from app.views.common.widgets import named
 from app.views.payments.display import Display
 from app.views.payments.table_models import BADGE_ROLE, RAW_ROLE, ROOT, Fetch, LazyTableModel

@@ -18,11 +18,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain import installments as rules
-from app.domain.errors import ValidationError
-from app.domain.installments import Frequency, ModifyTerms
-from app.services.context import Actor
-from app.services.payment_plans import PaymentPlansService, PlanDetails
+from app.domain.core.errors import ValidationError
+from app.domain.payments import installments as rules
+from app.domain.payments.installments import Frequency, ModifyTerms
+from app.services.core.context import Actor
+from app.services.payments.payment_plans import PaymentPlansService, PlanDetails
 from app.views.common.widgets import named
 from app.views.payments.display import Background, Display, error_label, from_qdate, show_error
 from app.views.payments.display import to_qdate as qdate

@@ -17,17 +17,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.installments import PlanStatus
-from app.services.changes import LEDGER, PAYMENTS, Changes
-from app.services.context import Actor
-from app.services.payment_plans import (
+from app.domain.payments.installments import PlanStatus
+from app.services.core.changes import LEDGER, PAYMENTS, Changes
+from app.services.core.context import Actor
+from app.services.registry import Services
+from app.services.payments.payment_plans import (
     PAYMENT_PLANS,
     ComplianceReport,
     PaymentPlansService,
     PlanDetails,
     PlanFilter,
 )
-from app.services.registry import Services
 from app.views.common.widgets import named
 from app.views.payments.display import Background, Display, alive, error_label, show_error
 from app.views.payments.list_widgets import chosen, combo

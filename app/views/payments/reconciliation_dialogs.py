@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.changes import Changes
+from app.services.core.changes import Changes
 from app.views.common.widgets import named
 from app.views.payments.display import Background, error_label, show_error
 

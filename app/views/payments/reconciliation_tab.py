@@ -20,10 +20,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.reconciliation import StatementErrors
-from app.services.changes import LEDGER, PAYMENTS, Changes
-from app.services.context import Actor
-from app.services.reconciliation import (
+from app.domain.payments.reconciliation import StatementErrors
+from app.services.core.changes import LEDGER, PAYMENTS, Changes
+from app.services.core.context import Actor
+from app.services.registry import Services
+from app.services.payments.reconciliation import (
     RECONCILIATION,
     Reconciliation,
     ReconciliationService,
@@ -32,7 +33,6 @@ from app.services.reconciliation import (
     StatementInfo,
     StatementSummary,
 )
-from app.services.registry import Services
 from app.views.common.widgets import named
 from app.views.payments.display import Background, Display, error_label, show_error
 from app.views.payments.gateway_import import GatewayImportAction

@@ -15,9 +15,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from app.services.context import Actor
-from app.services.receipts import PrintResult, QueuedReceipt
+from app.services.core.context import Actor
 from app.services.registry import Services
+from app.services.payments.receipts import PrintResult, QueuedReceipt
 from app.views.common.widgets import named
 from app.views.payments.display import Background, Display
 

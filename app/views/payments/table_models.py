@@ -9,8 +9,8 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QColor, QFont
 
-from app.services.credit_notes import CreditNoteRow
-from app.services.payments import PaymentRow
+from app.services.payments.credit_notes import CreditNoteRow
+from app.services.payments.posting import PaymentRow
 from app.views.payments.display import Display
 
 PAGE = 100

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain import settings as registry
+from app.domain.core import setting_kinds as kinds
 from app.views.common.widgets import named
 
 INT_MAX = 2**31 - 1
@@ -35,7 +35,7 @@ class TextEditor(QLineEdit):
 
 
 class IntegerEditor(QSpinBox):
-    def __init__(self, kind: registry.IntegerKind) -> None:
+    def __init__(self, kind: kinds.IntegerKind) -> None:
         super().__init__()
         # QSpinBox holds a C int; the registry still validates the real bounds.
         low = kind.minimum if kind.minimum is not None else -INT_MAX
@@ -58,7 +58,7 @@ class BooleanEditor(QCheckBox):
 
 
 class ChoiceEditor(QComboBox):
-    def __init__(self, kind: registry.ChoiceKind) -> None:
+    def __init__(self, kind: kinds.ChoiceKind) -> None:
         super().__init__()
         self.options = kind.options
         self.addItems([str(option) for option in kind.options])
@@ -88,7 +88,7 @@ class StringListEditor(QPlainTextEdit):
 class RecordListEditor(QWidget):
     """A table: one row per record, one column per field; rows can be added and removed."""
 
-    def __init__(self, kind: registry.RecordListKind, label: str) -> None:
+    def __init__(self, kind: kinds.RecordListKind, label: str) -> None:
         super().__init__()
         self.kind = kind
         self.table = named(QTableWidget(0, len(kind.fields)), label)
@@ -123,7 +123,7 @@ class RecordListEditor(QWidget):
         for column, field in enumerate(self.kind.fields):
             raw = record.get(field.name)
             item = QTableWidgetItem()
-            if isinstance(field.kind, registry.BooleanKind):
+            if isinstance(field.kind, kinds.BooleanKind):
                 item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
                 item.setCheckState(Qt.CheckState.Checked if raw else Qt.CheckState.Unchecked)
             elif isinstance(raw, list):
@@ -150,31 +150,31 @@ class RecordListEditor(QWidget):
 def _cell_value(kind: Any, item: QTableWidgetItem | None) -> Any:
     if item is None:
         return None
-    if isinstance(kind, registry.BooleanKind):
+    if isinstance(kind, kinds.BooleanKind):
         return item.checkState() == Qt.CheckState.Checked
     text = item.text().strip()
-    if isinstance(kind, registry.IntegerKind):
+    if isinstance(kind, kinds.IntegerKind):
         return int(text) if text.lstrip("-").isdigit() else text
-    if isinstance(kind, registry.ChoiceKind):
+    if isinstance(kind, kinds.ChoiceKind):
         for option in kind.options:
             if str(option) == text:
                 return option
-    if isinstance(kind, registry.StringListKind):
+    if isinstance(kind, kinds.StringListKind):
         return [part.strip() for part in text.split(",") if part.strip()]
     return text
 
 
-def editor_for(spec: registry.SettingSpec) -> QWidget:
+def editor_for(spec: kinds.SettingSpec) -> QWidget:
     kind = spec.kind
-    if isinstance(kind, registry.IntegerKind):
+    if isinstance(kind, kinds.IntegerKind):
         editor: QWidget = IntegerEditor(kind)
-    elif isinstance(kind, registry.BooleanKind):
+    elif isinstance(kind, kinds.BooleanKind):
         editor = BooleanEditor(spec.label)
-    elif isinstance(kind, registry.ChoiceKind):
+    elif isinstance(kind, kinds.ChoiceKind):
         editor = ChoiceEditor(kind)
-    elif isinstance(kind, registry.StringListKind):
+    elif isinstance(kind, kinds.StringListKind):
         editor = StringListEditor()
-    elif isinstance(kind, registry.RecordListKind):
+    elif isinstance(kind, kinds.RecordListKind):
         return RecordListEditor(kind, spec.label)
     else:
         editor = TextEditor()

@@ -15,11 +15,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain import settings as registry
-from app.domain.errors import ValidationError
-from app.domain.settings import Settings
-from app.services.changes import SETTINGS, Changes
-from app.services.context import Actor
+from app.domain.core import settings as registry
+from app.domain.core.errors import ValidationError
+from app.domain.core.settings import Settings
+from app.services.core.changes import SETTINGS, Changes
+from app.services.core.context import Actor
 from app.services.registry import Services
 from app.views.common.errors import show_error
 from app.views.common.widgets import named

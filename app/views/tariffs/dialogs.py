@@ -19,9 +19,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.errors import UtilityDeskError
-from app.services.changes import Changes
-from app.services.tariff_io import ImportReport
+from app.domain.core.errors import UtilityDeskError
+from app.services.core.changes import Changes
+from app.services.tariffs.import_export import ImportReport
 from app.views.common.widgets import named
 from app.views.tariffs.ui import message_label, show_message
 

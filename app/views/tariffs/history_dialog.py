@@ -20,11 +20,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.tariffs import SlabRow
+from app.domain.tariffs.validation import SlabRow
 from app.formatting import format_moment
-from app.services.context import Actor
+from app.services.core.context import Actor
 from app.services.registry import Services
-from app.services.tariff_compare import TariffHistory, VersionComparison
+from app.services.tariffs.compare import TariffHistory, VersionComparison
 from app.views.common.widgets import named
 from app.views.tariffs.ui import BadgeDelegate, money_text
 

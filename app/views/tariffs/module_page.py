@@ -5,9 +5,9 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QTabWidget
 
-from app.domain.tariffs import TariffStatus
-from app.services.changes import PLANS, TARIFFS, Changes
-from app.services.context import Actor
+from app.domain.tariffs.validation import TariffStatus
+from app.services.core.changes import PLANS, TARIFFS, Changes
+from app.services.core.context import Actor
 from app.services.registry import Services
 from app.views.common.widgets import named
 from app.views.tariffs.overview_panel import OverviewPanel

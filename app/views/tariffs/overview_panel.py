@@ -16,11 +16,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.tariffs import TariffStatus
+from app.domain.tariffs.validation import TariffStatus
 from app.formatting import format_day, format_moment
-from app.services.context import Actor
+from app.services.core.context import Actor
 from app.services.registry import Services
-from app.services.tariff_overview import Kpi, RecentItem, StatusCounts, TariffOverview
+from app.services.tariffs.overview import Kpi, RecentItem, StatusCounts, TariffOverview
 from app.views.common.widgets import named
 from app.views.tariffs.ui import BAD, GOOD, BadgeDelegate, badge_style
 

@@ -3,20 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QComboBox, QLabel, QVBoxLayout
 
-from app.domain.errors import ValidationError
-from app.domain.plans import COMMON_SCOPE, ChargeType, PlanChargeLine, PlanDraft
-from app.domain.tariffs import Utility
+from app.domain.core.errors import ValidationError
+from app.domain.tariffs.plans import COMMON_SCOPE, ChargeType, PlanChargeLine, PlanDraft
+from app.domain.tariffs.validation import Utility
 from app.views.common.widgets import named
 from app.views.tariffs.plan_wizard_pages import PlanStep
 from app.views.tariffs.rate_tables import RowTable
 from app.views.tariffs.ui import chosen, parse_decimal
-
-if TYPE_CHECKING:
-    from app.views.tariffs.plan_wizard import PlanWizard
+from app.views.tariffs.wizard_owner import PlanWizardOwner
 
 COMMON_LABEL = "Common (all services)"
 
@@ -76,7 +73,7 @@ class PlanChargeTable(RowTable):
 class ChargesPage(PlanStep):
     step = 3
 
-    def __init__(self, wizard: PlanWizard) -> None:
+    def __init__(self, wizard: PlanWizardOwner) -> None:
         super().__init__(wizard, "Service Charges",
                          "Add charges common to all services or specific to one (optional). Each "
                          "charge needs a name, a type and a rate amount.")

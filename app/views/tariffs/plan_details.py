@@ -17,13 +17,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.money import Money
-from app.domain.plans import COMMON_SCOPE, ChargeType, PlanChargeLine, TaxType
-from app.domain.tariffs import Utility
+from app.domain.core.money import Money
+from app.domain.tariffs.plans import COMMON_SCOPE, ChargeType, PlanChargeLine, TaxType
+from app.domain.tariffs.validation import Utility
 from app.formatting import format_day, format_moment
-from app.services.context import Actor
-from app.services.plan_records import plain
+from app.services.core.context import Actor
 from app.services.registry import Services
+from app.services.tariffs.plan_records import plain
 from app.views.common.widgets import named
 from app.views.tariffs.ui import badge_style, money_text
 

@@ -19,13 +19,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.errors import UtilityDeskError
-from app.domain.permissions import Permission, can
-from app.domain.tariffs import TariffStatus
+from app.domain.core.errors import UtilityDeskError
+from app.domain.core.permissions import Permission, can
+from app.domain.tariffs.validation import TariffStatus
 from app.formatting import format_day
-from app.services.context import Actor
-from app.services.plans import PlanInUse, PlanRow
+from app.services.core.context import Actor
 from app.services.registry import Services
+from app.services.tariffs.plans import PlanInUse, PlanRow
 from app.views.common.widgets import named
 from app.views.tariffs.dialogs import Asker, deactivate_confirming
 from app.views.tariffs.plan_details import PlanDetailsDialog

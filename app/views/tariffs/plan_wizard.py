@@ -12,13 +12,13 @@ import time
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QWidget, QWizard
 
-from app.domain.errors import ConflictError, UtilityDeskError, ValidationError
-from app.domain.plans import PlanDraft, validate_plan, validate_step
-from app.domain.tariffs import RateType, Utility
-from app.services.context import Actor
-from app.services.plans import PlanSaved, TariffChoice
+from app.domain.core.errors import ConflictError, UtilityDeskError, ValidationError
+from app.domain.tariffs.plans import PlanDraft, validate_plan, validate_step
+from app.domain.tariffs.validation import RateType, Utility
+from app.services.core.context import Actor
 from app.services.registry import Services
-from app.services.tariffs import TariffSaved
+from app.services.tariffs.plans import PlanSaved, TariffChoice
+from app.services.tariffs.service import TariffSaved
 from app.views.common.errors import show_error
 from app.views.tariffs.plan_charges_page import ChargesPage
 from app.views.tariffs.plan_wizard_pages import (

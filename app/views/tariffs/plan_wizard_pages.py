@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
@@ -28,9 +27,9 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from app.domain.errors import ValidationError
-from app.domain.plans import BillingFrequency, PlanDraft, PlanServiceChoice, TaxType
-from app.domain.tariffs import RateType, Utility
+from app.domain.core.errors import ValidationError
+from app.domain.tariffs.plans import BillingFrequency, PlanDraft, PlanServiceChoice, TaxType
+from app.domain.tariffs.validation import RateType, Utility
 from app.views.common.widgets import named
 from app.views.tariffs.ui import (
     add_field,
@@ -41,9 +40,7 @@ from app.views.tariffs.ui import (
     parse_decimal,
     show_message,
 )
-
-if TYPE_CHECKING:
-    from app.views.tariffs.plan_wizard import PlanWizard
+from app.views.tariffs.wizard_owner import PlanWizardOwner
 
 
 def _qdate(day: date) -> QDate:
@@ -53,7 +50,7 @@ def _qdate(day: date) -> QDate:
 class PlanStep(QWizardPage):
     step = 0
 
-    def __init__(self, wizard: PlanWizard, title: str, subtitle: str) -> None:
+    def __init__(self, wizard: PlanWizardOwner, title: str, subtitle: str) -> None:
         super().__init__()
         self.owner = wizard
         self.setTitle(title)
@@ -76,7 +73,7 @@ class PlanStep(QWizardPage):
 class BasicDetailsPage(PlanStep):
     step = 0
 
-    def __init__(self, wizard: PlanWizard) -> None:
+    def __init__(self, wizard: PlanWizardOwner) -> None:
         super().__init__(wizard, "Basic Details", "Name the plan, its billing frequency, tax and validity.")
         self.name, self.short_name = QLineEdit(), QLineEdit()
         self.description = QPlainTextEdit()
@@ -156,7 +153,7 @@ class BasicDetailsPage(PlanStep):
 class CategoriesPage(PlanStep):
     step = 1
 
-    def __init__(self, wizard: PlanWizard) -> None:
+    def __init__(self, wizard: PlanWizardOwner) -> None:
         super().__init__(wizard, "Consumer Categories",
                          "Choose the consumer categories, then at least one sub category of each.")
         self.boxes = {c: named(QCheckBox(c), c) for c in wizard.context.sub_categories}
@@ -218,7 +215,7 @@ class CategoriesPage(PlanStep):
 class ServicesPage(PlanStep):
     step = 2
 
-    def __init__(self, wizard: PlanWizard) -> None:
+    def __init__(self, wizard: PlanWizardOwner) -> None:
         super().__init__(wizard, "Utility Services",
                          "Choose the services; each needs a rate type and a rate name (an existing tariff).")
         self.rows: dict[Utility, tuple[QCheckBox, QComboBox, QComboBox, QLabel]] = {}

@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.errors import ValidationError
-from app.domain.tariffs import (
+from app.domain.core.errors import ValidationError
+from app.domain.tariffs.validation import (
     Charge,
     ChargeKind,
     DayType,

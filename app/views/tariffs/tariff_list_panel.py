@@ -20,12 +20,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.errors import UtilityDeskError
-from app.domain.permissions import Permission, can
-from app.domain.tariffs import RateType, TariffStatus, Utility
-from app.services.context import Actor
+from app.domain.core.errors import UtilityDeskError
+from app.domain.core.permissions import Permission, can
+from app.domain.tariffs.validation import RateType, TariffStatus, Utility
+from app.services.core.context import Actor
 from app.services.registry import Services
-from app.services.tariffs import TariffFilter, TariffInUse, TariffRow
+from app.services.tariffs.service import TariffFilter, TariffInUse, TariffRow
 from app.views.common.errors import show_error
 from app.views.common.operations import Operation
 from app.views.common.widgets import named

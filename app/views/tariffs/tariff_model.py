@@ -7,7 +7,7 @@ from datetime import date
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 from app.formatting import format_day, format_moment
-from app.services.tariffs import TariffRow
+from app.services.tariffs.service import TariffRow
 
 (COL_NAME, COL_UTILITY, COL_RATE_TYPE, COL_VALID_FROM, COL_VALID_TO, COL_STATUS, COL_VERSION,
  COL_UPDATED) = range(8)

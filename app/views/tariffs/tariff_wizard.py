@@ -16,9 +16,9 @@ from decimal import Decimal
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QWidget, QWizard, QWizardPage
 
-from app.domain.errors import ConflictError, UtilityDeskError, ValidationError
-from app.domain.money import Money
-from app.domain.tariffs import (
+from app.domain.core.errors import ConflictError, UtilityDeskError, ValidationError
+from app.domain.core.money import Money
+from app.domain.tariffs.validation import (
     LimitRounding,
     RateType,
     SlabScaling,
@@ -26,11 +26,11 @@ from app.domain.tariffs import (
     validate_slab_rows,
     validate_tariff,
 )
-from app.services.context import Actor
+from app.services.core.context import Actor
 from app.services.registry import Services
-from app.services.tariff_compare import SampleBill
-from app.services.tariff_templates import sample_tariffs
-from app.services.tariffs import TariffDetail, TariffSaved
+from app.services.tariffs.compare import SampleBill
+from app.services.tariffs.service import TariffDetail, TariffSaved
+from app.services.tariffs.templates import sample_tariffs
 from app.views.common.errors import show_error
 from app.views.tariffs.ui import field_root, first_per_field, money_text, style_wizard
 from app.views.tariffs.wizard_basics import BasicsPage

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.domain.tariffs import RateType
+from app.domain.tariffs.validation import RateType
 
 TIPS = {
     RateType.FLAT: "One unit rate applies to all consumption. Enter the rate per unit with up to "

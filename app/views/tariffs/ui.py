@@ -21,8 +21,8 @@ from PySide6.QtWidgets import (
     QWizard,
 )
 
-from app.domain.errors import ValidationError
-from app.domain.money import Money, MoneyError, to_decimal
+from app.domain.core.errors import ValidationError
+from app.domain.core.money import Money, MoneyError, to_decimal
 from app.formatting import format_money
 from app.views.common.widgets import named
 

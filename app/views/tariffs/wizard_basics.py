@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
@@ -23,14 +22,12 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from app.domain.errors import ValidationError
-from app.domain.tariffs import UNITS_BY_UTILITY, RateType, TariffVersion, Unit, Utility
+from app.domain.core.errors import ValidationError
+from app.domain.tariffs.validation import UNITS_BY_UTILITY, RateType, TariffVersion, Unit, Utility
 from app.views.common.widgets import named
 from app.views.tariffs.tips import BENEFITS, CHOOSE, TIPS
 from app.views.tariffs.ui import add_field, chosen, message_label, show_message
-
-if TYPE_CHECKING:
-    from app.views.tariffs.tariff_wizard import TariffWizard
+from app.views.tariffs.wizard_owner import TariffWizardOwner
 
 FIELDS = ("name", "utility", "unit", "rate_type", "valid_from", "valid_to", "validity",
           "currency", "categories", "version")
@@ -45,7 +42,7 @@ def _date_edit(day: date) -> QDateEdit:
 
 
 class BasicsPage(QWizardPage):
-    def __init__(self, wizard: TariffWizard, templates: list[tuple[str, object]]) -> None:
+    def __init__(self, wizard: TariffWizardOwner, templates: list[tuple[str, object]]) -> None:
         super().__init__()
         self.owner = wizard
         self.setTitle("Basics")

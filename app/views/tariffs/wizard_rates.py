@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -16,8 +14,14 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from app.domain.errors import ValidationError
-from app.domain.tariffs import RateType, SlabMode, SlabRow, TariffVersion, slabs_from_rows
+from app.domain.core.errors import ValidationError
+from app.domain.tariffs.validation import (
+    RateType,
+    SlabMode,
+    SlabRow,
+    TariffVersion,
+    slabs_from_rows,
+)
 from app.views.common.widgets import named
 from app.views.tariffs.rate_tables import ChargeEditor, SeasonEditor, SlabEditor, TouEditor
 from app.views.tariffs.ui import (
@@ -28,16 +32,14 @@ from app.views.tariffs.ui import (
     parse_decimal,
     show_message,
 )
-
-if TYPE_CHECKING:
-    from app.views.tariffs.tariff_wizard import TariffWizard
+from app.views.tariffs.wizard_owner import TariffWizardOwner
 
 FIELDS = ("unit_rate", "slabs", "seasons", "tou_periods", "charges", "allowance_units", "slab_mode")
 _PAGES = (None, RateType.FLAT, RateType.SLAB, RateType.SEASONAL, RateType.TIME_OF_USE, RateType.FIXED)
 
 
 class RatesPage(QWizardPage):
-    def __init__(self, wizard: TariffWizard) -> None:
+    def __init__(self, wizard: TariffWizardOwner) -> None:
         super().__init__()
         self.owner = wizard
         self.setTitle("Rates")

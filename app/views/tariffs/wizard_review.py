@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from html import escape
-from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -15,17 +14,15 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from app.domain.permissions import Permission, can
-from app.services.tariff_compare import describe
+from app.domain.core.permissions import Permission, can
+from app.services.tariffs.compare import describe
 from app.views.common.widgets import named
 from app.views.tariffs.ui import add_field, message_label, show_message
-
-if TYPE_CHECKING:
-    from app.views.tariffs.tariff_wizard import TariffWizard
+from app.views.tariffs.wizard_owner import TariffWizardOwner
 
 
 class ReviewPage(QWizardPage):
-    def __init__(self, wizard: TariffWizard) -> None:
+    def __init__(self, wizard: TariffWizardOwner) -> None:
         super().__init__()
         self.owner = wizard
         self.setTitle("Review & publish")

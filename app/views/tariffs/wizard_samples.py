@@ -4,7 +4,6 @@ against consumption, both from the rating engine that bills customers."""
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TYPE_CHECKING
 
 from PySide6.QtCharts import QChart, QChartView, QLineSeries, QValueAxis
 from PySide6.QtCore import Qt
@@ -21,15 +20,13 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from app.domain.errors import UtilityDeskError, ValidationError
-from app.domain.money import Money
-from app.domain.tariffs import RateType, TariffVersion, season_discounts
-from app.services.tariff_compare import SampleBill, samples
+from app.domain.core.errors import UtilityDeskError, ValidationError
+from app.domain.core.money import Money
+from app.domain.tariffs.validation import RateType, TariffVersion, season_discounts
+from app.services.tariffs.compare import SampleBill, samples
 from app.views.common.widgets import named
 from app.views.tariffs.ui import add_field, message_label, money_text, parse_decimal, show_message
-
-if TYPE_CHECKING:
-    from app.views.tariffs.tariff_wizard import TariffWizard
+from app.views.tariffs.wizard_owner import TariffWizardOwner
 
 DEFAULT_LEVELS = "100, 200, 500"
 CHART_POINTS = 24
@@ -52,7 +49,7 @@ def _plot(value: Decimal) -> float:
 
 
 class SamplesPage(QWizardPage):
-    def __init__(self, wizard: TariffWizard) -> None:
+    def __init__(self, wizard: TariffWizardOwner) -> None:
         super().__init__()
         self.owner = wizard
         self.setTitle("Sample calculations")

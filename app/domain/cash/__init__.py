@@ -1,0 +1,1 @@
+"""The cash drawer: denominations, counted totals, change-making, session close rules."""

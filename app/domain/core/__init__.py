@@ -1,0 +1,1 @@
+"""What every area of the domain uses: money, clock, errors, numbering, permissions, settings."""

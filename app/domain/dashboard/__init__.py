@@ -1,0 +1,1 @@
+"""Figures over time: trends (with the good/bad direction of each metric) and ageing buckets."""

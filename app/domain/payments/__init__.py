@@ -1,0 +1,1 @@
+"""Payment rules (rules), credit notes, installments of payment plans, bank reconciliation."""

@@ -1,0 +1,1 @@
+"""Disconnection and reconnection requests: statuses and the moves between them."""

@@ -1,0 +1,362 @@
+"""Rating: a billing period's consumption under a tariff's versions becomes bill lines.
+
+A period that crosses a tariff version boundary or a season boundary is prorated by days:
+consumption is split in proportion to the days in each part (to 0.001 unit, the parts
+always summing to the reading), per-period charges are shared by days, and slab limits and
+allowances shrink with the part's share of the period. A tariff with slab scaling by days
+also scales limits by the period factor: days in period / days in the month it starts in.
+Billing periods are given by their first and last day, both inclusive.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from app.domain.core.errors import ValidationError
+from app.domain.core.money import MoneyError, to_decimal
+from app.domain.tariffs.model import (
+    DayType,
+    RateType,
+    TariffVersion,
+    days_in_month,
+    period_hours,
+)
+from app.domain.tariffs.rating_lines import (
+    ONE,
+    QUANTITY_QUANTUM,
+    ZERO,
+    BillLine,
+    LineKind,
+    RatedBill,
+    RatingPlan,
+    charge_lines,
+    energy_lines,
+    prepare_plan,
+    rounded_money,
+    tou_lines,
+)
+
+__all__ = [
+    "BillLine", "LineKind", "RatedBill", "RatingPlan", "Segment", "prepare", "rate_period",
+    "rate_units", "sample_calculations", "split_in_proportion", "version_segments",
+]
+
+_PLANS: dict[int, RatingPlan] = {}
+_PLANS_LOCK = threading.Lock()
+_PLAN_CACHE_SIZE = 256
+_DAYS_IN_WEEK = {DayType.ALL: 7, DayType.WEEKDAY: 5, DayType.WEEKEND: 2}
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """The days of a billing period that one tariff version rates."""
+
+    version: TariffVersion
+    start: date
+    end: date
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+
+def prepare(version: TariffVersion) -> RatingPlan:
+    """The version checked and prepared for rating, kept for the versions used most recently."""
+    plan = _PLANS.get(id(version))
+    if plan is not None and plan.version is version:
+        return plan
+    plan = prepare_plan(version)
+    with _PLANS_LOCK:  # bill runs rate on worker threads
+        if len(_PLANS) >= _PLAN_CACHE_SIZE:
+            _PLANS.pop(next(iter(_PLANS)))
+        # the plan holds the version, so its id cannot be reused while the entry lives
+        _PLANS[id(version)] = plan
+    return plan
+
+
+# public calls -------------------------------------------------------------------------------
+
+
+def rate_units(
+    version: TariffVersion,
+    units: object = None,
+    *,
+    units_by_period: Mapping[str, object] | None = None,
+    load_kw: object = None,
+    days: int = 30,
+    season: str | None = None,
+) -> RatedBill:
+    """One version over one whole billing period of `days` days (per-day charges count them).
+
+    Seasonal tariffs need the `season` to price; Time-based ones need `units_by_period`.
+    """
+    plan = prepare(version)
+    units, by_period = _consumption(plan, units, units_by_period)
+    index = _season_named(plan, season) if version.rate_type is RateType.SEASONAL else 0
+    return _rate_whole_period(plan, units, by_period, _load(load_kw), days, index)
+
+
+def _rate_whole_period(plan: RatingPlan, units: Decimal, by_period: Mapping[str, Decimal] | None,
+                       load: Decimal | None, days: int, table_index: int) -> RatedBill:
+    """The common case, kept short: one version, one energy table, no proration."""
+    out: list[BillLine] = []
+    if plan.tou:
+        energy = tou_lines(plan, by_period, "", out)  # type: ignore[arg-type]
+    elif plan.tables:
+        table = plan.tables[table_index]
+        note = f" ({table.name})" if table.name else ""
+        energy = energy_lines(plan, table, units, ONE, note, out)
+    else:
+        energy = ZERO
+    total = charge_lines(plan, energy, units, load, days, ONE, "", out)
+    return RatedBill(tuple(out), rounded_money(total, plan.currency))
+
+
+def rate_period(
+    versions: Sequence[TariffVersion],
+    period_start: date,
+    period_end: date,
+    units: object = None,
+    units_by_period: Mapping[str, object] | None = None,
+    load_kw: object = None,
+) -> RatedBill:
+    """A billing period (both days inclusive) rated under the versions in force in it."""
+    segments = version_segments(versions, period_start, period_end)
+    if len(segments) == 1:
+        plan, days = prepare(segments[0].version), segments[0].days
+        if len(plan.tables) <= 1 and _period_factor(plan, period_start, days) is ONE:
+            whole_units, by_period = _consumption(plan, units, units_by_period)
+            return _rate_whole_period(plan, whole_units, by_period, _load(load_kw), days, 0)
+    plans = [prepare(segment.version) for segment in segments]
+    if len({plan.currency for plan in plans}) > 1:
+        raise ValidationError("versions", "Tariff versions in one period must share a currency")
+    consumption = [_consumption(plan, units, units_by_period) for plan in plans]
+    total_units = consumption[0][0]
+    # registers matter to the Time-based versions only; each has checked them above
+    by_period = next((registers for _, registers in consumption if registers is not None), None)
+    load = _load(load_kw)
+    days = [segment.days for segment in segments]
+    unit_parts = split_in_proportion(total_units, days)
+    period_parts = _split_registers(by_period, days)
+    out: list[BillLine] = []
+    total = ZERO
+    context = _PeriodContext(period_start, sum(days), len(segments) > 1)
+    for plan, segment, part_units, part_by_period in zip(
+        plans, segments, unit_parts, period_parts, strict=True
+    ):
+        total += _rate_segment(plan, segment, part_units, part_by_period, load, context, out)
+    return RatedBill(tuple(out), rounded_money(total, plans[0].currency))
+
+
+def sample_calculations(
+    version: TariffVersion,
+    levels: Iterable[object] = (100, 200, 500),
+    *,
+    load_kw: object = None,
+    days: int = 30,
+    season: str | None = None,
+) -> list[tuple[Decimal, RatedBill]]:
+    """The bill at each consumption level, for the tariff screen's sample calculations.
+
+    A Seasonal tariff is shown in `season` (the first season unless named); a Time-based one
+    assumes consumption spread evenly over the hours of the week.
+    """
+    if version.rate_type is RateType.SEASONAL and season is None:
+        season = version.seasons[0].name
+    samples = []
+    for level in levels:
+        units = _quantity("levels", level)
+        by_period = _typical_split(version, units) if version.tou_periods else None
+        bill = rate_units(version, None if by_period else units, units_by_period=by_period,
+                          load_kw=load_kw, days=days, season=season)
+        samples.append((units, bill))
+    return samples
+
+
+# periods and versions -------------------------------------------------------------------------
+
+
+def version_segments(versions: Sequence[TariffVersion], start: date, end: date) -> list[Segment]:
+    """The versions in force over [start, end] in date order; refuses gaps and overlaps."""
+    if end < start:
+        raise ValidationError("period_end", "The period must not end before it starts")
+    if len(versions) == 1 and versions[0].valid_from <= start:
+        only = versions[0]
+        if only.valid_to is None or only.valid_to >= end:
+            return [Segment(only, start, end)]  # the usual case: one version all period
+    in_period = sorted(
+        (v for v in versions if v.valid_from <= end and (v.valid_to is None or v.valid_to >= start)),
+        key=lambda version: version.valid_from,
+    )
+    segments: list[Segment] = []
+    cursor = start
+    for version in in_period:
+        if version.valid_from > cursor:
+            break
+        if segments and version.valid_from < cursor:
+            message = f"Tariff versions v{segments[-1].version.version} and v{version.version} overlap"
+            raise ValidationError("versions", message)
+        last = end if version.valid_to is None or version.valid_to > end else version.valid_to
+        segments.append(Segment(version, cursor, last))
+        cursor = last + timedelta(days=1)
+    if cursor <= end:
+        raise ValidationError("period", f"No tariff version is in force on {cursor.isoformat()}")
+    return segments
+
+
+def split_in_proportion(quantity: Decimal, weights: Sequence[int]) -> list[Decimal]:
+    """`quantity` shared by weights (days), each part to 0.001 unit (or the reading's own
+    precision if finer); cumulative rounding makes the parts sum exactly to `quantity`."""
+    if len(weights) == 1:
+        return [quantity]
+    step = min(QUANTITY_QUANTUM, Decimal(1).scaleb(quantity.as_tuple().exponent))  # type: ignore[arg-type]
+    whole, parts, reached, previous = sum(weights), [], 0, ZERO
+    for index, weight in enumerate(weights):
+        reached += weight
+        if index == len(weights) - 1:
+            cumulative = quantity
+        else:
+            cumulative = (quantity * reached / whole).quantize(step, rounding=ROUND_HALF_UP)
+        parts.append(cumulative - previous)
+        previous = cumulative
+    return parts
+
+
+@dataclass(frozen=True, slots=True)
+class _PeriodContext:
+    start: date
+    days: int
+    split_by_version: bool
+
+
+def _rate_segment(plan: RatingPlan, segment: Segment, units: Decimal,
+                  by_period: Mapping[str, Decimal] | None, load: Decimal | None,
+                  context: _PeriodContext, out: list[BillLine]) -> Decimal:
+    """One version's lines over its days; returns their total."""
+    version_note = [f"v{plan.version.version}", f"{segment.days} days"] if context.split_by_version else []
+    share = ONE if segment.days == context.days else Decimal(segment.days) / context.days
+    if plan.tou:
+        assert by_period is not None
+        energy = tou_lines(plan, by_period, _note(version_note), out)
+    else:
+        energy = _energy_over_runs(plan, segment, units, context, version_note[:1], out)
+    return charge_lines(plan, energy, units, load, segment.days, share, _note(version_note), out)
+
+
+def _energy_over_runs(plan: RatingPlan, segment: Segment, units: Decimal,
+                      context: _PeriodContext, version_note: list[str],
+                      out: list[BillLine]) -> Decimal:
+    """Energy lines for each run of days under one table (one per season met)."""
+    if not plan.tables:
+        return ZERO
+    runs = _season_runs(plan, segment)
+    run_units = split_in_proportion(units, [days for _, days in runs])
+    period_factor = _period_factor(plan, context.start, context.days)
+    energy = ZERO
+    for (index, days), part in zip(runs, run_units, strict=True):
+        factor = period_factor if days == context.days else period_factor * days / context.days
+        table = plan.tables[index]
+        split = len(runs) > 1 or context.split_by_version
+        note = _note([*version_note, *([table.name] if table.name else []),
+                      *([f"{days} days"] if split else [])])
+        energy += energy_lines(plan, table, part, ONE if factor == 1 else factor, note, out)
+    return energy
+
+
+def _season_runs(plan: RatingPlan, segment: Segment) -> list[tuple[int, int]]:
+    """(table index, days) for each run of consecutive days in one season."""
+    if len(plan.tables) == 1:
+        return [(0, segment.days)]
+    runs: list[list[int]] = []
+    day = segment.start
+    for _ in range(segment.days):
+        index = plan.season_index[(day.month, day.day)]
+        if runs and runs[-1][0] == index:
+            runs[-1][1] += 1
+        else:
+            runs.append([index, 1])
+        day += timedelta(days=1)
+    return [(index, days) for index, days in runs]
+
+
+def _period_factor(plan: RatingPlan, start: date, days: int) -> Decimal:
+    """Days in period / days in the month it starts in, for tariffs that scale slabs by days."""
+    if not plan.scaling or days == days_in_month(start):
+        return ONE
+    return Decimal(days) / days_in_month(start)
+
+
+def _note(parts: list[str]) -> str:
+    return f" ({', '.join(parts)})" if parts else ""
+
+
+# consumption -------------------------------------------------------------------------------------
+
+
+def _consumption(plan: RatingPlan, units: object, units_by_period: Mapping[str, object] | None
+                 ) -> tuple[Decimal, dict[str, Decimal] | None]:
+    """Total units and, for Time-based tariffs, units per period name, checked."""
+    if not plan.tou:
+        if units is None:
+            raise ValidationError("units", "Consumption is required")
+        return _quantity("units", units), None
+    if units_by_period is None:
+        raise ValidationError("units_by_period", "Time-based tariffs need consumption per time period")
+    names = [name for name, _, _ in plan.tou]
+    for name in units_by_period:
+        if name not in names:
+            raise ValidationError("units_by_period", f"Unknown time period '{name}'")
+    by_period = {}
+    for name in names:
+        if name not in units_by_period:
+            raise ValidationError("units_by_period", f"Consumption is required for time period '{name}'")
+        by_period[name] = _quantity(f"units_by_period[{name}]", units_by_period[name])
+    total = sum(by_period.values(), ZERO)
+    if units is not None and _quantity("units", units) != total:
+        raise ValidationError("units", "Consumption must equal the sum of the time periods")
+    return total, by_period
+
+
+def _quantity(field: str, value: object) -> Decimal:
+    """A consumption figure: a Decimal, an int or a numeric string; never a float or negative."""
+    if value.__class__ is not Decimal or not value.is_finite():  # type: ignore[attr-defined]
+        try:
+            value = to_decimal(value)
+        except MoneyError as error:
+            raise ValidationError(field, str(error)) from None
+    assert isinstance(value, Decimal)
+    if value < 0:
+        raise ValidationError(field, "Consumption must not be negative")
+    return value
+
+
+def _load(load_kw: object) -> Decimal | None:
+    if load_kw is None:
+        return None
+    return _quantity("load_kw", load_kw)
+
+
+def _split_registers(by_period: Mapping[str, Decimal] | None, days: list[int]
+                     ) -> list[dict[str, Decimal] | None]:
+    if by_period is None:
+        return [None] * len(days)
+    shares = {name: split_in_proportion(units, days) for name, units in by_period.items()}
+    return [{name: parts[index] for name, parts in shares.items()} for index in range(len(days))]
+
+
+def _season_named(plan: RatingPlan, season: str | None) -> int:
+    for index, table in enumerate(plan.tables):
+        if table.name == season:
+            return index
+    raise ValidationError("season", "Choose one of the tariff's seasons to price a Seasonal tariff")
+
+
+def _typical_split(version: TariffVersion, units: Decimal) -> dict[str, Decimal]:
+    """Units spread evenly over the hours of a week, as the sample calculation assumes."""
+    weights = [len(period_hours(p)) * _DAYS_IN_WEEK[p.days] for p in version.tou_periods]
+    parts = split_in_proportion(units, weights)
+    return {period.name: part for period, part in zip(version.tou_periods, parts, strict=True)}

@@ -1,0 +1,167 @@
+"""The Payments details view and the receipt: every section of one payment, as plain values."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.domain.core.errors import NotFound
+from app.domain.core.money import Money
+from app.domain.payments.rules import (
+    CASH,
+    SYSTEM_RECEIVER,
+    VERIFIED,
+    AmountAnalysis,
+    PaymentStatus,
+    ProcessingTime,
+    analyse_amount,
+    processing_time,
+)
+from app.models.consumers import Consumer
+from app.models.payments import CreditNote, Payment, PaymentAllocation
+from app.services.payments.queries import PayableItem, allocated_item, load_item
+
+
+@dataclass(frozen=True)
+class ConsumerInfo:
+    consumer_id: str
+    name: str
+    account_no: str
+    service_address: str
+    phone: str
+    email: str
+
+
+@dataclass(frozen=True)
+class PaymentInfo:
+    payment_id: str
+    payment_no: str
+    status: str
+    amount: Money
+    method: str
+    payment_type: str
+    channel: str
+    webhook_status: str
+    settlement_status: str
+
+
+@dataclass(frozen=True)
+class CreditNoteLink:
+    credit_note_id: str
+    credit_note_no: str
+    amount: Money
+    reason: str
+
+
+@dataclass(frozen=True)
+class CashDetails:
+    received: Money
+    change: Money
+
+
+@dataclass(frozen=True)
+class TransactionInfo:
+    transaction_no: str
+    receipt_no: str
+    paid_at: datetime
+
+
+@dataclass(frozen=True)
+class ProcessingInfo:
+    received_by: str
+    processing_time: ProcessingTime
+    verification: str
+
+    @property
+    def needs_verification(self) -> bool:
+        """The details view offers a Verify button (to those allowed) when this is True."""
+        return self.verification != VERIFIED
+
+
+@dataclass(frozen=True)
+class VoidInfo:
+    reason: str
+    voided_by: str
+    voided_at: datetime | None
+
+
+@dataclass(frozen=True)
+class PaymentDetails:
+    payment: PaymentInfo
+    item: PayableItem | None
+    analysis: AmountAnalysis
+    credit_notes: tuple[CreditNoteLink, ...]
+    cash: CashDetails | None
+    transaction: TransactionInfo
+    processing: ProcessingInfo
+    consumer: ConsumerInfo
+    notes: str
+    void: VoidInfo | None
+
+    @property
+    def overpayment_credit_note(self) -> CreditNoteLink | None:
+        """The credit note generated because extra was paid (the first one, made with the payment)."""
+        return self.credit_notes[0] if self.credit_notes else None
+
+
+def consumer_info(consumer: Consumer) -> ConsumerInfo:
+    return ConsumerInfo(consumer.id, consumer.name, consumer.account_no, consumer.service_address,
+                        consumer.phone, consumer.email)
+
+
+def _item(session: Session, payment: Payment, currency: str) -> PayableItem | None:
+    allocation = session.execute(
+        select(PaymentAllocation).where(PaymentAllocation.payment_id == payment.id,
+                                        PaymentAllocation.amount > 0)).scalars().first()
+    if allocation is None:
+        return None
+    payment_type, item_id = allocated_item(allocation)
+    return load_item(session, payment_type, item_id, currency)
+
+
+def _credit_notes(session: Session, payment: Payment, currency: str) -> tuple[CreditNoteLink, ...]:
+    notes = session.execute(
+        select(CreditNote).where(CreditNote.payment_id == payment.id)
+        .order_by(CreditNote.created_at, CreditNote.credit_note_no)).scalars()
+    return tuple(CreditNoteLink(n.id, n.credit_note_no, Money(n.amount, currency), n.reason)
+                 for n in notes)
+
+
+def _cash(payment: Payment, currency: str) -> CashDetails | None:
+    if payment.method != CASH or payment.tendered is None:
+        return None
+    return CashDetails(Money(payment.tendered, currency), Money(payment.change_given or 0, currency))
+
+
+def _processing(payment: Payment, now: datetime) -> ProcessingInfo:
+    by_user = payment.received_by != SYSTEM_RECEIVER and payment.gateway_ref is None
+    return ProcessingInfo(payment.received_by,
+                          processing_time(by_user, payment.paid_at, payment.settled_at, now),
+                          payment.verification)
+
+
+def load_details(session: Session, payment_id: str, currency: str, now: datetime) -> PaymentDetails:
+    payment = session.get(Payment, payment_id)
+    if payment is None:
+        raise NotFound("No such payment")
+    consumer = session.get(Consumer, payment.consumer_id)
+    amount = Money(payment.amount, currency)
+    item = _item(session, payment, currency)
+    voided = payment.status == PaymentStatus.VOIDED
+    return PaymentDetails(
+        payment=PaymentInfo(payment.id, payment.payment_no, payment.status, amount, payment.method,
+                            payment.payment_type, payment.channel, payment.webhook_status,
+                            payment.settlement_status),
+        item=item,
+        analysis=analyse_amount(item.amount if item else amount, amount),
+        credit_notes=_credit_notes(session, payment, currency),
+        cash=_cash(payment, currency),
+        transaction=TransactionInfo(payment.transaction_no, payment.receipt_no, payment.paid_at),
+        processing=_processing(payment, now),
+        consumer=consumer_info(consumer),
+        notes=payment.notes,
+        void=VoidInfo(payment.void_reason, payment.voided_by, payment.voided_at) if voided else None,
+    )

@@ -1,0 +1,1 @@
+"""The desktop's sync screens: the status bar controller, Connect and Sync problems dialogs."""
