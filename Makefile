@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup run test bench lint screenshots clean
+.PHONY: setup run test bench lint screenshots bundle bundle-test clean
 
 setup: $(STAMP)
 
@@ -35,5 +35,13 @@ screenshots: setup
 	$(PY) -m app --data-dir .demo-data demo --consumers 400 --months 14 --if-missing
 	QT_QPA_PLATFORM=offscreen $(PY) -m app --data-dir .demo-data screenshots --out docs/screenshots
 
+# A one-folder desktop bundle in dist/utilitydesk (PyInstaller, build.spec); several minutes.
+bundle: setup
+	$(VENV)/bin/pyinstaller --noconfirm --clean --log-level WARN build.spec
+
+# Builds the bundle and starts it offscreen on a fresh data folder up to the login window.
+bundle-test: bundle
+	QT_QPA_PLATFORM=offscreen dist/utilitydesk/utilitydesk --smoke
+
 clean:
-	rm -rf $(VENV) .demo-data
+	rm -rf $(VENV) .demo-data build dist

@@ -21,6 +21,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--data-dir", help="data folder (default: the platform's user data folder, "
                                            "or $UTILITYDESK_DATA_DIR)")
     parser.add_argument("--verbose", action="store_true", help="log debug messages")
+    parser.add_argument("--smoke", action="store_true",
+                        help="check this installation starts: offscreen, on a fresh data folder "
+                             "(or --data-dir), run the migrations, show the login window, exit 0")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     sub.add_parser("gui", help="start the desktop app (the default)")
@@ -144,9 +147,22 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
 }
 
 
+def cmd_smoke(args: argparse.Namespace) -> int:
+    import os
+    import tempfile
+
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from app.views.application import run_smoke
+
+    if args.data_dir:
+        return run_smoke(_data_dir(args))
+    with tempfile.TemporaryDirectory(prefix="utilitydesk-smoke-") as folder:
+        return run_smoke(Path(folder))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    command = COMMANDS[args.command or "gui"]
+    command = cmd_smoke if args.smoke else COMMANDS[args.command or "gui"]
     try:
         return command(args)
     except UtilityDeskError as error:

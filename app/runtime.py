@@ -25,6 +25,11 @@ class Runtime:
     app: AppContext
     lock: InstanceLock | None
 
+    def schema_revision(self) -> str | None:
+        from app.models.db import current_revision
+
+        return current_revision(self.engine)
+
     def close(self) -> None:
         self.engine.dispose()
         if self.lock is not None:

@@ -106,3 +106,33 @@ def run_gui(data_dir: Path) -> int:
         if session is not None and session.window is not None:
             session.window.sync_status.shutdown(wait_ms=QUIT_WAIT_MS)  # let a running sync finish
         runtime.close()
+
+
+def run_smoke(data_dir: Path) -> int:
+    """Start as a user would up to the login window, then leave: proves an installation (or a
+    bundle) has its Qt plugins and modules, resources and migrations. Prints what it checked."""
+    import PySide6.QtCharts  # noqa: F401 - the dashboard's and tariff wizard's charts
+    import PySide6.QtPdf  # noqa: F401 - the PDF previews
+
+    from app.printing.pdf.common import register_fonts
+    from app.views.style import STYLE_SHEET
+
+    app = qt_app()
+    if not STYLE_SHEET.exists():
+        print(f"utilitydesk: the style sheet is missing ({STYLE_SHEET})", file=sys.stderr)
+        return 1
+    register_fonts()  # the PDF fonts (with the rupee glyph) load from resources/fonts
+    runtime = open_runtime(data_dir)  # creates the folder's database and applies every migration
+    try:
+        revision = runtime.schema_revision()
+        services = Services(runtime.app)
+        dialog = LoginDialog(services, services.settings.current().utility_name)
+        dialog.show()
+        app.processEvents()
+        shown = dialog.isVisible()
+        dialog.close()
+    finally:
+        runtime.close()
+    print(f"UtilityDesk smoke start: schema {revision}, style sheet and fonts found, login window "
+          f"{'shown' if shown else 'NOT shown'}, data folder {data_dir}")
+    return 0 if shown else 1
