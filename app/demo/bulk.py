@@ -49,11 +49,27 @@ class DemoIds:
 class LocalTime:
     """Times of day in the utility's zone, as the aware UTC datetimes the columns want."""
 
-    def __init__(self, zone_name: str) -> None:
+    def __init__(self, zone_name: str, now: datetime | None = None) -> None:
         self.zone = ZoneInfo(zone_name)
         self._hours: dict[tuple[date, int], datetime] = {}
+        self.now = now
+        self.today = now.astimezone(self.zone).date() if now else None
 
     def at(self, day: date, hour: int, minute: int = 0, second: int = 0) -> datetime:
+        if day == self.today:
+            return self._so_far_today(day, hour, minute, second)
+        return self._at(day, hour, minute, second)
+
+    def _so_far_today(self, day: date, hour: int, minute: int, second: int) -> datetime:
+        """Today's events keep their order but happen between midnight and now: a demo built at
+        4 a.m. has no payment stamped 9:27 a.m."""
+        assert self.now is not None
+        midnight = self._at(day, 0)
+        elapsed = self.now - midnight
+        planned = self._at(day, hour, minute, second) - midnight
+        return midnight + elapsed * (planned / timedelta(days=1))
+
+    def _at(self, day: date, hour: int, minute: int = 0, second: int = 0) -> datetime:
         # The zone's offset is looked up once per local hour (offsets change on the hour).
         start = self._hours.get((day, hour))
         if start is None:

@@ -146,9 +146,10 @@ def _inactive_or_delinquent(rng: random.Random, consumer: DemoConsumer, history_
 
 
 def _write_consumer(writer: BulkWriter, ref: Reference, rng: random.Random, consumer: DemoConsumer) -> None:
-    person = make_person(rng, consumer.index + 2, consumer.category, consumer.sub_category, consumer.zone.code)
+    person = make_person(rng, ref.region, consumer.index + 2, consumer.category, consumer.sub_category,
+                         consumer.zone.code)
     consumer.name, consumer.email = person.name, person.email
-    billing = person.address if rng.random() < 0.9 else f"PO Box {rng.randrange(100, 9999)}, {person.address}"
+    billing = person.address if rng.random() < 0.9 else f"PO Box {rng.randrange(100, 9999)}, {ref.region.city}"
     writer.add(Consumer.__table__, {
         "id": consumer.id, "account_no": consumer.account_no, "name": person.name,
         "phone": person.phone, "email": person.email, "category": consumer.category,

@@ -11,7 +11,7 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -27,6 +27,7 @@ from app.demo.numbers import DemoNumbers
 from app.demo.plans import write_plans
 from app.demo.recovery import Recovery
 from app.demo.reference import DEMO_PASSWORD, USERS, write_reference
+from app.demo.regions import BY_CURRENCY
 from app.demo.samples import Samples
 from app.demo.tariffs import HISTORY_COVERED_FROM, write_tariffs
 from app.domain.core.errors import UtilityDeskError
@@ -71,7 +72,7 @@ def write_utility_settings(session: Session, currency: str) -> None:
     """The demo utility's own settings, validated by the registry like any other change."""
     if currency not in UTILITY_SETTINGS:
         raise UtilityDeskError(f"The demo can bill in {', '.join(UTILITY_SETTINGS)}, not {currency}")
-    changes = UTILITY_SETTINGS[currency]
+    changes = {**UTILITY_SETTINGS[currency], "payments.modes": list(BY_CURRENCY[currency].payment_modes)}
     Settings.defaults().with_changes(changes)  # raises ValidationError naming the setting
     for key, value in changes.items():
         session.add(Setting(key=key, value=registry_to_json(key, value), changed_by="demo"))
@@ -157,15 +158,19 @@ def build_demo(app: AppContext, options: DemoOptions, progress: Progress | None 
     with app.sessions() as session:
         settings = load_settings(session)
     started = time.perf_counter()
-    today = options.today or app.clock.today(ZoneInfo(settings.time_zone))
-    builder = _Builder(engine, settings, options, today, report)
+    zone = ZoneInfo(settings.time_zone)
+    today = options.today or app.clock.today(zone)
+    now = app.clock.now()
+    if today != app.clock.today(zone):  # built for another day: that day is over
+        now = datetime(today.year, today.month, today.day, 23, 59, 59, tzinfo=zone)
+    builder = _Builder(engine, settings, options, today, now, report)
     rows, months = builder.build()
     with unit_of_work(app, SYSTEM_ACTOR) as work:
         builder.numbers.reserve(work.session)
         work.audit("demo_built", "utility", settings.utility_name, consumers=rows.get("consumers", 0),
                    months=months, seed=options.seed, today=today.isoformat(),
                    bills=rows.get("bills", 0), payments=rows.get("payments", 0))
-    live = record_live_activity(app, today, app.clock.now())
+    live = record_live_activity(app, today, app.clock.now(), BY_CURRENCY[options.currency])
     rows["live counter payments"] = live.counter_payments
     rows["live online payments"] = live.online_payments
     report("live", f"{live.counter_payments} counter and {live.online_payments} online payments "
@@ -198,10 +203,11 @@ def _database_file(engine: Engine) -> tuple[str, float | None]:
 class _Builder:
     """The phases, each in its own transaction on one connection."""
 
-    def __init__(self, engine: Engine, settings, options: DemoOptions, today: date, report: Progress) -> None:
+    def __init__(self, engine: Engine, settings, options: DemoOptions, today: date, now: datetime,
+                 report: Progress) -> None:
         self.engine, self.settings, self.options, self.today, self.report = engine, settings, options, today, report
         self.ids = DemoIds(options.seed)
-        self.local = LocalTime(settings.time_zone)
+        self.local = LocalTime(settings.time_zone, now)
         self.numbers = DemoNumbers(settings)
         self.built_at = self.local.at(today, 0, 0)
 
@@ -213,7 +219,7 @@ class _Builder:
 
     def _phases(self, writer: BulkWriter, month_starts: list[date]) -> None:
         with writer.transaction():
-            ref = write_reference(writer, self.ids, self.built_at)
+            ref = write_reference(writer, self.ids, self.built_at, BY_CURRENCY[self.settings.currency])
             tariffs = write_tariffs(writer, self.ids, self.local, self.settings.currency)
             plans = write_plans(writer, self.ids, self.local, tariffs)
         self.report("reference", f"{len(tariffs.defs)} tariffs, 5 plans, {len(ref.users)} users")

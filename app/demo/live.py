@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 
+from app.demo.regions import Region
 from app.domain.payments.rules import PaymentRequest
 from app.models.consumers import Consumer
 from app.services.core.auth import actor_of
@@ -16,7 +17,6 @@ from app.services.core.context import Actor, AppContext
 from app.services.payments.gateway_import import GatewayImportService
 from app.services.payments.posting import PaymentsService
 
-COUNTER_METHODS = ("Cash", "Debit Card", "UPI", "Cash")
 # (intent event, payout event or None): one online payment per gateway status of the spec.
 GATEWAY_STORIES = (
     ("payment_intent.succeeded", "payout.paid"),      # In Settlement -> Settled / Success
@@ -34,12 +34,13 @@ class LiveActivity:
     online_payments: int
 
 
-def record_live_activity(app: AppContext, today: date, now: datetime) -> LiveActivity:
+def record_live_activity(app: AppContext, today: date, now: datetime, region: Region) -> LiveActivity:
+    counter_methods = region.counter_methods
     payments = PaymentsService(app)
     cashier, supervisor = actor_of(app, "cashier"), actor_of(app, "supervisor")
-    open_bills = _consumers_with_open_bills(payments, cashier, len(COUNTER_METHODS) + len(GATEWAY_STORIES))
-    counter, online = open_bills[:len(COUNTER_METHODS)], open_bills[len(COUNTER_METHODS):]
-    for (consumer, item), method in zip(counter, COUNTER_METHODS, strict=False):
+    open_bills = _consumers_with_open_bills(payments, cashier, len(counter_methods) + len(GATEWAY_STORIES))
+    counter, online = open_bills[:len(counter_methods)], open_bills[len(counter_methods):]
+    for (consumer, item), method in zip(counter, counter_methods, strict=False):
         amount = item.open_amount.amount
         tendered = (amount // 10 + 1) * 10 if method == "Cash" else None
         payments.record_payment(cashier, PaymentRequest(

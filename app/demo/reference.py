@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from app.demo.bulk import BulkWriter, DemoIds
+from app.demo.regions import SPRINGFIELD, Region
 from app.domain.core.permissions import Role
 from app.models.consumers import MeterType
 from app.models.reference import ConsumerCategory, ConsumerSubCategory, Counter, ServiceCentre, Zone
@@ -26,10 +27,6 @@ class ZoneDef:
         return f"{self.name} Zone - {month_label}"
 
 
-CENTRES = (
-    ("CSC", "Central Service Centre", "1 Sunrise Plaza, MG Road, Bengaluru 560001"),
-    ("RSC", "Riverside Service Centre", "22 Riverside Road, Jayanagar, Bengaluru 560041"),
-)
 ZONES = (
     ZoneDef("NZ", "North", "CSC", 1),
     ZoneDef("SZ", "South", "RSC", 7),
@@ -83,6 +80,7 @@ class Reference:
     zone_ids: dict[str, str] = field(default_factory=dict)
     meter_type_ids: dict[str, str] = field(default_factory=dict)
     users: tuple[DemoUser, ...] = USERS
+    region: Region = SPRINGFIELD
 
     def full_name(self, role: Role) -> str:
         return next(user.full_name for user in self.users if user.role is role)
@@ -92,9 +90,9 @@ class Reference:
                      if user.role is Role.CUSTOMER_SERVICE_EXECUTIVE and user.centre_code == centre_code)
 
 
-def write_reference(writer: BulkWriter, ids: DemoIds, built_at: datetime) -> Reference:
-    ref = Reference()
-    for code, name, address in CENTRES:
+def write_reference(writer: BulkWriter, ids: DemoIds, built_at: datetime, region: Region) -> Reference:
+    ref = Reference(region=region)
+    for code, name, address in region.centres:
         ref.centre_ids[code] = ids.new("service_centres")
         writer.add(ServiceCentre.__table__, {"id": ref.centre_ids[code], "code": code, "name": name,
                                              "address": address})

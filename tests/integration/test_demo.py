@@ -368,3 +368,68 @@ def test_the_demo_can_bill_in_rupees(tmp_path):
         assert (settings.currency, settings.locale, settings.time_zone) == ("INR", "en_IN", "Asia/Kolkata")
     finally:
         runtime.close()
+
+
+# where the demo is, and when -----------------------------------------------------------------
+
+US_PHONE = r"^\(\d{3}\) \d{3}-\d{4}$"
+SAMPLE_NAMES = ("John Doe", "John Michael Smith")  # the specs' samples keep the specs' addresses
+FUTURE_BY_DESIGN = {("billing_cycles", "deadline")}  # a running cycle's deadline is ahead
+# Bookkeeping the database stamps with the wall clock, not the injected one: in a real build
+# they are the real now; this test's clock is set to a morning in the past.
+WALL_CLOCK = {"updated_at", "changed_at", "leased_at"}
+
+
+def test_a_dollar_demo_is_a_us_utility(session):
+    import re
+
+    rows = session.execute(select(Consumer.name, Consumer.phone, Consumer.service_address)
+                           .where(Consumer.name.notin_(SAMPLE_NAMES))).all()
+    assert len(rows) > 40
+    assert all(re.match(US_PHONE, phone) for _, phone, _ in rows), rows[:3]
+    assert all(re.search(r", Springfield, IL 62\d{3}$", address) for _, _, address in rows), rows[:3]
+    assert not any("Bengaluru" in address or "Nagar" in address for _, _, address in rows)
+    methods = set(session.execute(select(Payment.method).distinct()).scalars())
+    assert "UPI" not in methods and {"Cash", "Credit Card"} <= methods
+    assert "UPI" not in load_settings(session).payment_modes
+
+
+def test_a_rupee_demo_is_an_indian_utility(tmp_path):
+    from dataclasses import replace
+
+    _build(tmp_path / "inr", replace(OPTIONS, consumers=12, months=2, currency="INR"))
+    runtime = open_runtime(tmp_path / "inr", lock=False)
+    try:
+        with runtime.app.sessions() as session:
+            rows = session.execute(select(Consumer.phone, Consumer.service_address)
+                                   .where(Consumer.name.notin_(SAMPLE_NAMES))).all()
+            assert rows and all(phone.startswith("+91 ") for phone, _ in rows)
+            assert all("Bengaluru 560" in address for _, address in rows)
+    finally:
+        runtime.close()
+
+
+def test_a_demo_built_before_opening_hours_has_nothing_stamped_after_now(tmp_path):
+    from app.demo.generator import build_demo
+    from app.domain.core.clock import FixedClock
+
+    now = datetime(2026, 11, 22, 4, 14, tzinfo=LOCAL)  # 4:14 a.m. in Springfield
+    runtime = open_runtime(tmp_path / "early", lock=False, clock=FixedClock(now))
+    try:
+        build_demo(runtime.app, DemoOptions(consumers=60, months=3, seed=7), None)
+        with runtime.app.sessions() as session:
+            later = []
+            for table in Base.metadata.sorted_tables:
+                for column in table.columns:
+                    if not isinstance(column.type, UTCDateTime) or column.name in WALL_CLOCK or \
+                            (table.name, column.name) in FUTURE_BY_DESIGN:
+                        continue
+                    latest = session.execute(select(func.max(column))).scalar()
+                    if latest is not None and latest > now:
+                        later.append(f"{table.name}.{column.name} = {latest}")
+            assert later == [], "\n".join(later)
+            today_paid = session.execute(select(func.count()).select_from(Payment).where(
+                Payment.paid_at >= datetime(2026, 11, 22, tzinfo=LOCAL))).scalar()
+            assert today_paid > 0  # today's counter still looks alive, earlier in the night
+    finally:
+        runtime.close()
