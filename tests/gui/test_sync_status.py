@@ -14,8 +14,8 @@ from app.domain.core.errors import SyncError
 from app.models.system import AuditEntry, OutboxEntry
 from app.models.users import User
 from app.services.core.changes import PAYMENTS, Changes
-from app.services.registry import Services
 from app.services.core.serialize import row_to_dict
+from app.services.registry import Services
 from app.views.main_window import MainWindow
 from app.views.sync.problems import SyncProblemsDialog
 from app.views.sync.status import MAX_RETRY_MS, retry_delay_ms

@@ -17,8 +17,8 @@ from app.models.users import User
 from app.runtime import open_runtime
 from app.services.core.changes import PAYMENTS, Changes
 from app.services.core.context import Actor
-from app.services.registry import Services
 from app.services.core.serialize import row_to_dict
+from app.services.registry import Services
 from app.views.main_window import MainWindow
 from sync import local
 from sync.desktop import SyncLink, SyncStatusService, check_server_url

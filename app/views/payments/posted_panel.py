@@ -7,9 +7,9 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app.services.core.context import Actor
-from app.services.registry import Services
 from app.services.payments.posting import PostedPayment
 from app.services.payments.receipts import NO_PRINTER
+from app.services.registry import Services
 from app.views.common.widgets import named
 from app.views.payments.display import Display, Section, link_label
 from app.views.payments.receipt_view import ReceiptView

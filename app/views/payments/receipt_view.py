@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
 
 from app.domain.core.permissions import Permission, can
 from app.services.core.context import Actor
-from app.services.registry import Services
 from app.services.payments.receipts import PrintResult
+from app.services.registry import Services
 from app.views.common.widgets import named
 from app.views.payments import pdf_output
 from app.views.payments.display import Background
