@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
-from datetime import date
 from pathlib import Path
 
+from app.cli_args import iso_date, whole_number
 from app.cli_counter import COUNTER_COMMANDS, add_counter_commands
 from app.config import resolve_data_dir
 from app.domain.core.errors import UtilityDeskError
@@ -29,10 +31,11 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("gui", help="start the desktop app (the default)")
 
     demo = sub.add_parser("demo", help="build a demo utility in the data folder's database")
-    demo.add_argument("--consumers", type=int, default=400)
-    demo.add_argument("--months", type=int, default=14)
+    demo.add_argument("--consumers", type=whole_number(2, 5_000_000), default=400,
+                      help="how many consumers (at least the specs' 2 samples)")
+    demo.add_argument("--months", type=whole_number(1, 120), default=14, help="months of history")
     demo.add_argument("--seed", type=int, default=7)
-    demo.add_argument("--today", type=date.fromisoformat, default=None,
+    demo.add_argument("--today", type=iso_date, default=None,
                       help="generate relative to this date (default: today)")
     demo.add_argument("--if-missing", action="store_true",
                       help="do nothing when the database already holds a utility")
@@ -69,7 +72,21 @@ def _data_dir(args: argparse.Namespace) -> Path:
     return resolve_data_dir(args.data_dir)
 
 
+def _no_display() -> str | None:
+    """Qt aborts the process when it has no display; say so in one line instead."""
+    if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM"):
+        return None
+    if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
+        return None
+    return ("there is no display to show the app on (neither DISPLAY nor WAYLAND_DISPLAY is "
+            "set): start it from a desktop session, or set QT_QPA_PLATFORM=offscreen for a check")
+
+
 def cmd_gui(args: argparse.Namespace) -> int:
+    problem = _no_display()
+    if problem:
+        print(f"utilitydesk: {problem}", file=sys.stderr)
+        return 2
     from app.views.application import run_gui
 
     return run_gui(_data_dir(args))
@@ -90,7 +107,8 @@ def cmd_db(args: argparse.Namespace) -> int:
     from app.models.db import current_revision
     from app.runtime import open_runtime
 
-    runtime = open_runtime(_data_dir(args))  # opening applies pending migrations
+    # opening applies pending migrations; `db status` only reads
+    runtime = open_runtime(_data_dir(args), existing=args.db_command == "status")
     try:
         print(f"Database {runtime.paths.database}: schema {current_revision(runtime.engine)}")
     finally:
@@ -110,7 +128,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
     from app.runtime import open_runtime
     from app.services.core.audit import verify
 
-    runtime = open_runtime(_data_dir(args), lock=False)
+    runtime = open_runtime(_data_dir(args), lock=False, existing=True)
     try:
         with runtime.app.sessions() as session:
             check = verify(session)
@@ -168,8 +186,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UtilityDeskError as error:
         print(f"utilitydesk: {error.message}", file=sys.stderr)
         return 2
+    except OSError as error:  # a file or folder the user named cannot be read or written
+        where = f"{error.filename}: " if error.filename else ""
+        print(f"utilitydesk: {where}{error.strerror or error}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         return 130
+    except Exception as error:  # a defect, not a user mistake: one line here, the trace in the log
+        logging.getLogger("utilitydesk").exception("%s failed", args.command or "gui")
+        print(f"utilitydesk: unexpected error ({type(error).__name__}: {error}); the details are "
+              f"in the log of the data folder (logs/utilitydesk.log)", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -63,6 +63,15 @@ class Paths:
         return f"sqlite:///{self.database}"
 
 
+def require_database(root: Path) -> None:
+    """Refuse a folder that holds no UtilityDesk database, naming what was looked for."""
+    database = Paths(root).database
+    if not database.is_file():
+        raise DataDirError(
+            f"{root} holds no UtilityDesk data ({database.name} is missing): check --data-dir "
+            f"or {ENV_DATA_DIR}; `utilitydesk demo` or the app itself creates one.")
+
+
 def prepare_data_dir(root: Path) -> Paths:
     """Create the folders; a clear error when the place cannot be written."""
     paths = Paths(root)

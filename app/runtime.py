@@ -9,7 +9,14 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from app.config import DeviceConfig, InstanceLock, Paths, load_device_config, prepare_data_dir
+from app.config import (
+    DeviceConfig,
+    InstanceLock,
+    Paths,
+    load_device_config,
+    prepare_data_dir,
+    require_database,
+)
 from app.domain.core.clock import Clock, SystemClock
 from app.models.db import make_engine, session_factory, upgrade
 from app.services.core.context import AppContext
@@ -50,8 +57,14 @@ def setup_logging(paths: Paths, *, verbose: bool = False) -> Path:
 
 
 def open_runtime(data_dir: Path, *, lock: bool = True, clock: Clock | None = None,
-                 database_url: str | None = None) -> Runtime:
-    """Prepare the folder, take the instance lock, migrate the database, build the context."""
+                 database_url: str | None = None, existing: bool = False) -> Runtime:
+    """Prepare the folder, take the instance lock, migrate the database, build the context.
+
+    `existing`: the caller reads a utility that must already be there (audit verify, reports,
+    reprints), so a mistyped --data-dir is refused instead of becoming a new, empty database.
+    """
+    if existing and database_url is None:
+        require_database(data_dir)
     paths = prepare_data_dir(data_dir)
     instance_lock = InstanceLock(paths.lock_file) if lock else None
     if instance_lock is not None:
