@@ -16,6 +16,7 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 from app.demo.generator import DemoOptions, build_demo_in  # noqa: E402
+from bench.figures import record  # noqa: E402
 
 TODAY = date(2026, 11, 22)  # fixed, so runs are comparable
 
@@ -37,6 +38,12 @@ def main() -> None:
         print(f"  {'all tables':<26} {sum(summary.rows.values()):>12,}")
         size = summary.size_mb if summary.size_mb is not None else 0.0
         print(f"database size: {size:,.1f} MB")
+        record(f"demo build, {consumers:,} consumers x {months} months", seconds, "s")
+        record("demo database size", size, "MB", goal="< 2,000 MB (100,000 x 18)",
+               met=size < 2000 if consumers == 100_000 else None)
+        bills = summary.count("bills")
+        if bills:
+            record("database bytes per bill (whole database / bills)", size * 1e6 / bills, "B")
 
 
 if __name__ == "__main__":

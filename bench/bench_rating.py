@@ -23,6 +23,7 @@ from app.domain.tariffs.validation import (
     Utility,
     slabs_from_rows,
 )
+from bench.figures import record
 
 FULL_COUNT = 1_000_000
 QUICK_COUNT = 100_000
@@ -70,18 +71,37 @@ def _rate_all_periods(tariff: TariffVersion, readings: list[Decimal]) -> float:
     return time.perf_counter() - started
 
 
+def bare_slab_charges(readings: list[Decimal]) -> float:
+    """The baseline: the same four telescopic slabs in a plain loop of Decimal arithmetic, with
+    no tariff model, charges, taxes, rounding or lines: the least work any engine must do."""
+    bounds = ((Decimal(100), Decimal("0.08")), (Decimal(500), Decimal("0.10")),
+              (Decimal(1000), Decimal("0.12")), (None, Decimal("0.15")))
+    started = time.perf_counter()
+    for units in readings:
+        total, below = Decimal(0), Decimal(0)
+        for upper, rate in bounds:
+            if units <= below:
+                break
+            top = units if upper is None else min(units, upper)
+            total += (top - below) * rate
+            below = upper if upper is not None else units
+    return time.perf_counter() - started
+
+
 def main() -> None:
     count = QUICK_COUNT if os.environ.get("BENCH_QUICK") == "1" else FULL_COUNT
     tariff = bench_tariff()
     readings = consumptions(count)
     rate_units(tariff, readings[0])  # prepare the tariff outside the timing
     elapsed = _rate_all(tariff, readings)
-    print(f"rating: {count:,} slab ratings (rate_units) in {elapsed:.2f} s = "
-          f"{count / elapsed:,.0f} ratings/s")
+    bare = bare_slab_charges(readings)
+    record("slab tariff with adder, fixed charge and taxes (rate_units)", count / elapsed,
+           "ratings/s", goal=">= 100,000/s", baseline=count / bare,
+           baseline_name="bare Decimal slab loop", met=count / elapsed >= 100_000)
     period_count = count // 10
     elapsed = _rate_all_periods(tariff, readings[:period_count])
-    print(f"rating: {period_count:,} slab ratings (rate_period, one version) in {elapsed:.2f} s = "
-          f"{period_count / elapsed:,.0f} ratings/s")
+    record("the same through rate_period (one version, a month)", period_count / elapsed,
+           "ratings/s", baseline=count / bare, baseline_name="bare Decimal slab loop")
 
 
 if __name__ == "__main__":
