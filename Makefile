@@ -4,14 +4,15 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup run test bench lint screenshots bundle bundle-test clean
+.PHONY: setup run test bench lint screenshots bundle bundle-test constraints clean
 
 setup: $(STAMP)
 
-$(STAMP): pyproject.toml
+# constraints.txt pins every package to the versions CI tested (`make constraints` renews it).
+$(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet -c constraints.txt -e '.[dev]'
 	./scripts/system-deps.sh
 	touch $(STAMP)
 
@@ -42,6 +43,10 @@ bundle: setup
 # Builds the bundle and starts it offscreen on a fresh data folder up to the login window.
 bundle-test: bundle
 	QT_QPA_PLATFORM=offscreen dist/utilitydesk/utilitydesk --smoke
+
+# After changing pyproject.toml's dependencies: pin what is installed, then commit it.
+constraints: setup
+	$(PY) -m pip freeze --exclude-editable | grep -v '^-e ' > constraints.txt
 
 clean:
 	rm -rf $(VENV) .demo-data build dist
