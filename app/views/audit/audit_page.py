@@ -35,8 +35,10 @@ from app.views.audit.audit_model import (
     COL_SUMMARY,
     COL_TIME,
     COL_USER,
+    AuditDisplay,
     AuditTableModel,
 )
+from app.views.audit.audit_text import action_words
 from app.views.common.operations import Operation
 from app.views.common.widgets import named
 
@@ -54,6 +56,15 @@ def _date_edit(label: str) -> QDateEdit:
     edit.setDisplayFormat("yyyy-MM-dd")
     edit.setDate(QDate.currentDate())
     return edit
+
+
+def _stored(combo: QComboBox) -> str:
+    """The stored name behind the words chosen, or what the user typed (matched as a fragment)."""
+    text = combo.currentText().strip()
+    index = combo.findText(text)
+    if index >= 0 and combo.itemData(index):
+        return str(combo.itemData(index))
+    return text.replace(" ", "_").lower()
 
 
 class AuditModulePage(QTabWidget):
@@ -114,13 +125,15 @@ class AuditPage(QWidget):
         self.verify_button = named(QPushButton("Verify chain"), "Verify chain")
         self.chain_label = named(QLabel("Chain not verified yet."), "Chain status")
         self.chain_label.setWordWrap(True)
-        self.model = AuditTableModel(self._fetcher(AuditFilter()))
+        settings = services.settings.current()
+        self.model = AuditTableModel(self._fetcher(AuditFilter()), AuditDisplay(
+            settings.time_zone, settings.date_format, settings.locale))
         self.table = named(QTableView(), "Audit entries")
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         header = self.table.horizontalHeader()
-        for column, width in ((COL_SEQ, 60), (COL_TIME, 150), (COL_USER, 110), (COL_ACTION, 150),
-                              (COL_ENTITY, 100), (COL_ENTITY_ID, 170)):
+        for column, width in ((COL_SEQ, 60), (COL_TIME, 160), (COL_USER, 110), (COL_ACTION, 190),
+                              (COL_ENTITY, 110), (COL_ENTITY_ID, 150)):
             self.table.setColumnWidth(column, width)
         header.setSectionResizeMode(COL_SUMMARY, QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().hide()
@@ -155,8 +168,7 @@ class AuditPage(QWidget):
             return edit.date().toPython() if self.use_dates.isChecked() else None
 
         return AuditFilter(user_name=self.user_filter.currentText().strip(),
-                           action=self.action_filter.currentText().strip(),
-                           entity=self.entity_filter.currentText().strip(),
+                           action=_stored(self.action_filter), entity=_stored(self.entity_filter),
                            date_from=pick(self.date_from), date_to=pick(self.date_to))
 
     def _fetcher(self, flt: AuditFilter):
@@ -166,11 +178,14 @@ class AuditPage(QWidget):
         self.model.reset(self._fetcher(self.current_filter()))
 
     def refresh_choices(self) -> None:
+        """Actions and records are offered in words; the filter uses the stored names."""
         for combo, column in ((self.user_filter, "user"), (self.action_filter, "action"),
                               (self.entity_filter, "entity")):
             current = combo.currentText()
             combo.clear()
-            combo.addItems([""] + self.services.audit.distinct_values(self.actor, column))
+            combo.addItem("", "")
+            for value in self.services.audit.distinct_values(self.actor, column):
+                combo.addItem(value if column == "user" else action_words(value), value)
             combo.setCurrentText(current)
 
     def verify(self) -> None:
