@@ -86,16 +86,22 @@ class ServerInfo(Wire):
 
 
 class Operation(Wire):
-    """One outbox row of a desktop, pushed in the desktop's sequence order."""
+    """One outbox row of a desktop, pushed in the desktop's sequence order.
+
+    Strict: `true` is not a sequence or a version. The payload is any JSON value on the wire, so
+    that a payload which is not an object is that operation's rejection, not the whole push's.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
 
     seq: int = Field(ge=1)
     entity: str
     entity_id: str
     operation: OperationKind
-    payload: dict[str, Any]
-    base_version: int | None = None
-    # The username of whoever made the change; the server checks the operation against that
-    # user's role. Empty (older desktops): the token's user.
+    payload: Any
+    base_version: int | None = Field(default=None, ge=0)
+    # The username of whoever made the change: a claim the server checks, never a credential
+    # (docs/sync-security.md). Empty (older desktops): the token's user.
     actor: str = Field(default="", max_length=80)
 
 
