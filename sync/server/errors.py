@@ -23,3 +23,21 @@ def error_response(status: int, kind: str, message: str) -> JSONResponse:
 async def api_error_handler(_request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, ApiError)
     return error_response(error.status, error.kind, error.message)
+
+
+ERROR_MEANINGS = {
+    400: "The request is malformed (bad cursor, bad signature, not JSON)",
+    401: "No token, or the token is unknown, expired or revoked",
+    403: "The user's role or the desktop's enrolment does not allow this",
+    404: "No such record, series or entity",
+    409: "A conflict with the server's state (epoch changed, device code taken)",
+    422: "The body or a parameter does not have the documented shape",
+    423: "The account is locked after repeated failed logins",
+    426: "The desktop's sync protocol is too old",
+    503: "The service is not ready or not configured for this",
+}
+
+
+def error_responses(*statuses: int) -> dict[int | str, dict]:
+    """The `responses=` of a route: each refusal it can give, with ErrorBody as its body."""
+    return {status: {"model": ErrorBody, "description": ERROR_MEANINGS[status]} for status in statuses}

@@ -9,12 +9,14 @@ from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import PlainTextResponse
 from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
 
 from app.models.db import current_revision
 from sync.protocol import WebhookResponse
 from sync.server.deps import central_of, transaction
-from sync.server.errors import ApiError, error_response
+from sync.server.errors import ApiError, error_response, error_responses
 from sync.server.webhook import Outcome, handle_event, verify_signature
+from sync.server.webhook_checks import event_problem, refuse
 
 router = APIRouter(tags=["operations"])
 log = logging.getLogger("utilitydesk.server")
@@ -47,7 +49,8 @@ def metrics(request: Request) -> PlainTextResponse:
                              media_type="text/plain; version=0.0.4")
 
 
-@router.post("/v1/webhooks/stripe", response_model=WebhookResponse, tags=["webhooks"])
+@router.post("/v1/webhooks/stripe", response_model=WebhookResponse, tags=["webhooks"],
+             responses=error_responses(400, 422, 503))
 async def stripe_webhook(request: Request) -> WebhookResponse:
     # The signature covers the raw bytes, so read them before any parsing.
     body = await request.body()
@@ -57,15 +60,35 @@ async def stripe_webhook(request: Request) -> WebhookResponse:
     try:
         event = json.loads(body)
     except ValueError:
-        raise ApiError(400, "bad_event", "The event is not JSON.") from None
+        event = _NOT_JSON
     # The database work runs in the thread pool: it must not block the event loop.
-    outcome = await run_in_threadpool(_handle, central, event)
+    outcome = await run_in_threadpool(_handle, central, event, body)
+    if isinstance(outcome, ApiError):
+        central.metrics.inc("utilitydesk_webhook_events_total", outcome="refused")
+        log.warning("stripe event refused", extra={"reason": outcome.message})
+        raise outcome
     central.metrics.inc("utilitydesk_webhook_events_total",
                         outcome="duplicate" if outcome.duplicate else "processed")
     log.info("stripe event", extra={"event_id": event.get("id"), "outcome": outcome.text})
     return WebhookResponse(event_id=str(event.get("id")), duplicate=outcome.duplicate, outcome=outcome.text)
 
 
-def _handle(central, event: dict) -> Outcome:
+_NOT_JSON = object()
+
+
+def _handle(central, event: object, body: bytes) -> Outcome | ApiError:
+    """The outcome, or the refusal to answer with (kept for an administrator either way)."""
     with transaction(central) as session:
-        return handle_event(session, event, central.now())
+        if event is _NOT_JSON:
+            return refuse(session, "stripe", None, body, "The event is not JSON", central.now(), status=400)
+        problem = event_problem(event)
+        if not problem:
+            try:
+                with session.begin_nested():
+                    return handle_event(session, event, central.now())
+            except (ApiError, OperationalError):
+                raise
+            except Exception as error:  # noqa: BLE001 - a signed event the data cannot hold: a 4xx, never a 500
+                log.warning("stripe event could not be used", exc_info=error)
+                problem = f"The event could not be used: {str(error).splitlines()[0][:200] if str(error) else type(error).__name__}"
+        return refuse(session, "stripe", event, body, problem, central.now())
