@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 PROTOCOL_VERSION = 1
 MIN_PROTOCOL_VERSION = 1
@@ -29,11 +29,22 @@ class ErrorBody(Wire):
     message: str
 
 
-class LoginRequest(Wire):
-    username: str
-    password: str
-    device_id: str | None = None
-    device_secret: str | None = None
+class Asked(Wire):
+    """A request body: its text fields go to the database, which cannot hold a NUL character."""
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_nul(cls, value: object) -> object:
+        if isinstance(value, str) and "\x00" in value:
+            raise ValueError("must not contain a NUL character")
+        return value
+
+
+class LoginRequest(Asked):
+    username: str = Field(max_length=80)
+    password: str = Field(max_length=200)
+    device_id: str | None = Field(default=None, max_length=36)
+    device_secret: str | None = Field(default=None, max_length=200)
 
 
 class TokenResponse(Wire):
@@ -46,8 +57,8 @@ class TokenResponse(Wire):
     device_id: str | None
 
 
-class EnrolmentCodeRequest(Wire):
-    centre_code: str
+class EnrolmentCodeRequest(Asked):
+    centre_code: str = Field(max_length=20)
     valid_hours: int = Field(default=72, ge=1, le=24 * 30)
 
 
@@ -57,11 +68,11 @@ class EnrolmentCodeResponse(Wire):
     expires_at: datetime
 
 
-class EnrolRequest(Wire):
-    enrolment_code: str
-    device_id: str
-    device_code: str
-    name: str = ""
+class EnrolRequest(Asked):
+    enrolment_code: str = Field(max_length=40)
+    device_id: str = Field(min_length=1, max_length=36)
+    device_code: str = Field(min_length=1, max_length=20)
+    name: str = Field(default="", max_length=120)
 
 
 class EnrolResponse(Wire):
@@ -154,8 +165,8 @@ class BootstrapPage(Wire):
     next_after: str | None
 
 
-class LeaseRequest(Wire):
-    series: str
+class LeaseRequest(Asked):
+    series: str = Field(max_length=40)
     blocks: int = Field(default=1, ge=1, le=10)
 
 
@@ -167,6 +178,17 @@ class LeasedBlock(Wire):
 class LeaseResponse(Wire):
     series: str
     blocks: list[LeasedBlock]
+
+
+class RefusedWebhookView(Wire):
+    """A signed gateway event the service refused, for an administrator to look at."""
+
+    id: int
+    provider: str
+    received_at: datetime
+    event_id: str
+    reason: str
+    body: str
 
 
 class WebhookResponse(Wire):

@@ -38,6 +38,8 @@ class Authors:
         return self._known[name]
 
     def _verify(self, name: str) -> Caller | str:
+        if "\x00" in name:
+            return "actor: contains a NUL character"
         user = self.session.execute(select(User).where(User.username == name)).scalar_one_or_none()
         if user is None:
             return f"Made by unknown user {name}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fastapi import Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from sync.protocol import ErrorBody
@@ -23,6 +24,19 @@ def error_response(status: int, kind: str, message: str) -> JSONResponse:
 async def api_error_handler(_request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, ApiError)
     return error_response(error.status, error.kind, error.message)
+
+
+async def validation_error_handler(_request: Request, error: Exception) -> JSONResponse:
+    """A body or parameter of the wrong shape: 422 with the same ErrorBody as every refusal,
+    naming each field and what it must be."""
+    assert isinstance(error, RequestValidationError)
+    problems = [f"{_where(item.get('loc', ()))}: {item.get('msg', 'invalid')}" for item in error.errors()[:5]]
+    return error_response(422, "invalid_request", "; ".join(problems) or "The request is not valid.")
+
+
+def _where(location: tuple | list) -> str:
+    parts = [str(part) for part in location if part not in ("body",)]
+    return ".".join(parts) or "body"
 
 
 ERROR_MEANINGS = {

@@ -105,7 +105,7 @@ def _existing_ids(session: Session, operations: list[Operation]) -> dict[tuple[s
     """One query per record type instead of one per operation."""
     wanted: dict[str, list[str]] = {}
     for op in operations:
-        if op.operation == "insert" and entity_class(op.entity) is not None and len(op.entity_id) <= ID_LENGTH:
+        if op.operation == "insert" and entity_class(op.entity) is not None and _plain_id(op.entity_id):
             wanted.setdefault(op.entity, []).append(op.entity_id)
     known = {}
     for entity, ids in wanted.items():
@@ -118,10 +118,13 @@ def _existing_ids(session: Session, operations: list[Operation]) -> dict[tuple[s
 def _preload_consumers(session: Session, operations: list[Operation]) -> None:
     # Into the identity map: the scope check then finds them without a query each.
     ids = {op.payload["consumer_id"] for op in operations
-           if isinstance(op.payload, dict) and isinstance(op.payload.get("consumer_id"), str)
-           and len(op.payload["consumer_id"]) <= ID_LENGTH}
+           if isinstance(op.payload, dict) and _plain_id(op.payload.get("consumer_id"))}
     if ids:
         session.execute(select(Consumer).where(Consumer.id.in_(ids))).scalars().all()
+
+
+def _plain_id(value: object) -> bool:
+    return isinstance(value, str) and 0 < len(value) <= ID_LENGTH and "\x00" not in value
 
 
 def _apply_guarded(batch: Batch, op: Operation) -> OperationResult:

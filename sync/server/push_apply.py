@@ -56,7 +56,7 @@ def apply_or_refuse(batch: Batch, op: Operation) -> OperationResult:
 def _shape_problem(op: Operation) -> str:
     if not isinstance(op.payload, dict):
         return "payload: must be a JSON object of the record's fields"
-    if not op.entity_id or len(op.entity_id) > ID_LENGTH:
+    if not op.entity_id or len(op.entity_id) > ID_LENGTH or "\x00" in op.entity_id:
         return f"entity_id: must be 1 to {ID_LENGTH} characters"
     if str(op.payload.get("id", op.entity_id)) != op.entity_id:
         return "id: the payload's id differs from the operation's"

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from app.models.central import PushResult
@@ -17,14 +19,20 @@ _ID_LENGTH = 60  # push_results.entity_id
 
 
 def stored_key(op: Operation) -> tuple[str, str, str]:
-    return op.entity[:_ID_LENGTH], op.entity_id[:_ID_LENGTH], op.operation
+    """What is kept of an operation to recognise it again (text the database can hold)."""
+    return _storable(op.entity), _storable(op.entity_id), op.operation
+
+
+def _storable(text: str) -> str:
+    return text.replace("\x00", "\ufffd")[:_ID_LENGTH]
 
 
 def references(op: Operation) -> set[str]:
     """The record ids an operation's payload points at (a ledger entry's payment, say)."""
     if not isinstance(op.payload, dict):
         return set()
-    return {v for k, v in op.payload.items() if k != "id" and isinstance(v, str) and v and len(v) <= _ID_LENGTH}
+    return {v for k, v in op.payload.items()
+            if k != "id" and isinstance(v, str) and v and len(v) <= _ID_LENGTH and "\x00" not in v}
 
 
 def kept_results(session: Session, device_id: str, seqs: list[int]) -> dict[int, PushResult]:
@@ -50,9 +58,17 @@ def replay(op: Operation, kept: PushResult | None) -> OperationResult:
 
 
 def keep(session: Session, device_id: str, answered: list[tuple[Operation, OperationResult, str | None]]) -> None:
+    """Upserted: after a restore from backup moved the device's sequence back, a sequence is
+    pushed again and its new answer replaces whatever a later backup had kept."""
     if not answered:
         return
-    session.execute(insert(PushResult), [
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    statement = insert(PushResult)
+    statement = statement.on_conflict_do_update(
+        index_elements=["device_id", "seq"],
+        set_={key: statement.excluded[key] for key in
+              ("entity", "entity_id", "operation", "status", "version", "reason", "current", "depends_on")})
+    session.execute(statement, [
         {"device_id": device_id, "seq": op.seq, "entity": key[0], "entity_id": key[1],
          "operation": key[2], "status": result.status, "version": result.version,
          "reason": result.reason, "current": result.current, "depends_on": depends_on}

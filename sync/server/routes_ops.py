@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import json
 import logging
+import secrets
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import PlainTextResponse
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.exc import OperationalError
 
+from app.domain.core.permissions import Permission
+from app.models.central import RefusedWebhook
 from app.models.db import current_revision
-from sync.protocol import WebhookResponse
-from sync.server.deps import central_of, transaction
+from sync.protocol import RefusedWebhookView, WebhookResponse
+from sync.server.auth import authenticate
+from sync.server.deps import Authenticated, Token, central_of, transaction
 from sync.server.errors import ApiError, error_response, error_responses
 from sync.server.webhook import Outcome, handle_event, verify_signature
 from sync.server.webhook_checks import event_problem, refuse
@@ -28,7 +32,7 @@ def health() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@router.get("/ready")
+@router.get("/ready", responses=error_responses(503))
 def ready(request: Request):
     """The database answers and its schema is the one this code expects (readiness)."""
     central = central_of(request)
@@ -43,10 +47,16 @@ def ready(request: Request):
     return {"status": "ready", "schema": revision}
 
 
-@router.get("/metrics", response_class=PlainTextResponse)
-def metrics(request: Request) -> PlainTextResponse:
-    return PlainTextResponse(central_of(request).metrics.render(),
-                             media_type="text/plain; version=0.0.4")
+@router.get("/metrics", response_class=PlainTextResponse, responses=error_responses(401, 403))
+def metrics(request: Request, token: Token) -> PlainTextResponse:
+    """Prometheus text format, summed over every worker. Readable with the scrape token the
+    service was started with (--metrics-token), or an administrator's token."""
+    central = central_of(request)
+    scrape_token = central.config.metrics_token
+    if not (scrape_token and token and secrets.compare_digest(token, scrape_token)):
+        with central.sessions() as session:
+            authenticate(session, token, central.now()).require(Permission.MANAGE_SETTINGS)
+    return PlainTextResponse(central.metrics.render(), media_type="text/plain; version=0.0.4")
 
 
 @router.post("/v1/webhooks/stripe", response_model=WebhookResponse, tags=["webhooks"],
@@ -71,6 +81,18 @@ async def stripe_webhook(request: Request) -> WebhookResponse:
                         outcome="duplicate" if outcome.duplicate else "processed")
     log.info("stripe event", extra={"event_id": event.get("id"), "outcome": outcome.text})
     return WebhookResponse(event_id=str(event.get("id")), duplicate=outcome.duplicate, outcome=outcome.text)
+
+
+@router.get("/v1/refused-webhooks", response_model=list[RefusedWebhookView], tags=["webhooks"],
+            responses=error_responses(401, 403, 422, 426))
+def refused_webhooks(request: Request, caller: Authenticated,
+                     limit: int = Query(100, ge=1, le=1000)) -> list[RefusedWebhookView]:
+    """The latest gateway events the service refused, newest first (administrators)."""
+    caller.require(Permission.MANAGE_SETTINGS)
+    with transaction(central_of(request)) as session:
+        rows = session.execute(select(RefusedWebhook).order_by(RefusedWebhook.id.desc()).limit(limit)).scalars()
+        return [RefusedWebhookView(id=r.id, provider=r.provider, received_at=r.received_at, event_id=r.event_id,
+                                   reason=r.reason, body=r.body) for r in rows]
 
 
 _NOT_JSON = object()
