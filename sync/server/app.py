@@ -10,6 +10,7 @@ from contextlib import asynccontextmanager
 from alembic.script import ScriptDirectory
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 from starlette.responses import Response
 
@@ -17,7 +18,13 @@ from app.models.db import alembic_config
 from sync.protocol import MIN_PROTOCOL_VERSION, PROTOCOL_HEADER, PROTOCOL_VERSION
 from sync.server import routes_auth, routes_ops, routes_sync
 from sync.server.config import ServerConfig
-from sync.server.errors import ApiError, api_error_handler, error_response, validation_error_handler
+from sync.server.errors import (
+    ApiError,
+    api_error_handler,
+    error_response,
+    http_error_handler,
+    validation_error_handler,
+)
 from sync.server.mailer import MailerThread, SmtpSettings
 from sync.server.reports import ReportScheduler
 from sync.server.state import Central, open_central
@@ -36,6 +43,7 @@ def create_app(config: ServerConfig) -> FastAPI:
     app.state.expected_revision = ScriptDirectory.from_config(alembic_config(central.engine)).get_current_head()
     app.add_exception_handler(ApiError, api_error_handler)
     app.add_exception_handler(RequestValidationError, validation_error_handler)
+    app.add_exception_handler(StarletteHTTPException, http_error_handler)
     app.add_middleware(ProtocolCheck)
     app.add_middleware(RequestLog)
     for module in (routes_ops, routes_auth, routes_sync):

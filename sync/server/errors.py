@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from sync.protocol import ErrorBody
 
@@ -55,3 +56,12 @@ ERROR_MEANINGS = {
 def error_responses(*statuses: int) -> dict[int | str, dict]:
     """The `responses=` of a route: each refusal it can give, with ErrorBody as its body."""
     return {status: {"model": ErrorBody, "description": ERROR_MEANINGS[status]} for status in statuses}
+
+
+async def http_error_handler(_request: Request, error: Exception) -> JSONResponse:
+    """Starlette's own refusals (a body that is not JSON, an unknown path) in the same ErrorBody."""
+    assert isinstance(error, StarletteHTTPException)
+    kinds = {400: "bad_request", 404: "not_found", 405: "method_not_allowed"}
+    return JSONResponse(status_code=error.status_code, headers=getattr(error, "headers", None),
+                        content=ErrorBody(kind=kinds.get(error.status_code, "refused"),
+                                          message=str(error.detail)).model_dump())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Path, Request
 from sqlalchemy import select
 
 from app.domain.core.errors import AccountLocked, AuthenticationError, ValidationError
@@ -12,6 +12,7 @@ from app.domain.core.permissions import Permission
 from app.models.users import User
 from app.services.core.auth import AuthService
 from sync.protocol import (
+    NO_NUL,
     EnrolmentCodeRequest,
     EnrolmentCodeResponse,
     EnrolRequest,
@@ -23,7 +24,7 @@ from sync.server import auth
 from sync.server.deps import Authenticated, Token, central_of, transaction
 from sync.server.errors import ApiError, error_responses
 
-router = APIRouter(prefix="/v1", tags=["auth"], responses=error_responses(422, 426))
+router = APIRouter(prefix="/v1", tags=["auth"], responses=error_responses(400, 422, 426))
 
 
 @router.post("/auth/login", response_model=TokenResponse, responses=error_responses(401, 403, 423))
@@ -76,7 +77,8 @@ def enrol(body: EnrolRequest, request: Request) -> EnrolResponse:
 
 
 @router.post("/devices/{device_id}/revoke", status_code=204, responses=error_responses(401, 403, 404))
-def revoke_device(device_id: str, request: Request, caller: Authenticated) -> None:
+def revoke_device(request: Request, caller: Authenticated,
+                  device_id: str = Path(max_length=36, pattern=NO_NUL["pattern"])) -> None:
     caller.require(Permission.MANAGE_USERS)
     central = central_of(request)
     with transaction(central) as session:

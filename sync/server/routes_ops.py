@@ -47,7 +47,9 @@ def ready(request: Request):
     return {"status": "ready", "schema": revision}
 
 
-@router.get("/metrics", response_class=PlainTextResponse, responses=error_responses(401, 403))
+@router.get("/metrics", response_model=None, responses={
+    200: {"description": "Prometheus text format", "content": {"text/plain": {"schema": {"type": "string"}}}},
+    **error_responses(401, 403)})
 def metrics(request: Request, token: Token) -> PlainTextResponse:
     """Prometheus text format, summed over every worker. Readable with the scrape token the
     service was started with (--metrics-token), or an administrator's token."""
@@ -60,7 +62,12 @@ def metrics(request: Request, token: Token) -> PlainTextResponse:
 
 
 @router.post("/v1/webhooks/stripe", response_model=WebhookResponse, tags=["webhooks"],
-             responses=error_responses(400, 422, 503))
+             responses=error_responses(400, 422, 503), openapi_extra={
+                 "parameters": [{"name": "Stripe-Signature", "in": "header", "required": True,
+                                 "description": "t=<unix time>,v1=<HMAC-SHA256 of 't.body'>",
+                                 "schema": {"type": "string"}}],
+                 "requestBody": {"required": True, "content": {"application/json": {
+                     "schema": {"type": "object", "description": "A Stripe event"}}}}})
 async def stripe_webhook(request: Request) -> WebhookResponse:
     # The signature covers the raw bytes, so read them before any parsing.
     body = await request.body()

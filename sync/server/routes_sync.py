@@ -10,6 +10,7 @@ from app.models.central import Device
 from sync.protocol import (
     MAX_PAGE,
     MIN_PROTOCOL_VERSION,
+    NO_NUL,
     PROTOCOL_VERSION,
     BootstrapPage,
     BootstrapPlan,
@@ -30,8 +31,9 @@ from sync.server.permissions import SERIES_NEEDS, leasable_series
 from sync.server.push import apply_batch
 from sync.server.state import current_epoch
 
-router = APIRouter(prefix="/v1", tags=["sync"], responses=error_responses(401, 403, 422, 426))
+router = APIRouter(prefix="/v1", tags=["sync"], responses=error_responses(400, 401, 403, 422, 426))
 MAX_POSITION = 2**63 - 1
+NO_NUL_PATTERN = NO_NUL["pattern"]
 
 
 @router.get("/hello", response_model=ServerInfo)
@@ -107,7 +109,9 @@ def bootstrap_plan(request: Request, caller: Authenticated) -> BootstrapPlan:
 
 
 @router.get("/bootstrap/{entity}", response_model=BootstrapPage, responses=error_responses(404))
-def bootstrap_page(entity: str, request: Request, caller: Authenticated, after: str = "",
+def bootstrap_page(entity: str, request: Request, caller: Authenticated,
+                   after: str = Query("", max_length=36, pattern=NO_NUL_PATTERN,
+                                      description="The last id of the previous page"),
                    limit: int = Query(1000, ge=1, le=bootstrap.MAX_PAGE)) -> Response:
     if entity not in bootstrap.BOOTSTRAP_ENTITIES:
         raise ApiError(404, "not_found", f"{entity!r} is not downloaded at bootstrap")
