@@ -81,7 +81,24 @@ def record_results(session: Session, results: list[OperationResult]) -> Counter[
     for result in results:
         if result.status == "conflict" and result.current is not None:
             apply_rows(session, result.entity, [result.current])
+            _withdraw_dependents(session, entries, result)
     return counts
+
+
+def _withdraw_dependents(session: Session, entries: dict[int, OutboxEntry], refused: OperationResult) -> None:
+    """A change that lost a conflict takes the append-only rows written with it out of the local
+    database too (a void's reversing ledger entry): the server refused them with it, and the
+    record now holds the server's state. They follow the change straight away in the outbox."""
+    seq = refused.seq + 1
+    while (entry := entries.get(seq)) is not None and entry.state == "Rejected" and entry.operation == "insert" \
+            and entry.entity in APPEND_ONLY and isinstance(entry.payload, dict) \
+            and refused.entity_id in entry.payload.values():
+        cls = entity_class(entry.entity)
+        row = session.get(cls, entry.entity_id) if cls is not None else None
+        if row is not None:
+            session.delete(row)
+        seq += 1
+    session.flush()
 
 
 def pending_ids(session: Session, entity_ids: list[str]) -> set[str]:
@@ -258,7 +275,7 @@ def retry_problem(session: Session, seq: int, now: datetime) -> list[int]:
     entry = _problem(session, seq)
     followers = [e for e in session.execute(select(OutboxEntry).where(
         OutboxEntry.state == "Rejected", OutboxEntry.seq > seq).order_by(OutboxEntry.seq)).scalars()
-        if entry.entity_id in e.payload.values()]
+        if isinstance(e.payload, dict) and entry.entity_id in e.payload.values()]
     return [_requeue(session, e, now) for e in [entry, *followers]]
 
 
@@ -282,6 +299,7 @@ def _problem(session: Session, seq: int) -> OutboxEntry:
 
 def _requeue(session: Session, entry: OutboxEntry, now: datetime) -> int:
     base = _rebase(session, entry) if entry.state == "Conflict" else entry.base_version
+    _restore_withdrawn(session, entry)
     entry.state = RETRIED
     again = OutboxEntry(entity=entry.entity, entity_id=entry.entity_id, operation=entry.operation,
                         payload=entry.payload, base_version=base, created_at=now,
@@ -289,6 +307,13 @@ def _requeue(session: Session, entry: OutboxEntry, now: datetime) -> int:
     session.add(again)
     session.flush()
     return again.seq
+
+
+def _restore_withdrawn(session: Session, entry: OutboxEntry) -> None:
+    """A row taken out with a lost conflict (see _withdraw_dependents) comes back when retried."""
+    cls = entity_class(entry.entity)
+    if entry.operation == "insert" and cls is not None and session.get(cls, entry.entity_id) is None:
+        session.add(build_row(cls, entry.payload))
 
 
 def _rebase(session: Session, entry: OutboxEntry) -> int | None:

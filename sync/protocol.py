@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 PROTOCOL_VERSION = 1
 MIN_PROTOCOL_VERSION = 1
@@ -29,11 +29,30 @@ class ErrorBody(Wire):
     message: str
 
 
-class LoginRequest(Wire):
-    username: str
-    password: str
-    device_id: str | None = None
-    device_secret: str | None = None
+NO_NUL = {"pattern": "^[^\\x00]*$"}  # documents what Asked refuses
+
+
+def text(max_length: int, default: Any = ..., **options: Any) -> Any:
+    """A request's text field: bounded, and documented as free of NUL characters."""
+    return Field(default, max_length=max_length, json_schema_extra=NO_NUL, **options)
+
+
+class Asked(Wire):
+    """A request body: its text fields go to the database, which cannot hold a NUL character."""
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_nul(cls, value: object) -> object:
+        if isinstance(value, str) and "\x00" in value:
+            raise ValueError("must not contain a NUL character")
+        return value
+
+
+class LoginRequest(Asked):
+    username: str = text(80)
+    password: str = text(200)
+    device_id: str | None = text(36, None)
+    device_secret: str | None = text(200, None)
 
 
 class TokenResponse(Wire):
@@ -46,8 +65,8 @@ class TokenResponse(Wire):
     device_id: str | None
 
 
-class EnrolmentCodeRequest(Wire):
-    centre_code: str
+class EnrolmentCodeRequest(Asked):
+    centre_code: str = text(20)
     valid_hours: int = Field(default=72, ge=1, le=24 * 30)
 
 
@@ -57,11 +76,11 @@ class EnrolmentCodeResponse(Wire):
     expires_at: datetime
 
 
-class EnrolRequest(Wire):
-    enrolment_code: str
-    device_id: str
-    device_code: str
-    name: str = ""
+class EnrolRequest(Asked):
+    enrolment_code: str = text(40)
+    device_id: str = text(36, min_length=1)
+    device_code: str = text(20, min_length=1)
+    name: str = text(120, "")
 
 
 class EnrolResponse(Wire):
@@ -86,16 +105,22 @@ class ServerInfo(Wire):
 
 
 class Operation(Wire):
-    """One outbox row of a desktop, pushed in the desktop's sequence order."""
+    """One outbox row of a desktop, pushed in the desktop's sequence order.
+
+    Strict: `true` is not a sequence or a version. The payload is any JSON value on the wire, so
+    that a payload which is not an object is that operation's rejection, not the whole push's.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
 
     seq: int = Field(ge=1)
     entity: str
     entity_id: str
     operation: OperationKind
-    payload: dict[str, Any]
-    base_version: int | None = None
-    # The username of whoever made the change; the server checks the operation against that
-    # user's role. Empty (older desktops): the token's user.
+    payload: Any
+    base_version: int | None = Field(default=None, ge=0)
+    # The username of whoever made the change: a claim the server checks, never a credential
+    # (docs/sync-security.md). Empty (older desktops): the token's user.
     actor: str = Field(default="", max_length=80)
 
 
@@ -148,8 +173,8 @@ class BootstrapPage(Wire):
     next_after: str | None
 
 
-class LeaseRequest(Wire):
-    series: str
+class LeaseRequest(Asked):
+    series: str = text(40)
     blocks: int = Field(default=1, ge=1, le=10)
 
 
@@ -161,6 +186,17 @@ class LeasedBlock(Wire):
 class LeaseResponse(Wire):
     series: str
     blocks: list[LeasedBlock]
+
+
+class RefusedWebhookView(Wire):
+    """A signed gateway event the service refused, for an administrator to look at."""
+
+    id: int
+    provider: str
+    received_at: datetime
+    event_id: str
+    reason: str
+    body: str
 
 
 class WebhookResponse(Wire):

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from functools import cache
 
-from sqlalchemy import Date, DateTime, inspect
+from sqlalchemy import BigInteger, Boolean, Date, DateTime, Integer, String, inspect
 from sqlalchemy.orm import Mapper
 
 from app.models import Base
@@ -22,12 +22,16 @@ APPEND_ONLY = frozenset({
 SERVER_COLUMNS = frozenset({"id", "version", "updated_at"})
 
 
+BIGGEST_STORED = 2**63 - 1  # a BIGINT column; money and rates are stored scaled into one
+
+
 class PayloadError(ValueError):
-    """A payload field that cannot be read as its column's type."""
+    """A payload field that cannot be read as its column's type: str() is "field: message"."""
 
     def __init__(self, field: str, message: str) -> None:
         super().__init__(f"{field}: {message}")
         self.field = field
+        self.message = message
 
 
 @cache
@@ -96,16 +100,58 @@ def _column_names(cls: type) -> dict[str, str]:
 def _read(field: str, column_type: object, raw: object) -> object:
     if raw is None:
         return None
+    if isinstance(column_type, ScaledDecimal):
+        return _scaled(field, column_type, raw)
     try:
-        if isinstance(column_type, ScaledDecimal):
-            return Decimal(str(raw))
         if isinstance(column_type, UTCDateTime | DateTime):
             return _datetime(raw)
         if isinstance(column_type, Date):
             return date.fromisoformat(str(raw))
-    except (ValueError, InvalidOperation) as error:
-        raise PayloadError(field, f"{raw!r} is not valid ({error})") from None
+    except ValueError as error:
+        raise PayloadError(field, f"{_shown(raw)} is not a valid date or time ({error})") from None
+    return _plain(field, column_type, raw)
+
+
+def _scaled(field: str, column_type: ScaledDecimal, raw: object) -> Decimal:
+    if isinstance(raw, bool | dict | list):
+        raise PayloadError(field, f"{_shown(raw)} is not a number")
+    try:
+        value = Decimal(str(raw))
+    except InvalidOperation:
+        raise PayloadError(field, f"{_shown(raw)} is not a number") from None
+    if not value.is_finite():
+        raise PayloadError(field, f"{_shown(raw)} is not a number")
+    limit = Decimal(BIGGEST_STORED).scaleb(-column_type.scale)
+    if abs(value) > limit:
+        raise PayloadError(field, f"{_shown(raw)} is too large (at most {limit})")
+    if value != value.quantize(Decimal(1).scaleb(-column_type.scale)):
+        raise PayloadError(field, f"{_shown(raw)} has more than {column_type.scale} decimal places")
+    return value
+
+
+def _plain(field: str, column_type: object, raw: object) -> object:
+    """Text, whole numbers and flags: the right kind and a size the column holds."""
+    if isinstance(column_type, Boolean):
+        if not isinstance(raw, bool):
+            raise PayloadError(field, f"{_shown(raw)} is not true or false")
+    elif isinstance(column_type, Integer):
+        if isinstance(raw, bool) or not isinstance(raw, int):
+            raise PayloadError(field, f"{_shown(raw)} is not a whole number")
+        if abs(raw) > (BIGGEST_STORED if isinstance(column_type, BigInteger) else 2**31 - 1):
+            raise PayloadError(field, f"{_shown(raw)} is too large")
+    elif isinstance(column_type, String):
+        if not isinstance(raw, str):
+            raise PayloadError(field, f"{_shown(raw)} is not text")
+        if column_type.length is not None and len(raw) > column_type.length:
+            raise PayloadError(field, f"is longer than {column_type.length} characters")
+        if "\x00" in raw:
+            raise PayloadError(field, "contains a NUL character")
     return raw
+
+
+def _shown(raw: object) -> str:
+    text = repr(raw)
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def _datetime(raw: object) -> datetime:

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from app.domain.core.numbering import NumberFormat
 from app.domain.core.settings import Settings
+from app.models.central import NumberSeries
 from app.services.core.numbering import reserve_through
 
 _PROBE = 987_654_321_987  # a sequence number no format's literal text contains
@@ -70,4 +71,15 @@ class DemoNumbers:
         for series in sorted(self._used):
             reserve_through(session, self.settings, series, self._last[series])
             reserved[series] = self._last[series]
+            self._continue_central_series(session, series)
         return reserved
+
+    def _continue_central_series(self, session: Session, series: str) -> None:
+        """Built on a central database (`demo --database-url`), the server leases from its
+        number series: start them after the demo's numbers and the block reserved above."""
+        after = self._last[series] + self.settings.get("numbering.lease_block_size") + 1
+        row = session.get(NumberSeries, series)
+        if row is None:
+            session.add(NumberSeries(series=series, next_first=after))
+        else:
+            row.next_first = max(row.next_first, after)

@@ -117,3 +117,35 @@ class ServerMeta(Base):
     __tablename__ = "server_meta"
     key: Mapped[str] = mapped_column(String(60), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+class PushResult(Base):
+    """The answer the service gave to one pushed operation of a device, kept so that a retry
+    after a lost response gets the same answer back (a rejection stays a rejection)."""
+
+    __tablename__ = "push_results"
+    device_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    entity: Mapped[str] = mapped_column(String(60))
+    entity_id: Mapped[str] = mapped_column(String(60))
+    operation: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(20))
+    version: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    current: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+    # The record whose refusal this operation was refused with (a void's reversal, say).
+    depends_on: Mapped[str | None] = mapped_column(String(60), nullable=True)
+    __table_args__ = (Index("ix_push_results_device_entity", "device_id", "entity_id"),)
+
+
+class RefusedWebhook(Base):
+    """A signed gateway event the service could not use, kept for an administrator to look at."""
+
+    __tablename__ = "refused_webhooks"
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True,
+                                    autoincrement=True)
+    provider: Mapped[str] = mapped_column(String(20))
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    event_id: Mapped[str] = mapped_column(String(120), default="")
+    reason: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text)

@@ -9,6 +9,8 @@ from contextlib import asynccontextmanager
 
 from alembic.script import ScriptDirectory
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 from starlette.responses import Response
 
@@ -16,7 +18,13 @@ from app.models.db import alembic_config
 from sync.protocol import MIN_PROTOCOL_VERSION, PROTOCOL_HEADER, PROTOCOL_VERSION
 from sync.server import routes_auth, routes_ops, routes_sync
 from sync.server.config import ServerConfig
-from sync.server.errors import ApiError, api_error_handler, error_response
+from sync.server.errors import (
+    ApiError,
+    api_error_handler,
+    error_response,
+    http_error_handler,
+    validation_error_handler,
+)
 from sync.server.mailer import MailerThread, SmtpSettings
 from sync.server.reports import ReportScheduler
 from sync.server.state import Central, open_central
@@ -34,6 +42,8 @@ def create_app(config: ServerConfig) -> FastAPI:
     app.state.central = central
     app.state.expected_revision = ScriptDirectory.from_config(alembic_config(central.engine)).get_current_head()
     app.add_exception_handler(ApiError, api_error_handler)
+    app.add_exception_handler(RequestValidationError, validation_error_handler)
+    app.add_exception_handler(StarletteHTTPException, http_error_handler)
     app.add_middleware(ProtocolCheck)
     app.add_middleware(RequestLog)
     for module in (routes_ops, routes_auth, routes_sync):
@@ -88,12 +98,25 @@ def _version(raw: str | None) -> int:
 
 
 class RequestLog(BaseHTTPMiddleware):
+    """One log line per request, and the latency histogram; an unhandled error is logged with
+    its traceback and answered with a plain 500 body instead of vanishing."""
+
     async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
         started = time.perf_counter()
-        response = await call_next(request)
+        central: Central = request.app.state.central
+        try:
+            response = await call_next(request)
+        except Exception:  # noqa: BLE001 - logged here, with the request it belongs to
+            route = getattr(request.scope.get("route"), "path", "unmatched")
+            central.metrics.inc("utilitydesk_unhandled_errors_total", route=route)
+            log.exception("request failed", extra={
+                "method": request.method, "path": request.url.path, "status": 500,
+                "duration_ms": round((time.perf_counter() - started) * 1000, 2),
+                "user": getattr(request.state, "user", None), "device": getattr(request.state, "device", None)})
+            return error_response(500, "internal_error", "The central service failed on this request; "
+                                                         "the details are in its log.")
         elapsed = time.perf_counter() - started
         route = getattr(request.scope.get("route"), "path", "unmatched")
-        central: Central = request.app.state.central
         central.metrics.observe("utilitydesk_http_request_duration_seconds", elapsed,
                                 method=request.method, route=route)
         log.info("request", extra={

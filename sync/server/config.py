@@ -13,6 +13,7 @@ ENV_TOKEN_TTL_HOURS = "UTILITYDESK_TOKEN_TTL_HOURS"
 ENV_STRIPE_SECRET = "UTILITYDESK_STRIPE_WEBHOOK_SECRET"
 ENV_POOL_SIZE = "UTILITYDESK_DB_POOL_SIZE"
 ENV_SMTP_URL = "UTILITYDESK_SMTP_URL"
+ENV_METRICS_TOKEN = "UTILITYDESK_METRICS_TOKEN"
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,7 @@ class ServerConfig:
     pool_size: int = 10
     smtp_url: str = ""  # empty: no mailer in this process
     mailer_interval: float = 30.0
+    metrics_token: str = ""  # empty: only administrators' tokens may read /metrics
     clock: Clock = field(default_factory=SystemClock)
 
     @classmethod
@@ -37,6 +39,7 @@ class ServerConfig:
             stripe_webhook_secret=os.environ.get(ENV_STRIPE_SECRET, ""),
             pool_size=int(os.environ.get(ENV_POOL_SIZE, "10")),
             smtp_url=os.environ.get(ENV_SMTP_URL, ""),
+            metrics_token=os.environ.get(ENV_METRICS_TOKEN, ""),
         )
 
     def to_env(self) -> dict[str, str]:
@@ -47,4 +50,5 @@ class ServerConfig:
             ENV_STRIPE_SECRET: self.stripe_webhook_secret,
             ENV_POOL_SIZE: str(self.pool_size),
             ENV_SMTP_URL: self.smtp_url,
+            ENV_METRICS_TOKEN: self.metrics_token,
         }

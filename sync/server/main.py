@@ -6,7 +6,9 @@ import argparse
 import logging.config
 import os
 import socket
+import tempfile
 from datetime import timedelta
+from pathlib import Path
 
 import uvicorn
 from uvicorn.supervisors import Multiprocess
@@ -16,6 +18,7 @@ from app.services.core.context import SYSTEM_ACTOR
 from sync.server.auth import create_enrolment_code
 from sync.server.config import ServerConfig
 from sync.server.logs import log_config
+from sync.server.metrics import MULTIPROC_ENV
 from sync.server.state import ensure_epoch, rotate_epoch
 
 
@@ -29,6 +32,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--smtp-url", default=os.environ.get("UTILITYDESK_SMTP_URL", ""),
                         help="smtp://user:password@host:port?from=noreply@example.org&starttls=1")
     parser.add_argument("--log-level", default="INFO")
+    parser.add_argument("--metrics-token", default=os.environ.get("UTILITYDESK_METRICS_TOKEN", ""),
+                        help="a bearer token Prometheus may scrape /metrics with (administrators' tokens work too)")
     parser.add_argument("--ssl-certfile", default="", help="serve HTTPS with this certificate (PEM)")
     parser.add_argument("--ssl-keyfile", default="", help="the certificate's private key (PEM)")
     parser.add_argument("--new-epoch", action="store_true",
@@ -40,7 +45,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     config = ServerConfig(database_url=args.database_url,
                           token_ttl=timedelta(hours=args.token_ttl_hours),
-                          stripe_webhook_secret=args.stripe_webhook_secret, smtp_url=args.smtp_url)
+                          stripe_webhook_secret=args.stripe_webhook_secret, smtp_url=args.smtp_url,
+                          metrics_token=args.metrics_token)
     logging.config.dictConfig(log_config(args.log_level))
     engine = make_engine(config.database_url)
     upgrade(engine)  # once, here, before any worker starts
@@ -52,10 +58,22 @@ def run(args: argparse.Namespace) -> int:
         return _print_enrolment_code(sessions, config, args.enrolment_code)
     engine.dispose()
     os.environ.update(config.to_env())
+    if args.workers > 1:
+        _multiprocess_metrics()
     serve(_NoDelayConfig("sync.server.app:app_from_env", factory=True, host=args.host, port=args.port,
                          workers=args.workers, log_config=log_config(args.log_level), access_log=False,
                          ssl_certfile=args.ssl_certfile or None, ssl_keyfile=args.ssl_keyfile or None))
     return 0
+
+
+def _multiprocess_metrics() -> None:
+    """Every worker writes its metrics where a scrape of any worker adds them all up; the
+    folder starts empty so a restart does not count the last run's values again."""
+    folder = Path(os.environ.get(MULTIPROC_ENV) or tempfile.mkdtemp(prefix="utilitydesk-metrics-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    for stale in folder.glob("*.db"):
+        stale.unlink()
+    os.environ[MULTIPROC_ENV] = str(folder)
 
 
 class _NoDelayConfig(uvicorn.Config):

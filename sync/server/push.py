@@ -1,82 +1,42 @@
 """Applying a device's pushed outbox batch: one transaction, one result per operation.
 
-The whole batch is first applied in one go (few round trips); should the
-database refuse any row, that attempt is rolled back and the batch is applied
-again operation by operation, each in its own savepoint, so that only the
-refused operation is rejected.
+The whole batch is first applied in one go (few round trips); should the database refuse any
+row, that attempt is rolled back and the batch is applied again operation by operation, each
+in its own savepoint, so that only the refused operation is rejected. Every answer given to a
+new sequence is kept: a retry after a lost response gets the same answer back.
 """
 
 from __future__ import annotations
 
+import copy
+import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError, StatementError
 from sqlalchemy.orm import Session
 
-from app.domain.core.permissions import Role
 from app.models.central import Device
 from app.models.consumers import Consumer
-from app.models.users import User
 from sync.protocol import Operation, OperationResult
-from sync.records import (
-    SERVER_COLUMNS,
-    PayloadError,
-    column_values,
-    entity_class,
-    is_append_only,
-    row_payload,
-)
+from sync.records import entity_class
 from sync.server.auth import Caller
+from sync.server.authors import Authors
 from sync.server.changelog import current_txid, record_change
 from sync.server.errors import ApiError
-from sync.server.permissions import permission_problem, writable_columns
-from sync.server.rules import change_problem, insert_problem
-from sync.server.scope import DeviceScope, Location, Locator
+from sync.server.push_apply import ID_LENGTH, Batch, apply_or_refuse, result
+from sync.server.push_history import Dependencies, keep, kept_results, replay
+from sync.server.scope import DeviceScope, Locator
+
+log = logging.getLogger("utilitydesk.server")
 
 
 @dataclass
-class Batch:
-    """What one push transaction needs to apply its operations."""
-
-    session: Session
-    caller: Caller
-    scope: DeviceScope
-    now: datetime
-    locator: Locator
-    txid: int
-    known: dict[tuple[str, str], int]  # record ids already on the server -> version
-    changed: list[tuple[object, str, Location]] = field(default_factory=list)
-    authors: dict[str, Caller | str] = field(default_factory=dict)  # actor -> Caller, or why refused
-
-
-# Actors of outbox rows written by the app itself rather than a person (background jobs,
-# `utilitydesk` commands): they carry no user account, so they act as the token's user, as an
-# operation without an actor does.
-SYSTEM_ACTORS = frozenset({"system", "cli"})
-
-
-def author_of(batch: Batch, op: Operation) -> Caller | str:
-    """Who the operation is checked as: the user who made it, or the reason it is refused."""
-    name = op.actor
-    if not name or name == batch.caller.username:
-        return batch.caller
-    if name not in batch.authors:
-        batch.authors[name] = _author(batch, name)
-    return batch.authors[name]
-
-
-def _author(batch: Batch, name: str) -> Caller | str:
-    user = batch.session.execute(select(User).where(User.username == name)).scalar_one_or_none()
-    if user is None:
-        return batch.caller if name in SYSTEM_ACTORS else f"Made by unknown user {name}"
-    if not user.active or user.deleted:
-        return f"Made by {name}, who is no longer an active user"
-    if user.centre_id is not None and user.centre_id != batch.caller.device_centre_id:
-        return f"{name} is not a user of this centre"
-    return Caller(user.id, user.username, Role(user.role), user.centre_id,
-                  batch.caller.device_id, batch.caller.device_centre_id)
+class Outcome:
+    results: list[OperationResult] = field(default_factory=list)
+    answered: list[tuple[Operation, OperationResult, str | None]] = field(default_factory=list)
+    applied_seq: int = 0
 
 
 def apply_batch(session: Session, caller: Caller, scope: DeviceScope, operations: list[Operation],
@@ -88,55 +48,64 @@ def apply_batch(session: Session, caller: Caller, scope: DeviceScope, operations
     # The device row lock serialises two pushes of the same outbox (a retry racing the original).
     device = session.get(Device, caller.device_id, with_for_update=True)
     assert device is not None
-    known = _existing_ids(session, operations)
-    _preload_consumers(session, operations)
-    batch = Batch(session, caller, scope, now, Locator(session), current_txid(session), dict(known))
+    start = device.applied_seq
+    kept = kept_results(session, device.id, [seq for seq in seqs if seq <= start])
+    fresh = [op for op in operations if op.seq > start]
+    known = _existing_ids(session, fresh)
+    _preload_consumers(session, fresh)
+    deps = Dependencies.load(session, device.id, start, fresh)
+
+    def batch() -> Batch:
+        return Batch(session, caller, scope, now, Locator(session), current_txid(session), dict(known),
+                     Authors(session, caller))
+
     try:
         with session.begin_nested():
-            results = _run(batch, device, operations, guarded=False)
-    except IntegrityError:
-        batch.known, batch.changed, batch.locator = dict(known), [], Locator(session)
-        results = _run(batch, device, operations, guarded=True)
-    device.last_seen_at = now
-    return results, device.applied_seq
+            outcome = _run(batch(), start, operations, kept, copy.deepcopy(deps), guarded=False)
+    except OperationalError:
+        raise
+    except Exception:  # noqa: BLE001 - some row was refused: find which, one savepoint each
+        outcome = _run(batch(), start, operations, kept, deps, guarded=True)
+    keep(session, device.id, outcome.answered)
+    device.applied_seq, device.last_seen_at = outcome.applied_seq, now
+    return outcome.results, device.applied_seq
 
 
-def _run(batch: Batch, device: Device, operations: list[Operation], *, guarded: bool) -> list[OperationResult]:
-    results: list[OperationResult] = []
-    refused: set[str] = set()
+def _run(batch: Batch, start: int, operations: list[Operation], kept: dict, deps: Dependencies, *,
+         guarded: bool) -> Outcome:
+    outcome = Outcome(applied_seq=start)
     for op in operations:
-        if op.seq <= device.applied_seq:
-            results.append(_result(op, "duplicate", reason="already processed"))
+        if op.seq <= start:
+            outcome.results.append(replay(op, kept.get(op.seq)))
             continue
-        depends_on = _refused_reference(op, refused)
-        if depends_on:
-            result = _result(op, "rejected", reason=f"Depends on record {depends_on}, which was rejected")
+        if op.seq != outcome.applied_seq + 1:
+            outcome.results.append(result(op, "rejected", reason=(
+                f"seq: {op.seq} skips ahead of this desktop's outbox (the next operation is "
+                f"{outcome.applied_seq + 1})")))
+            continue
+        refusal = deps.refusal(op)
+        depends_on = refusal[0] if refusal else None
+        if refusal:
+            answer = result(op, "rejected", reason=refusal[1])
         else:
-            result = _apply_guarded(batch, op) if guarded else _apply_or_refuse(batch, op)
-        if result.status == "rejected":
-            refused.add(op.entity_id)
-        results.append(result)
-        device.applied_seq = op.seq
+            answer = _apply_guarded(batch, op) if guarded else apply_or_refuse(batch, op)
+        deps.note(op, answer, depends_on)
+        outcome.results.append(answer)
+        outcome.answered.append((op, answer, depends_on))
+        outcome.applied_seq = op.seq
     batch.session.flush()
     for row, operation, location in batch.changed:
         record_change(batch.session, row, operation, location, txid=batch.txid, now=batch.now,
                       device_id=batch.caller.device_id)
     batch.session.flush()
-    return results
-
-
-def _refused_reference(op: Operation, refused: set[str]) -> str | None:
-    """A ledger entry or allocation of a rejected payment must not apply without it."""
-    if not refused:
-        return None
-    return next((str(v) for k, v in op.payload.items() if k != "id" and isinstance(v, str) and v in refused), None)
+    return outcome
 
 
 def _existing_ids(session: Session, operations: list[Operation]) -> dict[tuple[str, str], int]:
     """One query per record type instead of one per operation."""
     wanted: dict[str, list[str]] = {}
     for op in operations:
-        if op.operation == "insert" and entity_class(op.entity) is not None:
+        if op.operation == "insert" and entity_class(op.entity) is not None and _plain_id(op.entity_id):
             wanted.setdefault(op.entity, []).append(op.entity_id)
     known = {}
     for entity, ids in wanted.items():
@@ -148,108 +117,45 @@ def _existing_ids(session: Session, operations: list[Operation]) -> dict[tuple[s
 
 def _preload_consumers(session: Session, operations: list[Operation]) -> None:
     # Into the identity map: the scope check then finds them without a query each.
-    ids = {str(op.payload["consumer_id"]) for op in operations if op.payload.get("consumer_id")}
+    ids = {op.payload["consumer_id"] for op in operations
+           if isinstance(op.payload, dict) and _plain_id(op.payload.get("consumer_id"))}
     if ids:
         session.execute(select(Consumer).where(Consumer.id.in_(ids))).scalars().all()
 
 
-def _apply_or_refuse(batch: Batch, op: Operation) -> OperationResult:
-    try:
-        return _apply(batch, op)
-    except PayloadError as error:
-        return _result(op, "rejected", reason=f"{error.field}: {error}")
+def _plain_id(value: object) -> bool:
+    return isinstance(value, str) and 0 < len(value) <= ID_LENGTH and "\x00" not in value
 
 
 def _apply_guarded(batch: Batch, op: Operation) -> OperationResult:
     logged = len(batch.changed)
     try:
         with batch.session.begin_nested():
-            return _apply_or_refuse(batch, op)
-    except IntegrityError as error:
+            return apply_or_refuse(batch, op)
+    except OperationalError:
+        raise
+    except Exception as error:  # noqa: BLE001 - whatever this one row did, it is this row's refusal
         del batch.changed[logged:]
         batch.known.pop((op.entity, op.entity_id), None)
-        return _integrity_result(batch, op, error)
+        return _refusal(batch, op, error)
 
 
-def _integrity_result(batch: Batch, op: Operation, error: IntegrityError) -> OperationResult:
-    cls = entity_class(op.entity)
-    existing = batch.session.get(cls, op.entity_id) if cls else None
-    if op.operation == "insert" and existing is not None:
-        # Another push inserted the same record id meanwhile: the UNIQUE id decided.
-        return _result(op, "duplicate", version=existing.version)
-    detail = str(error.orig).splitlines()[0] if error.orig else str(error)
-    return _result(op, "rejected", reason=f"Refused by the database: {detail}")
+def _refusal(batch: Batch, op: Operation, error: Exception) -> OperationResult:
+    if isinstance(error, IntegrityError):
+        cls = entity_class(op.entity)
+        existing = batch.session.get(cls, op.entity_id) if cls else None
+        if op.operation == "insert" and existing is not None:
+            # Another push inserted the same record id meanwhile: the UNIQUE id decided.
+            return result(op, "duplicate", version=existing.version)
+        return result(op, "rejected", reason=f"Refused by the database: {_first_line(error)}")
+    if isinstance(error, DataError):
+        return result(op, "rejected", reason=f"A value does not fit its column: {_first_line(error)}")
+    log.warning("push: operation refused by an unexpected error", exc_info=error,
+                extra={"entity": op.entity, "entity_id": op.entity_id, "seq": op.seq})
+    return result(op, "rejected", reason=f"{op.entity} {op.operation} could not be stored: {_first_line(error)}")
 
 
-def _apply(batch: Batch, op: Operation) -> OperationResult:
-    cls = entity_class(op.entity)
-    if cls is None:
-        return _result(op, "rejected", reason=f"Unknown record type {op.entity!r}")
-    if op.operation not in ("insert", "update", "delete"):
-        return _result(op, "rejected", reason=f"Operation {op.operation!r} is not supported")
-    if str(op.payload.get("id", op.entity_id)) != op.entity_id:
-        return _result(op, "rejected", reason="id: the payload's id differs from the operation's")
-    author = author_of(batch, op)
-    if isinstance(author, str):
-        return _result(op, "rejected", reason=author)
-    problem = permission_problem(author, op)
-    if problem:
-        return _result(op, "rejected", reason=problem)
-    values = column_values(cls, op.payload) | {"id": op.entity_id}
-    location = batch.locator.locate(op.entity, values)
-    if location.missing:
-        return _result(op, "rejected", reason=f"Refers to {location.missing}, which the server does not have")
-    if not batch.scope.covers(location):
-        return _result(op, "rejected", reason="Outside this desktop's service centre")
-    if op.operation == "insert":
-        rule = insert_problem(op, values)
-        if rule:
-            return _result(op, "rejected", reason=rule)
-        return _insert(batch, op, cls, values, location)
-    return _change(batch, op, cls, values, location, author)
-
-
-def _insert(batch: Batch, op: Operation, cls: type, values: dict, location: Location) -> OperationResult:
-    key = (op.entity, op.entity_id)
-    if key in batch.known:
-        return _result(op, "duplicate", version=batch.known[key])
-    row = cls(**(values | {"version": 1, "updated_at": batch.now}))
-    batch.session.add(row)
-    batch.known[key] = 1
-    batch.changed.append((row, "insert", location))
-    return _result(op, "applied", version=1)
-
-
-def _change(batch: Batch, op: Operation, cls: type, values: dict, location: Location,
-            author: Caller) -> OperationResult:
-    if is_append_only(op.entity):
-        return _result(op, "rejected", reason=f"{op.entity} are append-only: correct them with a new record")
-    row = batch.session.get(cls, op.entity_id, with_for_update=True)
-    if row is None:
-        return _result(op, "rejected", reason=f"No {op.entity} record {op.entity_id} on the server")
-    if op.base_version is None:
-        return _result(op, "rejected", reason="base_version: required to change a record")
-    rule = change_problem(author, op, row, values, batch.now)
-    if rule:  # against the server's current row, stale base_version or not: a rule, not a conflict
-        return _result(op, "rejected", reason=rule)
-    if row.version != op.base_version:
-        return _result(op, "conflict", version=row.version, current=row_payload(row),
-                       reason=f"Changed elsewhere first (server version {row.version}, "
-                              f"this change was made on version {op.base_version})")
-    before = batch.locator.locate(op.entity, {a.key: getattr(row, a.key) for a in row.__mapper__.column_attrs})
-    if not batch.scope.covers(before):
-        return _result(op, "rejected", reason="Outside this desktop's service centre")
-    writable = writable_columns(author, op)
-    for key, value in values.items():
-        if key not in SERVER_COLUMNS and (writable is None or key in writable):
-            setattr(row, key, value)
-    row.deleted = row.deleted or op.operation == "delete"
-    row.version, row.updated_at = op.base_version + 1, batch.now
-    batch.changed.append((row, op.operation, location))
-    return _result(op, "applied", version=row.version)
-
-
-def _result(op: Operation, status: str, *, version: int | None = None, reason: str = "",
-            current: dict | None = None) -> OperationResult:
-    return OperationResult(seq=op.seq, entity=op.entity, entity_id=op.entity_id, status=status,
-                           version=version, reason=reason, current=current)
+def _first_line(error: Exception) -> str:
+    cause = error.orig if isinstance(error, StatementError) and error.orig is not None else error
+    text = str(cause).splitlines()[0] if str(cause) else type(cause).__name__
+    return text[:300]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Path, Request
 from sqlalchemy import select
 
 from app.domain.core.errors import AccountLocked, AuthenticationError, ValidationError
@@ -12,6 +12,7 @@ from app.domain.core.permissions import Permission
 from app.models.users import User
 from app.services.core.auth import AuthService
 from sync.protocol import (
+    NO_NUL,
     EnrolmentCodeRequest,
     EnrolmentCodeResponse,
     EnrolRequest,
@@ -20,13 +21,13 @@ from sync.protocol import (
     TokenResponse,
 )
 from sync.server import auth
-from sync.server.deps import bearer, caller_of, central_of, transaction
-from sync.server.errors import ApiError
+from sync.server.deps import Authenticated, Token, central_of, transaction
+from sync.server.errors import ApiError, error_responses
 
-router = APIRouter(prefix="/v1", tags=["auth"])
+router = APIRouter(prefix="/v1", tags=["auth"], responses=error_responses(400, 422, 426))
 
 
-@router.post("/auth/login", response_model=TokenResponse)
+@router.post("/auth/login", response_model=TokenResponse, responses=error_responses(401, 403, 423))
 def login(body: LoginRequest, request: Request) -> TokenResponse:
     central = central_of(request)
     try:
@@ -46,26 +47,25 @@ def login(body: LoginRequest, request: Request) -> TokenResponse:
                              role=user.role, centre_id=user.centre_id, device_id=device_id)
 
 
-@router.post("/auth/logout", status_code=204)
-def logout(request: Request) -> None:
+@router.post("/auth/logout", status_code=204, responses=error_responses(401))
+def logout(request: Request, caller: Authenticated, token: Token) -> None:
     central = central_of(request)
     with transaction(central) as session:
-        caller_of(session, request)
-        auth.revoke_token(session, bearer(request) or "", central.now())
+        auth.revoke_token(session, token or "", central.now())
 
 
-@router.post("/enrolment-codes", response_model=EnrolmentCodeResponse)
-def create_enrolment_code(body: EnrolmentCodeRequest, request: Request) -> EnrolmentCodeResponse:
+@router.post("/enrolment-codes", response_model=EnrolmentCodeResponse, responses=error_responses(401, 403, 404))
+def create_enrolment_code(caller: Authenticated, body: EnrolmentCodeRequest,
+                          request: Request) -> EnrolmentCodeResponse:
     central = central_of(request)
     with transaction(central) as session:
-        caller = caller_of(session, request)
         caller.require(Permission.MANAGE_USERS)
         code, row = auth.create_enrolment_code(session, body.centre_code, caller.username, central.now(),
                                                timedelta(hours=body.valid_hours))
         return EnrolmentCodeResponse(code=code, centre_id=row.centre_id, expires_at=row.expires_at)
 
 
-@router.post("/devices/enrol", response_model=EnrolResponse)
+@router.post("/devices/enrol", response_model=EnrolResponse, responses=error_responses(403, 409))
 def enrol(body: EnrolRequest, request: Request) -> EnrolResponse:
     """No token yet: the one-time enrolment code is the credential."""
     central = central_of(request)
@@ -76,9 +76,10 @@ def enrol(body: EnrolRequest, request: Request) -> EnrolResponse:
                              zone_ids=auth.zone_ids_of(session, device.centre_id))
 
 
-@router.post("/devices/{device_id}/revoke", status_code=204)
-def revoke_device(device_id: str, request: Request) -> None:
+@router.post("/devices/{device_id}/revoke", status_code=204, responses=error_responses(401, 403, 404))
+def revoke_device(request: Request, caller: Authenticated,
+                  device_id: str = Path(max_length=36, pattern=NO_NUL["pattern"])) -> None:
+    caller.require(Permission.MANAGE_USERS)
     central = central_of(request)
     with transaction(central) as session:
-        caller_of(session, request).require(Permission.MANAGE_USERS)
         auth.revoke_device(session, device_id, central.now())

@@ -10,6 +10,7 @@ from app.models.central import Device
 from sync.protocol import (
     MAX_PAGE,
     MIN_PROTOCOL_VERSION,
+    NO_NUL,
     PROTOCOL_VERSION,
     BootstrapPage,
     BootstrapPlan,
@@ -23,21 +24,22 @@ from sync.protocol import (
     parse_cursor,
 )
 from sync.server import bootstrap, changelog
-from sync.server.deps import caller_of, central_of, device_scope, transaction
-from sync.server.errors import ApiError
+from sync.server.deps import Authenticated, central_of, device_scope, transaction
+from sync.server.errors import ApiError, error_responses
 from sync.server.leases import lease_blocks
 from sync.server.permissions import SERIES_NEEDS, leasable_series
 from sync.server.push import apply_batch
 from sync.server.state import current_epoch
 
-router = APIRouter(prefix="/v1", tags=["sync"])
+router = APIRouter(prefix="/v1", tags=["sync"], responses=error_responses(400, 401, 403, 422, 426))
+MAX_POSITION = 2**63 - 1
+NO_NUL_PATTERN = NO_NUL["pattern"]
 
 
 @router.get("/hello", response_model=ServerInfo)
-def hello(request: Request) -> ServerInfo:
+def hello(request: Request, caller: Authenticated) -> ServerInfo:
     central = central_of(request)
     with transaction(central) as session:
-        caller = caller_of(session, request)
         scope = device_scope(session, caller)
         device = session.get(Device, caller.device_id)
         return ServerInfo(server_time=central.now(), epoch=current_epoch(session),
@@ -48,10 +50,9 @@ def hello(request: Request) -> ServerInfo:
 
 
 @router.post("/push", response_model=PushResponse)
-def push(body: PushRequest, request: Request) -> PushResponse:
+def push(caller: Authenticated, body: PushRequest, request: Request) -> PushResponse:
     central = central_of(request)
     with transaction(central) as session:
-        caller = caller_of(session, request)
         scope = device_scope(session, caller)
         results, applied_seq = apply_batch(session, caller, scope, body.operations, central.now())
     metrics = central.metrics
@@ -63,12 +64,13 @@ def push(body: PushRequest, request: Request) -> PushResponse:
     return PushResponse(results=results, applied_seq=applied_seq)
 
 
-@router.get("/changes", response_model=PullResponse)
-def pull(request: Request, cursor: str = "", limit: int = Query(500, ge=1, le=MAX_PAGE)) -> PullResponse:
+@router.get("/changes", response_model=PullResponse, responses=error_responses(400, 409))
+def pull(request: Request, caller: Authenticated,
+         cursor: str = Query("", description="Where the last pull (or bootstrap) ended; empty: from the start"),
+         limit: int = Query(500, ge=1, le=MAX_PAGE)) -> PullResponse:
     central = central_of(request)
     # Read only: a transaction id of our own would hold the snapshot fence back.
     with transaction(central) as session:
-        caller = caller_of(session, request)
         scope = device_scope(session, caller)
         epoch = current_epoch(session)
         after = _position(cursor, epoch)
@@ -81,11 +83,13 @@ def pull(request: Request, cursor: str = "", limit: int = Query(500, ge=1, le=MA
 
 def _position(cursor: str, epoch: str) -> changelog.Position:
     if not cursor:
-        raise ApiError(400, "no_cursor", "Bootstrap first: a pull needs the cursor bootstrap returned.")
+        return changelog.Position(0, 0)  # the whole change log of the desktop's scope
     try:
         cursor_epoch, txid, seq = parse_cursor(cursor)
     except ValueError:
-        raise ApiError(400, "bad_cursor", f"{cursor!r} is not a cursor of this service") from None
+        raise ApiError(400, "bad_cursor", f"{cursor[:80]!r} is not a cursor of this service") from None
+    if not (0 <= txid <= MAX_POSITION and 0 <= seq <= MAX_POSITION):
+        raise ApiError(400, "bad_cursor", f"{cursor[:80]!r} is not a cursor of this service")
     if cursor_epoch != epoch:
         raise ApiError(409, "epoch_changed", "The central database was restored from a backup: "
                                              "download everything again and re-send local changes.")
@@ -93,10 +97,10 @@ def _position(cursor: str, epoch: str) -> changelog.Position:
 
 
 @router.get("/bootstrap", response_model=BootstrapPlan)
-def bootstrap_plan(request: Request) -> BootstrapPlan:
+def bootstrap_plan(request: Request, caller: Authenticated) -> BootstrapPlan:
     central = central_of(request)
     with transaction(central) as session:
-        device_scope(session, caller_of(session, request))
+        device_scope(session, caller)
         epoch = current_epoch(session)
         start = changelog.head_position(session)
     return BootstrapPlan(epoch=epoch, entities=bootstrap.BOOTSTRAP_ENTITIES,
@@ -104,14 +108,16 @@ def bootstrap_plan(request: Request) -> BootstrapPlan:
                          start_cursor=format_cursor(epoch, start.txid, start.seq))
 
 
-@router.get("/bootstrap/{entity}", response_model=BootstrapPage)
-def bootstrap_page(entity: str, request: Request, after: str = "",
+@router.get("/bootstrap/{entity}", response_model=BootstrapPage, responses=error_responses(404))
+def bootstrap_page(entity: str, request: Request, caller: Authenticated,
+                   after: str = Query("", max_length=36, pattern=NO_NUL_PATTERN,
+                                      description="The last id of the previous page"),
                    limit: int = Query(1000, ge=1, le=bootstrap.MAX_PAGE)) -> Response:
     if entity not in bootstrap.BOOTSTRAP_ENTITIES:
         raise ApiError(404, "not_found", f"{entity!r} is not downloaded at bootstrap")
     central = central_of(request)
     with transaction(central) as session:
-        scope = device_scope(session, caller_of(session, request))
+        scope = device_scope(session, caller)
         rows, next_after = bootstrap.read_rows(session, entity, scope, after or None, limit)
     # The rows are already JSON-safe dicts: encode once, without validating each row into
     # BootstrapPage and serialising it again (the response_model still documents the shape).
@@ -120,11 +126,10 @@ def bootstrap_page(entity: str, request: Request, after: str = "",
     return Response(content=body.encode("utf-8"), media_type="application/json")
 
 
-@router.post("/leases", response_model=LeaseResponse)
-def lease(body: LeaseRequest, request: Request) -> LeaseResponse:
+@router.post("/leases", response_model=LeaseResponse, responses=error_responses(404))
+def lease(caller: Authenticated, body: LeaseRequest, request: Request) -> LeaseResponse:
     central = central_of(request)
     with transaction(central) as session:
-        caller = caller_of(session, request)
         device_id = caller.require_device()
         if body.series not in SERIES_NEEDS:
             raise ApiError(404, "unknown_series", f"No number series {body.series!r}")

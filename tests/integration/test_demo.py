@@ -433,3 +433,27 @@ def test_a_demo_built_before_opening_hours_has_nothing_stamped_after_now(tmp_pat
             assert today_paid > 0  # today's counter still looks alive, earlier in the night
     finally:
         runtime.close()
+@pytest.mark.postgres
+def test_a_server_on_the_demo_database_leases_numbers_after_the_demos(tmp_path, pg_url):
+    """The README's central path: `demo --database-url`, then `server` on the same database."""
+    from app.domain.core.numbering import NumberFormat
+    from sync.server.config import ServerConfig
+    from sync.server.leases import lease_blocks
+    from sync.server.state import open_central
+
+    build_demo_in(tmp_path / "pg", DemoOptions(consumers=25, months=3, today=TODAY, database_url=pg_url),
+                  progress=None)
+    central = open_central(ServerConfig(database_url=pg_url))
+    try:
+        with central.sessions() as session, session.begin():
+            settings = load_settings(session)
+            for series in ("receipt", "payment", "credit_note"):
+                stored = [number for (number,) in session.execute(select(
+                    {"receipt": Payment.receipt_no, "payment": Payment.payment_no,
+                     "credit_note": CreditNote.credit_note_no}[series]))]
+                number_format = NumberFormat.parse(settings.number_format(series))
+                highest = max(seq for seq in map(number_format.match, stored) if seq is not None)
+                (block,) = lease_blocks(session, series, 1, None, central.now())
+                assert block.first > highest, series
+    finally:
+        central.engine.dispose()

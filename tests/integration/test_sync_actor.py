@@ -12,6 +12,7 @@ from app.models.users import User
 from app.services.core.context import Actor
 from app.services.core.work import unit_of_work
 from sync import local
+from tests.factories import PASSWORD
 from tests.sync_helpers import enrolled_desktop, record_payment
 
 pytestmark = pytest.mark.postgres
@@ -47,6 +48,8 @@ def problems(desk) -> dict[str, str]:
 
 
 def test_a_cashiers_void_is_refused_under_a_supervisors_token(server, supervisor_desk):
+    supervisor_desk.agent.login("cashier", PASSWORD)  # the cashier worked at this desktop once
+    supervisor_desk.agent.login("supervisor", PASSWORD)
     supervisor_desk.actor = actor(server, "cashier")
     payment_id = record_payment(supervisor_desk, server.world.consumer_ids[0], "5001")
     void(supervisor_desk, payment_id)
@@ -113,3 +116,48 @@ def test_an_old_client_that_sends_no_actor_is_checked_as_the_tokens_user(server,
     with server.client(supervisor_desk.agent.credentials.token) as http:
         (result,) = http.post("/v1/push", json={"operations": [operation]}).json()["results"]
     assert result["status"] == "rejected" and result["reason"].startswith("A Supervisor may not insert tariffs")
+
+
+def promote_self(server, desk, author: str) -> None:
+    """The cashier's desktop writes an update of the cashier's own users row, naming `author`."""
+    with desk.runtime.app.sessions() as session:
+        me = session.execute(select(User).where(User.username == desk.actor.username)).scalar_one()
+        user_id = me.id
+    with unit_of_work(desk.runtime.app, actor(server, author)) as work:
+        row = work.session.get(User, user_id)
+        base = row.version
+        row.role, row.centre_id = Role.UTILITY_ADMINISTRATOR.value, None
+        work.record(row, "update", base_version=base)
+
+
+def role_on_server(server, username: str) -> str:
+    with server.central.sessions() as session:
+        return session.execute(select(User.role).where(User.username == username)).scalar_one()
+
+
+def test_a_cashier_cannot_become_administrator_by_naming_admin_as_author(server, tmp_path):
+    desk = enrolled_desktop(server, tmp_path / "desk")  # the cashier's token
+    try:
+        desk.agent.sync_once()
+        promote_self(server, desk, "admin")
+        report = desk.agent.sync_once()
+        assert (report.applied, report.rejected) == (0, 1)
+        assert role_on_server(server, "cashier") == Role.CUSTOMER_SERVICE_EXECUTIVE.value
+        assert problems(desk)["users"].startswith("Made by admin, who has never logged in to the central "
+                                                  "service on this desktop")
+    finally:
+        desk.close()
+
+
+def test_a_user_who_logged_in_on_the_desktop_is_checked_as_themselves(server, tmp_path):
+    """The other side of the decision: the administrator really worked at this counter."""
+    desk = enrolled_desktop(server, tmp_path / "desk")
+    try:
+        desk.agent.login("admin", PASSWORD)
+        desk.agent.login("cashier", PASSWORD)  # the cashier's token syncs the admin's change
+        desk.agent.sync_once()
+        promote_self(server, desk, "admin")
+        assert desk.agent.sync_once().applied == 1
+        assert role_on_server(server, "cashier") == Role.UTILITY_ADMINISTRATOR.value
+    finally:
+        desk.close()

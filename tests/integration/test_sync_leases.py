@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import threading
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import select
 
 from app.domain.core import settings as registry
 from app.models.central import NumberLease
+from app.models.payments import Payment
 from app.models.reference import Setting
 from app.services.core.numbering import issue_number
 from app.services.core.settings import load_settings
@@ -89,3 +91,31 @@ def test_second_desktop_gets_its_own_block(server, desktop, tmp_path):
         assert issue(other).text == "R-5011"
     finally:
         other.close()
+
+
+def store_receipts(server, numbers: range) -> None:
+    with server.central.sessions() as session, session.begin():
+        for n in numbers:
+            session.add(Payment(payment_no=f"PAY-X-{n}", transaction_no=f"TXN-X-{n}", receipt_no=f"R-{n}",
+                                consumer_id=server.world.consumer_ids[0], payment_type="Bill", channel="Walk-in",
+                                method="Cash", amount=Decimal("1.00"), paid_at=server.central.now(),
+                                received_by="import", version=1, updated_at=server.central.now()))
+
+
+def lease_receipts(server, desktop) -> tuple[int, int]:
+    with server.client(desktop.agent.credentials.token) as http:
+        response = http.post("/v1/leases", json={"series": "receipt", "blocks": 1})
+    assert response.status_code == 200, response.text
+    block = response.json()["blocks"][0]
+    return block["first"], block["last"]
+
+
+def test_the_first_lease_starts_after_the_numbers_already_stored(server, desktop):
+    store_receipts(server, range(5001, 5452))  # R-5001..R-5451, as a seeded history has
+    assert lease_receipts(server, desktop) == (5452, 5461)
+
+
+def test_a_block_that_would_overlap_numbers_stored_later_is_skipped(server, desktop):
+    assert lease_receipts(server, desktop) == (5001, 5010)
+    store_receipts(server, range(5011, 5031))  # imported after the series began
+    assert lease_receipts(server, desktop) == (5031, 5040)

@@ -20,7 +20,9 @@ def test_server_command_serves_health_ready_metrics_openapi_and_json_logs(pg_url
     log_file = tmp_path / "server.log"
     assert main(["server", "--database-url", pg_url, "--enrolment-code", "CSC"]) == 0
     code = capsys.readouterr().out.split(": ")[1].split()[0]
-    with memory_keyring(), server_process(pg_url, workers=2, log_file=log_file, log_level="INFO") as url:
+    scrape = {"Authorization": "Bearer scrape-secret"}
+    with memory_keyring(), server_process(pg_url, workers=2, log_file=log_file, log_level="INFO",
+                                          extra_env={"UTILITYDESK_METRICS_TOKEN": "scrape-secret"}) as url:
         assert httpx.get(f"{url}/ready").json()["status"] == "ready"
         paths = httpx.get(f"{url}/openapi.json").json()["paths"]
         assert {"/v1/push", "/v1/changes", "/v1/leases", "/v1/webhooks/stripe"} <= set(paths)
@@ -30,9 +32,17 @@ def test_server_command_serves_health_ready_metrics_openapi_and_json_logs(pg_url
         out = capsys.readouterr().out
         assert "Enrolled device" in out and "consumers 3 rows" in out
         assert f'server_url = "{url}"' in (data_dir / "config.toml").read_text()
-        metrics = "".join(httpx.get(f"{url}/metrics").text for _ in range(4))  # either worker
-        assert "utilitydesk_http_request_duration_seconds_bucket" in metrics
+        assert httpx.get(f"{url}/metrics").status_code == 401
+        # Whichever worker answers, a scrape adds up both workers' counters.
+        scrapes = {_lease_grants(httpx.get(f"{url}/metrics", headers=scrape).text) for _ in range(6)}
+        assert len(scrapes) == 1 and scrapes.pop() >= 1
+        assert "utilitydesk_http_request_duration_seconds_bucket" in httpx.get(f"{url}/metrics", headers=scrape).text
         assert httpx.get(f"{url}/v1/hello").status_code == 426
     lines = [line for line in log_file.read_text().splitlines() if line.startswith("{")]
     records = [json.loads(line) for line in lines]
     assert any(r["message"] == "request" and r["path"] == "/v1/bootstrap" and "duration_ms" in r for r in records)
+
+
+def _lease_grants(text: str) -> float:
+    return sum(float(line.split()[-1]) for line in text.splitlines()
+               if line.startswith("utilitydesk_lease_grants_total"))

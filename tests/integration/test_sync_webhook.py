@@ -103,3 +103,39 @@ def test_online_payment_reaches_the_centres_desktops(server, tmp_path):
         assert payment.webhook_status == "In Settlement"
     finally:
         desk.close()
+
+
+def malformed(**changes) -> bytes:
+    obj = intent("pi_bad") | changes
+    return json.dumps({"id": "evt_bad", "type": "payment_intent.succeeded", "data": {"object": obj}}).encode()
+
+
+@pytest.mark.parametrize(("body", "reason"), [
+    (b"[]", "The event must be a JSON object"),
+    (b"null", "The event must be a JSON object"),
+    (b"{not json", "The event is not JSON"),
+    (json.dumps({"id": "evt_x", "type": "payment_intent.succeeded", "data": "x"}).encode(), "data: must be an object"),
+    (json.dumps({"id": "evt_x", "type": "payment_intent.succeeded", "data": {"object": [1]}}).encode(),
+     "data.object: must be an object"),
+    (malformed(amount_received="a lot"), "data.object.amount_received: must be a whole number of minor units"),
+    (malformed(amount_received=10**30), "data.object.amount_received: must be a whole number of minor units"),
+    (malformed(metadata="C-0000"), "data.object.metadata: must be an object"),
+    (malformed(metadata={"account_no": ["C-0000"]}), "data.object.metadata.account_no: must be text"),
+    (malformed(metadata={"account_no": "C-0000", "method": "M" * 300}), "data.object.metadata.method: must be text"),
+    (malformed(currency="xyz"), "data.object.currency: 'xyz' is not a known currency"),
+    (malformed(created=10**13), "data.object.created: must be a Unix time in seconds"),
+    (malformed(created="yesterday"), "data.object.created: must be a Unix time in seconds"),
+    (malformed(id="pi_" + "9" * 200), "data.object.id: must be text of at most 80 characters"),
+    (json.dumps({"id": "e" * 200, "type": "payment_intent.succeeded"}).encode(), "id: longer than 120 characters"),
+    (json.dumps({"id": 5, "type": "payment_intent.succeeded"}).encode(), "id: the event has no id"),
+])
+def test_a_signed_but_malformed_event_gets_a_4xx_and_is_kept_for_an_administrator(server, body, reason):
+    from app.models.central import RefusedWebhook
+
+    response = post(server, body, signed(body))
+    assert response.status_code in (400, 422), response.text
+    assert response.json()["kind"] == "bad_event" and response.json()["message"].startswith(reason)
+    assert payments(server, "pi_bad") == []
+    with server.central.sessions() as session:
+        (kept,) = session.execute(select(RefusedWebhook)).scalars().all()
+    assert kept.reason.startswith(reason) and kept.body == body.decode()
