@@ -47,7 +47,7 @@ class Batch:
     locator: Locator
     txid: int
     known: dict[tuple[str, str], int]  # record ids already on the server -> version
-    changed: list[tuple[object, str, Location]] = field(default_factory=list)
+    changed: list[tuple[object, str, Location, dict]] = field(default_factory=list)  # row, op, where, sent
     authors: dict[str, Caller | str] = field(default_factory=dict)  # actor -> Caller, or why refused
 
 
@@ -118,9 +118,9 @@ def _run(batch: Batch, device: Device, operations: list[Operation], *, guarded: 
         results.append(result)
         device.applied_seq = op.seq
     batch.session.flush()
-    for row, operation, location in batch.changed:
+    for row, operation, location, sent in batch.changed:
         record_change(batch.session, row, operation, location, txid=batch.txid, now=batch.now,
-                      device_id=batch.caller.device_id)
+                      device_id=batch.caller.device_id, sent=sent)
     batch.session.flush()
     return results
 
@@ -216,7 +216,7 @@ def _insert(batch: Batch, op: Operation, cls: type, values: dict, location: Loca
     row = cls(**(values | {"version": 1, "updated_at": batch.now}))
     batch.session.add(row)
     batch.known[key] = 1
-    batch.changed.append((row, "insert", location))
+    batch.changed.append((row, "insert", location, op.payload))
     return _result(op, "applied", version=1)
 
 
@@ -245,7 +245,7 @@ def _change(batch: Batch, op: Operation, cls: type, values: dict, location: Loca
             setattr(row, key, value)
     row.deleted = row.deleted or op.operation == "delete"
     row.version, row.updated_at = op.base_version + 1, batch.now
-    batch.changed.append((row, op.operation, location))
+    batch.changed.append((row, op.operation, location, op.payload))
     return _result(op, "applied", version=row.version)
 
 

@@ -72,7 +72,7 @@ def pull(request: Request, cursor: str = "", limit: int = Query(500, ge=1, le=MA
         scope = device_scope(session, caller)
         epoch = current_epoch(session)
         after = _position(cursor, epoch)
-        page = changelog.read_page(session, after, scope, limit)
+        page = changelog.read_page(session, after, scope, limit, caller.device_id)
     central.metrics.inc("utilitydesk_pull_requests_total")
     central.metrics.inc("utilitydesk_pull_changes_total", len(page.changes))
     return PullResponse(epoch=epoch, changes=page.changes, more=page.more,
