@@ -10,6 +10,7 @@ import tomli_w
 
 from app.runtime import open_runtime
 from sync.client import Progress, SyncAgent
+from sync.keyring_store import CredentialStore
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -22,12 +23,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, data_dir: Path) -> int:
     runtime = open_runtime(data_dir)
-    agent = SyncAgent(runtime.app, args.server, progress=_print_progress,
+    credentials = CredentialStore(runtime.app.device_id, folder=runtime.paths.root)
+    agent = SyncAgent(runtime.app, args.server, credentials, progress=_print_progress,
                       ca_file=args.ca_file or runtime.device.ca_file)
     try:
         if args.enrolment_code:
             enrolled = agent.enrol(args.enrolment_code)
             print(f"Enrolled device {runtime.device.device_code} in centre {enrolled.centre_id}")
+            if credentials.notice:
+                print(credentials.notice)
             remember_server(runtime.paths.config_file, args.server)
         agent.login(args.username, args.password)
         report = agent.sync_once()

@@ -186,6 +186,7 @@ class Connected:
     report: SyncReport | None  # None when the first sync failed
     problem: str  # why it failed; the background sync tries again
     downloaded: int = 0  # rows of the first download (bootstrap) and the changes after it
+    notice: str = ""  # where the secrets are kept, when not in a system keyring (said once, here)
 
 
 class SyncLink:
@@ -196,7 +197,8 @@ class SyncLink:
                  transport: httpx.BaseTransport | None = None, ca_file: str = "") -> None:
         self.app, self.config_file, self.server_url = app, config_file, server_url
         self.ca_file = ca_file
-        self.credentials = credentials or CredentialStore(app.device_id)
+        folder = config_file.parent if config_file is not None else None  # the data folder
+        self.credentials = credentials or CredentialStore(app.device_id, folder=folder)
         self.transport = transport
         self._enrolled_with = ""  # a code is single-use: a second try (wrong password) skips it
 
@@ -238,7 +240,7 @@ class SyncLink:
         finally:
             agent.close()
         pulled = connected.report.pulled if connected.report is not None else 0
-        return replace(connected, downloaded=rows[0] + pulled)
+        return replace(connected, downloaded=rows[0] + pulled, notice=self.credentials.notice)
 
     def _enrol(self, agent: SyncAgent, url: str, code: str, progress: Callable[[ConnectStep], None]) -> str:
         if self._enrolled_with == f"{url} {code}":
