@@ -106,13 +106,16 @@ def bootstrap_plan(request: Request) -> BootstrapPlan:
 
 @router.get("/bootstrap/{entity}", response_model=BootstrapPage)
 def bootstrap_page(entity: str, request: Request, after: str = "",
-                   limit: int = Query(1000, ge=1, le=bootstrap.MAX_PAGE)) -> Response:
+                   limit: int = Query(1000, ge=1, le=bootstrap.MAX_PAGE),
+                   history_days: int = Query(bootstrap.HISTORY_DAYS, ge=0, le=bootstrap.MAX_HISTORY_DAYS)
+                   ) -> Response:
     if entity not in bootstrap.BOOTSTRAP_ENTITIES:
         raise ApiError(404, "not_found", f"{entity!r} is not downloaded at bootstrap")
     central = central_of(request)
     with transaction(central) as session:
         scope = device_scope(session, caller_of(session, request))
-        rows, next_after = bootstrap.read_rows(session, entity, scope, after or None, limit)
+        rows, next_after = bootstrap.read_rows(session, entity, scope, after or None, limit,
+                                               now=central.now(), history_days=history_days)
     # The rows are already JSON-safe dicts: encode once, without validating each row into
     # BootstrapPage and serialising it again (the response_model still documents the shape).
     body = json.dumps({"entity": entity, "rows": rows, "next_after": next_after},
