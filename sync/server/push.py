@@ -30,6 +30,7 @@ from sync.records import (
 )
 from sync.server.auth import Caller
 from sync.server.changelog import current_txid, record_change
+from sync.server.counters import ownership_problem
 from sync.server.errors import ApiError
 from sync.server.permissions import permission_problem, writable_columns
 from sync.server.rules import change_problem, insert_problem
@@ -201,6 +202,9 @@ def _apply(batch: Batch, op: Operation) -> OperationResult:
         return _result(op, "rejected", reason=f"Refers to {location.missing}, which the server does not have")
     if not batch.scope.covers(location):
         return _result(op, "rejected", reason="Outside this desktop's service centre")
+    owner = ownership_problem(batch.session, batch.caller, op, values)
+    if owner:
+        return _result(op, "rejected", reason=owner)
     if op.operation == "insert":
         rule = insert_problem(op, values)
         if rule:
