@@ -128,6 +128,8 @@ def cmd_audit(args: argparse.Namespace) -> int:
     from app.runtime import open_runtime
     from app.services.core.audit import verify
 
+    # Without the instance lock: verifying only reads (a deferred transaction, app.models.db), so it
+    # may check the chain while the app is open on the folder.
     runtime = open_runtime(_data_dir(args), lock=False, existing=True)
     try:
         with runtime.app.sessions() as session:

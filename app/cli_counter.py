@@ -2,7 +2,10 @@
 
 They run on this machine's data folder as the command line's own user (shown
 as "Command line" in the audit trail), with a supervisor's rights to read and
-reprint: whoever may run them already holds the data folder.
+reprint: whoever may run them already holds the data folder. Each takes the
+data folder's instance lock, as the app does: a reprint writes its print record,
+audit entry and outbox row, and a test print its audit entry, so none may run
+while the app is open on the same folder.
 """
 
 from __future__ import annotations
@@ -47,7 +50,7 @@ def _outputs(parser: argparse.ArgumentParser) -> None:
 def _runtime(args: argparse.Namespace):
     from app.runtime import open_runtime
 
-    return open_runtime(resolve_data_dir(args.data_dir), lock=False)
+    return open_runtime(resolve_data_dir(args.data_dir), lock=True)
 
 
 def cmd_printer(args: argparse.Namespace) -> int:

@@ -67,8 +67,9 @@ def cmd_tariff(args: argparse.Namespace, data_dir: DataDir) -> int:
     from app.runtime import open_runtime
     from app.services.registry import Services
 
-    writes = args.tariff_command == "import"
-    runtime = open_runtime(data_dir(args), lock=writes)
+    # Every action takes the instance lock: import writes tariffs, export its audit entry and usage
+    # event, and quote and template open (and migrate) the database like any other use.
+    runtime = open_runtime(data_dir(args), lock=True)
     try:
         services = Services(runtime.app)
         return _ACTIONS[args.tariff_command](services, args)

@@ -9,7 +9,8 @@ from pathlib import Path
 import tomli_w
 
 from app.runtime import open_runtime
-from sync.client import Progress, SyncAgent
+from sync.client import HISTORY_DAYS, Progress, SyncAgent
+from sync.keyring_store import CredentialStore
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -18,16 +19,22 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--password", required=True)
     parser.add_argument("--enrolment-code", help="the one-time code an administrator made (first sync)")
     parser.add_argument("--ca-file", default="", help="trust only this CA for the server's TLS certificate")
+    parser.add_argument("--history-days", type=int, default=HISTORY_DAYS, metavar="N",
+                        help=f"days of payments, credit notes and receipts a first download brings, besides "
+                             f"everything still open (default {HISTORY_DAYS})")
 
 
 def run(args: argparse.Namespace, data_dir: Path) -> int:
     runtime = open_runtime(data_dir)
-    agent = SyncAgent(runtime.app, args.server, progress=_print_progress,
-                      ca_file=args.ca_file or runtime.device.ca_file)
+    credentials = CredentialStore(runtime.app.device_id, folder=runtime.paths.root)
+    agent = SyncAgent(runtime.app, args.server, credentials, progress=_print_progress,
+                      ca_file=args.ca_file or runtime.device.ca_file, history_days=args.history_days)
     try:
         if args.enrolment_code:
             enrolled = agent.enrol(args.enrolment_code)
             print(f"Enrolled device {runtime.device.device_code} in centre {enrolled.centre_id}")
+            if credentials.notice:
+                print(credentials.notice)
             remember_server(runtime.paths.config_file, args.server)
         agent.login(args.username, args.password)
         report = agent.sync_once()
@@ -37,6 +44,9 @@ def run(args: argparse.Namespace, data_dir: Path) -> int:
     print(f"Pushed {report.pushed} (applied {report.applied}, duplicates {report.duplicates}, "
           f"conflicts {report.conflicts}, rejected {report.rejected}); pulled {report.pulled}; "
           f"leased {report.leased_blocks} number block(s).")
+    if report.quarantined:
+        print(f"{report.quarantined} received row(s) wait for records they refer to; they are tried again "
+              "at each sync (see Sync problems in the app).")
     return 1 if report.rejected or report.conflicts else 0
 
 

@@ -7,28 +7,32 @@ sessions and serialises its own runs.
 from __future__ import annotations
 
 import logging
-import queue
+import math
 import ssl
 import threading
+import time
 from collections import Counter
-from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import httpx
+from sqlalchemy import Connection
+from sqlalchemy.exc import SQLAlchemyError
 
 from app.domain.core.errors import SyncError
 from app.services.core.context import AppContext
 from app.services.core.settings import load_settings
-from sync import local
+from sync import local, quarantine
 from sync.keyring_store import CredentialStore
+from sync.pages import bootstrap_page, pages_in_order
 from sync.protocol import (
     MAX_CLOCK_SKEW_SECONDS,
     PROTOCOL_HEADER,
     PROTOCOL_VERSION,
     BootstrapPage,
     BootstrapPlan,
+    Change,
     EnrolResponse,
     ErrorBody,
     LeaseResponse,
@@ -41,7 +45,10 @@ from sync.protocol import (
 log = logging.getLogger("utilitydesk.sync")
 RETRIES = 2
 BOOTSTRAP_PAGE = 5000  # rows per bootstrap page (the server allows up to 5000)
-FETCHERS, PAGES_AHEAD = 3, 2  # bootstrap downloads running ahead of the local writes
+ATTEMPT_SECONDS = 120.0  # a whole sync attempt, against a stalled server (a bootstrap: between pages)
+PUSH_ROUND = 1000  # operations pushed per sync at most: what arrives meanwhile goes next time
+HISTORY_DAYS = 90  # payments, credit notes and receipts a bootstrap brings, plus everything open
+MAX_LEASE_BLOCKS = 10  # sync.protocol.LeaseRequest
 
 
 @dataclass(frozen=True)
@@ -56,6 +63,7 @@ class SyncReport:
     bootstrapped: bool = False
     leased_blocks: int = 0
     requeued: int = 0
+    quarantined: int = 0  # pulled rows kept aside because they cannot apply yet (sync problems)
 
 
 @dataclass(frozen=True)
@@ -72,11 +80,17 @@ class SyncAgent:
     def __init__(self, app: AppContext, server_url: str, credentials: CredentialStore | None = None, *,
                  transport: httpx.BaseTransport | None = None, timeout: float = 30.0,
                  batch_size: int = 200, page_size: int = 1000, bootstrap_page_size: int = BOOTSTRAP_PAGE,
-                 progress: Callable[[Progress], None] | None = None, ca_file: str = "") -> None:
+                 progress: Callable[[Progress], None] | None = None, ca_file: str = "",
+                 attempt_timeout: float = ATTEMPT_SECONDS, push_round: int = PUSH_ROUND,
+                 history_days: int = HISTORY_DAYS) -> None:
         self.app = app
         self.credentials = credentials or CredentialStore(app.device_id)
         self.batch_size, self.page_size, self.progress = batch_size, page_size, progress
         self.bootstrap_page_size = bootstrap_page_size
+        self.timeout, self.attempt_timeout, self.push_round = timeout, attempt_timeout, push_round
+        self.history_days = history_days
+        self._deadline: float | None = None  # monotonic time this sync attempt gives up at
+        self._left_after: dict[str, int] = {}  # numbers left per series after the last refill
         self.http = httpx.Client(base_url=server_url.rstrip("/"), timeout=timeout, transport=transport,
                                  headers={PROTOCOL_HEADER: str(PROTOCOL_VERSION)},
                                  verify=tls_verification(ca_file))
@@ -108,21 +122,36 @@ class SyncAgent:
     # one sync ----------------------------------------------------------------------
 
     def sync_once(self) -> SyncReport:
+        """One round: leases first when short, a bounded push, bootstrap or pull, leases again.
+
+        The whole attempt is bounded (attempt_timeout): a stalled server costs that, not 30 s x 3
+        tries per call; a SyncError of kind "timeout" says so.
+        """
         with self._run_lock:
-            info = self.handshake()
-            requeued = self._detect_restore(info)
-            pushed = self.push_pending()
-            bootstrapped = False
-            if not self._cursor():
-                self.bootstrap()
-                bootstrapped = True
-            pulled, cursor = self.pull_all()
-            leased = self.refill_leases(info)
-            self._set_state(local.LAST_SYNC, self.app.clock.now().isoformat())
+            self._deadline = time.monotonic() + self.attempt_timeout
+            try:
+                return self._round()
+            finally:
+                self._deadline = None
+
+    def _round(self) -> SyncReport:
+        info = self.handshake()
+        requeued = self._detect_restore(info)
+        leased = self.refill_leases(info)  # before pushing: an online counter never runs out
+        pushed = self.push_pending(self.push_round)
+        bootstrapped = False
+        if not self._cursor():
+            self.bootstrap()
+            bootstrapped = True
+        pulled, cursor = self.pull_all()
+        leased += self.refill_leases(info)
+        with self.app.sessions() as session:
+            held = quarantine.count(session)
+        self._set_state(local.LAST_SYNC, self.app.clock.now().isoformat())
         return SyncReport(pushed=pushed.total(), applied=pushed["applied"], duplicates=pushed["duplicate"],
                           conflicts=pushed["conflict"], rejected=pushed["rejected"], pulled=pulled,
                           cursor=cursor, bootstrapped=bootstrapped, leased_blocks=leased,
-                          requeued=requeued)
+                          requeued=requeued, quarantined=held)
 
     def handshake(self) -> ServerInfo:
         """The server's clock decides; refuse to sync when ours is more than 5 minutes off."""
@@ -146,12 +175,19 @@ class SyncAgent:
 
     # push ----------------------------------------------------------------------------
 
-    def push_pending(self) -> Counter[str]:
-        """Pending outbox rows in order, in batches; returns how many got each result."""
+    def push_pending(self, limit: int | None = None) -> Counter[str]:
+        """Pending outbox rows in order, in batches, at most `limit` of them; how many got each result.
+
+        Bounded, so that a counter taking payments all the time does not keep one sync pushing
+        what keeps arriving while the pull and the lease refill wait; each batch's results are
+        one short local transaction.
+        """
         totals: Counter[str] = Counter()
-        while True:
+        sent = 0
+        while limit is None or sent < limit:
+            size = self.batch_size if limit is None else min(self.batch_size, limit - sent)
             with self.app.sessions() as session:
-                operations = local.pending_operations(session, self.batch_size)
+                operations = local.pending_operations(session, size)
             if not operations:
                 return totals
             body = {"operations": [op.model_dump(mode="json") for op in operations]}
@@ -159,6 +195,8 @@ class SyncAgent:
             with self.app.sessions() as session, session.begin():
                 totals += local.record_results(session, answer.results)
                 local.set_state(session, local.ACKED_SEQ, str(answer.applied_seq))
+            sent += len(operations)
+        return totals
 
     # bootstrap and pull ----------------------------------------------------------------
 
@@ -168,11 +206,10 @@ class SyncAgent:
         # Bulk load: pages commit without an fsync each (see local.bulk_load); the cursor below
         # is written with the usual durability, after the last page.
         with local.bulk_load(self.app.sessions.kw["bind"]) as connection:
-            for entity, rows in self._pages(plan.entities):
+            for entity, rows in pages_in_order(self._fetch_page, plan.entities):
+                self._renew_deadline()  # a first download takes as long as it takes while it moves
                 if rows:  # an empty page costs no local transaction
-                    with self.app.sessions(bind=connection) as session, session.begin():  # a page, atomically
-                        local.defer_foreign_keys(session)
-                        local.apply_rows(session, entity, rows)
+                    self._apply_or_keep([quarantine.Pulled(entity, row) for row in rows], {}, connection)
                 entity_rows[entity] += len(rows)
                 total += len(rows)
                 if self.progress is not None:
@@ -183,51 +220,12 @@ class SyncAgent:
             local.set_state(session, local.EPOCH, plan.epoch)
         return total
 
-    def _pages(self, entities: list[str]) -> Iterator[tuple[str, list[dict]]]:
-        """Every bootstrap page, in entity order (parents before children), then page order.
-
-        Downloads run ahead of the caller: each entity's pages are fetched in turn by one of a few
-        threads (small reference entities would otherwise cost a round trip each) and wait,
-        at most PAGES_AHEAD per entity, while the caller applies the page before them.
-        """
-        stop = threading.Event()
-        queues = {entity: queue.Queue(PAGES_AHEAD) for entity in entities}
-
-        def fetch_all(entity: str) -> None:
-            after, pages = "", queues[entity]
-            while not stop.is_set():
-                try:
-                    page, rows = self._fetch_page(entity, after)
-                except BaseException as error:  # handed to the caller, in order
-                    _put(pages, error, stop)
-                    return
-                _put(pages, (page.next_after is None, rows), stop)
-                if page.next_after is None:
-                    return
-                after = page.next_after
-
-        with ThreadPoolExecutor(FETCHERS, thread_name_prefix="utilitydesk-bootstrap") as pool:
-            for entity in entities:
-                pool.submit(fetch_all, entity)
-            try:
-                for entity in entities:
-                    while True:
-                        item = queues[entity].get()
-                        if isinstance(item, BaseException):
-                            raise item
-                        last, rows = item
-                        yield entity, rows
-                        if last:
-                            break
-            finally:
-                stop.set()
-
     def _fetch_page(self, entity: str, after: str) -> tuple[BootstrapPage, list[dict]]:
-        return _bootstrap_page(self._call("GET", f"/v1/bootstrap/{entity}",
-                                          params={"after": after, "limit": self.bootstrap_page_size}))
+        return bootstrap_page(self._call("GET", f"/v1/bootstrap/{entity}", params={
+            "after": after, "limit": self.bootstrap_page_size, "history_days": self.history_days}))
 
     def pull_all(self) -> tuple[int, str]:
-        pulled = 0
+        pulled = self._retry_kept()
         while True:
             cursor = self._cursor()
             try:
@@ -240,32 +238,67 @@ class SyncAgent:
                 continue
             pulled += self._apply_page(page)
             if not page.more:
-                return pulled, page.cursor
+                return pulled + self._retry_kept(), page.cursor
 
     def _apply_page(self, page: PullResponse) -> int:
         """One page, one local transaction: the rows and the cursor move together."""
-        with self.app.sessions() as session, session.begin():
-            local.defer_foreign_keys(session)
-            applied = sum(local.apply_rows(session, c.entity, [c.payload]) for c in page.changes)
-            local.set_state(session, local.CURSOR, page.cursor)
-            local.set_state(session, local.EPOCH, page.epoch)
+        return self._apply_or_keep(_pulled(page.changes), {local.CURSOR: page.cursor, local.EPOCH: page.epoch})
+
+    def _apply_or_keep(self, changes: list[quarantine.Pulled], state: dict[str, str],
+                       bind: Connection | None = None) -> int:
+        """Rows in one transaction, with `state` (the cursor); should the database refuse them, the
+        rows one by one, what cannot apply kept aside (sync.quarantine), and the state all the same:
+        one row that cannot apply never stops the pages after it."""
+        sessions = self.app.sessions if bind is None else lambda: self.app.sessions(bind=bind)
+        try:
+            with sessions() as session, session.begin():
+                local.defer_foreign_keys(session)
+                applied = sum(local.apply_rows(session, entity, rows) for entity, rows in _runs(changes))
+                _set_states(session, state)
+            return applied
+        except (SQLAlchemyError, ValueError) as error:
+            log.warning("%d pulled rows cannot be applied together (%s): applying them one by one",
+                        len(changes), error)
+        with sessions() as session, session.begin():
+            applied, left = quarantine.apply_each(session, changes)
+            quarantine.keep(session, left, self.app.clock.now())
+            _set_states(session, state)
         return applied
+
+    def _retry_kept(self) -> int:
+        with self.app.sessions() as session:
+            if not quarantine.count(session):
+                return 0
+        with self.app.sessions() as session, session.begin():
+            return quarantine.retry(session)
 
     # number leases ------------------------------------------------------------------------
 
     def refill_leases(self, info: ServerInfo) -> int:
-        """Ask for a block of each series this user issues once fewer than the low-water mark remain."""
+        """Lease blocks of each series this user issues that is below what the next round needs:
+        the low-water mark plus twice what was used since the last refill. Returns blocks leased."""
         with self.app.sessions() as session:
-            low_water = load_settings(session).get("numbering.low_water_mark")
-            short = [s for s in info.leasable_series if local.remaining_numbers(session, s) < low_water]
-        answers = [LeaseResponse.model_validate(self._call("POST", "/v1/leases", json={"series": s, "blocks": 1}))
-                   for s in short]
+            settings = load_settings(session)
+            low_water, size = settings.get("numbering.low_water_mark"), settings.get("numbering.lease_block_size")
+            left = {s: local.remaining_numbers(session, s) for s in info.leasable_series}
+        wanted: dict[str, int] = {}
+        for series, remaining in left.items():
+            used = max(0, self._left_after.get(series, remaining) - remaining)
+            need = low_water + 2 * used
+            if remaining < need:
+                wanted[series] = min(MAX_LEASE_BLOCKS, max(1, math.ceil((need - remaining) / size)))
+        answers = [LeaseResponse.model_validate(self._call("POST", "/v1/leases", json={
+            "series": series, "blocks": blocks})) for series, blocks in wanted.items()]
+        leased = 0
         if answers:
             with self.app.sessions() as session, session.begin():
                 for answer in answers:
                     for block in answer.blocks:
                         local.store_leased_block(session, answer.series, block.first, block.last)
-        return len(short)
+                        left[answer.series] += block.last - block.first + 1
+                        leased += 1
+        self._left_after.update(left)
+        return leased
 
     # plumbing ----------------------------------------------------------------------------
 
@@ -293,12 +326,27 @@ class SyncAgent:
         # Every call may be repeated safely: pushes are idempotent, a lost lease only leaves a gap.
         for attempt in range(RETRIES + 1):
             try:
-                return self.http.request(method, path, headers=headers, **kwargs)
+                return self.http.request(method, path, headers=headers, timeout=self._time_left(), **kwargs)
             except httpx.TransportError as error:
+                self._time_left()  # out of time: say so, rather than "cannot be reached"
                 if attempt == RETRIES:
                     raise SyncError("offline", f"The central service cannot be reached ({error}).") from error
                 log.info("retrying %s %s after %s", method, path, error)
         raise AssertionError("unreachable")
+
+    def _time_left(self) -> float:
+        """Seconds the next call may take: the call timeout, within what is left of the attempt."""
+        if self._deadline is None:
+            return self.timeout
+        left = self._deadline - time.monotonic()
+        if left <= 0.05:
+            raise SyncError("timeout", f"The central service did not finish answering within "
+                                       f"{self.attempt_timeout:.0f} s; this sync stopped and will be tried again.")
+        return min(self.timeout, left)
+
+    def _renew_deadline(self) -> None:
+        if self._deadline is not None:
+            self._deadline = max(self._deadline, time.monotonic() + self.attempt_timeout)
 
 
 def check_skew(server_time: datetime, local_time: datetime) -> None:
@@ -320,25 +368,24 @@ def tls_verification(ca_file: str) -> ssl.SSLContext | bool:
         raise SyncError("tls", f"The CA file {ca_file} cannot be used: {error}") from error
 
 
-def _put(pages: queue.Queue, item: object, stop: threading.Event) -> None:
-    while not stop.is_set():
-        try:
-            pages.put(item, timeout=0.1)
-            return
-        except queue.Full:
-            continue
+def _pulled(changes: list[Change]) -> list[quarantine.Pulled]:
+    return [quarantine.Pulled(change.entity, change.payload) for change in changes]
 
 
-def _bootstrap_page(body: dict) -> tuple[BootstrapPage, list[dict]]:
-    """The page's envelope validated as a BootstrapPage; its rows kept as the plain dicts they are.
+def _runs(changes: list[quarantine.Pulled]) -> list[tuple[str, list[dict]]]:
+    """Consecutive changes of one entity as one bulk apply, in the page's order."""
+    runs: list[tuple[str, list[dict]]] = []
+    for change in changes:
+        if runs and runs[-1][0] == change.entity:
+            runs[-1][1].append(change.payload)
+        else:
+            runs.append((change.entity, [change.payload]))
+    return runs
 
-    Validating thousands of rows into the model only to read them back as dicts is most of the
-    cost of a page; apply_rows reads every field it writes (sync.records.table_values).
-    """
-    rows = body.get("rows") if isinstance(body, dict) else None
-    if not isinstance(rows, list) or not all(isinstance(row, dict) and "id" in row for row in rows):
-        raise SyncError("server_error", "The central service sent a bootstrap page that cannot be read.")
-    return BootstrapPage.model_validate({**body, "rows": []}), rows
+
+def _set_states(session, state: dict[str, str]) -> None:
+    for key, value in state.items():
+        local.set_state(session, key, value)
 
 
 def _refusal(response: httpx.Response) -> SyncError:

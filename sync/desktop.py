@@ -16,14 +16,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.domain.core.errors import SyncError, ValidationError
-from app.models.system import OutboxEntry
+from app.models.system import OutboxEntry, PulledQuarantine
 from app.services.core import changes as areas
 from app.services.core.changes import Changes
 from app.services.core.context import Actor, AppContext
 from app.services.core.serialize import row_to_dict
 from app.services.core.settings import load_settings
 from app.services.core.work import unit_of_work
-from sync import local
+from sync import local, quarantine
 from sync.cli_sync import remember_server
 from sync.client import Progress, SyncAgent, SyncReport
 from sync.keyring_store import CredentialStore
@@ -82,14 +82,16 @@ class SyncStatusService:
                 OutboxEntry.state.in_((local.PENDING, *local.PROBLEM_STATES))).group_by(OutboxEntry.state)).all())
             last = local.get_state(session, local.LAST_SYNC)
             zone = _zone(session)
+            held = quarantine.count(session)
         return SyncOverview(pending=counts.get(local.PENDING, 0),
-                            problems=sum(counts.get(state, 0) for state in local.PROBLEM_STATES),
+                            problems=sum(counts.get(state, 0) for state in local.PROBLEM_STATES) + held,
                             last_sync=datetime.fromisoformat(last).astimezone(zone) if last else None)
 
     def problems(self) -> list[SyncProblemView]:
         with self.app.sessions() as session:
             zone = _zone(session)
-            return [_describe(session, problem, zone) for problem in local.sync_problems(session)]
+            return ([_describe(session, problem, zone) for problem in local.sync_problems(session)]
+                    + [_held(session, row, zone) for row in quarantine.held_rows(session)])
 
     def retry(self, actor: Actor, seqs: list[int]) -> Changes:
         """Send refused operations again (audited); a conflict goes on top of the central version."""
@@ -132,6 +134,17 @@ def _describe(session: Session, problem: local.SyncProblem, zone: ZoneInfo) -> S
         changed_at=datetime.fromisoformat(changed_at).astimezone(zone) if changed_at else None,
         differences=_differences(mine, current) if current else (),
         can_discard=local.can_discard(problem.entity, problem.state))
+
+
+def _held(session: Session, row: quarantine.Held, zone: ZoneInfo) -> SyncProblemView:
+    """A received row kept aside (sync.quarantine): listed until it applies; nothing to retry by hand."""
+    payload = session.get(PulledQuarantine, row.id).payload
+    return SyncProblemView(
+        seq=-row.id, entity=row.entity, record_type=record_type(row.entity),
+        record=_record_name(payload, row.entity_id), operation="receive", state=quarantine.QUARANTINED,
+        reason=f"{row.reason} Tried {row.attempts} time(s); tried again at each sync.",
+        recorded_at=row.first_seen.astimezone(zone), changed_by="", changed_at=None, differences=(),
+        can_discard=False)
 
 
 def _current_row(session: Session, problem: local.SyncProblem) -> dict:
@@ -186,6 +199,7 @@ class Connected:
     report: SyncReport | None  # None when the first sync failed
     problem: str  # why it failed; the background sync tries again
     downloaded: int = 0  # rows of the first download (bootstrap) and the changes after it
+    notice: str = ""  # where the secrets are kept, when not in a system keyring (said once, here)
 
 
 class SyncLink:
@@ -196,7 +210,8 @@ class SyncLink:
                  transport: httpx.BaseTransport | None = None, ca_file: str = "") -> None:
         self.app, self.config_file, self.server_url = app, config_file, server_url
         self.ca_file = ca_file
-        self.credentials = credentials or CredentialStore(app.device_id)
+        folder = config_file.parent if config_file is not None else None  # the data folder
+        self.credentials = credentials or CredentialStore(app.device_id, folder=folder)
         self.transport = transport
         self._enrolled_with = ""  # a code is single-use: a second try (wrong password) skips it
 
@@ -238,7 +253,7 @@ class SyncLink:
         finally:
             agent.close()
         pulled = connected.report.pulled if connected.report is not None else 0
-        return replace(connected, downloaded=rows[0] + pulled)
+        return replace(connected, downloaded=rows[0] + pulled, notice=self.credentials.notice)
 
     def _enrol(self, agent: SyncAgent, url: str, code: str, progress: Callable[[ConnectStep], None]) -> str:
         if self._enrolled_with == f"{url} {code}":

@@ -101,7 +101,7 @@ def write_reference(writer: BulkWriter, ids: DemoIds, built_at: datetime, region
             ref.counter_ids[(code, f"C{number}")] = counter_id
             writer.add(Counter.__table__, {"id": counter_id, "centre_id": ref.centre_ids[code],
                                            "code": f"C{number}", "name": f"Counter {number}",
-                                           "printer_url": ""})
+                                           "printer_url": "", "device_id": None})  # claimed at first use
     for zone in ZONES:
         ref.zone_ids[zone.code] = ids.new("zones")
         writer.add(Zone.__table__, {"id": ref.zone_ids[zone.code], "code": zone.code, "name": zone.name,

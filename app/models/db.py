@@ -9,8 +9,8 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event, exc
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy import Connection, Engine, create_engine, event, exc
+from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
 
 from app.domain.core.errors import UtilityDeskError
 
@@ -25,7 +25,7 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, echo=echo, connect_args={"timeout": 15})
         event.listen(engine, "connect", _sqlite_pragmas)
-        event.listen(engine, "begin", _sqlite_begin_immediate)
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
     return create_engine(url, echo=echo, pool_pre_ping=True)
 
@@ -42,14 +42,33 @@ def _sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record: object) -> No
     cursor.close()
 
 
-def _sqlite_begin_immediate(connection: object) -> None:
-    # One writer at a time: take the write lock at BEGIN, so two writers queue
-    # on busy_timeout instead of failing half-way with "database is locked".
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+# Execution option naming a connection whose transaction will write (see LocalSession.begin).
+WRITES = "utilitydesk_writes"
+
+
+def _sqlite_begin(connection: Connection) -> None:
+    # A writer takes the write lock at BEGIN, so two writers queue on busy_timeout instead of
+    # failing half-way with "database is locked" (a deferred transaction that reads first and
+    # then writes cannot wait: its snapshot is stale once another writer commits). A reader
+    # begins deferred: in WAL mode it never holds the write lock, so it delays no writer.
+    writes = connection.get_execution_options().get(WRITES, False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
+
+
+class LocalSession(Session):
+    """Transactions begun explicitly (`with session.begin():`, every use case) are writes and take
+    the write lock at their start; a session used without begin() (autobegin) only reads, in a
+    deferred transaction. Nothing in the app commits an autobegun transaction."""
+
+    def begin(self, nested: bool = False) -> SessionTransaction:
+        transaction = super().begin(nested)
+        if not nested:
+            self.connection(execution_options={WRITES: True})  # BEGIN IMMEDIATE now, not at first write
+        return transaction
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(bind=engine, expire_on_commit=False)
+    return sessionmaker(bind=engine, expire_on_commit=False, class_=LocalSession)
 
 
 def alembic_config(engine: Engine) -> Config:

@@ -23,6 +23,9 @@ class Counter(Synced, Base):
     code: Mapped[str] = mapped_column(String(20))
     name: Mapped[str] = mapped_column(String(80))
     printer_url: Mapped[str] = mapped_column(String(250), default="")
+    # A counter is a device: the desktop that created (or first claimed) it. Its cash sessions are
+    # that desktop's; no other desktop may open one there or take its name.
+    device_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
     __table_args__ = (UniqueConstraint("centre_id", "code"),)
 
 

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from app.models.central import ChangeLogEntry
 from sync.protocol import Change
-from sync.records import row_payload
+from sync.records import SERVER_COLUMNS, row_payload
 from sync.server.scope import DeviceScope, Location
 
 # Larger than any txid: on SQLite every row is visible once committed.
@@ -51,13 +51,27 @@ def fence(session: Session) -> int:
 
 
 def record_change(session: Session, row: object, operation: str, location: Location, *,
-                  txid: int, now: datetime, device_id: str | None = None) -> None:
+                  txid: int, now: datetime, device_id: str | None = None, sent: dict | None = None) -> None:
+    """Log a committed row for the devices that pull it.
+
+    device_id names the device whose push this is, and only when the row is what that device sent
+    (`sent`, its payload): that device already holds it, so its pulls skip it. When the server
+    altered it (a column the author may not write, a value a rule changed) device_id stays None
+    and the author receives the server's row like everyone else.
+    """
     payload = row_payload(row)
+    echo = device_id if device_id is not None and sent is not None and not altered(payload, sent) else None
     session.add(ChangeLogEntry(
         txid=txid, entity=type(row).__tablename__, entity_id=str(payload["id"]), operation=operation,
         version=int(payload.get("version") or 1), zone_id=location.zone_id,
-        centre_id=location.centre_id, payload=payload, device_id=device_id, at=now,
+        centre_id=location.centre_id, payload=payload, device_id=echo, at=now,
     ))
+
+
+def altered(stored: dict, sent: dict) -> bool:
+    """Whether the server's row differs from what the device sent in any column but the server's own
+    (version and updated_at, which the device sets the same way or which only the server decides)."""
+    return any(stored.get(key) != sent.get(key) for key in stored if key not in SERVER_COLUMNS)
 
 
 def head_position(session: Session) -> Position:
@@ -75,13 +89,17 @@ def _scope_clause(scope: DeviceScope):
     )
 
 
-def read_page(session: Session, after: Position, scope: DeviceScope, limit: int) -> Page:
-    """Rows after the cursor, in the device's scope, from finished transactions only."""
+def read_page(session: Session, after: Position, scope: DeviceScope, limit: int,
+              device_id: str | None = None) -> Page:
+    """Rows after the cursor, in the device's scope, from finished transactions only; not the rows
+    this device pushed itself and the server kept as sent (see record_change)."""
     below = fence(session)
+    mine = [] if device_id is None else [or_(ChangeLogEntry.device_id.is_(None),
+                                              ChangeLogEntry.device_id != device_id)]
     rows = session.execute(
         select(ChangeLogEntry)
         .where(tuple_(ChangeLogEntry.txid, ChangeLogEntry.seq) > tuple_(after.txid, after.seq),
-               ChangeLogEntry.txid < below, _scope_clause(scope))
+               ChangeLogEntry.txid < below, _scope_clause(scope), *mine)
         .order_by(ChangeLogEntry.txid, ChangeLogEntry.seq)
         .limit(limit + 1)
     ).scalars().all()

@@ -94,9 +94,9 @@ def _run(batch: Batch, start: int, operations: list[Operation], kept: dict, deps
         outcome.answered.append((op, answer, depends_on))
         outcome.applied_seq = op.seq
     batch.session.flush()
-    for row, operation, location in batch.changed:
+    for row, operation, location, sent in batch.changed:
         record_change(batch.session, row, operation, location, txid=batch.txid, now=batch.now,
-                      device_id=batch.caller.device_id)
+                      device_id=batch.caller.device_id, sent=sent)
     batch.session.flush()
     return outcome
 

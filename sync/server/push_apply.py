@@ -18,6 +18,7 @@ from sync.records import (
 )
 from sync.server.auth import Caller
 from sync.server.authors import Authors
+from sync.server.counters import ownership_problem
 from sync.server.permissions import permission_problem, writable_columns
 from sync.server.rules import change_problem, insert_problem
 from sync.server.scope import DeviceScope, Location, Locator
@@ -37,7 +38,7 @@ class Batch:
     txid: int
     known: dict[tuple[str, str], int]  # record ids already on the server -> version
     authors: Authors
-    changed: list[tuple[object, str, Location]] = field(default_factory=list)
+    changed: list[tuple[object, str, Location, dict]] = field(default_factory=list)  # row, op, where, sent
 
 
 def result(op: Operation, status: str, *, version: int | None = None, reason: str = "",
@@ -84,6 +85,9 @@ def _apply(batch: Batch, op: Operation) -> OperationResult:
         return result(op, "rejected", reason=f"Refers to {location.missing}, which the server does not have")
     if not batch.scope.covers(location):
         return result(op, "rejected", reason="Outside this desktop's service centre")
+    owner = ownership_problem(batch.session, batch.caller, op, values)
+    if owner:
+        return result(op, "rejected", reason=owner)
     if op.operation == "insert":
         rule = insert_problem(op, values)
         if rule:
@@ -99,7 +103,7 @@ def _insert(batch: Batch, op: Operation, cls: type, values: dict, location: Loca
     row = cls(**(values | {"version": 1, "updated_at": batch.now}))
     batch.session.add(row)
     batch.known[key] = 1
-    batch.changed.append((row, "insert", location))
+    batch.changed.append((row, "insert", location, op.payload))
     return result(op, "applied", version=1)
 
 
@@ -128,5 +132,5 @@ def _change(batch: Batch, op: Operation, cls: type, values: dict, location: Loca
             setattr(row, key, value)
     row.deleted = row.deleted or op.operation == "delete"
     row.version, row.updated_at = op.base_version + 1, batch.now
-    batch.changed.append((row, op.operation, location))
+    batch.changed.append((row, op.operation, location, op.payload))
     return result(op, "applied", version=row.version)

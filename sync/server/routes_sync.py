@@ -74,7 +74,7 @@ def pull(request: Request, caller: Authenticated,
         scope = device_scope(session, caller)
         epoch = current_epoch(session)
         after = _position(cursor, epoch)
-        page = changelog.read_page(session, after, scope, limit)
+        page = changelog.read_page(session, after, scope, limit, caller.device_id)
     central.metrics.inc("utilitydesk_pull_requests_total")
     central.metrics.inc("utilitydesk_pull_changes_total", len(page.changes))
     return PullResponse(epoch=epoch, changes=page.changes, more=page.more,
@@ -112,13 +112,16 @@ def bootstrap_plan(request: Request, caller: Authenticated) -> BootstrapPlan:
 def bootstrap_page(entity: str, request: Request, caller: Authenticated,
                    after: str = Query("", max_length=36, pattern=NO_NUL_PATTERN,
                                       description="The last id of the previous page"),
-                   limit: int = Query(1000, ge=1, le=bootstrap.MAX_PAGE)) -> Response:
+                   limit: int = Query(1000, ge=1, le=bootstrap.MAX_PAGE),
+                   history_days: int = Query(bootstrap.HISTORY_DAYS, ge=0,
+                                             le=bootstrap.MAX_HISTORY_DAYS)) -> Response:
     if entity not in bootstrap.BOOTSTRAP_ENTITIES:
         raise ApiError(404, "not_found", f"{entity!r} is not downloaded at bootstrap")
     central = central_of(request)
     with transaction(central) as session:
         scope = device_scope(session, caller)
-        rows, next_after = bootstrap.read_rows(session, entity, scope, after or None, limit)
+        rows, next_after = bootstrap.read_rows(session, entity, scope, after or None, limit,
+                                               now=central.now(), history_days=history_days)
     # The rows are already JSON-safe dicts: encode once, without validating each row into
     # BootstrapPage and serialising it again (the response_model still documents the shape).
     body = json.dumps({"entity": entity, "rows": rows, "next_after": next_after},

@@ -150,3 +150,34 @@ def test_restore_from_backup_makes_the_desktop_rebootstrap_and_repush(server, de
     assert report.bootstrapped and report.requeued == 2 and report.applied == 2
     with server.central.sessions() as session:
         assert session.get(Payment, lost) is not None and session.get(Payment, kept) is not None
+
+
+def test_a_desktop_does_not_pull_back_what_it_just_pushed(server, desktops):
+    first, second = desktops
+    payment_id = record_payment(first, server.world.consumer_ids[0], "5101")
+    report = first.agent.sync_once()
+    assert (report.applied, report.pulled) == (2, 0)  # payment + ledger entry, none downloaded again
+    assert first.agent.sync_once().pulled == 0
+    pulled, deadline = 0, time.monotonic() + 10
+    while pulled < 2 and time.monotonic() < deadline:  # the other desktop of the centre gets both
+        pulled += second.agent.sync_once().pulled
+    assert pulled == 2
+    with second.runtime.app.sessions() as session:
+        assert session.get(Payment, payment_id) is not None
+
+
+def test_a_change_the_server_altered_goes_back_to_its_author(server):
+    from sync.server.changelog import altered
+
+    sent = {"id": "x", "version": 1, "updated_at": "t1", "role": "Utility Administrator", "name": "A"}
+    assert not altered(sent | {"version": 2, "updated_at": "t2"}, sent)  # the server's own columns
+    assert altered(sent | {"role": "Customer Service Executive"}, sent)  # a column it refused
+    with server.central.sessions() as session, session.begin():
+        consumer = session.get(Consumer, server.world.consumer_ids[0])
+        device = session.execute(select(Device)).scalars().first()
+        location = Locator(session).locate("consumers", {"zone_id": consumer.zone_id})
+        as_sent = {"id": consumer.id, "name": "Sent Name"}
+        record_change(session, consumer, "update", location, txid=current_txid(session),
+                      now=consumer.updated_at, device_id=device.id if device else "d", sent=as_sent)
+        logged = session.execute(select(ChangeLogEntry).order_by(ChangeLogEntry.seq.desc())).scalars().first()
+        assert logged.device_id is None  # the stored name differs from what was sent: pulled back

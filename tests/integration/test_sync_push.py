@@ -128,10 +128,10 @@ def test_bad_payload_is_rejected_with_the_field_named(server, desktop):
 
 def test_a_database_refusal_rejects_only_that_operation(server, desktop, tmp_path):
     first = record_payment(desktop, server.world.consumer_ids[0], "9001")
-    desktop.agent.sync_once()
     other = enrolled_desktop(server, tmp_path / "other")
     try:
-        other.agent.sync_once()
+        other.agent.sync_once()  # before the first payment reaches the server (bootstrap would bring it)
+        desktop.agent.sync_once()
         # A receipt number the first desktop already used: UNIQUE refuses it on the server.
         again = record_payment(other, server.world.consumer_ids[0], "9001")
         after = record_payment(other, server.world.consumer_ids[1], "9002")

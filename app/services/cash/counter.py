@@ -40,22 +40,41 @@ def counter_code(name: str) -> str:
     return re.sub(r"[^A-Z0-9]+", "-", name.upper()).strip("-")[:20] or "COUNTER"
 
 
-def find_counter(db: Session, settings: Settings, actor: Actor) -> Counter | None:
+def find_counter(db: Session, settings: Settings, actor: Actor, device_id: str | None = None) -> Counter | None:
+    """The counter named by `general.counter_name` in the actor's centre; given a device, only when it
+    is that device's counter (or nobody's yet): another desktop's counter is never this one."""
     name = settings.get("general.counter_name")
-    return db.execute(select(Counter).where(
+    query = select(Counter).where(
         Counter.centre_id == centre_id(db, settings, actor),
-        or_(func.lower(Counter.name) == name.lower(), Counter.code == counter_code(name)))).scalars().first()
+        or_(func.lower(Counter.name) == name.lower(), Counter.code == counter_code(name)))
+    if device_id is not None:
+        query = query.where(or_(Counter.device_id.is_(None), Counter.device_id == device_id))
+    return db.execute(query).scalars().first()
 
 
 def counter_for_opening(work: Work, settings: Settings) -> Counter:
+    """This device's counter, created (or claimed, when nobody owns it yet) on its first session.
+
+    A counter is a device: its name is taken once another desktop owns it, and sessions opened
+    there are that desktop's, so two desktops never each have a session open "at" one counter.
+    """
+    device = work.app.device_id
     counter = find_counter(work.session, settings, work.actor)
+    if counter is not None and counter.device_id not in (None, device):
+        raise ValidationError("Counter name", f"{counter.name} is another desktop's counter; give this desktop "
+                                              "its own counter name in Settings (General) first")
     if counter is not None:
+        if counter.device_id is None:  # a counter from before counters had owners: this desktop claims it
+            base = counter.version
+            counter.device_id, counter.version = device, base + 1
+            work.record(counter, "update", base_version=base)
+            work.audit("counter_claimed", "counter", counter.id, name=counter.name, device_id=device)
         return counter
     centre = centre_id(work.session, settings, work.actor)
     if centre is None:
         raise ValidationError("Service centre", "this device has no service centre yet; sync first")
     name = settings.get("general.counter_name")
-    counter = Counter(centre_id=centre, code=counter_code(name), name=name)
+    counter = Counter(centre_id=centre, code=counter_code(name), name=name, device_id=device)
     work.record(counter)
     work.audit("counter_created", "counter", counter.id, name=name, code=counter.code)
     return counter

@@ -131,7 +131,7 @@ class CashSessionsService:
             return self._session_view(db, load_settings(db), actor)
 
     def _session_view(self, db: Session, settings: Settings, actor: Actor) -> OpenSession | None:
-        counter = find_counter(db, settings, actor)
+        counter = find_counter(db, settings, actor, self.app.device_id)
         cash = open_session_at(db, counter.id) if counter else None
         if cash is None:
             return None
@@ -141,7 +141,7 @@ class CashSessionsService:
                            None if drawer.counts is None else dict(drawer.counts))
 
     def _current(self, db: Session, settings: Settings, actor: Actor) -> tuple[Counter, CashSession]:
-        counter = find_counter(db, settings, actor)
+        counter = find_counter(db, settings, actor, self.app.device_id)
         cash = open_session_at(db, counter.id) if counter else None
         if cash is None:
             raise ValidationError("Cash session", f"no session is open at {settings.get('general.counter_name')}; "
@@ -255,7 +255,7 @@ class CashSessionsService:
         """Session numbers count per counter: this device's counter."""
         actor.require(Permission.OPERATE_CASH)
         with self.app.sessions() as db:
-            counter = find_counter(db, load_settings(db), actor)
+            counter = find_counter(db, load_settings(db), actor, self.app.device_id)
             found = counter and db.execute(select(CashSession.id).where(
                 CashSession.counter_id == counter.id, CashSession.session_no == session_no)).scalar()
             if not found:

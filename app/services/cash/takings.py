@@ -16,6 +16,7 @@ from app.domain.core.permissions import Permission, can
 from app.domain.payments.rules import CASH
 from app.models.cash import CashMovement, CashSession
 from app.models.payments import Payment
+from app.models.reference import Counter
 from app.services.cash.counter import find_counter, open_session_at, requeue_insert
 from app.services.cash.reports import OPEN, counts_to_json
 from app.services.core.settings import load_settings
@@ -28,7 +29,7 @@ def attach_cash_payment(work: Work, payment: Payment, counts: Mapping[Decimal, i
     if not can(work.actor.role, Permission.OPERATE_CASH):
         return  # not taken at a counter (the system, a back office)
     settings = load_settings(work.session)
-    counter = find_counter(work.session, settings, work.actor)
+    counter = find_counter(work.session, settings, work.actor, work.app.device_id)
     cash = open_session_at(work.session, counter.id) if counter else None
     if cash is None:
         return
@@ -50,8 +51,8 @@ def attach_cash_void(work: Work, payment: Payment) -> None:
     if payment.method != CASH or not payment.cash_session_id:
         return
     target = work.session.get(CashSession, payment.cash_session_id)
-    if target is None or target.status != OPEN:
-        counter = find_counter(work.session, load_settings(work.session), work.actor)
+    if target is None or target.status != OPEN or not _ours(work, target):  # this drawer, or none
+        counter = find_counter(work.session, load_settings(work.session), work.actor, work.app.device_id)
         target = open_session_at(work.session, counter.id) if counter else None
     if target is None:
         return
@@ -61,3 +62,9 @@ def attach_cash_void(work: Work, payment: Payment) -> None:
                              counts={k: -n for k, n in paid.items()} if paid else None,
                              payment_id=payment.id, user_name=work.actor.username, at=work.now,
                              reason=f"Void of receipt {payment.receipt_no}: {payment.void_reason}"))
+
+
+def _ours(work: Work, cash: CashSession) -> bool:
+    """A session at this device's counter (or one nobody owns): cash moves only in this drawer."""
+    counter = work.session.get(Counter, cash.counter_id)
+    return counter is None or counter.device_id in (None, work.app.device_id)

@@ -111,10 +111,11 @@ class ConnectDialog(QDialog):
         if report is not None:
             self.step.setText(f"Connected to {connected.server_url}. Downloaded {connected.downloaded:,} "
                               f"records; sent {report.pushed:,} queued operations.")
+            self.message.setText(connected.notice)
         else:
             self.step.setText(f"Connected to {connected.server_url}.")
             self.message.setText(f"The first download did not finish: {connected.problem} "
-                                 "It continues in the background.")
+                                 f"It continues in the background. {connected.notice}".strip())
         self.connect_button.hide()
         self.close_button.setText("Close")
         named(self.close_button, "Close")

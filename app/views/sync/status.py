@@ -316,6 +316,8 @@ def failure_text(error: BaseException | None) -> tuple[str, str]:
         return "Sync stopped: connect this desktop again (Session menu)", message
     if kind == "offline":
         return "Offline · central service unreachable", message
+    if kind == "timeout":
+        return "Offline · central service not answering (sync stopped in time)", message
     if isinstance(error, UtilityDeskError):
         return f"Offline · {_shorten(message)}", message
     return "Sync failed · details in the log", message
@@ -347,6 +349,9 @@ def report_text(report, reconnected: bool) -> str:
     refused = report.rejected + report.conflicts
     if refused:
         parts.append(f"{refused:,} refused (see Sync problems)")
+    held = getattr(report, "quarantined", 0)
+    if held:
+        parts.append(f"{held:,} received rows waiting for what they refer to (see Sync problems)")
     prefix = "Back online. Synced" if reconnected else "Synced"
     return f"{prefix}: {', '.join(parts)}."
 
