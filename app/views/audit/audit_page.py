@@ -39,7 +39,9 @@ from app.views.audit.audit_model import (
     AuditTableModel,
 )
 from app.views.audit.audit_text import action_words
+from app.views.common.forms import DateEdit
 from app.views.common.operations import Operation
+from app.views.common.tables import keyboard_table
 from app.views.common.widgets import named
 
 
@@ -51,7 +53,7 @@ def _combo(label: str) -> QComboBox:
 
 
 def _date_edit(label: str) -> QDateEdit:
-    edit = named(QDateEdit(), label)
+    edit = named(DateEdit(), label)
     edit.setCalendarPopup(True)
     edit.setDisplayFormat("yyyy-MM-dd")
     edit.setDate(QDate.currentDate())
@@ -90,7 +92,7 @@ class UsagePanel(QWidget):
         super().__init__()
         named(self, "Usage panel")
         self.services, self.actor = services, actor
-        self.table = named(QTableWidget(0, 5), "Usage events")
+        self.table = keyboard_table(named(QTableWidget(0, 5), "Usage events"))
         self.table.setHorizontalHeaderLabels(["Event", "Role", "Count", "Users", "Last seen (UTC)"])
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         refresh = named(QPushButton("Refresh"), "Refresh usage")
@@ -128,7 +130,7 @@ class AuditPage(QWidget):
         settings = services.settings.current()
         self.model = AuditTableModel(self._fetcher(AuditFilter()), AuditDisplay(
             settings.time_zone, settings.date_format, settings.locale))
-        self.table = named(QTableView(), "Audit entries")
+        self.table = keyboard_table(named(QTableView(), "Audit entries"))
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         header = self.table.horizontalHeader()

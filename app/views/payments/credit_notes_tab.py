@@ -27,7 +27,8 @@ from app.domain.payments.credit_notes import CreditNoteStatus, RemainingKind
 from app.services.core.context import Actor
 from app.services.payments.credit_notes import CreditNoteFilter, CreditNoteRow, CreditNoteSort
 from app.services.registry import Services
-from app.views.common.widgets import named
+from app.views.common.forms import caption
+from app.views.common.widgets import described, named
 from app.views.payments.display import Background, Display, alive, error_label, show_error
 from app.views.payments.list_widgets import DateRangeFilter, chosen, combo, lazy_table, size_columns
 from app.views.payments.table_models import (
@@ -82,6 +83,7 @@ class ReasonsButton(QToolButton):
     def _toggled(self) -> None:
         picked = self.selected()
         self.setText("Reasons: " + (", ".join(picked) if picked else "All"))
+        self.setAccessibleName(self.text())  # what it shows, so voice control finds it
         self.changed.emit()
 
 
@@ -126,11 +128,13 @@ class CreditNotesTab(QWidget):
         self.receipt.setPlaceholderText("Linked receipt #")
         self.receipt.setMaximumWidth(170)
         self.amount_min, self.amount_max = amount_input("Minimum amount"), amount_input("Maximum amount")
-        self.clear = named(QPushButton("Clear filters"), "Clear credit note filters")
+        self.clear = described(named(QPushButton("Clear filters"), "Clear filters"),
+                               "Clears the credit note filters")
         self.error = error_label("Credit note filters")
         self.count_label = named(QLabel(""), "Credit notes count")
         self.model = CreditNotesTableModel(self._fetcher(self.filter), self.display)
-        self.table = lazy_table(self.model, "Credit notes list", COL_NOTE_CREATED)
+        self.table = lazy_table(self.model, "Credit notes list", COL_NOTE_CREATED,
+                                lambda index: self._emit(self.open_credit_note, index.row()))
         size_columns(self.table, {COL_NOTE_NUMBER: 110, COL_NOTE_AMOUNT: 100,
                                   COL_NOTE_REMAINING: 100, COL_NOTE_REASON: 150,
                                   COL_NOTE_STATUS: 100, COL_NOTE_CREATED: 110,
@@ -143,12 +147,18 @@ class CreditNotesTab(QWidget):
         first, second = QHBoxLayout(), QHBoxLayout()
         for widget in (self.status, self.dates, self.reasons, self.remaining):
             first.addWidget(widget)
-        for widget in (self.consumer, self.receipt, self.amount_min, self.amount_max, self.clear):
+        for widget in (caption("Consumer", self.consumer), self.consumer,
+                       caption("Linked receipt", self.receipt), self.receipt,
+                       caption("Minimum amount", self.amount_min), self.amount_min,
+                       caption("Maximum amount", self.amount_max), self.amount_max, self.clear):
             second.addWidget(widget)
         first.addStretch(1)
         second.addStretch(1)
         layout = QVBoxLayout(self)
-        for row in (self.search, first, second, self.dates.error, self.error):
+        search = QHBoxLayout()
+        search.addWidget(caption("&Search", self.search))
+        search.addWidget(self.search, 1)
+        for row in (search, first, second, self.dates.error, self.error):
             layout.addLayout(row) if isinstance(row, QHBoxLayout) else layout.addWidget(row)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.count_label)
@@ -168,7 +178,6 @@ class CreditNotesTab(QWidget):
         self.consumer.completer().activated.connect(self.pick_consumer)
         self.clear.clicked.connect(self.clear_filters)
         self.table.clicked.connect(self._clicked)
-        self.table.activated.connect(lambda index: self._emit(self.open_credit_note, index.row()))
         self.table.customContextMenuRequested.connect(self._context_menu)
         self.model.fetch_failed.connect(lambda error: show_error(self.error, str(error)))
 
@@ -255,6 +264,7 @@ class CreditNotesTab(QWidget):
             edit.clear()
         self.consumer_id = None
         self.reasons.setText("Reasons: All")
+        self.reasons.setAccessibleName("Reasons: All")
         self.apply()
 
     def _count(self) -> None:

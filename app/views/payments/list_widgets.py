@@ -23,6 +23,8 @@ from PySide6.QtWidgets import (
 
 from app.domain.core.errors import ValidationError
 from app.domain.payments.credit_notes import DatePreset, created_range
+from app.views.common.forms import DateEdit
+from app.views.common.tables import RowAction, keyboard_table
 from app.views.common.widgets import named
 from app.views.payments.display import (
     BADGE_COLOURS,
@@ -63,8 +65,8 @@ class BadgeDelegate(QStyledItemDelegate):
         painter.restore()
 
 
-def lazy_table(model: LazyTableModel, name: str, sort_column: int) -> QTableView:
-    table = named(QTableView(), name)
+def lazy_table(model: LazyTableModel, name: str, sort_column: int, on_row: RowAction | None = None) -> QTableView:
+    table = keyboard_table(named(QTableView(), name), on_row)
     table.setModel(model)
     table.setItemDelegate(BadgeDelegate(table))
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -119,7 +121,7 @@ class DateRangeFilter(QWidget):
         self._preset_changed()
 
     def _date_edit(self, name: str, qt_format: str) -> QDateEdit:
-        edit = named(QDateEdit(), name)
+        edit = named(DateEdit(), name)
         edit.setCalendarPopup(True)
         edit.setDisplayFormat(qt_format)
         edit.setDate(to_qdate(self.today()))

@@ -28,6 +28,7 @@ from app.services.payments.payment_plans import (
     PlanFilter,
 )
 from app.services.registry import Services
+from app.views.common.forms import caption
 from app.views.common.widgets import named
 from app.views.payments.display import Background, Display, alive, error_label, show_error
 from app.views.payments.list_widgets import chosen, combo
@@ -81,6 +82,7 @@ class PaymentPlansTab(QWidget):
 
     def _layout(self) -> None:
         bar = QHBoxLayout()
+        bar.addWidget(caption("&Search", self.search))
         bar.addWidget(self.search, 1)
         bar.addWidget(self.status)
         bar.addWidget(self.check_button)

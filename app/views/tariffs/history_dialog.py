@@ -25,6 +25,8 @@ from app.formatting import format_moment
 from app.services.core.context import Actor
 from app.services.registry import Services
 from app.services.tariffs.compare import TariffHistory, VersionComparison
+from app.views.common.dialogs import keyboard_dialog
+from app.views.common.tables import keyboard_table
 from app.views.common.widgets import named
 from app.views.tariffs.ui import BadgeDelegate, money_text
 
@@ -33,7 +35,7 @@ HISTORY_HEADERS = ("Version", "Changed by", "Change summary", "Date/Time", "Stat
 
 
 def _table(name: str, headers: tuple[str, ...]) -> QTableWidget:
-    table = named(QTableWidget(0, len(headers)), name)
+    table = keyboard_table(named(QTableWidget(0, len(headers)), name))
     table.setHorizontalHeaderLabels(list(headers))
     table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
     table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
@@ -86,6 +88,7 @@ class VersionHistoryDialog(QDialog):
             self.tabs.setCurrentIndex(1)
             if len(self.history.version_numbers) >= 2:
                 self.compare()
+        keyboard_dialog(self, first=self.first if compare else self.table)
 
     def _history_tab(self) -> QWidget:
         self.table = _table("Version history table", HISTORY_HEADERS)

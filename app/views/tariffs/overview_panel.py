@@ -21,6 +21,7 @@ from app.formatting import format_day, format_moment
 from app.services.core.context import Actor
 from app.services.registry import Services
 from app.services.tariffs.overview import Kpi, RecentItem, StatusCounts, TariffOverview
+from app.views.common.tables import keyboard_table
 from app.views.common.widgets import named
 from app.views.tariffs.ui import BAD, GOOD, BadgeDelegate, badge_style
 
@@ -105,7 +106,7 @@ class OverviewPanel(QWidget):
         layout.addWidget(QLabel(f"<b>{kind} by status</b>"))
         row = QHBoxLayout()
         for status in TariffStatus:
-            button = named(QPushButton(f"{status.value}: —"), f"{status.value} {kind.lower()}")
+            button = named(QPushButton(f"{status.value}: —"), f"{status.value}: — {kind.lower()}")
             button.setStyleSheet(badge_style(status.value) + " padding: 8px 16px; font-size: 11pt;")
             button.setFlat(True)
             if kind == "Tariffs":
@@ -119,7 +120,7 @@ class OverviewPanel(QWidget):
         return frame
 
     def _recent_table(self, name: str, headers: tuple[str, ...]) -> QTableWidget:
-        table = named(QTableWidget(0, len(headers)), name)
+        table = keyboard_table(named(QTableWidget(0, len(headers)), name))
         table.setHorizontalHeaderLabels(list(headers))
         header = table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
@@ -152,7 +153,9 @@ class OverviewPanel(QWidget):
     def _counts(self, kind: str, counts: StatusCounts) -> None:
         for status, count in ((TariffStatus.ACTIVE, counts.active), (TariffStatus.INACTIVE, counts.inactive),
                               (TariffStatus.EXPIRED, counts.expired)):
-            self.breakdown[f"{status.value} {kind}"].setText(f"{status.value}: {count}")
+            button = self.breakdown[f"{status.value} {kind}"]
+            button.setText(f"{status.value}: {count}")
+            button.setAccessibleName(f"{status.value}: {count} {kind}")  # starts with what it shows
 
     def _fill(self, table: QTableWidget, items: tuple[RecentItem, ...], *, ends: bool) -> None:
         table.setRowCount(len(items))
