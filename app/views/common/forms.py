@@ -75,6 +75,8 @@ class Form(QFormLayout):
         if len(row) != 2 or not isinstance(row[0], (str, QLabel)):
             return row
         label, field = row
+        if isinstance(label, str) and not label.strip():
+            return row  # a field under the one above (a hint, "no end date"): it names itself
         target = first_stop(field)
         if target is None:
             return row  # a value shown beside its caption: nothing to focus

@@ -32,7 +32,8 @@ class ReviewPage(QWizardPage):
         self.summary = multiline(QPlainTextEdit())
         self.summary.setMaximumHeight(70)
         self.summary_message = message_label("Change summary message")
-        self.publish = named(QCheckBox("Publish now (otherwise saved as a draft)"), "Publish now")
+        self.publish = named(QCheckBox("Publish now (otherwise saved as a draft)"),
+                             "Publish now (otherwise saved as a draft)")
         may_publish = can(wizard.actor.role, Permission.PUBLISH_TARIFFS)
         self.publish.setChecked(may_publish)
         self.publish.setEnabled(may_publish)
