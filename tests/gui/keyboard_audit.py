@@ -1,0 +1,402 @@
+"""The keyboard and screen-reader audit of one window, as a keyboard user meets it.
+
+`Audit.window(title, window)` presses Tab until focus comes back to where it started and checks
+what a screen reader and voice control need: every interactive widget named, the name starting
+with what the screen shows, every form label the buddy of its field with an Alt mnemonic unique
+within its form, the accepting button still the default after a Tab round, Enter on a table row
+doing what a double-click does, and the row menu opening from the keyboard. A `DialogWatcher`
+audits each dialog and wizard page as it opens, then closes it: nothing is saved.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import dataclass, field
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
+    QAbstractSpinBox,
+    QApplication,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QMenu,
+    QMessageBox,
+    QPlainTextEdit,
+    QProgressDialog,
+    QPushButton,
+    QTabBar,
+    QTableView,
+    QTableWidget,
+    QTextEdit,
+    QTreeWidget,
+    QWidget,
+    QWizard,
+)
+
+from app.views.common.operations import wait_for_background
+
+# Qt's own dialogs (messages, file choosers, progress): not this app's screens.
+QT_OWN_DIALOGS = (QMessageBox, QFileDialog, QProgressDialog, QInputDialog)
+INPUTS = (QLineEdit, QComboBox, QAbstractSpinBox, QPlainTextEdit, QTextEdit)
+
+
+def plain(text: str) -> str:
+    """What a label shows: no mnemonic ampersand, no rich-text tags, no trailing colon."""
+    text = re.sub(r"<[^>]+>", "", text).replace("&&", "\0").replace("&", "").replace("\0", "&")
+    return text.strip().rstrip(":").strip()
+
+
+def stop_of(widget: QWidget | None) -> QWidget | None:
+    """The Tab stop a focused widget belongs to (a spin box, not its inner line edit)."""
+    while widget is not None and widget.focusProxy() is not None:
+        widget = widget.focusProxy()
+    parent = widget.parentWidget() if widget is not None else None
+    if isinstance(parent, (QAbstractSpinBox, QComboBox)):
+        return parent
+    return widget
+
+
+def tab_stops(window: QWidget) -> list[QWidget]:
+    return [w for w in window.findChildren(QWidget)
+            if w.window() is window and w.isVisible() and w.isEnabled() and w.focusProxy() is None
+            and (w.focusPolicy() & Qt.FocusPolicy.TabFocus) == Qt.FocusPolicy.TabFocus
+            and not isinstance(w.parentWidget(), (QAbstractSpinBox, QComboBox))]
+
+
+def is_input(widget: QWidget) -> bool:
+    if isinstance(widget, (QPlainTextEdit, QTextEdit)):
+        return not widget.isReadOnly()
+    if isinstance(widget, QLineEdit):
+        return not widget.isReadOnly()
+    return isinstance(widget, INPUTS)
+
+
+def receivers(obj: QObject, signature: str) -> int:
+    return obj.receivers(f"2{signature}")
+
+
+_BASES = (QTableWidget, QListWidget, QTreeWidget, QAbstractItemView)
+_OWN: dict[tuple[type, str], int] = {}
+
+
+def row_action_connected(view: QAbstractItemView) -> bool:
+    """Whether a double-click on a row does something the screen asked for (the item widgets
+    connect their own item signals internally: those do not count)."""
+    base = next(kind for kind in _BASES if isinstance(view, kind))
+    signals = ["doubleClicked(QModelIndex)", "activated(QModelIndex)"]
+    if base is QTableWidget:
+        signals += ["itemDoubleClicked(QTableWidgetItem*)", "itemActivated(QTableWidgetItem*)",
+                    "cellDoubleClicked(int,int)", "cellActivated(int,int)"]
+    elif base is QListWidget:
+        signals += ["itemDoubleClicked(QListWidgetItem*)", "itemActivated(QListWidgetItem*)"]
+    elif base is QTreeWidget:
+        signals += ["itemDoubleClicked(QTreeWidgetItem*,int)", "itemActivated(QTreeWidgetItem*,int)"]
+    for signature in signals:
+        if (base, signature) not in _OWN:
+            fresh = (QTableView if base is QAbstractItemView else base)()
+            _OWN[(base, signature)] = receivers(fresh, signature)
+            fresh.deleteLater()
+        if receivers(view, signature) > _OWN[(base, signature)]:
+            return True
+    return False
+
+
+@dataclass
+class Audit:
+    problems: list[str] = field(default_factory=list)
+    chains: dict[str, int] = field(default_factory=dict)
+    watcher: DialogWatcher | None = None
+
+    def fail(self, where: str, text: str) -> None:
+        self.problems.append(f"{where}: {text}")
+
+    # one window ----------------------------------------------------------------------------
+
+    def window(self, where: str, window: QWidget, *, rows: bool = True) -> None:
+        if where in self.chains:
+            return
+        QApplication.processEvents()
+        self.names(where, window)
+        self.form_labels(where, window)
+        self.tab_chain(where, window)
+        if isinstance(window, QDialog):
+            self.default_button(where, window)
+        if rows:
+            self.tables(where, window)
+
+    def tab_chain(self, where: str, window: QWidget) -> None:
+        stops = tab_stops(window)
+        if not stops:
+            self.chains[where] = 0
+            return
+        start = stop_of(window.focusWidget())
+        if start not in stops:
+            start = stops[0]
+            start.setFocus(Qt.FocusReason.TabFocusReason)
+        current, visited = start, [start]
+        for _press in range(len(stops) + 1):
+            QTest.keyClick(window.focusWidget() or current, Qt.Key.Key_Tab)
+            current = stop_of(window.focusWidget())
+            if current is start:
+                self.chains[where] = len(visited)
+                return
+            visited.append(current)
+        trail = " -> ".join(w.accessibleName() or type(w).__name__ for w in visited[-4:])
+        self.chains[where] = -1
+        self.fail(where, f"Tab does not return to {start.accessibleName()!r} within {len(stops)} "
+                         f"stops (stuck at … {trail})")
+
+    def names(self, where: str, window: QWidget) -> None:
+        labels = {id(label.buddy()): plain(label.text()) for label in window.findChildren(QLabel)
+                  if label.buddy() is not None and label.isVisible()}
+        for widget in tab_stops(window):
+            if isinstance(widget, QTabBar):
+                continue  # its tabs are announced by their own text
+            name = widget.accessibleName()
+            kind = type(widget).__name__
+            if not name:
+                self.fail(where, f"a {kind} has no accessible name ({self._context(widget)})")
+                continue
+            shown = plain(widget.text()) if isinstance(widget, QAbstractButton) else labels.get(id(widget))
+            if shown and not name.casefold().startswith(shown.casefold()):
+                self.fail(where, f"{kind} {name!r} does not start with its visible label {shown!r}")
+            if is_input(widget) and not shown and not widget.accessibleDescription() \
+                    and isinstance(widget, QLineEdit) and widget.placeholderText():
+                self.fail(where, f"{kind} {name!r} is labelled only by its placeholder")
+
+    @staticmethod
+    def _context(widget: QWidget) -> str:
+        parent = widget.parentWidget()
+        while parent is not None and not parent.accessibleName():
+            parent = parent.parentWidget()
+        return f"inside {parent.accessibleName()!r}" if parent is not None else "top level"
+
+    def form_labels(self, where: str, window: QWidget) -> None:
+        for form in window.findChildren(QFormLayout):
+            if form.parentWidget() is None or not form.parentWidget().isVisible():
+                continue
+            used: dict[str, str] = {}
+            for row in range(form.rowCount()):
+                label_item = form.itemAt(row, QFormLayout.ItemRole.LabelRole)
+                field_item = form.itemAt(row, QFormLayout.ItemRole.FieldRole)
+                label = label_item.widget() if label_item else None
+                if not isinstance(label, QLabel) or not label.isVisible() or field_item is None:
+                    continue
+                targets = self._focusable_in(field_item)
+                if not targets:
+                    continue  # a read-only value beside its caption
+                text = plain(label.text())
+                if not text:
+                    continue  # a field continuing the row above, named by its own text
+                if label.buddy() is None:
+                    self.fail(where, f"form label {text!r} has no buddy")
+                elif stop_of(label.buddy()) not in targets and label.buddy() not in targets:
+                    self.fail(where, f"form label {text!r} is the buddy of another field")
+                match = re.search(r"&([^&])", label.text())
+                if match is None:
+                    self.fail(where, f"form label {text!r} has no Alt mnemonic")
+                    continue
+                key = match.group(1).casefold()
+                if key in used:
+                    self.fail(where, f"mnemonic Alt+{key.upper()} is used by {used[key]!r} and {text!r}")
+                used[key] = text
+
+    @staticmethod
+    def _focusable_in(item) -> list[QWidget]:
+        widgets = [item.widget()] if item.widget() is not None else []
+        if item.layout() is not None:
+            layout = item.layout()
+            widgets += [layout.itemAt(i).widget() for i in range(layout.count())
+                        if layout.itemAt(i).widget() is not None]
+        found = []
+        for widget in widgets:
+            for candidate in [widget, *widget.findChildren(QWidget)]:
+                if candidate.isVisible() and candidate.focusPolicy() & Qt.FocusPolicy.TabFocus:
+                    found.append(stop_of(candidate))
+        return found
+
+    def default_button(self, where: str, dialog: QDialog) -> None:
+        accepting = accepting_button(dialog)
+        # A focused button is rightly Enter's target; the default shows once focus is elsewhere.
+        others = [w for w in tab_stops(dialog) if not isinstance(w, QPushButton)]
+        if isinstance(dialog.focusWidget(), QPushButton) and others:
+            others[0].setFocus(Qt.FocusReason.TabFocusReason)
+            settle()
+        focused = dialog.focusWidget()
+        if not others and isinstance(focused, QPushButton) and focused.isDefault():
+            return  # buttons only: Enter presses the one with focus
+        if accepting is None:
+            self.fail(where, "has no accepting button")
+        elif not accepting.isDefault():
+            defaults = [b.text() for b in dialog.findChildren(QPushButton) if b.isDefault()]
+            self.fail(where, f"after a Tab round the default button is {defaults or 'none'}, "
+                             f"not {plain(accepting.text())!r}")
+
+    # tables --------------------------------------------------------------------------------
+
+    def tables(self, where: str, window: QWidget) -> None:
+        for table in window.findChildren(QAbstractItemView):
+            if not table.isVisible() or table.model() is None or table.model().rowCount() == 0:
+                continue
+            name = f"{where} / {table.accessibleName()}"
+            if table.tabKeyNavigation():
+                self.fail(name, "Tab steps through the cells instead of leaving the table")
+            has_action = row_action_connected(table)
+            has_menu = table.contextMenuPolicy() == Qt.ContextMenuPolicy.CustomContextMenu \
+                and receivers(table, "customContextMenuRequested(QPoint)") > 0
+            if has_action or has_menu:
+                index = table.model().index(0, 0)
+                table.setCurrentIndex(index)
+            if has_action:
+                self._enter_like_double_click(name, table, index)
+            if has_menu:
+                self._menu_key(name, table)
+
+    def _enter_like_double_click(self, name: str, table: QAbstractItemView, index) -> None:
+        watcher = self.watcher
+        before = watcher.opened_count()
+        table.doubleClicked.emit(index)
+        table.activated.emit(index)  # what a double-click does on this platform
+        settle()
+        by_mouse = watcher.opened_since(before)
+        before = watcher.opened_count()
+        table.setFocus()
+        table.setCurrentIndex(index)
+        event = QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_Return, Qt.KeyboardModifier.NoModifier)
+        QApplication.sendEvent(table, event)
+        settle()
+        by_key = watcher.opened_since(before)
+        if by_mouse and not set(by_mouse) <= set(by_key):
+            self.fail(name, f"double-click opens {by_mouse} but Enter opens {by_key or 'nothing'}")
+        elif not by_mouse and not event.isAccepted():
+            self.fail(name, "a double-click has an action and Enter does nothing")
+
+    def _menu_key(self, name: str, table: QAbstractItemView) -> None:
+        for key, modifier, text in ((Qt.Key.Key_Menu, Qt.KeyboardModifier.NoModifier, "the Menu key"),
+                                    (Qt.Key.Key_F10, Qt.KeyboardModifier.ShiftModifier, "Shift+F10")):
+            before = self.watcher.opened_count()
+            QTest.keyClick(table, key, modifier)
+            settle()
+            if "QMenu" not in self.watcher.opened_since(before):
+                self.fail(name, f"{text} does not open the row menu")
+
+
+def accepting_button(dialog: QDialog) -> QPushButton | None:
+    if isinstance(dialog, QWizard):
+        for which in (QWizard.WizardButton.NextButton, QWizard.WizardButton.FinishButton):
+            button = dialog.button(which)
+            if button.isVisible() and button.isEnabled():
+                return button
+        return None
+    declared = getattr(dialog, "accept_button", None)
+    if isinstance(declared, QPushButton):
+        return declared
+    boxes = [box for box in dialog.findChildren(QDialogButtonBox) if box.isVisible()]
+    for box in boxes:
+        for button in box.buttons():
+            if box.buttonRole(button) in (QDialogButtonBox.ButtonRole.AcceptRole,
+                                          QDialogButtonBox.ButtonRole.YesRole):
+                return button
+    closing = [b for box in boxes for b in box.buttons() if b.isVisible()]
+    return closing[0] if len(closing) == 1 else None
+
+
+def settle() -> None:
+    """Let background loads finish and what they open show."""
+    for _ in range(3):
+        wait_for_background(5000)
+        QApplication.processEvents()
+
+
+class DialogWatcher(QObject):
+    """Audits every dialog and wizard page once as it opens, then closes it unsaved; closes menus."""
+
+    def __init__(self, audit: Audit) -> None:
+        super().__init__()
+        self.audit = audit
+        audit.watcher = self
+        self.opened: list[str] = []
+        self.message_boxes: list[str] = []
+        self.skipped_pages: list[str] = []
+        self.depth = 0
+
+    def opened_count(self) -> int:
+        return len(self.opened)
+
+    def opened_since(self, count: int) -> list[str]:
+        return self.opened[count:]
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
+        if event.type() == QEvent.Type.Show and isinstance(obj, QWidget) and obj.isWindow():
+            if isinstance(obj, QMenu):
+                self.opened.append("QMenu")
+                QTimer.singleShot(0, obj.close)
+            elif isinstance(obj, QDialog) and obj.property("audited") is None:
+                obj.setProperty("audited", True)
+                self.opened.append(type(obj).__name__)
+                QTimer.singleShot(0, lambda d=obj: self._audit_and_close(d))
+        return False
+
+    def _audit_and_close(self, dialog: QDialog) -> None:
+        try:
+            if isinstance(dialog, QT_OWN_DIALOGS):
+                self.message_boxes.append(dialog.windowTitle())
+            elif self.depth < 2:
+                self.depth += 1
+                try:
+                    self._audit(dialog)
+                finally:
+                    self.depth -= 1
+        finally:
+            dialog.reject()
+
+    def _audit(self, dialog: QDialog) -> None:
+        title = dialog.accessibleName() or dialog.windowTitle() or type(dialog).__name__
+        where = f"dialog {title!r}"
+        self.first_focus(where, dialog)
+        if isinstance(dialog, QWizard):
+            for page_id in dialog.pageIds():
+                if not self._jump(dialog, page_id):
+                    continue
+                page = dialog.currentPage()
+                page_where = f"{where} page {page.title() or page_id!r}"
+                self.first_focus(page_where, dialog)
+                self.audit.window(page_where, dialog)
+            return
+        self.audit.window(where, dialog)
+
+    def _jump(self, wizard: QWizard, page_id: int) -> bool:
+        """Open a wizard on one page. A page that cannot show without the earlier pages' answers
+        (it raises while initialising) is skipped and listed in `skipped_pages`."""
+        raised: list[BaseException] = []
+        previous = sys.excepthook
+        sys.excepthook = lambda kind, error, tb: raised.append(error)
+        try:
+            wizard.setStartId(page_id)
+            wizard.restart()
+            settle()
+        finally:
+            sys.excepthook = previous
+        if raised:
+            self.skipped_pages.append(f"{wizard.accessibleName()} page {page_id}: {raised[0]!r}")
+        return not raised
+
+    def first_focus(self, where: str, dialog: QDialog) -> None:
+        settle()
+        focus = stop_of(dialog.focusWidget())
+        fields = [w for w in tab_stops(dialog) if is_input(w)]
+        if isinstance(focus, QTabBar) or (fields and focus not in fields):
+            shown = focus.accessibleName() if focus is not None else "nothing"
+            self.audit.fail(where, f"opens with focus on {shown!r}, not where the user types first")
