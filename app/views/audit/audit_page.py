@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QDate, QModelIndex
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -35,10 +35,12 @@ from app.views.audit.audit_model import (
     COL_SUMMARY,
     COL_TIME,
     COL_USER,
+    RAW_ROLE,
     AuditDisplay,
     AuditTableModel,
 )
 from app.views.audit.audit_text import action_words
+from app.views.audit.entry_dialog import AuditEntryDialog
 from app.views.common.forms import DateEdit
 from app.views.common.operations import Operation
 from app.views.common.tables import keyboard_table
@@ -130,7 +132,7 @@ class AuditPage(QWidget):
         settings = services.settings.current()
         self.model = AuditTableModel(self._fetcher(AuditFilter()), AuditDisplay(
             settings.time_zone, settings.date_format, settings.locale))
-        self.table = keyboard_table(named(QTableView(), "Audit entries"))
+        self.table = keyboard_table(named(QTableView(), "Audit entries"), self.show_entry)
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         header = self.table.horizontalHeader()
@@ -164,6 +166,13 @@ class AuditPage(QWidget):
         layout.addLayout(filters)
         layout.addWidget(self.table, 1)
         layout.addLayout(chain)
+
+    def show_entry(self, index: QModelIndex) -> None:
+        """Enter or a double-click: the whole entry, with the summary the list cuts short."""
+        row = index.data(RAW_ROLE)
+        if row is not None:
+            self.entry_dialog = AuditEntryDialog(row, self)
+            self.entry_dialog.open()
 
     def current_filter(self) -> AuditFilter:
         def pick(edit: QDateEdit) -> date | None:

@@ -71,7 +71,8 @@ class PaymentPlansTab(QWidget):
         self.model = PlansTableModel(self._fetcher(PlanFilter()), display)
         self.table = rows_table(self.model, "Payment plans list", {
             COL_PLAN_NO: 120, COL_PLAN_CONSUMER: 220, COL_PLAN_STATUS: 100, COL_PLAN_NEXT_DUE: 110,
-            COL_PLAN_MISSED: 70, COL_PLAN_CREATED: 110}, COL_PLAN_CONSUMER)
+            COL_PLAN_MISSED: 70, COL_PLAN_CREATED: 110}, COL_PLAN_CONSUMER,
+            on_row=lambda _index: self.details.installments_table.setFocus())  # into the plan
         self.table.horizontalHeader().setSortIndicator(COL_PLAN_CREATED, Qt.SortOrder.DescendingOrder)
         self.table.setSortingEnabled(True)
         self.details = PlanDetailsPanel(display)

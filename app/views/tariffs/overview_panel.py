@@ -50,6 +50,7 @@ def growth_text(kpi: Kpi) -> tuple[str, str]:
 class OverviewPanel(QWidget):
     view_all_plans = Signal()
     view_all_tariffs = Signal(object)  # a TariffStatus to filter by, or None
+    open_item = Signal(str, str)  # ("plan" or "tariff", its id): Enter or double-click on a recent row
 
     def __init__(self, services: Services, actor: Actor) -> None:
         super().__init__()
@@ -58,6 +59,7 @@ class OverviewPanel(QWidget):
         self.locale = services.settings.current().locale
         self.kpis: dict[str, tuple[QLabel, QLabel]] = {}
         self.breakdown: dict[str, QLabel] = {}
+        self._shown: dict[str, tuple[RecentItem, ...]] = {}  # each recent table's rows
         top = QHBoxLayout()
         for label in ("Total plans", "Total tariffs", "Active subscribers"):
             top.addWidget(self._kpi_card(label))
@@ -120,7 +122,8 @@ class OverviewPanel(QWidget):
         return frame
 
     def _recent_table(self, name: str, headers: tuple[str, ...]) -> QTableWidget:
-        table = keyboard_table(named(QTableWidget(0, len(headers)), name))
+        table = named(QTableWidget(0, len(headers)), name)
+        keyboard_table(table, lambda index: self._open_row(table, index.row()))
         table.setHorizontalHeaderLabels(list(headers))
         header = table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
@@ -157,7 +160,13 @@ class OverviewPanel(QWidget):
             button.setText(f"{status.value}: {count}")
             button.setAccessibleName(f"{status.value}: {count} {kind}")  # starts with what it shows
 
+    def _open_row(self, table: QTableWidget, row: int) -> None:
+        items = self._shown.get(table.accessibleName(), ())
+        if 0 <= row < len(items):
+            self.open_item.emit(items[row].kind, items[row].id)
+
     def _fill(self, table: QTableWidget, items: tuple[RecentItem, ...], *, ends: bool) -> None:
+        self._shown[table.accessibleName()] = items
         table.setRowCount(len(items))
         for row, item in enumerate(items):
             last = (format_day(item.valid_to, self.locale) if item.valid_to else "Ongoing") if ends else \
