@@ -1,6 +1,9 @@
 """Walking every screen the demo reaches, as each role: modules, their tabs and sections, and the
-dialogs and wizards their buttons and rows open. A new screen joins with one line in SCREENS
-(and, for a dialog behind a button, one line in OPENERS)."""
+dialogs and wizards their buttons, rows and Session menu open.
+
+A new module (billing, dashboard, disconnections) is walked as soon as MainWindow builds its page
+for a role; a dialog or panel behind one of its buttons joins with one line in OPENERS, and a
+list that switches sections with its name in SECTION_LISTS."""
 
 from __future__ import annotations
 
@@ -23,7 +26,7 @@ ROLES = ("admin", "manager", "specialist", "supervisor", "cashier", "callcenter"
 class Opener:
     """A button (or a Session menu entry) that opens a dialog, a wizard or another panel of the
     same screen. Dialogs are audited as they open and closed unaccepted; a panel shown in place
-    is audited as `screen` and left by `back` (a button's name, or "Escape")."""
+    is audited as `screen` and left by `back` (a button's name)."""
 
     module: Module | None  # None: a Session menu entry, whichever module is shown
     button: str  # accessible name of the button, or the menu entry's text
@@ -38,8 +41,8 @@ SECTION_LISTS = ("Settings sections",)
 
 P, C, T = Module.PAYMENTS, Module.CASH, Module.TARIFFS
 OPENERS: tuple[Opener, ...] = (
-    Opener(P, "Record Payment", back="Escape", screen="Record Payment: consumer"),
-    Opener(P, "Record Payment", typed="WU-10001", back="Escape", screen="Record Payment: payment"),
+    Opener(P, "Record Payment", back="Cancel", screen="Record Payment: find consumer"),
+    Opener(P, "Record Payment", typed="WU-10001", back="Cancel", screen="Record Payment: payment"),
     Opener(P, "Reprint queue"),
     Opener(P, "New payment plan…", tab="Payment plans"),
     Opener(P, "Modify plan…", tab="Payment plans"),
@@ -149,11 +152,6 @@ class Walk:
             self.leave(window, page, opener.back)
 
     def leave(self, window: MainWindow, page: QWidget, back: str) -> None:
-        if back == "Escape":
-            for _step in range(3):  # each Escape goes one step back
-                QTest.keyClick(window.focusWidget() or window, Qt.Key.Key_Escape)
-                idle()
-            return
         for button in page.findChildren(QAbstractButton):
             if button.accessibleName() == back and button.isVisible():
                 button.click()

@@ -21,13 +21,15 @@ from app.views.style import apply_style
 from tests.gui.keyboard_audit import Audit, DialogWatcher, settle
 from tests.gui.keyboard_walk import ROLES, Walk
 from tests.gui.payments_helpers import TODAY, pay
+from tests.integration.test_plan_service import residential_basic
 from tests.payment_fixtures import actor, build_sample
 from tests.tariff_fixtures import standard_residential, winter_discount
 
 
 @pytest.fixture
 def demo(runtime, services):
-    """What the demo shows, small: John Doe's bills and plan, payments, a credit note, tariffs."""
+    """What the demo shows, small: John Doe's bills and payment plan, payments, a credit note,
+    two tariffs and a tariff plan."""
     sample = build_sample(runtime, services)
     cashier, supervisor = actor(runtime, "cashier"), actor(runtime, "supervisor")
     card = pay(services, cashier, sample, payment_type="Service", item_id=sample.reconnection,
@@ -39,8 +41,9 @@ def demo(runtime, services):
     services.payments.create_credit_note(supervisor, card.details.payment.payment_id, "75.00",
                                          "Duplicate Payment")
     manager = actor(runtime, "manager")
-    services.tariffs.create(manager, standard_residential())
+    flat = services.tariffs.create(manager, standard_residential())
     services.tariffs.create(manager, winter_discount())
+    services.plans.create(manager, residential_basic(flat.tariff_id))
     return sample
 
 

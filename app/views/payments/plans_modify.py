@@ -56,7 +56,7 @@ class ModifyPlanDialog(QDialog):
         self.first_due.setMinimumDate(qdate(today))
         upcoming = [i.due_date for i in self.untouched if i.due_date >= today]
         self.first_due.setDate(qdate(upcoming[0] if upcoming else today))
-        self.reason = multiline(named(QPlainTextEdit(), "Reason"))
+        self.reason = multiline(named(QPlainTextEdit(), "Reason (required)"))
         self.reason.setTabChangesFocus(True)
         self.reason.setMaximumHeight(70)
         self.preview = schedule_model(display)
