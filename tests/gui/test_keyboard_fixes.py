@@ -151,3 +151,19 @@ def test_placeholder_and_selected_rows_meet_wcag_contrast(qtbot):
     finally:
         app.setStyleSheet(previous)
 
+
+
+def test_a_payment_rows_actions_have_shortcuts_on_the_table_and_in_its_menu(qtbot, runtime, services):
+    sample = build_sample(runtime, services)
+    done = pay(services, actor(runtime, "cashier"), sample)
+    _window, page = open_payments(qtbot, services, actor(runtime, "supervisor"))
+    table = find(page, "All payments list", QTableView)
+    qtbot.waitUntil(lambda: table.model().rowCount() == 1, timeout=3000)
+    shown = {a.text(): a.shortcut().toString() for a in page.landing.payments.row_menu(0).actions()}
+    assert shown["View receipt"] == "Ctrl+R" and shown["Void payment"] == "Ctrl+Shift+V"
+    table.setFocus()
+    table.setCurrentIndex(table.model().index(0, 0))
+    qtbot.keyClick(table, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: page.actions.last_dialog is not None, timeout=3000)
+    assert page.actions.last_dialog.accessibleName() == f"Receipt {done.receipt_no}"
+    page.actions.last_dialog.reject()

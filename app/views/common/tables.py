@@ -8,8 +8,8 @@ from time import monotonic
 from typing import TypeVar
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt
-from PySide6.QtGui import QContextMenuEvent, QKeyEvent
-from PySide6.QtWidgets import QAbstractItemView
+from PySide6.QtGui import QAction, QContextMenuEvent, QKeyEvent, QKeySequence
+from PySide6.QtWidgets import QAbstractItemView, QMenu
 
 V = TypeVar("V", bound=QAbstractItemView)
 RowAction = Callable[[QModelIndex], None]
@@ -72,3 +72,38 @@ def keyboard_table(view: V, on_row: RowAction | None = None) -> V:
     view.installEventFilter(keys)
     view.viewport().installEventFilter(keys)  # context-menu events arrive at the viewport
     return view
+
+
+def row_shortcuts(view: QAbstractItemView, menu_for_row: Callable[[int], QMenu],
+                  keys: dict[str, str]) -> None:
+    """Each entry of a row's menu named in `keys` also runs from the table by its shortcut, on the
+    current row, if that row's menu offers it (the menu holds the role and status rules)."""
+    for text, sequence in keys.items():
+        action = QAction(text, view)
+        action.setShortcut(QKeySequence(sequence))
+        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        action.triggered.connect(lambda _checked=False, t=text: _run_row_entry(view, menu_for_row, t))
+        view.addAction(action)
+
+
+def show_shortcuts(menu: QMenu, keys: dict[str, str]) -> QMenu:
+    """The row menu shows each entry's shortcut beside it."""
+    for action in menu.actions():
+        if action.text() in keys:
+            action.setShortcut(QKeySequence(keys[action.text()]))
+            action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+    return menu
+
+
+def _run_row_entry(view: QAbstractItemView, menu_for_row: Callable[[int], QMenu], text: str) -> None:
+    index = view.currentIndex()
+    if not index.isValid():
+        return
+    menu = menu_for_row(index.row())
+    try:
+        for action in menu.actions():
+            if action.text() == text and action.isEnabled():
+                action.trigger()
+                break
+    finally:
+        menu.deleteLater()

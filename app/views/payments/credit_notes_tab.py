@@ -28,6 +28,7 @@ from app.services.core.context import Actor
 from app.services.payments.credit_notes import CreditNoteFilter, CreditNoteRow, CreditNoteSort
 from app.services.registry import Services
 from app.views.common.forms import caption
+from app.views.common.tables import row_shortcuts, show_shortcuts
 from app.views.common.widgets import described, named
 from app.views.payments.display import Background, Display, alive, error_label, show_error
 from app.views.payments.list_widgets import DateRangeFilter, chosen, combo, lazy_table, size_columns
@@ -43,6 +44,9 @@ from app.views.payments.table_models import (
     CreditNotesTableModel,
 )
 
+# A credit note row's actions from the keyboard, besides Enter (details) and the Menu key.
+ROW_KEYS = {"Print Credit Note": "Ctrl+P", "View Credit Note": "Ctrl+R", "Download": "Ctrl+S",
+            "Apply credit": "Ctrl+Shift+A", "View linked payment": "Ctrl+L"}
 AMOUNT_PATTERN = QRegularExpression(r"^\d{0,12}(\.\d{0,2})?$")
 NUMBER = re.compile(r"\d+(\.\d{0,2})?|\.\d{1,2}")
 
@@ -179,6 +183,7 @@ class CreditNotesTab(QWidget):
         self.clear.clicked.connect(self.clear_filters)
         self.table.clicked.connect(self._clicked)
         self.table.customContextMenuRequested.connect(self._context_menu)
+        row_shortcuts(self.table, self.row_menu, ROW_KEYS)
         self.model.fetch_failed.connect(lambda error: show_error(self.error, str(error)))
 
     # the consumer filter: autocomplete from the consumer search ------------------------------
@@ -318,4 +323,4 @@ class CreditNotesTab(QWidget):
             action = QAction(text, menu)
             action.triggered.connect(lambda _c=False, s=signal: self._emit(s, row))
             menu.addAction(action)
-        return menu
+        return show_shortcuts(menu, ROW_KEYS)

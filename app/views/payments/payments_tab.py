@@ -24,6 +24,7 @@ from app.services.core.context import Actor
 from app.services.payments.posting import PaymentFilter, PaymentRow, Sort
 from app.services.registry import Services
 from app.views.common.forms import caption
+from app.views.common.tables import row_shortcuts, show_shortcuts
 from app.views.common.widgets import named
 from app.views.payments.display import Background, Display, alive
 from app.views.payments.list_widgets import DateRangeFilter, chosen, combo, lazy_table, size_columns
@@ -39,6 +40,8 @@ from app.views.payments.table_models import (
 )
 
 STATUSES = tuple(s.value for s in PaymentStatus)
+# A payment row's actions from the keyboard, besides Enter (details) and the Menu key.
+ROW_KEYS = {"View receipt": "Ctrl+R", "Create credit note": "Ctrl+Shift+C", "Void payment": "Ctrl+Shift+V"}
 
 
 class PaymentsTab(QWidget):
@@ -98,6 +101,7 @@ class PaymentsTab(QWidget):
         self.clear.clicked.connect(self.clear_filters)
         self.table.clicked.connect(self._clicked)
         self.table.customContextMenuRequested.connect(self._context_menu)
+        row_shortcuts(self.table, self.row_menu, ROW_KEYS)
         self.model.fetch_failed.connect(lambda error: self.count_label.setText(f"Not loaded: {error}"))
 
     # filtering --------------------------------------------------------------------------
@@ -177,7 +181,7 @@ class PaymentsTab(QWidget):
             action = QAction(text, menu)
             action.triggered.connect(lambda _c=False, s=signal: s.emit(payment.payment_id))
             menu.addAction(action)
-        return menu
+        return show_shortcuts(menu, ROW_KEYS)
 
     def focus_search(self) -> None:
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
