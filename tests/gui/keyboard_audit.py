@@ -68,9 +68,12 @@ def stop_of(widget: QWidget | None) -> QWidget | None:
     return widget
 
 
-def tab_stops(window: QWidget) -> list[QWidget]:
+def tab_stops(window: QWidget, *, enabled_only: bool = True) -> list[QWidget]:
+    """The window's shown widgets that Tab stops on (and, with enabled_only=False, those that it
+    would stop on once enabled: they need a name as much)."""
     return [w for w in window.findChildren(QWidget)
-            if w.window() is window and w.isVisible() and w.isEnabled() and w.focusProxy() is None
+            if w.window() is window and w.isVisible() and (w.isEnabled() or not enabled_only)
+            and w.focusProxy() is None
             and (w.focusPolicy() & Qt.FocusPolicy.TabFocus) == Qt.FocusPolicy.TabFocus
             and not isinstance(w.parentWidget(), (QAbstractSpinBox, QComboBox))]
 
@@ -116,7 +119,8 @@ def row_action_connected(view: QAbstractItemView) -> bool:
 @dataclass
 class Audit:
     problems: list[str] = field(default_factory=list)
-    chains: dict[str, int] = field(default_factory=dict)
+    chains: dict[str, set[int]] = field(default_factory=dict)  # screen -> Tab-chain lengths seen
+    seen: set[tuple[str, tuple[str, ...]]] = field(default_factory=set)
     watcher: DialogWatcher | None = None
 
     def fail(self, where: str, text: str) -> None:
@@ -125,8 +129,13 @@ class Audit:
     # one window ----------------------------------------------------------------------------
 
     def window(self, where: str, window: QWidget, *, rows: bool = True) -> None:
-        if where in self.chains:
+        """Audit `window` as the screen `where`; a role seeing the very same stops is not re-audited,
+        a role seeing other buttons or fields is."""
+        QApplication.processEvents()
+        variant = (where, tuple(sorted(w.accessibleName() for w in tab_stops(window, enabled_only=False))))
+        if variant in self.seen:
             return
+        self.seen.add(variant)
         QApplication.processEvents()
         self.names(where, window)
         self.form_labels(where, window)
@@ -139,7 +148,7 @@ class Audit:
     def tab_chain(self, where: str, window: QWidget) -> None:
         stops = tab_stops(window)
         if not stops:
-            self.chains[where] = 0
+            self.chains.setdefault(where, set()).add(0)
             return
         start = stop_of(window.focusWidget())
         if start not in stops:
@@ -150,18 +159,18 @@ class Audit:
             QTest.keyClick(window.focusWidget() or current, Qt.Key.Key_Tab)
             current = stop_of(window.focusWidget())
             if current is start:
-                self.chains[where] = len(visited)
+                self.chains.setdefault(where, set()).add(len(visited))
                 return
             visited.append(current)
         trail = " -> ".join(w.accessibleName() or type(w).__name__ for w in visited[-4:])
-        self.chains[where] = -1
+        self.chains.setdefault(where, set()).add(-1)
         self.fail(where, f"Tab does not return to {start.accessibleName()!r} within {len(stops)} "
                          f"stops (stuck at … {trail})")
 
     def names(self, where: str, window: QWidget) -> None:
         labels = {id(label.buddy()): plain(label.text()) for label in window.findChildren(QLabel)
                   if label.buddy() is not None and label.isVisible()}
-        for widget in tab_stops(window):
+        for widget in tab_stops(window, enabled_only=False):
             if isinstance(widget, QTabBar):
                 continue  # its tabs are announced by their own text
             name = widget.accessibleName()
