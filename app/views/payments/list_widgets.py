@@ -90,9 +90,10 @@ def size_columns(table: QTableView, widths: dict[int, int]) -> None:
 
 
 def combo(label: str, options: tuple[str, ...]) -> QComboBox:
-    box = named(QComboBox(), label)
+    box = named(QComboBox(), label)  # a compact filter bar: the name says what it filters
     box.addItems(options)
     box.setToolTip(label)
+    box.setAccessibleDescription(f"Filters the list by {label.lower()}")
     return box
 
 
