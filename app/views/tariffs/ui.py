@@ -160,7 +160,7 @@ def style_wizard(wizard: QWizard, name: str, title: str, finish_text: str, size:
         wizard.setButtonText(which, text)
         named(wizard.button(which), text)
     # Each page opens on its first field, not on Next (QWizard would pick the first Tab stop).
-    wizard.currentIdChanged.connect(lambda _id: QTimer.singleShot(0, lambda: _focus_page(wizard)))
+    wizard.currentIdChanged.connect(lambda _id: QTimer.singleShot(0, wizard, lambda: _focus_page(wizard)))
 
 
 def _focus_page(wizard: QWizard) -> None:
