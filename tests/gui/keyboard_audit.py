@@ -5,16 +5,16 @@ what a screen reader and voice control need: every interactive widget named, the
 with what the screen shows, every form label the buddy of its field with an Alt mnemonic unique
 within its form, the accepting button still the default after a Tab round, Enter on a table row
 doing what a double-click does, and the row menu opening from the keyboard. A `DialogWatcher`
-audits each dialog and wizard page as it opens, then closes it: nothing is saved.
+(keyboard_watcher.py) audits each dialog and wizard page as it opens, then closes it unaccepted.
 """
 
 from __future__ import annotations
 
 import re
-import sys
 from dataclasses import dataclass, field
+from typing import Protocol
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
@@ -25,16 +25,11 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
-    QInputDialog,
     QLabel,
     QLineEdit,
     QListWidget,
-    QMenu,
-    QMessageBox,
     QPlainTextEdit,
-    QProgressDialog,
     QPushButton,
     QTabBar,
     QTableView,
@@ -47,8 +42,6 @@ from PySide6.QtWidgets import (
 
 from app.views.common.operations import wait_for_background
 
-# Qt's own dialogs (messages, file choosers, progress): not this app's screens.
-QT_OWN_DIALOGS = (QMessageBox, QFileDialog, QProgressDialog, QInputDialog)
 INPUTS = (QLineEdit, QComboBox, QAbstractSpinBox, QPlainTextEdit, QTextEdit)
 
 
@@ -116,12 +109,18 @@ def row_action_connected(view: QAbstractItemView) -> bool:
     return False
 
 
+class OpenedWindows(Protocol):
+    def opened_count(self) -> int: ...
+
+    def opened_since(self, count: int) -> list[str]: ...
+
+
 @dataclass
 class Audit:
     problems: list[str] = field(default_factory=list)
     chains: dict[str, set[int]] = field(default_factory=dict)  # screen -> Tab-chain lengths seen
     seen: set[tuple[str, tuple[str, ...]]] = field(default_factory=set)
-    watcher: DialogWatcher | None = None
+    watcher: OpenedWindows | None = None  # the DialogWatcher, which counts what opens
 
     def fail(self, where: str, text: str) -> None:
         self.problems.append(f"{where}: {text}")
@@ -327,85 +326,3 @@ def settle() -> None:
     for _ in range(3):
         wait_for_background(5000)
         QApplication.processEvents()
-
-
-class DialogWatcher(QObject):
-    """Audits every dialog and wizard page once as it opens, then closes it unsaved; closes menus."""
-
-    def __init__(self, audit: Audit) -> None:
-        super().__init__()
-        self.audit = audit
-        audit.watcher = self
-        self.opened: list[str] = []
-        self.message_boxes: list[str] = []
-        self.skipped_pages: list[str] = []
-        self.depth = 0
-
-    def opened_count(self) -> int:
-        return len(self.opened)
-
-    def opened_since(self, count: int) -> list[str]:
-        return self.opened[count:]
-
-    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
-        if event.type() == QEvent.Type.Show and isinstance(obj, QWidget) and obj.isWindow():
-            if isinstance(obj, QMenu):
-                self.opened.append("QMenu")
-                QTimer.singleShot(0, obj.close)
-            elif isinstance(obj, QDialog) and obj.property("audited") is None:
-                obj.setProperty("audited", True)
-                self.opened.append(type(obj).__name__)
-                QTimer.singleShot(0, lambda d=obj: self._audit_and_close(d))
-        return False
-
-    def _audit_and_close(self, dialog: QDialog) -> None:
-        try:
-            if isinstance(dialog, QT_OWN_DIALOGS):
-                self.message_boxes.append(dialog.windowTitle())
-            elif self.depth < 2:
-                self.depth += 1
-                try:
-                    self._audit(dialog)
-                finally:
-                    self.depth -= 1
-        finally:
-            dialog.reject()
-
-    def _audit(self, dialog: QDialog) -> None:
-        title = dialog.accessibleName() or dialog.windowTitle() or type(dialog).__name__
-        where = f"dialog {title!r}"
-        self.first_focus(where, dialog)
-        if isinstance(dialog, QWizard):
-            for page_id in dialog.pageIds():
-                if not self._jump(dialog, page_id):
-                    continue
-                page = dialog.currentPage()
-                page_where = f"{where} page {page.title() or page_id!r}"
-                self.first_focus(page_where, dialog)
-                self.audit.window(page_where, dialog)
-            return
-        self.audit.window(where, dialog)
-
-    def _jump(self, wizard: QWizard, page_id: int) -> bool:
-        """Open a wizard on one page. A page that cannot show without the earlier pages' answers
-        (it raises while initialising) is skipped and listed in `skipped_pages`."""
-        raised: list[BaseException] = []
-        previous = sys.excepthook
-        sys.excepthook = lambda kind, error, tb: raised.append(error)
-        try:
-            wizard.setStartId(page_id)
-            wizard.restart()
-            settle()
-        finally:
-            sys.excepthook = previous
-        if raised:
-            self.skipped_pages.append(f"{wizard.accessibleName()} page {page_id}: {raised[0]!r}")
-        return not raised
-
-    def first_focus(self, where: str, dialog: QDialog) -> None:
-        settle()
-        focus = stop_of(dialog.focusWidget())
-        fields = [w for w in tab_stops(dialog) if is_input(w)]
-        if isinstance(focus, QTabBar) or (fields and focus not in fields):
-            shown = focus.accessibleName() if focus is not None else "nothing"
-            self.audit.fail(where, f"opens with focus on {shown!r}, not where the user types first")

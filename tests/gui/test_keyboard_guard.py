@@ -18,8 +18,9 @@ from app.services.cash.sessions import CashSessionsService
 from app.services.payments.posting import PaymentRequest
 from app.views.login import LoginDialog
 from app.views.style import apply_style
-from tests.gui.keyboard_audit import Audit, DialogWatcher, settle
+from tests.gui.keyboard_audit import Audit, settle
 from tests.gui.keyboard_walk import ROLES, Walk
+from tests.gui.keyboard_watcher import DialogWatcher
 from tests.gui.payments_helpers import TODAY, pay
 from tests.integration.test_plan_service import residential_basic
 from tests.payment_fixtures import actor, build_sample
