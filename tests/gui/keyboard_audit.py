@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QAbstractSpinBox,
     QApplication,
+    QBoxLayout,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -138,6 +139,7 @@ class Audit:
         QApplication.processEvents()
         self.names(where, window)
         self.form_labels(where, window)
+        self.captions(where, window)
         self.tab_chain(where, window)
         if isinstance(window, QDialog):
             self.default_button(where, window)
@@ -190,6 +192,18 @@ class Audit:
         while parent is not None and not parent.accessibleName():
             parent = parent.parentWidget()
         return f"inside {parent.accessibleName()!r}" if parent is not None else "top level"
+
+    def captions(self, where: str, window: QWidget) -> None:
+        """A short label placed just before a field in a row (a filter bar) must be its buddy,
+        or a screen reader reads the field without it."""
+        for row in window.findChildren(QBoxLayout):
+            items = [row.itemAt(i).widget() for i in range(row.count())]
+            for label, beside in zip(items, items[1:], strict=False):
+                if isinstance(label, QLabel) and label.isVisible() and label.buddy() is None \
+                        and isinstance(beside, QWidget) and beside.isVisible() and is_input(beside) \
+                        and 0 < len(plain(label.text())) <= 30 and "<" not in label.text():
+                    self.fail(where, f"label {plain(label.text())!r} before {beside.accessibleName()!r} "
+                                     "is not its buddy")
 
     def form_labels(self, where: str, window: QWidget) -> None:
         for form in window.findChildren(QFormLayout):

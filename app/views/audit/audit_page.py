@@ -41,7 +41,7 @@ from app.views.audit.audit_model import (
 )
 from app.views.audit.audit_text import action_words
 from app.views.audit.entry_dialog import AuditEntryDialog
-from app.views.common.forms import DateEdit
+from app.views.common.forms import DateEdit, caption
 from app.views.common.operations import Operation
 from app.views.common.tables import keyboard_table
 from app.views.common.widgets import named
@@ -151,11 +151,11 @@ class AuditPage(QWidget):
         filters = QHBoxLayout()
         for label, widget in (("User", self.user_filter), ("Action", self.action_filter),
                               ("Entity", self.entity_filter)):
-            filters.addWidget(QLabel(label))
+            filters.addWidget(caption(label, widget))
             filters.addWidget(widget)
         filters.addSpacing(16)
-        for widget in (self.use_dates, QLabel("From"), self.date_from, QLabel("To"), self.date_to,
-                       self.search_button):
+        for widget in (self.use_dates, caption("From", self.date_from), self.date_from,
+                       caption("To", self.date_to), self.date_to, self.search_button):
             filters.addWidget(widget)
         filters.addStretch(1)
         chain = QHBoxLayout()

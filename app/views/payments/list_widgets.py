@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
@@ -23,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.core.errors import ValidationError
 from app.domain.payments.credit_notes import DatePreset, created_range
-from app.views.common.forms import DateEdit
+from app.views.common.forms import DateEdit, caption
 from app.views.common.tables import RowAction, keyboard_table
 from app.views.common.widgets import named
 from app.views.payments.display import (
@@ -116,7 +115,8 @@ class DateRangeFilter(QWidget):
         self.error = error_label(label)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        for widget in (self.preset, QLabel("From"), self.date_from, QLabel("To"), self.date_to):
+        for widget in (self.preset, caption("From", self.date_from), self.date_from,
+                       caption("To", self.date_to), self.date_to):
             layout.addWidget(widget)
         self.preset.currentIndexChanged.connect(self._preset_changed)
         self._preset_changed()

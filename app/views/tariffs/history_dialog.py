@@ -26,6 +26,7 @@ from app.services.core.context import Actor
 from app.services.registry import Services
 from app.services.tariffs.compare import TariffHistory, VersionComparison
 from app.views.common.dialogs import keyboard_dialog
+from app.views.common.forms import caption
 from app.views.common.tables import keyboard_table
 from app.views.common.widgets import named
 from app.views.tariffs.ui import BadgeDelegate, money_text
@@ -115,7 +116,8 @@ class VersionHistoryDialog(QDialog):
         button.clicked.connect(self.compare)
         button.setEnabled(len(numbers) >= 2)
         pick = QHBoxLayout()
-        for widget in (QLabel("Version A"), self.first, QLabel("Version B"), self.second, button):
+        for widget in (caption("Version A", self.first), self.first, caption("Version B", self.second),
+                       self.second, button):
             pick.addWidget(widget)
         pick.addStretch(1)
         self.fields = _table("Field changes", ("Field", "Version A", "Version B"))
