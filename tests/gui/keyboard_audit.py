@@ -166,7 +166,8 @@ class Audit:
         trail = " -> ".join(w.accessibleName() or type(w).__name__ for w in visited[-4:])
         self.chains.setdefault(where, set()).add(-1)
         self.fail(where, f"Tab does not return to {start.accessibleName()!r} within {len(stops)} "
-                         f"stops (stuck at … {trail})")
+                         f"stops (stuck at … {trail}; tables: keyboard_table, text boxes: multiline, "
+                         "dates: DateEdit)")
 
     def names(self, where: str, window: QWidget) -> None:
         labels = {id(label.buddy()): plain(label.text()) for label in window.findChildren(QLabel)
@@ -184,7 +185,7 @@ class Audit:
                 self.fail(where, f"{kind} {name!r} does not start with its visible label {shown!r}")
             if is_input(widget) and not shown and not widget.accessibleDescription() \
                     and isinstance(widget, QLineEdit) and widget.placeholderText():
-                self.fail(where, f"{kind} {name!r} is labelled only by its placeholder")
+                self.fail(where, f"{kind} {name!r} is labelled only by its placeholder (caption())")
 
     @staticmethod
     def _context(widget: QWidget) -> str:
@@ -203,7 +204,7 @@ class Audit:
                         and isinstance(beside, QWidget) and beside.isVisible() and is_input(beside) \
                         and 0 < len(plain(label.text())) <= 30 and "<" not in label.text():
                     self.fail(where, f"label {plain(label.text())!r} before {beside.accessibleName()!r} "
-                                     "is not its buddy")
+                                     "is not its buddy (caption())")
 
     def form_labels(self, where: str, window: QWidget) -> None:
         for form in window.findChildren(QFormLayout):
@@ -223,12 +224,12 @@ class Audit:
                 if not text:
                     continue  # a field continuing the row above, named by its own text
                 if label.buddy() is None:
-                    self.fail(where, f"form label {text!r} has no buddy")
+                    self.fail(where, f"form label {text!r} has no buddy (build the form with Form)")
                 elif stop_of(label.buddy()) not in targets and label.buddy() not in targets:
                     self.fail(where, f"form label {text!r} is the buddy of another field")
                 match = re.search(r"&([^&])", label.text())
                 if match is None:
-                    self.fail(where, f"form label {text!r} has no Alt mnemonic")
+                    self.fail(where, f"form label {text!r} has no Alt mnemonic (build the form with Form)")
                     continue
                 key = match.group(1).casefold()
                 if key in used:
@@ -260,10 +261,10 @@ class Audit:
         if not others and isinstance(focused, QPushButton) and focused.isDefault():
             return  # buttons only: Enter presses the one with focus
         if accepting is None:
-            self.fail(where, "has no accepting button")
+            self.fail(where, "has no accepting button (a QDialogButtonBox, or keyboard_dialog(self, accept=...))")
         elif not accepting.isDefault():
             defaults = [b.text() for b in dialog.findChildren(QPushButton) if b.isDefault()]
-            self.fail(where, f"after a Tab round the default button is {defaults or 'none'}, "
+            self.fail(where, f"after a Tab round the default button is {defaults or 'none'} (keyboard_dialog), "
                              f"not {plain(accepting.text())!r}")
 
     # tables --------------------------------------------------------------------------------
@@ -274,7 +275,7 @@ class Audit:
                 continue
             name = f"{where} / {table.accessibleName()}"
             if table.tabKeyNavigation():
-                self.fail(name, "Tab steps through the cells instead of leaving the table")
+                self.fail(name, "Tab steps through the cells instead of leaving the table (keyboard_table)")
             has_action = row_action_connected(table)
             has_menu = table.contextMenuPolicy() == Qt.ContextMenuPolicy.CustomContextMenu \
                 and receivers(table, "customContextMenuRequested(QPoint)") > 0
@@ -301,9 +302,10 @@ class Audit:
         settle()
         by_key = watcher.opened_since(before)
         if by_mouse and not set(by_mouse) <= set(by_key):
-            self.fail(name, f"double-click opens {by_mouse} but Enter opens {by_key or 'nothing'}")
+            self.fail(name, f"double-click opens {by_mouse} but Enter opens {by_key or 'nothing'} "
+                            "(keyboard_table(view, on_row))")
         elif not by_mouse and not event.isAccepted():
-            self.fail(name, "a double-click has an action and Enter does nothing")
+            self.fail(name, "a double-click has an action and Enter does nothing (keyboard_table(view, on_row))")
 
     def _menu_key(self, name: str, table: QAbstractItemView) -> None:
         for key, modifier, text in ((Qt.Key.Key_Menu, Qt.KeyboardModifier.NoModifier, "the Menu key"),
