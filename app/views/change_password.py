@@ -5,7 +5,6 @@ from __future__ import annotations
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QFormLayout,
     QLabel,
     QLineEdit,
     QVBoxLayout,
@@ -15,6 +14,8 @@ from PySide6.QtWidgets import (
 from app.domain.core.errors import UtilityDeskError, ValidationError
 from app.services.core.context import Actor
 from app.services.registry import Services
+from app.views.common.dialogs import keyboard_dialog
+from app.views.common.forms import Form
 from app.views.common.widgets import named
 
 
@@ -24,7 +25,7 @@ class ChangePasswordDialog(QDialog):
         self.services, self.actor = services, actor
         self.setWindowTitle("Change password")
         self.fields = {}
-        form = QFormLayout()
+        form = Form()
         for label in ("Current password", "New password", "Repeat new password"):
             edit = named(QLineEdit(), label)
             edit.setEchoMode(QLineEdit.EchoMode.Password)
@@ -42,6 +43,7 @@ class ChangePasswordDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.message)
         layout.addWidget(buttons)
+        keyboard_dialog(self, accept=save)
 
     def save(self) -> None:
         values = [self.fields[k].text() for k in ("Current password", "New password", "Repeat new password")]

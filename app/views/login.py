@@ -6,7 +6,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QFormLayout,
     QLabel,
     QLineEdit,
     QVBoxLayout,
@@ -16,6 +15,8 @@ from PySide6.QtWidgets import (
 from app.domain.core.errors import UtilityDeskError, ValidationError
 from app.services.core.context import Actor
 from app.services.registry import Services
+from app.views.common.dialogs import keyboard_dialog
+from app.views.common.forms import Form
 from app.views.common.widgets import named
 
 
@@ -37,7 +38,7 @@ class LoginDialog(QDialog):
         self.message.setWordWrap(True)
         self.message.setStyleSheet("color: #b3261e;")
 
-        form = QFormLayout()
+        form = Form()
         form.addRow("&Username", self.username)
         form.addRow("&Password", self.password)
         buttons = QDialogButtonBox()
@@ -53,6 +54,7 @@ class LoginDialog(QDialog):
         layout.addWidget(self.message)
         layout.addWidget(buttons)
         self.username.setFocus()
+        keyboard_dialog(self, accept=self.login_button, first=self.username)
 
     def try_login(self) -> None:
         # Login is one quick local query plus an argon2 check (~50 ms): done inline on purpose.

@@ -86,7 +86,7 @@ def test_modify_with_a_reason_then_check_compliance(qtbot, services, runtime):
     dialog = tab.dialog
     save = find(dialog, "Save changes", QPushButton)
     assert not save.isEnabled()  # the reason is required
-    type_into(qtbot, find(dialog, "Reason", QPlainTextEdit), "Customer lost job")
+    type_into(qtbot, find(dialog, "Reason (required)", QPlainTextEdit), "Customer lost job")
     count = find(dialog, "Number of installments", QSpinBox)
     count.lineEdit().selectAll()
     type_into(qtbot, count, "5")

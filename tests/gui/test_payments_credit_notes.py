@@ -94,17 +94,17 @@ def test_credit_notes_tab_search_and_filters(qtbot, services, runtime, world):
     tab.search.clear()
     qtbot.keyClick(tab.search, Qt.Key.Key_Return)
 
-    [duplicate] = [a for a in find(tab, "Reasons").menu().actions()
+    [duplicate] = [a for a in find(tab, "Reasons: All").menu().actions()
                    if a.text() == "Duplicate Payment"]
     duplicate.setChecked(True)
     assert notes_shown(tab) == [made.credit_note_no]
-    assert find(tab, "Reasons").text() == "Reasons: Duplicate Payment"
+    assert find(tab, "Reasons: Duplicate Payment").text() == "Reasons: Duplicate Payment"
     duplicate.setChecked(False)
     find(tab, "Remaining").setCurrentText("Full Remaining")
     assert len(notes_shown(tab)) == 2
     find(tab, "Credit note status").setCurrentText("Applied")
     assert notes_shown(tab) == []
-    click(qtbot, find(tab, "Clear credit note filters", QPushButton))
+    click(qtbot, find(tab, "Clear filters", QPushButton))
 
     type_into(qtbot, find(tab, "Minimum amount"), "10")
     type_into(qtbot, find(tab, "Maximum amount"), "5")

@@ -24,7 +24,7 @@ def test_saving_a_bad_number_format_names_the_field_and_stores_nothing(qtbot, se
     receipt = find(section, "Receipt number format", QLineEdit)
     receipt.clear()
     type_into(qtbot, receipt, "R-{year}")
-    click(qtbot, find(section, "Save Numbering settings", QPushButton))
+    click(qtbot, find(section, "Save", QPushButton))
     message = find(section, "Numbering settings message", QLabel).text()
     assert message.startswith("Not saved. Receipt number format:")
     assert services.settings.current().number_format("receipt") == "R-{seq}"
@@ -38,12 +38,12 @@ def test_saving_payment_channels_and_expiry(qtbot, services):
     type_into(qtbot, channels, "Walk-in")
     qtbot.keyClick(channels, Qt.Key.Key_Return)
     qtbot.keyClicks(channels, "Kiosk")
-    click(qtbot, find(payments, "Save Payments settings", QPushButton))
+    click(qtbot, find(payments, "Save", QPushButton))
     assert find(payments, "Payments settings message", QLabel).text() == "Saved."
     assert services.settings.current().channels == ("Walk-in", "Kiosk")
 
     notes = page.show_section("Credit notes")
     expiry = find(notes, "Credit note expiry (days)", QSpinBox)
     expiry.setValue(180)
-    click(qtbot, find(notes, "Save Credit notes settings", QPushButton))
+    click(qtbot, find(notes, "Save", QPushButton))
     assert services.settings.current().credit_note_expiry_days == 180

@@ -195,8 +195,8 @@ def test_overview_status_badges_lead_to_the_filtered_list(qtbot, services, runti
     services.tariffs.create(manager, winter_discount())
     page = open_page(qtbot, services, runtime)
     assert find(page, "Total tariffs", QLabel).text() == "2"
-    assert find(page, "Expired tariffs", QPushButton).text() == "Expired: 1"
-    click(qtbot, find(page, "Expired tariffs", QPushButton))
+    assert find(page, "Expired: 1 tariffs", QPushButton).text() == "Expired: 1"
+    click(qtbot, find(page, "Expired: 1 tariffs", QPushButton))
     assert page.currentWidget() is page.tariffs
     assert [row.name for row in page.tariffs.model.rows()] == ["Winter Discount"]
     click(qtbot, find(page.tariffs, "Clear filters", QPushButton))

@@ -207,6 +207,7 @@ def test_settings_store_and_load_exactly_and_ignore_unknown_keys():
     ("payments.modes", "Cash", "must be a list"),
     ("payments.modes", ["Cash", " cash "], '"cash" is listed twice'),
     ("payments.modes", ["Cash", "  "], "entry 2 must not be empty"),
+    ("payments.modes", ["Cash", "Ca\tsh"], "entry 2 must not contain a tab or other control character"),
     ("credit_notes.reasons", ["Billing Error"], "must include Overpayment"),
     ("consumption.low_percent", 100, "must be less than 100"),
     ("consumption.low_percent", 0, "must be more than 0"),

@@ -224,6 +224,8 @@ class StringListKind:
             if not isinstance(item, str) or not item.strip():
                 raise ValidationError(label, f"entry {n} must not be empty")
             text = item.strip()
+            if any(ord(ch) < 32 for ch in text):
+                raise ValidationError(label, f'entry {n} must not contain a tab or other control character')
             if len(text) > self.item_max_length:
                 raise ValidationError(label, f'"{text}" is longer than {self.item_max_length} characters')
             apply_rule(label, self.item_rule, text, prefix=f'"{text}" ')

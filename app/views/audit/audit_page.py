@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QDate, QModelIndex
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -35,11 +35,15 @@ from app.views.audit.audit_model import (
     COL_SUMMARY,
     COL_TIME,
     COL_USER,
+    RAW_ROLE,
     AuditDisplay,
     AuditTableModel,
 )
 from app.views.audit.audit_text import action_words
+from app.views.audit.entry_dialog import AuditEntryDialog
+from app.views.common.forms import DateEdit, caption
 from app.views.common.operations import Operation
+from app.views.common.tables import keyboard_table
 from app.views.common.widgets import named
 
 
@@ -51,7 +55,7 @@ def _combo(label: str) -> QComboBox:
 
 
 def _date_edit(label: str) -> QDateEdit:
-    edit = named(QDateEdit(), label)
+    edit = named(DateEdit(), label)
     edit.setCalendarPopup(True)
     edit.setDisplayFormat("yyyy-MM-dd")
     edit.setDate(QDate.currentDate())
@@ -90,7 +94,7 @@ class UsagePanel(QWidget):
         super().__init__()
         named(self, "Usage panel")
         self.services, self.actor = services, actor
-        self.table = named(QTableWidget(0, 5), "Usage events")
+        self.table = keyboard_table(named(QTableWidget(0, 5), "Usage events"))
         self.table.setHorizontalHeaderLabels(["Event", "Role", "Count", "Users", "Last seen (UTC)"])
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         refresh = named(QPushButton("Refresh"), "Refresh usage")
@@ -128,7 +132,7 @@ class AuditPage(QWidget):
         settings = services.settings.current()
         self.model = AuditTableModel(self._fetcher(AuditFilter()), AuditDisplay(
             settings.time_zone, settings.date_format, settings.locale))
-        self.table = named(QTableView(), "Audit entries")
+        self.table = keyboard_table(named(QTableView(), "Audit entries"), self.show_entry)
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         header = self.table.horizontalHeader()
@@ -147,11 +151,11 @@ class AuditPage(QWidget):
         filters = QHBoxLayout()
         for label, widget in (("User", self.user_filter), ("Action", self.action_filter),
                               ("Entity", self.entity_filter)):
-            filters.addWidget(QLabel(label))
+            filters.addWidget(caption(label, widget))
             filters.addWidget(widget)
         filters.addSpacing(16)
-        for widget in (self.use_dates, QLabel("From"), self.date_from, QLabel("To"), self.date_to,
-                       self.search_button):
+        for widget in (self.use_dates, caption("From", self.date_from), self.date_from,
+                       caption("To", self.date_to), self.date_to, self.search_button):
             filters.addWidget(widget)
         filters.addStretch(1)
         chain = QHBoxLayout()
@@ -162,6 +166,13 @@ class AuditPage(QWidget):
         layout.addLayout(filters)
         layout.addWidget(self.table, 1)
         layout.addLayout(chain)
+
+    def show_entry(self, index: QModelIndex) -> None:
+        """Enter or a double-click: the whole entry, with the summary the list cuts short."""
+        row = index.data(RAW_ROLE)
+        if row is not None:
+            self.entry_dialog = AuditEntryDialog(row, self)
+            self.entry_dialog.open()
 
     def current_filter(self) -> AuditFilter:
         def pick(edit: QDateEdit) -> date | None:

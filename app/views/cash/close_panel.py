@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -25,6 +24,7 @@ from app.domain.core.money import Money
 from app.formatting import format_money
 from app.services.cash.sessions import CounterState
 from app.views.cash.count_table import DenominationCounts
+from app.views.common.forms import Form, scroll_area
 from app.views.common.widgets import named
 
 
@@ -48,8 +48,7 @@ class ClosePanel(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("<h3>Close the cash session</h3>"))
         layout.addWidget(QLabel("Count every note and coin in the drawer."))
-        self.scroll = QScrollArea()
-        self.scroll.setWidgetResizable(True)
+        self.scroll = scroll_area()
         layout.addWidget(self.scroll, 1)
         layout.addLayout(self._summary())
         layout.addLayout(self._approval())
@@ -60,7 +59,7 @@ class ClosePanel(QWidget):
         layout.addLayout(self._buttons())
 
     def _summary(self) -> QFormLayout:
-        form = QFormLayout()
+        form = Form()
         self.expected = named(QLabel(""), "Expected cash")
         self.counted = named(QLabel(""), "Counted cash")
         self.over_short = named(QLabel(""), "Over/short")
@@ -71,7 +70,7 @@ class ClosePanel(QWidget):
         return form
 
     def _approval(self) -> QFormLayout:
-        form = QFormLayout()
+        form = Form()
         self.reason = named(QLineEdit(), "Reason")
         self.reason.setPlaceholderText("Why the drawer does not match")
         self.supervisor_username = named(QLineEdit(), "Supervisor username")

@@ -6,7 +6,6 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
-    QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -16,6 +15,8 @@ from PySide6.QtWidgets import (
 
 from app.services.cash.sessions import CounterState
 from app.views.cash.count_table import DenominationCounts
+from app.views.common.dialogs import keyboard_dialog
+from app.views.common.forms import Form
 from app.views.common.widgets import named
 
 
@@ -24,7 +25,7 @@ class _Form(QDialog):
         super().__init__(parent)
         named(self, title)
         self.setWindowTitle(title)
-        self.form = QFormLayout()
+        self.form = Form()
         self.message = named(QLabel(""), f"{title} message")
         self.message.setWordWrap(True)
         self.message.setStyleSheet("color: #b00020;")
@@ -40,6 +41,7 @@ class _Form(QDialog):
         self.layout_.addLayout(self.form)
         self.layout_.addWidget(self.message)
         self.layout_.addLayout(buttons)
+        keyboard_dialog(self, accept=self.submit)
 
     def field(self, label: str, widget):
         named(widget, label)

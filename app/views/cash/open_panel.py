@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app.services.cash.sessions import CounterState
 from app.views.cash.count_table import DenominationCounts
+from app.views.common.forms import scroll_area
 from app.views.common.widgets import named
 
 
@@ -19,8 +20,7 @@ class OpenPanel(QWidget):
         self.layout_ = QVBoxLayout(self)
         self.intro = named(QLabel(""), "No session open")
         self.intro.setWordWrap(True)
-        self.scroll = QScrollArea()
-        self.scroll.setWidgetResizable(True)
+        self.scroll = scroll_area()
         self.counts: DenominationCounts | None = None
         self.open_button = named(QPushButton("Open session"), "Open session")
         self.open_button.setDefault(True)

@@ -6,7 +6,6 @@ from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QFormLayout,
     QFrame,
     QGroupBox,
     QHBoxLayout,
@@ -21,6 +20,7 @@ from app.domain.cash.drawer import ChangeResult
 from app.formatting import format_moment, format_money
 from app.services.cash.sessions import CounterState
 from app.views.cash.count_table import pieces_text
+from app.views.common.forms import Form
 from app.views.common.widgets import named
 
 ACTIONS = ("Cash in", "Cash out", "No sale", "X report", "Close session")
@@ -44,7 +44,7 @@ class SessionPanel(QWidget):
         card = QFrame()
         card.setObjectName("SessionCard")
         card.setFrameShape(QFrame.Shape.StyledPanel)
-        form = QFormLayout(card)
+        form = Form(card)
         self.fields: dict[str, QLabel] = {}
         for name in ("Session number", "Counter", "Opened by", "Opened at", "Opening float",
                      "Expected cash now"):
@@ -70,7 +70,7 @@ class SessionPanel(QWidget):
 
     def _change_calculator(self) -> QGroupBox:
         box = named(QGroupBox("Change calculator"), "Change calculator")
-        form = QFormLayout(box)
+        form = Form(box)
         self.amount_due_back = named(QLineEdit(), "Amount due back")
         self.amount_due_back.setPlaceholderText("e.g. 4.50")
         self.amount_due_back.returnPressed.connect(self._work_out)

@@ -17,6 +17,12 @@ def named(widget: W, name: str) -> W:
     return widget
 
 
+def described(widget: W, description: str) -> W:
+    """Context a screen reader adds after the name (the name itself is what the screen shows)."""
+    widget.setAccessibleDescription(description)
+    return widget
+
+
 class UnavailablePage(QWidget):
     """An honest page for a module that is not built yet: no fake data."""
 

@@ -23,6 +23,8 @@ from app.domain.payments import credit_notes as rules
 from app.services.core.context import Actor
 from app.services.payments.credit_notes import CreditNoteDetails, CreditNoteDraft
 from app.services.registry import Services
+from app.views.common.dialogs import keyboard_dialog
+from app.views.common.forms import multiline
 from app.views.common.widgets import named
 from app.views.payments.display import Background, Display, Section, error_label, show_error
 
@@ -46,7 +48,7 @@ class CreateCreditNoteDialog(QDialog):
         self.reason.addItems(draft.reasons)
         self.reason.setCurrentIndex(-1)
         self.reason.setPlaceholderText("Select a reason")
-        self.remarks = named(QPlainTextEdit(), "Remarks")
+        self.remarks = multiline(named(QPlainTextEdit(), "Remarks"))
         self.remarks.setTabChangesFocus(True)
         self.remarks.setMaximumHeight(80)
         self.remarks_count = named(QLabel(""), "Remarks characters")
@@ -65,6 +67,7 @@ class CreateCreditNoteDialog(QDialog):
         self.create_button.clicked.connect(self.create)
         self.cancel_button.clicked.connect(self.reject)
         self.check()
+        keyboard_dialog(self, accept=self.create_button)
 
     def _layout(self) -> None:
         d, draft = self.display, self.draft

@@ -24,6 +24,7 @@ from app.services.core.context import Actor
 from app.services.payments.credit_notes import CreditNoteDetails
 from app.services.payments.posting import PayableItem
 from app.services.registry import Services
+from app.views.common.dialogs import keyboard_dialog
 from app.views.common.widgets import named
 from app.views.payments.display import (
     Background,
@@ -112,6 +113,7 @@ class CreditNoteDetailsDialog(QDialog):
         close = named(QPushButton("Close"), "Close")
         close.setDefault(True)
         close.clicked.connect(self.reject)
+        keyboard_dialog(self, accept=close)  # Close is what Enter does on a record
         row.addWidget(close)
         return row
 
@@ -153,6 +155,7 @@ class ApplyCreditDialog(QDialog):
         cancel.clicked.connect(self.reject)
         self.resize(520, 420)
         self._load()
+        keyboard_dialog(self, accept=self.apply_button)
 
     def _load(self) -> None:
         consumer_id = self.note.consumer_id

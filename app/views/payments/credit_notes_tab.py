@@ -27,7 +27,9 @@ from app.domain.payments.credit_notes import CreditNoteStatus, RemainingKind
 from app.services.core.context import Actor
 from app.services.payments.credit_notes import CreditNoteFilter, CreditNoteRow, CreditNoteSort
 from app.services.registry import Services
-from app.views.common.widgets import named
+from app.views.common.forms import caption
+from app.views.common.tables import row_shortcuts, show_shortcuts
+from app.views.common.widgets import described, named
 from app.views.payments.display import Background, Display, alive, error_label, show_error
 from app.views.payments.list_widgets import DateRangeFilter, chosen, combo, lazy_table, size_columns
 from app.views.payments.table_models import (
@@ -42,6 +44,9 @@ from app.views.payments.table_models import (
     CreditNotesTableModel,
 )
 
+# A credit note row's actions from the keyboard, besides Enter (details) and the Menu key.
+ROW_KEYS = {"Print Credit Note": "Ctrl+P", "View Credit Note": "Ctrl+R", "Download": "Ctrl+S",
+            "Apply credit": "Ctrl+Shift+A", "View linked payment": "Ctrl+L"}
 AMOUNT_PATTERN = QRegularExpression(r"^\d{0,12}(\.\d{0,2})?$")
 NUMBER = re.compile(r"\d+(\.\d{0,2})?|\.\d{1,2}")
 
@@ -82,6 +87,7 @@ class ReasonsButton(QToolButton):
     def _toggled(self) -> None:
         picked = self.selected()
         self.setText("Reasons: " + (", ".join(picked) if picked else "All"))
+        self.setAccessibleName(self.text())  # what it shows, so voice control finds it
         self.changed.emit()
 
 
@@ -126,11 +132,13 @@ class CreditNotesTab(QWidget):
         self.receipt.setPlaceholderText("Linked receipt #")
         self.receipt.setMaximumWidth(170)
         self.amount_min, self.amount_max = amount_input("Minimum amount"), amount_input("Maximum amount")
-        self.clear = named(QPushButton("Clear filters"), "Clear credit note filters")
+        self.clear = described(named(QPushButton("Clear filters"), "Clear filters"),
+                               "Clears the credit note filters")
         self.error = error_label("Credit note filters")
         self.count_label = named(QLabel(""), "Credit notes count")
         self.model = CreditNotesTableModel(self._fetcher(self.filter), self.display)
-        self.table = lazy_table(self.model, "Credit notes list", COL_NOTE_CREATED)
+        self.table = lazy_table(self.model, "Credit notes list", COL_NOTE_CREATED,
+                                lambda index: self._emit(self.open_credit_note, index.row()))
         size_columns(self.table, {COL_NOTE_NUMBER: 110, COL_NOTE_AMOUNT: 100,
                                   COL_NOTE_REMAINING: 100, COL_NOTE_REASON: 150,
                                   COL_NOTE_STATUS: 100, COL_NOTE_CREATED: 110,
@@ -143,12 +151,18 @@ class CreditNotesTab(QWidget):
         first, second = QHBoxLayout(), QHBoxLayout()
         for widget in (self.status, self.dates, self.reasons, self.remaining):
             first.addWidget(widget)
-        for widget in (self.consumer, self.receipt, self.amount_min, self.amount_max, self.clear):
+        for widget in (caption("Consumer", self.consumer), self.consumer,
+                       caption("Linked receipt", self.receipt), self.receipt,
+                       caption("Minimum amount", self.amount_min), self.amount_min,
+                       caption("Maximum amount", self.amount_max), self.amount_max, self.clear):
             second.addWidget(widget)
         first.addStretch(1)
         second.addStretch(1)
         layout = QVBoxLayout(self)
-        for row in (self.search, first, second, self.dates.error, self.error):
+        search = QHBoxLayout()
+        search.addWidget(caption("&Search", self.search))
+        search.addWidget(self.search, 1)
+        for row in (search, first, second, self.dates.error, self.error):
             layout.addLayout(row) if isinstance(row, QHBoxLayout) else layout.addWidget(row)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.count_label)
@@ -168,8 +182,8 @@ class CreditNotesTab(QWidget):
         self.consumer.completer().activated.connect(self.pick_consumer)
         self.clear.clicked.connect(self.clear_filters)
         self.table.clicked.connect(self._clicked)
-        self.table.activated.connect(lambda index: self._emit(self.open_credit_note, index.row()))
         self.table.customContextMenuRequested.connect(self._context_menu)
+        row_shortcuts(self.table, self.row_menu, ROW_KEYS)
         self.model.fetch_failed.connect(lambda error: show_error(self.error, str(error)))
 
     # the consumer filter: autocomplete from the consumer search ------------------------------
@@ -255,6 +269,7 @@ class CreditNotesTab(QWidget):
             edit.clear()
         self.consumer_id = None
         self.reasons.setText("Reasons: All")
+        self.reasons.setAccessibleName("Reasons: All")
         self.apply()
 
     def _count(self) -> None:
@@ -308,4 +323,4 @@ class CreditNotesTab(QWidget):
             action = QAction(text, menu)
             action.triggered.connect(lambda _c=False, s=signal: self._emit(s, row))
             menu.addAction(action)
-        return menu
+        return show_shortcuts(menu, ROW_KEYS)

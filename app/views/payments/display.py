@@ -12,7 +12,6 @@ import shiboken6
 from babel.dates import format_date
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
-    QFormLayout,
     QFrame,
     QGroupBox,
     QHBoxLayout,
@@ -25,6 +24,7 @@ from app.domain.core.money import Money
 from app.domain.core.settings import Settings
 from app.formatting import format_day, format_moment, format_money
 from app.views.common.errors import show_error as show_operation_error
+from app.views.common.forms import Form
 from app.views.common.operations import Operation
 from app.views.common.widgets import named
 
@@ -165,7 +165,7 @@ class Section(QGroupBox):
     def __init__(self, title: str) -> None:
         super().__init__(title)
         named(self, title)
-        self.form = QFormLayout(self)
+        self.form = Form(self)
         self.form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft)
         self.form.setHorizontalSpacing(24)
 

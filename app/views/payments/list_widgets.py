@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
@@ -23,6 +22,8 @@ from PySide6.QtWidgets import (
 
 from app.domain.core.errors import ValidationError
 from app.domain.payments.credit_notes import DatePreset, created_range
+from app.views.common.forms import DateEdit, caption
+from app.views.common.tables import RowAction, keyboard_table
 from app.views.common.widgets import named
 from app.views.payments.display import (
     BADGE_COLOURS,
@@ -63,8 +64,8 @@ class BadgeDelegate(QStyledItemDelegate):
         painter.restore()
 
 
-def lazy_table(model: LazyTableModel, name: str, sort_column: int) -> QTableView:
-    table = named(QTableView(), name)
+def lazy_table(model: LazyTableModel, name: str, sort_column: int, on_row: RowAction | None = None) -> QTableView:
+    table = keyboard_table(named(QTableView(), name), on_row)
     table.setModel(model)
     table.setItemDelegate(BadgeDelegate(table))
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -88,9 +89,10 @@ def size_columns(table: QTableView, widths: dict[int, int]) -> None:
 
 
 def combo(label: str, options: tuple[str, ...]) -> QComboBox:
-    box = named(QComboBox(), label)
+    box = named(QComboBox(), label)  # a compact filter bar: the name says what it filters
     box.addItems(options)
     box.setToolTip(label)
+    box.setAccessibleDescription(f"Filters the list by {label.lower()}")
     return box
 
 
@@ -113,13 +115,14 @@ class DateRangeFilter(QWidget):
         self.error = error_label(label)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        for widget in (self.preset, QLabel("From"), self.date_from, QLabel("To"), self.date_to):
+        for widget in (self.preset, caption("From", self.date_from), self.date_from,
+                       caption("To", self.date_to), self.date_to):
             layout.addWidget(widget)
         self.preset.currentIndexChanged.connect(self._preset_changed)
         self._preset_changed()
 
     def _date_edit(self, name: str, qt_format: str) -> QDateEdit:
-        edit = named(QDateEdit(), name)
+        edit = named(DateEdit(), name)
         edit.setCalendarPopup(True)
         edit.setDisplayFormat(qt_format)
         edit.setDate(to_qdate(self.today()))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem
 
 from app.services.payments.posting import PayableItem
+from app.views.common.tables import keyboard_table
 from app.views.common.widgets import named
 from app.views.payments.display import Display
 
@@ -27,6 +28,7 @@ class OpenItemsTable(QTableWidget):
         self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.horizontalHeader().setStretchLastSection(True)
         self.setMaximumHeight(130)
+        keyboard_table(self)
 
     def show_items(self, items: list[PayableItem]) -> None:
         self.shown = list(items)

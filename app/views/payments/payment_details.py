@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -21,6 +20,8 @@ from app.services.core.changes import Changes
 from app.services.core.context import Actor
 from app.services.payments.details import PaymentDetails
 from app.services.registry import Services
+from app.views.common.dialogs import keyboard_dialog
+from app.views.common.forms import scroll_area
 from app.views.common.widgets import named
 from app.views.payments.display import (
     Background,
@@ -56,9 +57,7 @@ class PaymentDetailsDialog(QDialog):
         body = QWidget()
         self.grid = QGridLayout(body)
         self._sections()
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(body)
+        scroll = scroll_area(body)
         layout = QVBoxLayout(self)
         layout.addWidget(self._header())
         layout.addWidget(scroll, 1)
@@ -219,6 +218,7 @@ class PaymentDetailsDialog(QDialog):
         row.addStretch(1)
         close = named(QPushButton("Close"), "Close")
         close.clicked.connect(self.reject)
+        keyboard_dialog(self, accept=close)  # Close is what Enter does on a record
         row.addWidget(close)
         return row
 

@@ -14,7 +14,6 @@ from PySide6.QtGui import QKeySequence, QRegularExpressionValidator, QShortcut
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
-    QDateEdit,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -40,6 +39,7 @@ from app.services.cash.sessions import CashSessionsService
 from app.services.core.context import Actor
 from app.services.payments.posting import AccountView, PayableItem
 from app.services.registry import Services
+from app.views.common.forms import DateEdit, Form, multiline
 from app.views.common.widgets import named
 from app.views.payments.consumer_picker import ConsumerPicker
 from app.views.payments.display import (
@@ -118,10 +118,10 @@ class PaymentForm(QWidget):
         self.change_choice = QButtonGroup(self)
         for button in (self.give_change, self.keep_on_account):
             self.change_choice.addButton(button)
-        self.paid_on = named(QDateEdit(), "Payment date")
+        self.paid_on = named(DateEdit(), "Payment date")
         self.paid_on.setCalendarPopup(True)
         self.paid_on.setDisplayFormat(self.display.qt_date_format)
-        self.notes = named(QPlainTextEdit(), "Notes")
+        self.notes = multiline(named(QPlainTextEdit(), "Notes"))
         self.notes.setTabChangesFocus(True)
         self.notes.setMaximumHeight(70)
         self.notes_count = named(QLabel(""), "Notes characters")
@@ -152,7 +152,7 @@ class PaymentForm(QWidget):
     def _layout(self) -> None:
         cash = QGroupBox("Cash")
         named(cash, "Cash")
-        cash_form = QFormLayout(cash)
+        cash_form = Form(cash)
         self._row(cash_form, "Amount &received", "Amount received", self.tendered)
         change = QVBoxLayout()
         change.setSpacing(2)
@@ -165,7 +165,7 @@ class PaymentForm(QWidget):
         choice.addStretch(1)
         cash_form.addRow("Extra cash", choice)
         self.cash_box = cash
-        form = QFormLayout()
+        form = Form()
         self._row(form, "C&hannel", "Channel", self.channel)
         self._row(form, "Payment &type", "Payment type", self.payment_type)
         form.addRow("", self.items_caption)

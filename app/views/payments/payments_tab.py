@@ -23,6 +23,8 @@ from app.domain.payments.rules import COUNTED_STATUSES, PaymentStatus, PaymentTy
 from app.services.core.context import Actor
 from app.services.payments.posting import PaymentFilter, PaymentRow, Sort
 from app.services.registry import Services
+from app.views.common.forms import caption
+from app.views.common.tables import row_shortcuts, show_shortcuts
 from app.views.common.widgets import named
 from app.views.payments.display import Background, Display, alive
 from app.views.payments.list_widgets import DateRangeFilter, chosen, combo, lazy_table, size_columns
@@ -38,6 +40,8 @@ from app.views.payments.table_models import (
 )
 
 STATUSES = tuple(s.value for s in PaymentStatus)
+# A payment row's actions from the keyboard, besides Enter (details) and the Menu key.
+ROW_KEYS = {"View receipt": "Ctrl+R", "Create credit note": "Ctrl+Shift+C", "Void payment": "Ctrl+Shift+V"}
 
 
 class PaymentsTab(QWidget):
@@ -64,7 +68,7 @@ class PaymentsTab(QWidget):
         self.clear = named(QPushButton("Clear filters"), "Clear filters")
         self.count_label = named(QLabel(""), "Payments count")
         self.model = PaymentsTableModel(self._fetcher(self.filter), display)
-        self.table = lazy_table(self.model, "All payments list", COL_DATE)
+        self.table = lazy_table(self.model, "All payments list", COL_DATE, lambda index: self._open(index.row()))
         size_columns(self.table, {COL_RECEIPT: 110, COL_AMOUNT: 110, COL_METHOD: 120,
                                   COL_DATE: 110, COL_TYPE: 100, COL_STATUS: 110,
                                   COL_PAYMENT_ACTIONS: 60})
@@ -78,7 +82,10 @@ class PaymentsTab(QWidget):
             filters.addWidget(widget)
         filters.addStretch(1)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.search)
+        search = QHBoxLayout()
+        search.addWidget(caption("&Search", self.search))
+        search.addWidget(self.search, 1)
+        layout.addLayout(search)
         layout.addLayout(filters)
         layout.addWidget(self.dates.error)
         layout.addWidget(self.table, 1)
@@ -93,8 +100,8 @@ class PaymentsTab(QWidget):
             box.currentIndexChanged.connect(self.apply)
         self.clear.clicked.connect(self.clear_filters)
         self.table.clicked.connect(self._clicked)
-        self.table.activated.connect(lambda index: self._open(index.row()))
         self.table.customContextMenuRequested.connect(self._context_menu)
+        row_shortcuts(self.table, self.row_menu, ROW_KEYS)
         self.model.fetch_failed.connect(lambda error: self.count_label.setText(f"Not loaded: {error}"))
 
     # filtering --------------------------------------------------------------------------
@@ -174,7 +181,7 @@ class PaymentsTab(QWidget):
             action = QAction(text, menu)
             action.triggered.connect(lambda _c=False, s=signal: s.emit(payment.payment_id))
             menu.addAction(action)
-        return menu
+        return show_shortcuts(menu, ROW_KEYS)
 
     def focus_search(self) -> None:
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)

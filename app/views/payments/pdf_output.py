@@ -13,6 +13,7 @@ from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFileDialog, QVBoxLayout, QWidget
 
+from app.views.common.dialogs import keyboard_dialog
 from app.views.common.widgets import named
 
 RENDER_DPI = 200
@@ -94,3 +95,4 @@ class PdfViewerDialog(QDialog):
         layout.addWidget(view, 1)
         layout.addWidget(buttons)
         self.resize(760, 900)
+        keyboard_dialog(self)

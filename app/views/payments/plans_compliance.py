@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QDialog, QGroupBox, QHBoxLayout, QLabel, QPushButt
 
 from app.domain.payments import installments as rules
 from app.services.payments.payment_plans import ComplianceAlert, ComplianceReport, FlaggedConsumer
+from app.views.common.dialogs import keyboard_dialog
 from app.views.common.widgets import named
 from app.views.payments.display import Display
 from app.views.payments.plans_models import RowsTableModel, rows_table
@@ -65,3 +66,4 @@ class ComplianceDialog(QDialog):
         buttons.addWidget(close)
         layout.addLayout(buttons)
         self.resize(820, 560)
+        keyboard_dialog(self, accept=close)

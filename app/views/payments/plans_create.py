@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QDialog,
-    QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -34,6 +33,8 @@ from app.services.payments.payment_plans import (
 )
 from app.services.payments.posting import AccountView
 from app.services.registry import Services
+from app.views.common.dialogs import keyboard_dialog
+from app.views.common.forms import DateEdit, Form
 from app.views.common.widgets import named
 from app.views.payments.consumer_picker import ConsumerPicker
 from app.views.payments.display import (
@@ -58,7 +59,7 @@ def amount_edit(label: str) -> QLineEdit:
 
 
 def date_edit(label: str, display: Display) -> QDateEdit:
-    edit = named(QDateEdit(), label)
+    edit = named(DateEdit(), label)
     edit.setCalendarPopup(True)
     edit.setDisplayFormat(display.qt_date_format)
     return edit
@@ -104,10 +105,11 @@ class CreatePlanDialog(QDialog):
         self.cancel_button = named(QPushButton("Cancel"), "Cancel")
         self._layout()
         self._connect()
+        keyboard_dialog(self, accept=self.create_button)
 
     def _layout(self) -> None:
         terms = QGroupBox("Terms")
-        form = QFormLayout(terms)
+        form = Form(terms)
         form.addRow("Outstanding balance:", self.outstanding)
         for label, widget in (("&Total amount", self.total), ("&Down payment", self.down_payment),
                               ("&Number of installments", self.count),

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.services.payments.payment_plan_queries import PlanRow
+from app.views.common.tables import RowAction, keyboard_table
 from app.views.common.widgets import named
 from app.views.payments.display import Display
 from app.views.payments.table_models import BADGE_ROLE, RAW_ROLE, ROOT, Fetch, LazyTableModel
@@ -125,9 +126,10 @@ class StateDelegate(QStyledItemDelegate):
 
 
 def rows_table(model: QAbstractTableModel, name: str, widths: dict[int, int] | None = None,
-               stretch: int = 1) -> QTableView:
-    """A read-only, row-selecting table with state pills and one stretching column."""
-    table = named(QTableView(), name)
+               stretch: int = 1, on_row: RowAction | None = None) -> QTableView:
+    """A read-only, row-selecting table with state pills and one stretching column; `on_row`
+    runs on Enter and on double-click."""
+    table = keyboard_table(named(QTableView(), name), on_row)
     table.setModel(model)
     table.setItemDelegate(StateDelegate(table))
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

@@ -7,7 +7,6 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -23,6 +22,8 @@ from app.domain.payments import installments as rules
 from app.domain.payments.installments import Frequency, ModifyTerms
 from app.services.core.context import Actor
 from app.services.payments.payment_plans import PaymentPlansService, PlanDetails
+from app.views.common.dialogs import keyboard_dialog
+from app.views.common.forms import Form, multiline
 from app.views.common.widgets import named
 from app.views.payments.display import Background, Display, error_label, from_qdate, show_error
 from app.views.payments.display import to_qdate as qdate
@@ -55,7 +56,7 @@ class ModifyPlanDialog(QDialog):
         self.first_due.setMinimumDate(qdate(today))
         upcoming = [i.due_date for i in self.untouched if i.due_date >= today]
         self.first_due.setDate(qdate(upcoming[0] if upcoming else today))
-        self.reason = named(QPlainTextEdit(), "Reason")
+        self.reason = multiline(named(QPlainTextEdit(), "Reason (required)"))
         self.reason.setTabChangesFocus(True)
         self.reason.setMaximumHeight(70)
         self.preview = schedule_model(display)
@@ -70,6 +71,7 @@ class ModifyPlanDialog(QDialog):
         self.save_button.clicked.connect(self.save)
         self.cancel_button.clicked.connect(self.reject)
         self.refresh_preview()
+        keyboard_dialog(self, accept=self.save_button)
 
     def _layout(self) -> None:
         d = self.display
@@ -82,7 +84,7 @@ class ModifyPlanDialog(QDialog):
             f"{', '.join(i.label for i in kept) or 'none'}"), "Plan summary")
         facts.setWordWrap(True)
         terms = QGroupBox("New schedule")
-        form = QFormLayout(terms)
+        form = Form(terms)
         for label, widget in (("&Number of installments", self.count),
                               ("Installment &amount", self.amount), ("&Frequency", self.frequency),
                               ("First &due date", self.first_due), ("&Reason (required)", self.reason)):

@@ -28,6 +28,7 @@ from app.services.payments.payment_plans import (
     PlanFilter,
 )
 from app.services.registry import Services
+from app.views.common.forms import caption
 from app.views.common.widgets import named
 from app.views.payments.display import Background, Display, alive, error_label, show_error
 from app.views.payments.list_widgets import chosen, combo
@@ -70,7 +71,8 @@ class PaymentPlansTab(QWidget):
         self.model = PlansTableModel(self._fetcher(PlanFilter()), display)
         self.table = rows_table(self.model, "Payment plans list", {
             COL_PLAN_NO: 120, COL_PLAN_CONSUMER: 220, COL_PLAN_STATUS: 100, COL_PLAN_NEXT_DUE: 110,
-            COL_PLAN_MISSED: 70, COL_PLAN_CREATED: 110}, COL_PLAN_CONSUMER)
+            COL_PLAN_MISSED: 70, COL_PLAN_CREATED: 110}, COL_PLAN_CONSUMER,
+            on_row=lambda _index: self.details.installments_table.setFocus())  # into the plan
         self.table.horizontalHeader().setSortIndicator(COL_PLAN_CREATED, Qt.SortOrder.DescendingOrder)
         self.table.setSortingEnabled(True)
         self.details = PlanDetailsPanel(display)
@@ -81,6 +83,7 @@ class PaymentPlansTab(QWidget):
 
     def _layout(self) -> None:
         bar = QHBoxLayout()
+        bar.addWidget(caption("&Search", self.search))
         bar.addWidget(self.search, 1)
         bar.addWidget(self.status)
         bar.addWidget(self.check_button)

@@ -22,6 +22,8 @@ from app.domain.core.permissions import Permission, can
 from app.services.core.context import Actor
 from app.services.payments.receipts import PrintResult
 from app.services.registry import Services
+from app.views.common.dialogs import keyboard_dialog
+from app.views.common.forms import multiline
 from app.views.common.widgets import named
 from app.views.payments import pdf_output
 from app.views.payments.display import Background
@@ -40,7 +42,7 @@ class ReceiptView(QWidget):
         self.services, self.actor = services, actor
         self.payment_id: str | None = None
         self.receipt_no = ""
-        self.preview = named(QPlainTextEdit(), "Receipt preview")
+        self.preview = multiline(named(QPlainTextEdit(), "Receipt preview"))
         self.preview.setReadOnly(True)
         font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
         font.setStyleHint(QFont.StyleHint.Monospace)
@@ -150,3 +152,4 @@ class ReceiptDialog(QDialog):
         layout.addLayout(bottom)
         self.view.show_receipt(payment_id, receipt_no)
         self.resize(560, 720)
+        keyboard_dialog(self, accept=close)

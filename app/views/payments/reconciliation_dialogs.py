@@ -18,6 +18,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.services.core.changes import Changes
+from app.views.common.dialogs import keyboard_dialog
+from app.views.common.forms import multiline
 from app.views.common.widgets import named
 from app.views.payments.display import Background, error_label, show_error
 
@@ -34,7 +36,7 @@ class ResolveDialog(QDialog):
         info = named(QLabel(facts), "Exception details")
         info.setWordWrap(True)
         label = QLabel("Resolution &note (required)")
-        self.note = named(QPlainTextEdit(), "Resolution note")
+        self.note = multiline(named(QPlainTextEdit(), "Resolution note"))
         self.note.setTabChangesFocus(True)
         label.setBuddy(self.note)
         self.error = error_label("Resolution note")
@@ -55,6 +57,7 @@ class ResolveDialog(QDialog):
         self.resolve_button.clicked.connect(self.resolve)
         cancel.clicked.connect(self.reject)
         self.resize(480, 300)
+        keyboard_dialog(self, accept=self.resolve_button, first=self.note)
 
     def resolve(self) -> None:
         note = self.note.toPlainText()
@@ -95,3 +98,4 @@ class ImportProblemsDialog(QDialog):
         layout.addWidget(self.problems, 1)
         layout.addLayout(buttons)
         self.resize(560, 360)
+        keyboard_dialog(self, accept=close)

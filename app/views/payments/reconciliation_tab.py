@@ -33,6 +33,7 @@ from app.services.payments.reconciliation import (
     StatementSummary,
 )
 from app.services.registry import Services
+from app.views.common.forms import caption
 from app.views.common.widgets import named
 from app.views.payments.display import Background, Display, error_label, show_error
 from app.views.payments.gateway_import import GatewayImportAction
@@ -95,7 +96,7 @@ class ReconciliationTab(QWidget):
 
     def _layout(self) -> None:
         bar = QHBoxLayout()
-        bar.addWidget(QLabel("Statement:"))
+        bar.addWidget(caption("Statement:", self.statement))
         bar.addWidget(self.statement, 1)
         bar.addWidget(self.gateway_button)
         bar.addWidget(self.import_button)

@@ -18,6 +18,8 @@ from PySide6.QtWidgets import (
 from app.services.core.context import Actor
 from app.services.payments.receipts import PrintResult, QueuedReceipt
 from app.services.registry import Services
+from app.views.common.dialogs import keyboard_dialog
+from app.views.common.tables import keyboard_table
 from app.views.common.widgets import named
 from app.views.payments.display import Background, Display
 
@@ -33,7 +35,8 @@ class ReprintQueueDialog(QDialog):
         self.setWindowTitle("Reprint queue")
         self.services, self.actor, self.display = services, actor, display
         self.queue: list[QueuedReceipt] = []
-        self.table = named(QTableWidget(0, len(HEADERS)), "Receipts waiting")
+        self.table = keyboard_table(named(QTableWidget(0, len(HEADERS)), "Receipts waiting"),
+                                    lambda _index: self.print_selected())
         self.table.setHorizontalHeaderLabels(HEADERS)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -53,10 +56,10 @@ class ReprintQueueDialog(QDialog):
         layout.addWidget(self.status)
         layout.addLayout(buttons)
         self.print_button.clicked.connect(self.print_selected)
-        self.table.activated.connect(lambda _i: self.print_selected())
         close.clicked.connect(self.reject)
         self.resize(760, 380)
         self.refresh()
+        keyboard_dialog(self, accept=self.print_button, first=self.table)
 
     def refresh(self) -> None:
         Background(self, lambda: self.services.receipts.pending_reprints(self.actor)) \

@@ -5,7 +5,6 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QDialog,
-    QFormLayout,
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
@@ -17,6 +16,8 @@ from app.services.core.changes import Changes
 from app.services.core.context import Actor
 from app.services.payments.details import PaymentDetails
 from app.services.registry import Services
+from app.views.common.dialogs import keyboard_dialog
+from app.views.common.forms import Form, multiline
 from app.views.common.widgets import named
 from app.views.payments.display import Background, Display, error_label, show_error
 
@@ -31,7 +32,7 @@ class VoidPaymentDialog(QDialog):
         receipt_no = details.transaction.receipt_no
         named(self, f"Void payment {receipt_no}")
         self.setWindowTitle(f"Void payment {receipt_no}")
-        info = QFormLayout()
+        info = Form()
         info.addRow("Receipt number:", QLabel(receipt_no))
         info.addRow("Consumer:", QLabel(f"{details.consumer.name} ({details.consumer.account_no})"))
         info.addRow("Amount:", QLabel(display.money(details.payment.amount)))
@@ -39,7 +40,7 @@ class VoidPaymentDialog(QDialog):
                          "number and prints VOID. This cannot be undone.")
         warning.setWordWrap(True)
         label = QLabel("&Reason (required)")
-        self.reason = named(QPlainTextEdit(), "Reason")
+        self.reason = multiline(named(QPlainTextEdit(), "Reason"))
         self.reason.setTabChangesFocus(True)
         label.setBuddy(self.reason)
         self.error = error_label("Reason")
@@ -62,6 +63,7 @@ class VoidPaymentDialog(QDialog):
         self.void_button.clicked.connect(self.void)
         cancel.clicked.connect(self.reject)
         self.resize(460, 340)
+        keyboard_dialog(self, accept=self.void_button, first=self.reason)
 
     def void(self) -> None:
         payment_id, reason = self.details.payment.payment_id, self.reason.toPlainText()

@@ -21,7 +21,9 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.core import setting_kinds as kinds
-from app.views.common.widgets import named
+from app.views.common.forms import multiline
+from app.views.common.tables import keyboard_table
+from app.views.common.widgets import described, named
 
 INT_MAX = 2**31 - 1
 
@@ -77,6 +79,7 @@ class StringListEditor(QPlainTextEdit):
     def __init__(self) -> None:
         super().__init__()
         self.setFixedHeight(110)
+        multiline(self)
 
     def load(self, value: tuple[str, ...]) -> None:
         self.setPlainText("\n".join(value))
@@ -91,15 +94,15 @@ class RecordListEditor(QWidget):
     def __init__(self, kind: kinds.RecordListKind, label: str) -> None:
         super().__init__()
         self.kind = kind
-        self.table = named(QTableWidget(0, len(kind.fields)), label)
+        self.table = keyboard_table(named(QTableWidget(0, len(kind.fields)), label))
         self.table.setHorizontalHeaderLabels([f.label for f in kind.fields])
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
         self.table.verticalHeader().hide()
         self.table.setMinimumHeight(190)
-        add = named(QPushButton("Add row"), f"Add row to {label}")
-        remove = named(QPushButton("Remove row"), f"Remove row from {label}")
+        add = described(named(QPushButton("Add row"), "Add row"), f"Adds a row to {label}")
+        remove = described(named(QPushButton("Remove row"), "Remove row"), f"Removes the current row of {label}")
         add.clicked.connect(lambda: self._append({}))
         remove.clicked.connect(self._remove_current)
         buttons = QHBoxLayout()

@@ -9,7 +9,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QPushButton,
-    QScrollArea,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -22,7 +21,8 @@ from app.services.core.changes import SETTINGS, Changes
 from app.services.core.context import Actor
 from app.services.registry import Services
 from app.views.common.errors import show_error
-from app.views.common.widgets import named
+from app.views.common.forms import Form, scroll_area
+from app.views.common.widgets import described, named
 from app.views.settings.editors import editor_for
 
 
@@ -36,7 +36,7 @@ class SectionPage(QWidget):
         self.section, self.services, self.actor = section, services, actor
         self.specs = registry.specs_in(section)
         self.editors = {spec.key: editor_for(spec) for spec in self.specs}
-        form = QFormLayout()
+        form = Form()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         for spec in self.specs:
             label = QLabel(spec.label)
@@ -45,8 +45,8 @@ class SectionPage(QWidget):
             form.addRow(label, self.editors[spec.key])
         self.message = named(QLabel(""), f"{section} settings message")
         self.message.setWordWrap(True)
-        save = named(QPushButton("Save"), f"Save {section} settings")
-        revert = named(QPushButton("Revert"), f"Revert {section} settings")
+        save = described(named(QPushButton("Save"), "Save"), f"Saves the {section} settings")
+        revert = described(named(QPushButton("Revert"), "Revert"), f"Reverts the {section} settings to what is saved")
         save.clicked.connect(self.save)
         revert.clicked.connect(self.load)
         buttons = QHBoxLayout()
@@ -58,9 +58,7 @@ class SectionPage(QWidget):
         inner_layout.addWidget(QLabel(f"<h3>{section}</h3>"))
         inner_layout.addLayout(form)
         inner_layout.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(inner)
+        scroll = scroll_area(inner)
         layout = QVBoxLayout(self)
         layout.addWidget(scroll, 1)
         layout.addWidget(self.message)

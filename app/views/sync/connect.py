@@ -8,7 +8,6 @@ from pathlib import Path
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QDialog,
-    QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -21,6 +20,8 @@ from PySide6.QtWidgets import (
 
 from app.domain.core.errors import UtilityDeskError, ValidationError
 from app.services.core.context import SYSTEM_ACTOR, Actor
+from app.views.common.dialogs import keyboard_dialog
+from app.views.common.forms import Form
 from app.views.common.operations import QuietOperation
 from app.views.common.widgets import named
 from sync.desktop import CONNECT_STEPS, Connected, ConnectStep, SyncLink
@@ -63,11 +64,12 @@ class ConnectDialog(QDialog):
         self._stepped.connect(self._show_step)
         self._lay_out()
         (self.code if link.server_url else self.server_url).setFocus()
+        keyboard_dialog(self, accept=self.connect_button, first=self.code if link.server_url else self.server_url)
 
     def _lay_out(self) -> None:
         intro = QLabel(INTRO)
         intro.setWordWrap(True)
-        form = QFormLayout()
+        form = Form()
         for label, field in (("Server &URL", self.server_url), ("&Enrolment code", self.code),
                              ("User&name", self.username), ("&Password", self.password)):
             form.addRow(label, field)

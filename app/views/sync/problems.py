@@ -19,7 +19,9 @@ from PySide6.QtWidgets import (
 
 from app.services.core.changes import Changes
 from app.services.core.context import Actor
+from app.views.common.dialogs import keyboard_dialog
 from app.views.common.operations import Operation
+from app.views.common.tables import keyboard_table
 from app.views.common.widgets import named
 from sync.desktop import SyncProblemView, SyncStatusService
 
@@ -101,7 +103,7 @@ class SyncProblemsDialog(QDialog):
         named(self, "Sync problems")
         self.setWindowTitle("Sync problems")
         self.model = SyncProblemsTableModel()
-        self.table = named(QTableView(), "Refused operations")
+        self.table = keyboard_table(named(QTableView(), "Refused operations"))
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -122,6 +124,7 @@ class SyncProblemsDialog(QDialog):
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._show_selection())
         self.resize(860, 480)
         self.reload()
+        keyboard_dialog(self, accept=close, first=self.table)
 
     def _lay_out(self, close: QPushButton) -> None:
         buttons = QHBoxLayout()

@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFileDialog,
-    QFormLayout,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -22,6 +21,8 @@ from PySide6.QtWidgets import (
 from app.domain.core.errors import UtilityDeskError
 from app.services.core.changes import Changes
 from app.services.tariffs.import_export import ImportReport
+from app.views.common.dialogs import keyboard_dialog
+from app.views.common.forms import Form, multiline
 from app.views.common.widgets import named
 from app.views.tariffs.ui import message_label, show_message
 
@@ -42,11 +43,12 @@ class ReasonDialog(QDialog):
         named(buttons.button(QDialogButtonBox.StandardButton.Cancel), "Cancel")
         buttons.accepted.connect(self._ok)
         buttons.rejected.connect(self.reject)
-        form = QFormLayout(self)
+        form = Form(self)
         form.addRow(QLabel(prompt))
         form.addRow("Reason", self.reason)
         form.addRow("", self.message)
         form.addRow(buttons)
+        keyboard_dialog(self, first=self.reason)
 
     def _ok(self) -> None:
         if not self.reason.text().strip():
@@ -108,7 +110,7 @@ class ImportReportDialog(QDialog):
         summary = named(QLabel(report.describe().splitlines()[0]), "Import summary")
         summary.setWordWrap(True)
         summary.setStyleSheet("color: #1b6e20;" if report.ok else "color: #b3261e; font-weight: bold;")
-        details = named(QPlainTextEdit(), "Import problems")
+        details = multiline(named(QPlainTextEdit(), "Import problems"))
         details.setReadOnly(True)
         lines = [str(problem) for problem in report.problems] if not report.ok else [
             *(f"New tariff: {name}" for name in report.created),
@@ -122,3 +124,4 @@ class ImportReportDialog(QDialog):
         layout.addWidget(summary)
         layout.addWidget(details, 1)
         layout.addWidget(buttons)
+        keyboard_dialog(self)

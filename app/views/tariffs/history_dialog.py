@@ -25,6 +25,9 @@ from app.formatting import format_moment
 from app.services.core.context import Actor
 from app.services.registry import Services
 from app.services.tariffs.compare import TariffHistory, VersionComparison
+from app.views.common.dialogs import keyboard_dialog
+from app.views.common.forms import caption
+from app.views.common.tables import keyboard_table
 from app.views.common.widgets import named
 from app.views.tariffs.ui import BadgeDelegate, money_text
 
@@ -33,7 +36,7 @@ HISTORY_HEADERS = ("Version", "Changed by", "Change summary", "Date/Time", "Stat
 
 
 def _table(name: str, headers: tuple[str, ...]) -> QTableWidget:
-    table = named(QTableWidget(0, len(headers)), name)
+    table = keyboard_table(named(QTableWidget(0, len(headers)), name))
     table.setHorizontalHeaderLabels(list(headers))
     table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
     table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
@@ -86,6 +89,7 @@ class VersionHistoryDialog(QDialog):
             self.tabs.setCurrentIndex(1)
             if len(self.history.version_numbers) >= 2:
                 self.compare()
+        keyboard_dialog(self, first=self.first if compare else self.table)
 
     def _history_tab(self) -> QWidget:
         self.table = _table("Version history table", HISTORY_HEADERS)
@@ -112,7 +116,8 @@ class VersionHistoryDialog(QDialog):
         button.clicked.connect(self.compare)
         button.setEnabled(len(numbers) >= 2)
         pick = QHBoxLayout()
-        for widget in (QLabel("Version A"), self.first, QLabel("Version B"), self.second, button):
+        for widget in (caption("Version A", self.first), self.first, caption("Version B", self.second),
+                       self.second, button):
             pick.addWidget(widget)
         pick.addStretch(1)
         self.fields = _table("Field changes", ("Field", "Version A", "Version B"))

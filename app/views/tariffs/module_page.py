@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QTabWidget
+from PySide6.QtWidgets import QDialog, QTabWidget
 
 from app.domain.tariffs.validation import TariffStatus
 from app.services.core.changes import PLANS, TARIFFS, Changes
 from app.services.core.context import Actor
 from app.services.registry import Services
 from app.views.common.widgets import named
+from app.views.tariffs.history_dialog import VersionHistoryDialog
 from app.views.tariffs.overview_panel import OverviewPanel
+from app.views.tariffs.plan_details import PlanDetailsDialog
 from app.views.tariffs.plan_list_panel import PlanListPanel
 from app.views.tariffs.tariff_list_panel import TariffListPanel
 
@@ -29,6 +31,9 @@ class TariffsModulePage(QTabWidget):
         self.addTab(self.plans, "Plans")
         self.overview.view_all_tariffs.connect(self.show_tariffs)
         self.overview.view_all_plans.connect(lambda: self.setCurrentWidget(self.plans))
+        self.overview.open_item.connect(self.open_item)
+        self.services, self.actor = services, actor
+        self.dialog: QDialog | None = None
         for panel in (self.tariffs, self.plans):
             panel.changed.connect(self._changed)
         self._overview_stale = True
@@ -48,6 +53,13 @@ class TariffsModulePage(QTabWidget):
         self.setCurrentWidget(self.tariffs)
         self.tariffs.show_status(status)
         return self.tariffs
+
+    def open_item(self, kind: str, item_id: str) -> QDialog:
+        """A recent plan opens its details, a recent tariff its version history."""
+        self.dialog = (PlanDetailsDialog(self.services, self.actor, item_id, parent=self) if kind == "plan"
+                       else VersionHistoryDialog(self.services, self.actor, item_id, parent=self))
+        self.dialog.open()
+        return self.dialog
 
     def _changed(self, changes: Changes) -> None:
         self.operation_done.emit(changes)

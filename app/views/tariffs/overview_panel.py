@@ -21,6 +21,7 @@ from app.formatting import format_day, format_moment
 from app.services.core.context import Actor
 from app.services.registry import Services
 from app.services.tariffs.overview import Kpi, RecentItem, StatusCounts, TariffOverview
+from app.views.common.tables import keyboard_table
 from app.views.common.widgets import named
 from app.views.tariffs.ui import BAD, GOOD, BadgeDelegate, badge_style
 
@@ -49,6 +50,7 @@ def growth_text(kpi: Kpi) -> tuple[str, str]:
 class OverviewPanel(QWidget):
     view_all_plans = Signal()
     view_all_tariffs = Signal(object)  # a TariffStatus to filter by, or None
+    open_item = Signal(str, str)  # ("plan" or "tariff", its id): Enter or double-click on a recent row
 
     def __init__(self, services: Services, actor: Actor) -> None:
         super().__init__()
@@ -57,6 +59,7 @@ class OverviewPanel(QWidget):
         self.locale = services.settings.current().locale
         self.kpis: dict[str, tuple[QLabel, QLabel]] = {}
         self.breakdown: dict[str, QLabel] = {}
+        self._shown: dict[str, tuple[RecentItem, ...]] = {}  # each recent table's rows
         top = QHBoxLayout()
         for label in ("Total plans", "Total tariffs", "Active subscribers"):
             top.addWidget(self._kpi_card(label))
@@ -105,7 +108,7 @@ class OverviewPanel(QWidget):
         layout.addWidget(QLabel(f"<b>{kind} by status</b>"))
         row = QHBoxLayout()
         for status in TariffStatus:
-            button = named(QPushButton(f"{status.value}: —"), f"{status.value} {kind.lower()}")
+            button = named(QPushButton(f"{status.value}: —"), f"{status.value}: — {kind.lower()}")
             button.setStyleSheet(badge_style(status.value) + " padding: 8px 16px; font-size: 11pt;")
             button.setFlat(True)
             if kind == "Tariffs":
@@ -120,6 +123,7 @@ class OverviewPanel(QWidget):
 
     def _recent_table(self, name: str, headers: tuple[str, ...]) -> QTableWidget:
         table = named(QTableWidget(0, len(headers)), name)
+        keyboard_table(table, lambda index: self._open_row(table, index.row()))
         table.setHorizontalHeaderLabels(list(headers))
         header = table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
@@ -152,9 +156,17 @@ class OverviewPanel(QWidget):
     def _counts(self, kind: str, counts: StatusCounts) -> None:
         for status, count in ((TariffStatus.ACTIVE, counts.active), (TariffStatus.INACTIVE, counts.inactive),
                               (TariffStatus.EXPIRED, counts.expired)):
-            self.breakdown[f"{status.value} {kind}"].setText(f"{status.value}: {count}")
+            button = self.breakdown[f"{status.value} {kind}"]
+            button.setText(f"{status.value}: {count}")
+            button.setAccessibleName(f"{status.value}: {count} {kind}")  # starts with what it shows
+
+    def _open_row(self, table: QTableWidget, row: int) -> None:
+        items = self._shown.get(table.accessibleName(), ())
+        if 0 <= row < len(items):
+            self.open_item.emit(items[row].kind, items[row].id)
 
     def _fill(self, table: QTableWidget, items: tuple[RecentItem, ...], *, ends: bool) -> None:
+        self._shown[table.accessibleName()] = items
         table.setRowCount(len(items))
         for row, item in enumerate(items):
             last = (format_day(item.valid_to, self.locale) if item.valid_to else "Ongoing") if ends else \

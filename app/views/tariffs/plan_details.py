@@ -9,7 +9,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QHeaderView,
     QLabel,
-    QScrollArea,
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
@@ -24,6 +23,9 @@ from app.formatting import format_day, format_moment
 from app.services.core.context import Actor
 from app.services.registry import Services
 from app.services.tariffs.plan_records import plain
+from app.views.common.dialogs import keyboard_dialog
+from app.views.common.forms import scroll_area
+from app.views.common.tables import keyboard_table
 from app.views.common.widgets import named
 from app.views.tariffs.ui import badge_style, money_text
 
@@ -39,10 +41,8 @@ class PlanDetailsDialog(QDialog):
         self.resize(760, 560)
         self.text = named(QLabel(self.details_html()), "Plan details text")
         self.text.setWordWrap(True)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(self.text)
-        self.history = named(QTableWidget(0, 4), "Plan version history")
+        scroll = scroll_area(self.text, name="Plan details")
+        self.history = keyboard_table(named(QTableWidget(0, 4), "Plan version history"))
         self.history.setHorizontalHeaderLabels(["Version", "Date Modified", "Modified By", "Changes"])
         self.history.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.history.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
@@ -65,6 +65,7 @@ class PlanDetailsDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs, 1)
         layout.addWidget(buttons)
+        keyboard_dialog(self, first=self.tabs.currentWidget())
 
     def details_html(self) -> str:
         detail, draft = self.detail, self.detail.draft

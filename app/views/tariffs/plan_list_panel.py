@@ -26,6 +26,8 @@ from app.formatting import format_day
 from app.services.core.context import Actor
 from app.services.registry import Services
 from app.services.tariffs.plans import PlanInUse, PlanRow
+from app.views.common.forms import caption
+from app.views.common.tables import keyboard_table
 from app.views.common.widgets import named
 from app.views.tariffs.dialogs import Asker, deactivate_confirming
 from app.views.tariffs.plan_details import PlanDetailsDialog
@@ -59,7 +61,8 @@ class PlanListPanel(QWidget):
         self.status.addItem("All statuses", None)
         for status in TariffStatus:
             self.status.addItem(status.value, status)
-        self.table = named(QTableWidget(0, len(HEADERS)), "Plan list")
+        self.table = keyboard_table(named(QTableWidget(0, len(HEADERS)), "Plan list"),
+                                    lambda _index: self.show_details())
         self.table.setHorizontalHeaderLabels(list(HEADERS))
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
@@ -72,6 +75,7 @@ class PlanListPanel(QWidget):
         self.buttons = {label: named(QPushButton(label), label) for label, permission in ACTIONS
                         if can(actor.role, permission)}
         filters = QHBoxLayout()
+        filters.addWidget(caption("&Search", self.search))
         filters.addWidget(self.search, 2)
         filters.addWidget(self.status)
         actions = QHBoxLayout()
@@ -86,7 +90,6 @@ class PlanListPanel(QWidget):
         self.search.textChanged.connect(lambda _t: self.refresh())
         self.status.currentIndexChanged.connect(lambda _i: self.refresh())
         self.table.itemSelectionChanged.connect(self._enable)
-        self.table.doubleClicked.connect(lambda _i: self.show_details())
         handlers = {"New plan": self.new_plan, "Edit plan": self.edit_plan, "Plan details": self.show_details,
                     "Version history": lambda: self.show_details(history=True),
                     "Deactivate plan": self.deactivate, "Activate plan": self.activate}

@@ -13,8 +13,6 @@ from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateEdit,
-    QFormLayout,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -30,6 +28,7 @@ from PySide6.QtWidgets import (
 from app.domain.core.errors import ValidationError
 from app.domain.tariffs.plans import BillingFrequency, PlanDraft, PlanServiceChoice, TaxType
 from app.domain.tariffs.validation import RateType, Utility
+from app.views.common.forms import DateEdit, Form, multiline
 from app.views.common.widgets import named
 from app.views.tariffs.ui import (
     add_field,
@@ -76,7 +75,7 @@ class BasicDetailsPage(PlanStep):
     def __init__(self, wizard: PlanWizardOwner) -> None:
         super().__init__(wizard, "Basic Details", "Name the plan, its billing frequency, tax and validity.")
         self.name, self.short_name = QLineEdit(), QLineEdit()
-        self.description = QPlainTextEdit()
+        self.description = multiline(QPlainTextEdit())
         self.description.setMaximumHeight(70)
         self.frequency = QComboBox()
         self.frequency.addItem("Select…", None)
@@ -89,7 +88,7 @@ class BasicDetailsPage(PlanStep):
         self.tax_rate = QLineEdit()
         self.tax_rate.setPlaceholderText("e.g. 5 for 5%, or an amount for a flat tax")
         today = wizard.context.today
-        self.start, self.end = QDateEdit(_qdate(today)), QDateEdit(_qdate(today))
+        self.start, self.end = DateEdit(_qdate(today)), DateEdit(_qdate(today))
         for edit in (self.start, self.end):
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("yyyy-MM-dd")
@@ -103,7 +102,7 @@ class BasicDetailsPage(PlanStep):
             ("billing_frequency", "Billing frequency"), ("tax_type", "Tax type"),
             ("tax_rate", "Tax rate"), ("valid_from", "Start date"), ("valid_to", "End date"))}
         m = self.messages
-        form = QFormLayout(self)
+        form = Form(self)
         add_field(form, "Plan name", self.name, m["name"], "Unique across all plans")
         add_field(form, "Short name", self.short_name, m["short_name"], "At most 15 characters")
         add_field(form, "Description", self.description, m["description"], "Briefly outline the plan's benefits")

@@ -36,6 +36,7 @@ from app.domain.tariffs.validation import (
     season_discount,
     slab_rows,
 )
+from app.views.common.tables import keyboard_table
 from app.views.common.widgets import named
 from app.views.tariffs.ui import ERROR_STYLE, chosen, parse_decimal, row_of
 
@@ -53,7 +54,7 @@ class RowTable(QWidget):
     def __init__(self, name: str, noun: str, headers: Sequence[str]) -> None:
         super().__init__()
         self.noun = noun
-        self.table = named(QTableWidget(0, len(headers)), name)
+        self.table = keyboard_table(named(QTableWidget(0, len(headers)), name))
         self.table.setHorizontalHeaderLabels(list(headers))
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

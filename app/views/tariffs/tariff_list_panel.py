@@ -27,7 +27,9 @@ from app.services.core.context import Actor
 from app.services.registry import Services
 from app.services.tariffs.service import TariffFilter, TariffInUse, TariffRow
 from app.views.common.errors import show_error
+from app.views.common.forms import caption
 from app.views.common.operations import Operation
+from app.views.common.tables import keyboard_table
 from app.views.common.widgets import named
 from app.views.tariffs.dialogs import Asker, ImportReportDialog, deactivate_confirming
 from app.views.tariffs.history_dialog import VersionHistoryDialog
@@ -79,7 +81,7 @@ class TariffListPanel(QWidget):
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
         self.proxy.setSortRole(SORT_ROLE)
-        self.table = named(QTableView(), "Tariff list")
+        self.table = keyboard_table(named(QTableView(), "Tariff list"), lambda _index: self.show_history())
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(COL_NAME, Qt.SortOrder.AscendingOrder)
@@ -102,6 +104,7 @@ class TariffListPanel(QWidget):
 
     def _layout(self) -> None:
         filters = QHBoxLayout()
+        filters.addWidget(caption("&Search", self.search))
         filters.addWidget(self.search, 2)
         for widget in (self.utility, self.rate_type, self.status, self.clear):
             filters.addWidget(widget)
@@ -123,7 +126,6 @@ class TariffListPanel(QWidget):
             combo.currentIndexChanged.connect(lambda _i: self.refresh(record_search=True))
         self.clear.clicked.connect(self.clear_filters)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._enable())
-        self.table.doubleClicked.connect(lambda _i: self.show_history())
         handlers = {"New tariff": self.new_tariff, "New version": self.new_version,
                     "Publish draft": self.publish, "History": self.show_history,
                     "Compare": lambda: self.show_history(compare=True), "Deactivate": self.deactivate,

@@ -7,7 +7,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import TypeVar
 
-from PySide6.QtCore import QModelIndex, QRect, Qt
+from PySide6.QtCore import QModelIndex, QRect, Qt, QTimer
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import (
     QComboBox,
@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from app.domain.core.errors import ValidationError
 from app.domain.core.money import Money, MoneyError, to_decimal
 from app.formatting import format_money
+from app.views.common.dialogs import focus_first_field
 from app.views.common.widgets import named
 
 # (text, background): dark text on a light fill, distinct even without colour vision by the word
@@ -158,3 +159,11 @@ def style_wizard(wizard: QWizard, name: str, title: str, finish_text: str, size:
                         (QWizard.WizardButton.CancelButton, "Cancel")):
         wizard.setButtonText(which, text)
         named(wizard.button(which), text)
+    # Each page opens on its first field, not on Next (QWizard would pick the first Tab stop).
+    wizard.currentIdChanged.connect(lambda _id: QTimer.singleShot(0, wizard, lambda: _focus_page(wizard)))
+
+
+def _focus_page(wizard: QWizard) -> None:
+    page = wizard.currentPage()
+    if page is not None and wizard.isVisible():
+        focus_first_field(page)

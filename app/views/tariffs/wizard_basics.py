@@ -9,7 +9,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
-    QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -24,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.core.errors import ValidationError
 from app.domain.tariffs.validation import UNITS_BY_UTILITY, RateType, TariffVersion, Unit, Utility
+from app.views.common.forms import DateEdit, Form, multiline
 from app.views.common.widgets import named
 from app.views.tariffs.tips import BENEFITS, CHOOSE, TIPS
 from app.views.tariffs.ui import add_field, chosen, message_label, show_message
@@ -35,7 +35,7 @@ TARIFF_UTILITIES = (Utility.ELECTRICITY, Utility.WATER, Utility.GAS, Utility.SEW
 
 
 def _date_edit(day: date) -> QDateEdit:
-    edit = QDateEdit(QDate(day.year, day.month, day.day))
+    edit = DateEdit(QDate(day.year, day.month, day.day))
     edit.setCalendarPopup(True)
     edit.setDisplayFormat("yyyy-MM-dd")
     return edit
@@ -74,7 +74,7 @@ class BasicsPage(QWizardPage):
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Unchecked)
             self.categories.addItem(item)
-        self.description = QPlainTextEdit()
+        self.description = multiline(QPlainTextEdit())
         self.description.setMaximumHeight(60)
         self.messages = {field: message_label(f"{label} message") for field, label in (
             ("name", "Tariff name"), ("utility", "Utility"), ("unit", "Unit"),
@@ -84,7 +84,7 @@ class BasicsPage(QWizardPage):
         self._connect()
 
     def _layout(self) -> None:
-        form = QFormLayout()
+        form = Form()
         if self.owner.mode == "create":
             form.addRow("Start from", self.template)
         m = self.messages

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import (
     QComboBox,
-    QFormLayout,
     QGroupBox,
     QLabel,
     QLineEdit,
@@ -22,6 +21,7 @@ from app.domain.tariffs.validation import (
     TariffVersion,
     slabs_from_rows,
 )
+from app.views.common.forms import Form
 from app.views.common.widgets import named
 from app.views.tariffs.rate_tables import ChargeEditor, SeasonEditor, SlabEditor, TouEditor
 from app.views.tariffs.ui import (
@@ -56,7 +56,7 @@ class RatesPage(QWizardPage):
         self.stack = QStackedWidget()
         self.stack.addWidget(QLabel("Choose a rate type on the Basics step first."))
         flat = QWidget()
-        form = QFormLayout(flat)
+        form = Form(flat)
         add_field(form, "Unit rate", self.unit_rate, self.unit_rate_message,
                   "Price per unit, up to 4 decimal places")
         slab = QWidget()

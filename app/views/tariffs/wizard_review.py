@@ -6,16 +6,15 @@ from html import escape
 
 from PySide6.QtWidgets import (
     QCheckBox,
-    QFormLayout,
     QLabel,
     QPlainTextEdit,
-    QScrollArea,
     QVBoxLayout,
     QWizardPage,
 )
 
 from app.domain.core.permissions import Permission, can
 from app.services.tariffs.compare import describe
+from app.views.common.forms import Form, multiline, scroll_area
 from app.views.common.widgets import named
 from app.views.tariffs.ui import add_field, message_label, show_message
 from app.views.tariffs.wizard_owner import TariffWizardOwner
@@ -29,20 +28,19 @@ class ReviewPage(QWizardPage):
         self.setSubTitle("Check the tariff, describe the change, and publish it or keep it as a draft.")
         self.preview = named(QLabel(""), "Tariff preview")
         self.preview.setWordWrap(True)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(self.preview)
-        self.summary = QPlainTextEdit()
+        scroll = scroll_area(self.preview, name="Tariff preview")
+        self.summary = multiline(QPlainTextEdit())
         self.summary.setMaximumHeight(70)
         self.summary_message = message_label("Change summary message")
-        self.publish = named(QCheckBox("Publish now (otherwise saved as a draft)"), "Publish now")
+        self.publish = named(QCheckBox("Publish now (otherwise saved as a draft)"),
+                             "Publish now (otherwise saved as a draft)")
         may_publish = can(wizard.actor.role, Permission.PUBLISH_TARIFFS)
         self.publish.setChecked(may_publish)
         self.publish.setEnabled(may_publish)
         if not may_publish:
             self.publish.setToolTip("Your role saves drafts; a Billing Manager or Administrator publishes")
         self.result = message_label("Save message")
-        form = QFormLayout()
+        form = Form()
         add_field(form, "Change summary", self.summary, self.summary_message,
                   "What was modified in this version; kept in the version history")
         layout = QVBoxLayout(self)

@@ -10,7 +10,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import (
     QComboBox,
-    QFormLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
@@ -24,6 +23,8 @@ from app.domain.core.errors import UtilityDeskError, ValidationError
 from app.domain.core.money import Money
 from app.domain.tariffs.validation import RateType, TariffVersion, season_discounts
 from app.services.tariffs.compare import SampleBill, samples
+from app.views.common.forms import Form
+from app.views.common.tables import keyboard_table
 from app.views.common.widgets import named
 from app.views.tariffs.ui import add_field, message_label, money_text, parse_decimal, show_message
 from app.views.tariffs.wizard_owner import TariffWizardOwner
@@ -58,7 +59,7 @@ class SamplesPage(QWizardPage):
         self.levels = QLineEdit(DEFAULT_LEVELS)
         self.levels_message = message_label("Consumption levels message")
         self.season = QComboBox()
-        self.table = named(QTableWidget(0, 3), "Sample calculations")
+        self.table = keyboard_table(named(QTableWidget(0, 3), "Sample calculations"))
         self.table.setHorizontalHeaderLabels(["Consumption", "Bill amount", "Average per unit"])
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.setMaximumHeight(150)
@@ -69,7 +70,7 @@ class SamplesPage(QWizardPage):
         self.chart_view.setMinimumHeight(220)
         self.highlights = named(QLabel(""), "Benefit highlights")
         self.highlights.setWordWrap(True)
-        self.form = form = QFormLayout()
+        self.form = form = Form()
         add_field(form, "Consumption levels", self.levels, self.levels_message,
                   "Comma-separated units, e.g. 100, 200, 500")
         add_field(form, "Season", self.season, tip="Seasonal tariffs are priced in one season at a time")

@@ -1,0 +1,109 @@
+"""Tables as a keyboard user needs them: Tab leaves the table (arrows move between cells), Enter
+opens the row as a double-click does, and the Menu key or Shift+F10 opens the row's menu."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from time import monotonic
+from typing import TypeVar
+
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt
+from PySide6.QtGui import QAction, QContextMenuEvent, QKeyEvent, QKeySequence
+from PySide6.QtWidgets import QAbstractItemView, QMenu
+
+V = TypeVar("V", bound=QAbstractItemView)
+RowAction = Callable[[QModelIndex], None]
+ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+
+
+class RowKeys(QObject):
+    """Enter runs the row action; the Menu key and Shift+F10 ask for the row's context menu."""
+
+    def __init__(self, view: QAbstractItemView, on_row: RowAction | None) -> None:
+        super().__init__(view)
+        self.view, self.on_row = view, on_row
+        self._menu_opened_at = 0.0
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
+        if not hasattr(self, "view"):
+            return False  # the table is being torn down
+        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            return self._key(event)
+        if event.type() == QEvent.Type.ContextMenu and isinstance(event, QContextMenuEvent) \
+                and event.reason() == QContextMenuEvent.Reason.Keyboard:
+            # Platforms that turn the Menu key into a context-menu event as well: one menu only.
+            if monotonic() - self._menu_opened_at < 0.5:
+                return True
+            return self._open_menu()
+        return False
+
+    def _key(self, event: QKeyEvent) -> bool:
+        editing = self.view.state() == QAbstractItemView.State.EditingState
+        index = self.view.currentIndex()
+        plain = event.modifiers() in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.KeypadModifier)
+        if event.key() in ENTER_KEYS and plain and not editing and self.on_row is not None and index.isValid():
+            self.on_row(index)
+            return True
+        menu_key = event.key() == Qt.Key.Key_Menu or (
+            event.key() == Qt.Key.Key_F10 and event.modifiers() == Qt.KeyboardModifier.ShiftModifier)
+        if menu_key and not editing:
+            self._menu_opened_at = monotonic()
+            return self._open_menu()
+        return False
+
+    def _open_menu(self) -> bool:
+        if self.view.contextMenuPolicy() != Qt.ContextMenuPolicy.CustomContextMenu:
+            return False
+        index = self.view.currentIndex()
+        if not index.isValid():
+            return False
+        rect = self.view.visualRect(index)
+        self.view.customContextMenuRequested.emit(rect.center())
+        return True
+
+
+def keyboard_table(view: V, on_row: RowAction | None = None) -> V:
+    """Every table goes through here: Tab moves between widgets, and a row action (if any) runs
+    on Enter as well as on double-click."""
+    view.setTabKeyNavigation(False)
+    if on_row is not None:
+        view.doubleClicked.connect(on_row)
+    keys = view._row_keys = RowKeys(view, on_row)  # type: ignore[attr-defined] - kept alive with it
+    view.installEventFilter(keys)
+    view.viewport().installEventFilter(keys)  # context-menu events arrive at the viewport
+    return view
+
+
+def row_shortcuts(view: QAbstractItemView, menu_for_row: Callable[[int], QMenu],
+                  keys: dict[str, str]) -> None:
+    """Each entry of a row's menu named in `keys` also runs from the table by its shortcut, on the
+    current row, if that row's menu offers it (the menu holds the role and status rules)."""
+    for text, sequence in keys.items():
+        action = QAction(text, view)
+        action.setShortcut(QKeySequence(sequence))
+        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        action.triggered.connect(lambda _checked=False, t=text: _run_row_entry(view, menu_for_row, t))
+        view.addAction(action)
+
+
+def show_shortcuts(menu: QMenu, keys: dict[str, str]) -> QMenu:
+    """The row menu shows each entry's shortcut beside it."""
+    for action in menu.actions():
+        if action.text() in keys:
+            action.setShortcut(QKeySequence(keys[action.text()]))
+            action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+    return menu
+
+
+def _run_row_entry(view: QAbstractItemView, menu_for_row: Callable[[int], QMenu], text: str) -> None:
+    index = view.currentIndex()
+    if not index.isValid():
+        return
+    menu = menu_for_row(index.row())
+    try:
+        for action in menu.actions():
+            if action.text() == text and action.isEnabled():
+                action.trigger()
+                break
+    finally:
+        menu.deleteLater()
