@@ -63,7 +63,10 @@ class ReadsImported:
 def enter_read(app: AppContext, actor: Actor, entry: ReadEntry) -> None:
     actor.require(Permission.RUN_BILLING)
     with unit_of_work(app, actor) as work:
-        _store(work, [entry], local_today(app, load_settings(work.session)))
+        try:
+            _store(work, [entry], local_today(app, load_settings(work.session)))
+        except ReadsRefused as refused:  # one read: its own field and rule
+            raise ValidationError(refused.problems[0].field, refused.problems[0].rule) from None
         work.audit("meter_read_entered", "meter", entry.meter_no, account_no=entry.account_no,
                    read_on=entry.read_on.isoformat(), reading=str(entry.reading))
 
