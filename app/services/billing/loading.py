@@ -84,8 +84,7 @@ class TariffBook:
             self.plan_services[plan_id] = {s.utility.lower(): s.tariff_id for s in services}
         return self.plans[plan_id]
 
-    def tariffs_for(self, account: ServiceAccount, category: str,
-                    utilities: Sequence[str]) -> dict[str, TariffChoice]:
+    def tariffs_for(self, account, category: str, utilities: Sequence[str]) -> dict[str, TariffChoice]:
         self.plan(account.plan_id)
         by_plan = self.plan_services.get(account.plan_id or "", {})
         chosen = {}
@@ -99,9 +98,15 @@ class TariffBook:
         return chosen
 
 
+ACCOUNT_COLUMNS = (ServiceAccount.id, ServiceAccount.account_no, ServiceAccount.utility,
+                   ServiceAccount.plan_id, ServiceAccount.tariff_id, ServiceAccount.sanctioned_load_kw,
+                   ServiceAccount.consumer_id, Consumer.name, Consumer.category,
+                   Consumer.billing_address)
+
+
 @dataclass(frozen=True)
 class ChunkFacts:
-    accounts: list[tuple[ServiceAccount, Consumer]]
+    accounts: list  # rows of ACCOUNT_COLUMNS, in account order
     facts: dict[str, AccountFacts]  # by service account id
     overdue: dict[str, list[OverdueBill]]
     meter_ids: dict[str, str]  # meter no -> meter id
@@ -110,42 +115,45 @@ class ChunkFacts:
 def load_chunk(session: Session, book: TariffBook, account_ids: Sequence[str], period_start: date,
                bill_date: date) -> ChunkFacts:
     rows = session.execute(
-        select(ServiceAccount, Consumer).join(Consumer, Consumer.id == ServiceAccount.consumer_id)
+        select(*ACCOUNT_COLUMNS).join(Consumer, Consumer.id == ServiceAccount.consumer_id)
         .where(ServiceAccount.id.in_(account_ids)).order_by(ServiceAccount.account_no)).all()
     meters, meter_ids = _meters(session, account_ids, bill_date)
     past = _past_bills(session, account_ids, period_start)
-    arrears = _arrears(session, {consumer.id for _, consumer in rows}, period_start)
+    arrears = _arrears(session, {row.consumer_id for row in rows}, period_start)
     facts = {}
-    for account, consumer in rows:
+    for account in rows:
         own = meters.get(account.id, [])
         facts[account.id] = AccountFacts(
-            account.account_no, consumer.name, consumer.billing_address, tuple(own),
-            book.tariffs_for(account, consumer.category, [m.utility for m in own]),
+            account.account_no, account.name, account.billing_address, tuple(own),
+            book.tariffs_for(account, account.category, [m.utility for m in own]),
             book.plan(account.plan_id), tuple(past.get(account.id, ())), account.sanctioned_load_kw,
-            arrears.get(consumer.id, ZERO))
+            arrears.get(account.consumer_id, ZERO))
     return ChunkFacts(list(rows), facts, _overdue(session, account_ids, bill_date), meter_ids)
 
 
 def _meters(session: Session, account_ids: Sequence[str], bill_date: date
             ) -> tuple[dict[str, list[MeterHistory]], dict[str, str]]:
     meter_rows = session.execute(
-        select(Meter, MeterType).join(MeterType, MeterType.id == Meter.meter_type_id)
+        select(Meter.id, Meter.meter_no, Meter.service_account_id, Meter.dial_digits,
+               MeterType.utility, MeterType.registers)
+        .join(MeterType, MeterType.id == Meter.meter_type_id)
         .where(Meter.service_account_id.in_(account_ids), Meter.status == "Installed")
         .order_by(Meter.meter_no)).all()
     reads: dict[str, list] = defaultdict(list)
     if meter_rows:
-        for read in session.execute(select(MeterRead).where(
-                MeterRead.meter_id.in_([m.id for m, _ in meter_rows]), MeterRead.read_on <= bill_date)
-                .order_by(MeterRead.meter_id, MeterRead.read_on, MeterRead.register)).scalars():
-            reads[read.meter_id].append(as_reading(read.read_on, read.reading, read.read_type,
-                                                   read.reason, read.register))
+        for meter_id, read_on, reading, read_type, reason, register in session.execute(
+                select(MeterRead.meter_id, MeterRead.read_on, MeterRead.reading, MeterRead.read_type,
+                       MeterRead.reason, MeterRead.register)
+                .where(MeterRead.meter_id.in_([m.id for m in meter_rows]), MeterRead.read_on <= bill_date)
+                .order_by(MeterRead.meter_id, MeterRead.read_on, MeterRead.register)):
+            reads[meter_id].append(as_reading(read_on, reading, read_type, reason, register))
     by_account: dict[str, list[MeterHistory]] = defaultdict(list)
-    for meter, kind in meter_rows:
-        registers = tuple(part.strip() for part in kind.registers.split(",") if part.strip())
+    for meter in meter_rows:
+        registers = tuple(part.strip() for part in meter.registers.split(",") if part.strip())
         by_account[meter.service_account_id].append(MeterHistory(
-            meter.meter_no, kind.utility.lower(), registers or ("total",), meter.dial_digits,
+            meter.meter_no, meter.utility.lower(), registers or ("total",), meter.dial_digits,
             tuple(reads[meter.id])))
-    return by_account, {meter.meter_no: meter.id for meter, _ in meter_rows}
+    return by_account, {meter.meter_no: meter.id for meter in meter_rows}
 
 
 def _past_bills(session: Session, account_ids: Sequence[str], period_start: date

@@ -22,7 +22,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.domain.billing.account import bill_account
-from app.domain.billing.exceptions import BillingRefused
+from app.domain.billing.exceptions import BillingProblem, BillingRefused
 from app.domain.billing.late_payment import late_charges
 from app.domain.billing.lifecycle import due_date
 from app.domain.core.permissions import Permission
@@ -34,12 +34,13 @@ from app.services.billing.scope import RunScope, accounts_in_scope
 from app.services.billing.writing import (
     BillTarget,
     flush_rows,
+    open_problems,
     record_problem,
     resolve_problems,
     write_bill,
 )
 from app.services.core.context import Actor, AppContext
-from app.services.core.numbering import issue_number
+from app.services.core.numbering import issue_numbers
 from app.services.core.settings import load_settings
 from app.services.core.work import Work, unit_of_work
 from app.services.payments.queries import local_today
@@ -206,38 +207,43 @@ def _bill_accounts(work: Work, run: BillRun, settings: Settings,
     target = BillTarget(run.id, run.cycle_id, run.period_start, run.period_end, run.bill_date,
                         due_date(run.bill_date, settings.get("billing.due_days")), work.now,
                         work.actor.username, {p.posting: p.code for p in settings.get("gl.postings")})
-    billed = failed = 0
+    already_open = open_problems(session, target, todo)
+    composed, failed = [], 0
     late_by_consumer: dict[str, Decimal] = defaultdict(Decimal)
-    for account, consumer in chunk.accounts:
-        if _bill_one(work, settings, book, chunk, target, account, consumer, late_by_consumer,
-                     rebills.get(account.id, 0)):
-            billed += 1
-        else:
+    for account in chunk.accounts:
+        outcome = _compose_one(settings, chunk, target, account, late_by_consumer)
+        if isinstance(outcome, BillingProblem):
+            record_problem(target, account.id, account.consumer_id, outcome, already_open)
             failed += 1
+        else:
+            composed.append((account, *outcome))
+    numbers = issue_numbers(session, settings, "invoice", len(composed), on=run.bill_date,
+                            device_code=work.app.device_code, self_lease=work.app.self_lease)
+    billed: dict[str, str] = {}
+    for (account, bill, late), number in zip(composed, numbers, strict=True):
+        tariff, version = bill.composed.versions[0]
+        write_bill(target, account.id, account.consumer_id, bill, late, number.text, chunk.meter_ids,
+                   book.version_ids.get((tariff, version)), rebills.get(account.id, 0))
+        billed[account.id] = number.text
+    resolve_problems(session, target, {a: n for a, n in billed.items()
+                                       if any(key[0] == a for key in already_open)})
     flush_rows(session, target)
-    return billed, len(account_ids) - len(todo), failed
+    return len(billed), len(account_ids) - len(todo), failed
 
 
-def _bill_one(work: Work, settings: Settings, book: TariffBook, chunk: ChunkFacts,
-              target: BillTarget, account, consumer, late_by_consumer: dict[str, Decimal],
-              rebill_no: int) -> bool:
+def _compose_one(settings: Settings, chunk: ChunkFacts, target: BillTarget, account,
+                 late_by_consumer: dict[str, Decimal]):
+    """(the account's bill, its late charges), or the problem that stops it."""
     facts = chunk.facts[account.id]
     late = late_charges(chunk.overdue.get(account.id, []), target.period_start, target.period_end,
                         target.bill_date, settings.get("billing.late_penalty_percent"),
                         settings.get("billing.late_interest_percent"), settings.currency)
     late_total = sum((charge.amount for charge in late), Decimal(0))
-    facts = replace(facts, arrears=facts.arrears + late_by_consumer[consumer.id] + late_total)
+    facts = replace(facts, arrears=facts.arrears + late_by_consumer[account.consumer_id] + late_total)
     try:
         billed = bill_account(facts, settings.currency, target.period_start, target.period_end,
                               target.bill_date, settings.get("billing.estimate_recent_reads"))
     except BillingRefused as refused:
-        record_problem(work.session, target, account, refused.problem)
-        return False
-    late_by_consumer[consumer.id] += late_total
-    invoice = issue_number(work.session, settings, "invoice", on=target.bill_date,
-                           device_code=work.app.device_code, self_lease=work.app.self_lease)
-    tariff, version = billed.composed.versions[0]
-    bill = write_bill(work.session, target, account, consumer, billed, late, invoice.text,
-                      chunk.meter_ids, book.version_ids.get((tariff, version)), rebill_no)
-    resolve_problems(work.session, target, account.id, bill.invoice_no)
-    return True
+        return refused.problem
+    late_by_consumer[account.consumer_id] += late_total
+    return billed, late
