@@ -19,6 +19,7 @@ from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.domain.billing.account import bill_account
@@ -46,6 +47,7 @@ from app.services.core.work import Work, unit_of_work
 from app.services.payments.queries import local_today
 
 CHUNK_ACCOUNTS = 500
+RACE_RETRIES = 5
 RUNNING, STOPPED, COMPLETED = "Running", "Stopped", "Completed"
 
 
@@ -133,6 +135,18 @@ class _RunContext:
         self.billed_here = 0
 
     def bill_chunk(self, account_ids: Sequence[str], last_account_no: str) -> None:
+        """One chunk in one transaction. Another run that billed some of these accounts (or
+        took the same invoice numbers) first makes the insert fail on a unique key: the chunk
+        is rolled back whole and billed again, skipping what the other run billed."""
+        for attempt in range(RACE_RETRIES):
+            try:
+                return self._bill_chunk_once(account_ids, last_account_no)
+            except IntegrityError:
+                if attempt == RACE_RETRIES - 1:
+                    raise
+        return None
+
+    def _bill_chunk_once(self, account_ids: Sequence[str], last_account_no: str) -> None:
         with unit_of_work(self.app, self.actor) as work:
             run = work.session.get(BillRun, self.run_id)
             settings = load_settings(work.session)
