@@ -44,9 +44,14 @@ def add_billing_commands(sub: argparse._SubParsersAction) -> None:
                           help="with --account: an off-cycle period's first day")
     generate.add_argument("--to", dest="period_end", type=_day, metavar="YYYY-MM-DD",
                           help="with --account: an off-cycle period's last day")
+    generate.add_argument("--draft", action="store_true",
+                          help="bills wait as drafts, posted to the ledger by `bills approve`")
     generate.add_argument("--resume", action="store_true",
                           help="first finish any run left unfinished (a crash, a stop)")
     _json(generate)
+    approve = bills_sub.add_parser("approve", help="approve a draft run's bills (posts them)")
+    approve.add_argument("--run", required=True, metavar="RUN_ID", help="the run id generate printed")
+    _json(approve)
     show = bills_sub.add_parser("show", help="one bill with its lines")
     show.add_argument("invoice_no", metavar="INVOICE_NO")
     _json(show)
@@ -115,6 +120,11 @@ def cmd_bills(args: argparse.Namespace) -> int:
 
     if args.bills_command == "show":
         return _run(args, lambda billing, a: bill_output(billing.bill(BILLING_CLI_ACTOR, a.invoice_no)))
+    if args.bills_command == "approve":
+        def approve(billing, a):
+            count = billing.approve_run(BILLING_CLI_ACTOR, a.run)
+            return {"approved": count}, f"Approved {count} bill(s) of run {a.run}"
+        return _run(args, approve)
     return _run(args, lambda billing, a: run_output(_generate(billing, a)))
 
 
@@ -139,7 +149,8 @@ def _generate(billing, args: argparse.Namespace):
     else:
         period = (args.period_start, args.period_end) if args.period_start else None
         scope = billing.account_scope(args.account, period)
-    return billing.generate(BILLING_CLI_ACTOR, scope, _progress_bar(args))
+    run_id = billing.start_run(BILLING_CLI_ACTOR, scope, as_draft=args.draft)
+    return billing.execute(BILLING_CLI_ACTOR, run_id, _progress_bar(args))
 
 
 def _progress_bar(args: argparse.Namespace):

@@ -37,6 +37,7 @@ class BillRun(Synced, Base):
     period_end: Mapped[date] = mapped_column(Date)
     bill_date: Mapped[date] = mapped_column(Date)
     off_cycle: Mapped[bool] = mapped_column(Boolean, default=False)
+    as_draft: Mapped[bool] = mapped_column(Boolean, default=False)  # bills wait for approval
     started_by: Mapped[str] = mapped_column(String(80))
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

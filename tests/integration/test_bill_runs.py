@@ -173,3 +173,36 @@ def test_a_run_is_recorded_with_who_scope_counts_and_state(world, runtime):
     assert (run.started_by, run.scope, run.scope_label, run.state, run.billed) == (
         "specialist", "cycle", CYCLE, "Completed", 1)
     assert seen[-1].state == "Completed" and seen[-1].done == 1 and seen[-1].eta_seconds == 0
+
+
+def test_a_draft_run_posts_nothing_until_approved(world, runtime):
+    world.consumer("Ann", meters={"electricity": [(date(2025, 3, 16), "10"), (date(2025, 4, 16), "110")]})
+    billing = world.services.billing
+    manager = actor(runtime, "manager")
+    run_id = billing.start_run(manager, billing.cycle_scope(CYCLE), as_draft=True)
+    billing.execute(manager, run_id)
+    with runtime.app.sessions() as session:
+        assert session.execute(select(Bill.status)).scalar_one() == "Draft"
+        assert session.execute(select(func.count()).select_from(LedgerEntry)).scalar() == 0
+    assert run_cycle(world).skipped == 1  # a draft is this period's bill: never billed twice
+    assert billing.approve_run(manager, run_id) == 1
+    detail = billing.bill(manager, "INV-414013")
+    with runtime.app.sessions() as session:
+        assert session.execute(select(LedgerEntry.amount)).scalars().all() == [detail.total]
+    assert detail.status == "Approved"
+
+
+def test_a_rebill_does_not_charge_late_payment_twice(world, runtime):
+    account = world.consumer("Late", meters={"electricity": [(date(2025, 2, 14), "0"),
+                                                             (date(2025, 3, 15), "100"),
+                                                             (date(2025, 4, 16), "200")]})
+    billing = world.services.billing
+    manager = actor(runtime, "manager")
+    billing.execute(manager, billing.start_run(
+        manager, billing.account_scope(account, (date(2025, 2, 14), date(2025, 3, 15))),
+        bill_date=date(2025, 3, 16)))
+    run_cycle(world)
+    billing.cancel(manager, "INV-414014", "Wrong read")
+    billing.rebill(manager, "INV-414014")
+    with runtime.app.sessions() as session:
+        assert session.execute(select(func.count()).select_from(ServiceCharge)).scalar() == 2

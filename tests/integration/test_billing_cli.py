@@ -63,6 +63,7 @@ def test_import_reads_generate_show_and_export_the_journal(folder, capsys, tmp_p
     (("bills", "generate", "--account", "X-9"), "No account 'X-9'"),
     (("bills", "show", "INV-1"), "No bill with invoice number 'INV-1'"),
     (("gl", "export", "--cycle", "Nope", "--out", "x.csv"), "No billing cycle named 'Nope'"),
+    (("bills", "approve", "--run", "nope"), "No bill run 'nope'"),
 ])
 def test_bad_input_is_one_clear_line_and_exit_2(folder, capsys, argv, message):
     code, out, err = run(folder, capsys, *argv)
@@ -76,3 +77,16 @@ def test_a_bad_read_file_names_each_row_and_exits_2(folder, capsys, tmp_path):
     code, out, err = run(folder, capsys, "reads", "import", str(reads))
     assert code == 2 and "1 problem found; nothing was imported" in err
     assert "row 1: meter_no: Meter not linked to this account" in err
+
+
+def test_a_draft_run_is_approved_from_the_command_line(folder, capsys, tmp_path):
+    reads = tmp_path / "reads.csv"
+    reads.write_text("account_no,meter_no,read_on,reading\nC0001,M-C0001-electricity,2025-04-19,1100\n")
+    assert run(folder, capsys, "reads", "import", str(reads))[0] == 0
+    code, out, _ = run(folder, capsys, "bills", "generate", "--account", "C0001-A",
+                       "--from", "2025-03-16", "--to", "2025-04-20", "--draft", "--json")
+    result = json.loads(out)
+    assert (code, result["billed"]) == (0, 1)
+    assert json.loads(run(folder, capsys, "bills", "show", "INV-414013", "--json")[1])["status"] == "Draft"
+    code, out, _ = run(folder, capsys, "bills", "approve", "--run", result["run_id"])
+    assert (code, out) == (0, f"Approved 1 bill(s) of run {result['run_id']}\n")

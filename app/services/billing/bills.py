@@ -18,7 +18,7 @@ from app.domain.billing.lifecycle import BillStatus, check_printable, check_tran
 from app.domain.core.errors import NotFound, ValidationError
 from app.domain.core.permissions import Permission
 from app.models.base import new_id
-from app.models.billing import Bill, BillLine, LedgerEntry, ServiceCharge
+from app.models.billing import Bill, BillLine, BillRun, LedgerEntry, ServiceCharge
 from app.models.consumers import Consumer, ServiceAccount
 from app.services.core.changes import BILLS, LEDGER, Changes
 from app.services.core.context import Actor, AppContext
@@ -103,14 +103,16 @@ def cancel_bill(app: AppContext, actor: Actor, invoice_no: str, reason: str) -> 
         if bill is None:
             raise NotFound(f"No bill with invoice number '{invoice_no}'")
         check_transition(bill.status, BillStatus.CANCELLED)
+        posted = bill.status == BillStatus.APPROVED.value
         base = bill.version
         bill.status, bill.version, bill.updated_at = BillStatus.CANCELLED.value, base + 1, work.now
         work.record(bill, "update", base_version=base)
-        work.record(LedgerEntry(id=new_id(), consumer_id=bill.consumer_id,
-                                entry_type=CORRECTING_CREDIT, amount=-bill.total,
-                                source_type=CORRECTING_CREDIT, source_id=bill.id,
-                                description=f"Correcting credit for {bill.invoice_no}: {reason.strip()}"[:160],
-                                posted_at=work.now))
+        if posted:  # a draft was never on the ledger: nothing to correct
+            work.record(LedgerEntry(
+                id=new_id(), consumer_id=bill.consumer_id, entry_type=CORRECTING_CREDIT,
+                amount=-bill.total, source_type=CORRECTING_CREDIT, source_id=bill.id,
+                description=f"Correcting credit for {bill.invoice_no}: {reason.strip()}"[:160],
+                posted_at=work.now))
         work.audit("bill_cancelled", "bill", bill.id, invoice_no=bill.invoice_no,
                    total=str(bill.total), reason=reason.strip())
         return Changes.of(BILLS, LEDGER)
@@ -130,3 +132,25 @@ def mark_printed(app: AppContext, actor: Actor, invoice_no: str, *, sent: bool =
         work.record(bill, "update", base_version=base)
         work.audit("bill_sent" if sent else "bill_printed", "bill", bill.id, invoice_no=invoice_no)
         return Changes.of(BILLS)
+
+
+def approve_run(app: AppContext, actor: Actor, run_id: str) -> int:
+    """Approves a draft run's bills: each is posted to the ledger; how many were approved."""
+    actor.require(Permission.RUN_BILLING)
+    with unit_of_work(app, actor) as work:
+        drafts = work.session.execute(select(Bill).where(
+            Bill.run_id == run_id, Bill.status == BillStatus.DRAFT.value)
+            .order_by(Bill.invoice_no)).scalars().all()
+        for bill in drafts:
+            check_transition(bill.status, BillStatus.APPROVED)
+            base = bill.version
+            bill.status, bill.approved_by = BillStatus.APPROVED.value, actor.username
+            bill.version, bill.updated_at = base + 1, work.now
+            work.record(bill, "update", base_version=base)
+            work.record(LedgerEntry(id=new_id(), consumer_id=bill.consumer_id, entry_type="bill",
+                                    amount=bill.total, source_type="bill", source_id=bill.id,
+                                    description=f"Bill {bill.invoice_no}", posted_at=work.now))
+        if not drafts and work.session.get(BillRun, run_id) is None:
+            raise NotFound(f"No bill run '{run_id}'")
+        work.audit("bills_approved", "bill_run", run_id, bills=len(drafts))
+        return len(drafts)

@@ -63,7 +63,8 @@ def cycle_journal(session: Session, settings: Settings, cycle_name: str) -> Cycl
     receivable = codes[RECEIVABLE]
     bills = session.execute(select(Bill.id, Bill.total, ServiceAccount.utility)
                             .join(ServiceAccount, ServiceAccount.id == Bill.service_account_id)
-                            .where(Bill.cycle_id == scope.cycle_id)).all()
+                            .where(Bill.cycle_id == scope.cycle_id,
+                                   Bill.status != "Draft")).all()  # drafts are not posted
     bill_ids = [bill_id for bill_id, _, _ in bills]
     by_bill: dict[str, list[Posting]] = {bill_id: [Posting(receivable, _minor(total))]
                                          for bill_id, total, _ in bills}

@@ -77,8 +77,10 @@ class RunProgress:
 Progress = Callable[[RunProgress], None]
 
 
-def start_run(app: AppContext, actor: Actor, scope: RunScope, bill_date: date | None = None) -> str:
-    """Records a new run over the scope (counting its accounts); returns its id."""
+def start_run(app: AppContext, actor: Actor, scope: RunScope, bill_date: date | None = None,
+              *, as_draft: bool = False) -> str:
+    """Records a new run over the scope (counting its accounts); returns its id. Draft bills
+    are not posted to the ledger until approved."""
     actor.require(Permission.RUN_BILLING)
     with unit_of_work(app, actor) as work:
         settings = load_settings(work.session)
@@ -88,6 +90,7 @@ def start_run(app: AppContext, actor: Actor, scope: RunScope, bill_date: date | 
                       zone_id=scope.zone_id, segment=scope.segment, account_no=scope.account_no,
                       period_start=scope.period_start, period_end=scope.period_end,
                       bill_date=bill_date or local_today(app, settings), off_cycle=scope.off_cycle,
+                      as_draft=as_draft,
                       started_by=actor.username, started_at=work.now, state=RUNNING,
                       accounts_total=total)
         work.record(run)
@@ -220,12 +223,15 @@ def _bill_accounts(work: Work, run: BillRun, settings: Settings,
     chunk = load_chunk(session, book, todo, run.period_start, run.bill_date)
     target = BillTarget(run.id, run.cycle_id, run.period_start, run.period_end, run.bill_date,
                         due_date(run.bill_date, settings.get("billing.due_days")), work.now,
-                        work.actor.username, {p.posting: p.code for p in settings.get("gl.postings")})
+                        work.actor.username, {p.posting: p.code for p in settings.get("gl.postings")},
+                        draft=run.as_draft)
     already_open = open_problems(session, target, todo)
     composed, failed = [], 0
     late_by_consumer: dict[str, Decimal] = defaultdict(Decimal)
     for account in chunk.accounts:
-        outcome = _compose_one(settings, chunk, target, account, late_by_consumer)
+        # a rebill's period already had its late charges, with the bill it replaces
+        outcome = _compose_one(settings, chunk, target, account, late_by_consumer,
+                               assess_late=account.id not in rebills)
         if isinstance(outcome, BillingProblem):
             record_problem(target, account.id, account.consumer_id, outcome, already_open)
             failed += 1
@@ -246,10 +252,11 @@ def _bill_accounts(work: Work, run: BillRun, settings: Settings,
 
 
 def _compose_one(settings: Settings, chunk: ChunkFacts, target: BillTarget, account,
-                 late_by_consumer: dict[str, Decimal]):
+                 late_by_consumer: dict[str, Decimal], *, assess_late: bool = True):
     """(the account's bill, its late charges), or the problem that stops it."""
     facts = chunk.facts[account.id]
-    late = late_charges(chunk.overdue.get(account.id, []), target.period_start, target.period_end,
+    overdue = chunk.overdue.get(account.id, []) if assess_late else []
+    late = late_charges(overdue, target.period_start, target.period_end,
                         target.bill_date, settings.get("billing.late_penalty_percent"),
                         settings.get("billing.late_interest_percent"), settings.currency)
     late_total = sum((charge.amount for charge in late), Decimal(0))

@@ -57,8 +57,9 @@ class BillingService:
 
     # runs ---------------------------------------------------------------------------------
 
-    def start_run(self, actor: Actor, run_scope: RunScope, bill_date: date | None = None) -> str:
-        return start_run(self.app, actor, run_scope, bill_date)
+    def start_run(self, actor: Actor, run_scope: RunScope, bill_date: date | None = None, *,
+                  as_draft: bool = False) -> str:
+        return start_run(self.app, actor, run_scope, bill_date, as_draft=as_draft)
 
     def execute(self, actor: Actor, run_id: str, progress: Progress | None = None,
                 should_stop: Callable[[], bool] | None = None) -> RunProgress:
@@ -94,6 +95,9 @@ class BillingService:
             account = scope.find_account_by_id(session, bill.service_account_id)
             period = (bill.period_start, bill.period_end)
         return self.generate(actor, self.account_scope(account, period))
+
+    def approve_run(self, actor: Actor, run_id: str) -> int:
+        return bill_lifecycle.approve_run(self.app, actor, run_id)
 
     def mark_printed(self, actor: Actor, invoice_no: str, *, sent: bool = False) -> Changes:
         return bill_lifecycle.mark_printed(self.app, actor, invoice_no, sent=sent)

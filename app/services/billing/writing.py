@@ -57,6 +57,7 @@ class BillTarget:
     now: datetime
     username: str
     postings: Mapping[str, str]
+    draft: bool = False
     rows: dict[Table, list[dict]] = field(default_factory=lambda: defaultdict(list))
 
     def add(self, table: Table, **values: object) -> str:
@@ -83,16 +84,17 @@ def write_bill(target: BillTarget, account_id: str, consumer_id: str, billed: Ac
         cycle_id=target.cycle_id, tariff_version_id=version_id, period_start=target.period_start,
         period_end=target.period_end, bill_date=target.bill_date, due_date=target.due_date,
         consumption=composed.consumption, bill_type="Estimated" if billed.estimated else "Actual",
-        status="Approved", total=total, arrears=composed.arrears.amount,
+        status="Draft" if target.draft else "Approved", total=total, arrears=composed.arrears.amount,
         closing_read_on=billed.closing_read_on, run_id=target.run_id, rebill_no=rebill_no,
-        approved_by=target.username)
+        approved_by="" if target.draft else target.username)
     for number, line in enumerate(composed.lines, start=1):
         target.add(BillLine.__table__, bill_id=bill_id, line_no=number, kind=line.kind,
                    description=line.description[:160], quantity=_quantity(line.quantity),
                    rate=line.rate, amount=line.amount,
                    gl_code=code_for(target.postings, posting_for(line.group, line.utility)),
                    utility=line.utility, tariff_version=line.tariff_version)
-    _ledger(target, consumer_id, "bill", total, "bill", bill_id, f"Bill {invoice_no}")
+    if not target.draft:  # a draft is posted when it is approved
+        _ledger(target, consumer_id, "bill", total, "bill", bill_id, f"Bill {invoice_no}")
     for charge in late:
         charge_id = target.add(ServiceCharge.__table__, consumer_id=consumer_id,
                                description=charge.description, amount=charge.amount,

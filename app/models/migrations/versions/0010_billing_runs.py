@@ -34,6 +34,7 @@ def upgrade() -> None:
     sa.Column('period_end', sa.Date(), nullable=False),
     sa.Column('bill_date', sa.Date(), nullable=False),
     sa.Column('off_cycle', sa.Boolean(), nullable=False),
+    sa.Column('as_draft', sa.Boolean(), nullable=False),
     sa.Column('started_by', sa.String(length=80), nullable=False),
     sa.Column('started_at', app.models.base.UTCDateTime(timezone=True), nullable=False),
     sa.Column('finished_at', app.models.base.UTCDateTime(timezone=True), nullable=True),
