@@ -206,3 +206,17 @@ def test_a_rebill_does_not_charge_late_payment_twice(world, runtime):
     billing.rebill(manager, "INV-414014")
     with runtime.app.sessions() as session:
         assert session.execute(select(func.count()).select_from(ServiceCharge)).scalar() == 2
+
+
+def test_a_zones_month_billed_the_first_time_opens_its_cycle(world, runtime):
+    world.consumer("Ann", meters={"electricity": [(date(2025, 2, 1), "10"), (date(2025, 3, 3), "110")]})
+    billing = world.services.billing
+    result = billing.generate(actor(runtime, "specialist"), billing.zone_scope("North", "2025-02"))
+    assert result.billed == 1
+    rows = billing.cycles(actor(runtime, "specialist"))
+    assert [row.name for row in rows] == [CYCLE, "North Zone - Feb 2025"]  # most recent first
+    february = rows[1]
+    assert (february.period_start, february.period_end, february.billed) == (
+        date(2025, 2, 1), date(2025, 2, 28), 1)
+    assert february.status == "Completed" and february.success_rate == D("100.00")
+    assert february.deadline.isoformat() == "2025-03-10T21:00:00+00:00"  # 17:00 in New York

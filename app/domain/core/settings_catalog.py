@@ -520,6 +520,8 @@ declare(
       PercentKind(places=0), "80", "Cycle metrics are calculated once a cycle is this complete."),
     s("billing.completed_cycle_retention_months", "Completed cycle retention (months)",
       IntegerKind(18, 240), 18, "Completed cycles stay available for review this long."),
+    s("billing.cycle_deadline_days", "Cycle deadline after period end (days)", IntegerKind(1, 60),
+      10, "A cycle opened by a zone's first run must be billed this many days after its period."),
     s("billing.due_days", "Bill due after (days)", IntegerKind(1, 90), 15,
       "A bill falls due this many days after its bill date."),
     s("billing.late_penalty_percent", "Late payment penalty (%)", PercentKind(), "2",

@@ -15,8 +15,10 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as time_of_day
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -84,6 +86,8 @@ def start_run(app: AppContext, actor: Actor, scope: RunScope, bill_date: date | 
     actor.require(Permission.RUN_BILLING)
     with unit_of_work(app, actor) as work:
         settings = load_settings(work.session)
+        if scope.kind == "zone" and scope.cycle_id is None:
+            scope = replace(scope, cycle_id=open_cycle(work, scope, settings))
         total = work.session.execute(
             select(func.count()).select_from(accounts_in_scope(scope).subquery())).scalar_one()
         run = BillRun(scope=scope.kind, scope_label=scope.label, cycle_id=scope.cycle_id,
@@ -119,6 +123,19 @@ def execute_run(app: AppContext, actor: Actor, run_id: str, progress: Progress |
         context.bill_chunk([row[0] for row in pending[first:first + chunk_accounts]],
                            pending[min(first + chunk_accounts, len(pending)) - 1][1])
     return context.finish(COMPLETED)
+
+
+def open_cycle(work: Work, scope: RunScope, settings: Settings) -> str:
+    """A zone's month billed for the first time becomes its cycle ("North Zone - May 2026"),
+    due the configured days after the period ends (billing.cycle_deadline_days), 17:00 local."""
+    days = settings.get("billing.cycle_deadline_days")
+    deadline = datetime.combine(scope.period_end + timedelta(days=days), time_of_day(17),
+                                ZoneInfo(settings.time_zone)).astimezone(UTC)
+    cycle = BillingCycle(name=scope.label, zone_id=scope.zone_id, period_start=scope.period_start,
+                         period_end=scope.period_end, deadline=deadline, status="Running")
+    work.record(cycle)
+    work.audit("billing_cycle_opened", "billing_cycle", cycle.id, name=cycle.name)
+    return cycle.id
 
 
 def _after(last_account_no: str):
