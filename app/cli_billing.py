@@ -52,6 +52,12 @@ def add_billing_commands(sub: argparse._SubParsersAction) -> None:
     approve = bills_sub.add_parser("approve", help="approve a draft run's bills (posts them)")
     approve.add_argument("--run", required=True, metavar="RUN_ID", help="the run id generate printed")
     _json(approve)
+    printing = bills_sub.add_parser("print", help="bill PDFs: one bill, or a cycle's batch")
+    printing.add_argument("invoice_no", metavar="INVOICE_NO", nargs="?")
+    printing.add_argument("--pdf", type=Path, metavar="FILE", help="with INVOICE_NO: the PDF to write")
+    printing.add_argument("--cycle", metavar="NAME", help="every approved bill of the cycle")
+    printing.add_argument("--out", type=Path, metavar="DIR", help="with --cycle: the folder")
+    _json(printing)
     show = bills_sub.add_parser("show", help="one bill with its lines")
     show.add_argument("invoice_no", metavar="INVOICE_NO")
     _json(show)
@@ -120,6 +126,8 @@ def cmd_bills(args: argparse.Namespace) -> int:
 
     if args.bills_command == "show":
         return _run(args, lambda billing, a: bill_output(billing.bill(BILLING_CLI_ACTOR, a.invoice_no)))
+    if args.bills_command == "print":
+        return _run(args, _print)
     if args.bills_command == "approve":
         def approve(billing, a):
             count = billing.approve_run(BILLING_CLI_ACTOR, a.run)
@@ -151,6 +159,29 @@ def _generate(billing, args: argparse.Namespace):
         scope = billing.account_scope(args.account, period)
     run_id = billing.start_run(BILLING_CLI_ACTOR, scope, as_draft=args.draft)
     return billing.execute(BILLING_CLI_ACTOR, run_id, _progress_bar(args))
+
+
+def _print(billing, args: argparse.Namespace):
+    from app.domain.core.errors import ValidationError
+
+    if args.invoice_no and args.pdf and not args.cycle:
+        path = billing.bill_pdf(BILLING_CLI_ACTOR, args.invoice_no, args.pdf)
+        return {"written": [str(path)]}, f"Bill {args.invoice_no} written to {path}"
+    if args.cycle and args.out and not args.invoice_no:
+        paths = billing.print_cycle(BILLING_CLI_ACTOR, args.cycle, args.out, _count_bar(args))
+        return {"written": [str(p) for p in paths]}, f"{len(paths)} bill(s) written to {args.out}"
+    raise ValidationError("print", "give INVOICE_NO --pdf FILE, or --cycle NAME --out DIR")
+
+
+def _count_bar(args: argparse.Namespace):
+    if args.json or not sys.stderr.isatty():
+        return None
+
+    def show(done: int, total: int) -> None:
+        sys.stderr.write(f"\r{done:,}/{total:,} bills printed" + ("\n" if done == total else ""))
+        sys.stderr.flush()
+
+    return show
 
 
 def _progress_bar(args: argparse.Namespace):

@@ -48,6 +48,10 @@ def test_import_reads_generate_show_and_export_the_journal(folder, capsys, tmp_p
     code, out, _ = run(folder, capsys, "bills", "show", "INV-414013")
     assert "Amount due" in out and "GL 4000 v1" in out
 
+    code, out, _ = run(folder, capsys, "bills", "print", "--cycle", CYCLE, "--out", str(tmp_path / "pdfs"),
+                       "--json")
+    assert code == 0 and json.loads(out)["written"] == [str(tmp_path / "pdfs" / "INV-414013.pdf")]
+
     journal = tmp_path / "journal.json"
     code, out, _ = run(folder, capsys, "gl", "export", "--cycle", CYCLE, "--out", str(journal))
     data = json.loads(journal.read_text())
@@ -64,6 +68,7 @@ def test_import_reads_generate_show_and_export_the_journal(folder, capsys, tmp_p
     (("bills", "show", "INV-1"), "No bill with invoice number 'INV-1'"),
     (("gl", "export", "--cycle", "Nope", "--out", "x.csv"), "No billing cycle named 'Nope'"),
     (("bills", "approve", "--run", "nope"), "No bill run 'nope'"),
+    (("bills", "print", "INV-414013"), "print: give INVOICE_NO --pdf FILE, or --cycle NAME --out DIR"),
 ])
 def test_bad_input_is_one_clear_line_and_exit_2(folder, capsys, argv, message):
     code, out, err = run(folder, capsys, *argv)

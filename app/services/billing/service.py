@@ -12,7 +12,7 @@ from app.domain.core.errors import ValidationError
 from app.domain.core.permissions import Permission
 from app.models.billing import Bill, BillRun
 from app.services.billing import bills as bill_lifecycle
-from app.services.billing import cycles, exceptions, journal, meter_reads, scope
+from app.services.billing import cycles, exceptions, journal, meter_reads, printing, scope
 from app.services.billing.bills import BillDetail
 from app.services.billing.cycles import CycleRow
 from app.services.billing.exceptions import ExceptionRow
@@ -95,6 +95,13 @@ class BillingService:
             account = scope.find_account_by_id(session, bill.service_account_id)
             period = (bill.period_start, bill.period_end)
         return self.generate(actor, self.account_scope(account, period))
+
+    def bill_pdf(self, actor: Actor, invoice_no: str, path: Path) -> Path:
+        return printing.bill_pdf(self.app, actor, invoice_no, path)
+
+    def print_cycle(self, actor: Actor, cycle_name: str, folder: Path,
+                    progress: Callable[[int, int], None] | None = None) -> list[Path]:
+        return printing.print_cycle(self.app, actor, cycle_name, folder, progress)
 
     def approve_run(self, actor: Actor, run_id: str) -> int:
         return bill_lifecycle.approve_run(self.app, actor, run_id)
