@@ -60,9 +60,16 @@ def test_a_cycle_is_billed_from_the_keyboard_with_progress_and_a_summary(qtbot, 
     qtbot.waitUntil(lambda: exceptions.rowCount() == 1)
     assert exceptions.item(0, 1).text() == "Missing Meter Readings"
     assert "Recommended steps" in find(page, "Recommended steps", QLabel).text()
+    note = find(page, "Note", QLineEdit)
+    type_into(qtbot, note, "Special read booked")
+    page.grab().save(str(tmp_path / "exceptions.png"))
+    resolve = find(page, "Resolve", QPushButton)
+    resolve.setFocus()
+    qtbot.keyClick(resolve, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: exceptions.rowCount() == 0)
+    assert note.text() == ""
     severity = find(page, "Severity", QComboBox)
     severity.setCurrentText("Critical")
-    qtbot.waitUntil(lambda: exceptions.rowCount() == 0)
 
     page.setCurrentIndex(2)
     invoice = find(page, "Invoice number", QLineEdit)

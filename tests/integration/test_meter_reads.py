@@ -93,3 +93,30 @@ def test_open_exceptions_escalate_after_their_severitys_hours(world, runtime):
     assert billing.escalate_due(actor(runtime, "manager")) == 1
     with runtime.app.sessions() as session:
         assert session.execute(select(BillingException.status)).scalar_one() == "Escalated"
+
+
+def test_exception_actions_are_checked_logged_and_audited(world, runtime):
+    from app.models.system import AuditEntry
+
+    world.consumer("No Reads", meters={"electricity": []})
+    billing = world.services.billing
+    billing.generate(actor(runtime, "specialist"), billing.cycle_scope(CYCLE))
+    manager = actor(runtime, "manager")
+    [row] = billing.exceptions(manager)
+    with pytest.raises(ValidationError, match="note: Resolve: say what was done"):
+        billing.act_on_exception(manager, row.id, "Resolve")
+    with pytest.raises(ValidationError, match="assignee"):
+        billing.act_on_exception(manager, row.id, "Assign")
+    billing.act_on_exception(manager, row.id, "Assign", assignee="specialist")
+    billing.act_on_exception(manager, row.id, "Add note", "Route 7 reader was off sick")
+    billing.act_on_exception(manager, row.id, "Resolve", "Special read booked for 22 April")
+    assert billing.exceptions(manager) == []  # the queue shows open ones only
+    with runtime.app.sessions() as session:
+        saved = session.execute(select(BillingException)).scalar_one()
+        actions = session.execute(select(AuditEntry.action).where(
+            AuditEntry.entity == "billing_exception").order_by(AuditEntry.seq)).scalars().all()
+    assert (saved.status, saved.assigned_to, saved.resolved_by) == ("Resolved", "specialist", "manager")
+    assert saved.resolution.splitlines()[-1].endswith("manager: Resolve - Special read booked for 22 April")
+    assert actions == ["exception_assign", "exception_add_note", "exception_resolve"]
+    with pytest.raises(ValidationError, match="already resolved"):
+        billing.act_on_exception(manager, row.id, "Escalate")

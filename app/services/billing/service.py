@@ -139,6 +139,13 @@ class BillingService:
                            category=row.category, severity=row.severity)
             return len(due)
 
+    def act_on_exception(self, actor: Actor, exception_id: str, action: str, note: str = "",
+                         assignee: str = "") -> Changes:
+        actor.require(Permission.RESOLVE_EXCEPTIONS)
+        with unit_of_work(self.app, actor) as work:
+            exceptions.act_on_exception(work.session, work, exception_id, action, note, assignee)
+        return Changes.of(BILLS)
+
     def journal(self, actor: Actor, cycle_name: str) -> CycleJournal:
         actor.require(Permission.VIEW_BILLING)
         with self.app.sessions() as session:

@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.domain.billing.exceptions import Category, Severity
-from app.services.billing.exceptions import ExceptionRow
+from app.services.billing.exceptions import ACTIONS, ExceptionRow
 from app.services.core.context import Actor
 from app.services.registry import Services
 from app.views.billing.tables import fill, read_only_table, selected_row
+from app.views.common.errors import show_error
 from app.views.common.operations import Operation
 from app.views.common.widgets import named
 
@@ -35,6 +44,21 @@ class ExceptionsPanel(QWidget):
         self.steps = named(QLabel("Select an exception to see the recommended resolution steps."),
                            "Recommended steps")
         self.steps.setWordWrap(True)
+        self.note = named(QLineEdit(), "Note")
+        self.note.setPlaceholderText("What was done or found")
+        self.assignee = named(QLineEdit(), "Assign to")
+        self.assignee.setPlaceholderText("Specialist's user name")
+        self.action_buttons = {action: named(QPushButton(action), action) for action in ACTIONS}
+        for action, button in self.action_buttons.items():
+            button.clicked.connect(lambda _checked=False, chosen=action: self.act(chosen))
+        workflow = QHBoxLayout()
+        for label, edit in (("Note", self.note), ("Assign to", self.assignee)):
+            caption = QLabel(f"{label}:")
+            caption.setBuddy(edit)
+            workflow.addWidget(caption)
+            workflow.addWidget(edit, 1 if edit is self.note else 0)
+        for button in self.action_buttons.values():
+            workflow.addWidget(button)
         filters = QHBoxLayout()
         for label, combo in (("Category", self.category), ("Severity", self.severity)):
             caption = QLabel(f"{label}:")
@@ -47,6 +71,7 @@ class ExceptionsPanel(QWidget):
         layout.addLayout(filters)
         layout.addWidget(self.table, 3)
         layout.addWidget(self.steps, 1)
+        layout.addLayout(workflow)
 
     def refresh(self) -> None:
         category = None if self.category.currentText() == ALL else self.category.currentText()
@@ -69,3 +94,17 @@ class ExceptionsPanel(QWidget):
         steps = "".join(f"<li>{step}</li>" for step in chosen.steps)
         self.steps.setText(f"<b>{chosen.category}</b> ({chosen.severity}): {chosen.detail}"
                            f"<br>Recommended steps:<ol>{steps}</ol>")
+
+    def act(self, action: str) -> None:
+        row = selected_row(self.table)
+        if row is None or row >= len(self.rows):
+            return
+        chosen, note, assignee = self.rows[row].id, self.note.text(), self.assignee.text()
+        Operation(self, lambda: self.services.billing.act_on_exception(
+            self.actor, chosen, action, note, assignee), writes=True).success(
+            self._acted).failure(lambda error: show_error(self, error)).run_in_background()
+
+    def _acted(self, _changes) -> None:
+        self.note.clear()
+        self.assignee.clear()
+        self.refresh()
