@@ -15,7 +15,6 @@ from alembic import op
 
 import app.models.base
 
-
 revision = '0010'
 down_revision = '0005'
 branch_labels = None
