@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from app.cli_args import iso_date, whole_number
+from app.cli_billing import BILLING_COMMANDS, add_billing_commands
 from app.cli_counter import COUNTER_COMMANDS, add_counter_commands
 from app.config import resolve_data_dir
 from app.domain.core.errors import UtilityDeskError
@@ -65,6 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
     server_arguments(sub.add_parser("server", help="run the central sync service (uvicorn)"))
     sync_arguments(sub.add_parser("sync", help="enrol with the central service and sync once"))
     add_counter_commands(sub)
+    add_billing_commands(sub)
     return parser
 
 
@@ -164,6 +166,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "gui": cmd_gui, "demo": cmd_demo, "db": cmd_db, "screenshots": cmd_screenshots, "audit": cmd_audit,
     "tariff": cmd_tariff, "server": cmd_server, "sync": cmd_sync, **COUNTER_COMMANDS,
+    **BILLING_COMMANDS,
 }
 
 
@@ -187,6 +190,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return command(args)
     except UtilityDeskError as error:
         print(f"utilitydesk: {error.message}", file=sys.stderr)
+        for problem in getattr(error, "problems", ()):  # an import refused: each bad row
+            print(f"  {problem.describe() if hasattr(problem, 'describe') else problem}",
+                  file=sys.stderr)
         return 2
     except OSError as error:  # a file or folder the user named cannot be read or written
         where = f"{error.filename}: " if error.filename else ""

@@ -116,10 +116,10 @@ def _insert(session, model, rows: list[dict]) -> None:
 
 
 def _month(n: int, consumers: int) -> tuple[date, date]:
-    """Bill n's period: month (n // consumers) counted back from March 2025 (April's bills
-    are not out yet on April 20)."""
+    """Bill n's period: month (n // consumers) counted back from February 2025 (March is each
+    consumer's open bill; April's bills are not out yet on April 20)."""
     months_back = BILLS_PER_CONSUMER - 1 - n // consumers
-    year, month = divmod(2025 * 12 + 2 - months_back, 12)
+    year, month = divmod(2025 * 12 + 1 - months_back, 12)
     start = date(year, month + 1, 1)
     end = (start + timedelta(days=32)).replace(day=1) - timedelta(days=1)
     return start, end

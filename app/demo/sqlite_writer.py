@@ -124,6 +124,9 @@ class FastInsert:
         sql = f'INSERT INTO "{table.name}" ({", ".join(names)}) VALUES ({", ".join(values)})'
         defaults = {column.name: column.default.arg for column in columns
                     if column.default is not None and column.default.is_scalar}
+        # a nullable column without a default is NULL when left out, as Core would write it
+        defaults |= {column.name: None for column in columns
+                     if column.nullable and column.default is None and not column.primary_key}
         return cls(sql, defaults, _compile_rows(columns, dialect))
 
     def rows(self, rows: list[dict]) -> list[tuple]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Boolean, Date, Index, String
+from sqlalchemy import Boolean, Date, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.base import Base, MoneyAmount, Quantity, Synced, UTCDateTime, fk
@@ -59,6 +59,7 @@ class Meter(Synced, Base):
     service_account_id: Mapped[str | None] = fk("service_accounts.id", nullable=True)
     status: Mapped[str] = mapped_column(String(20), default="Installed")  # Installed, Uninstalled, In inventory
     installed_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    dial_digits: Mapped[int] = mapped_column(Integer, default=6)
 
 
 class MeterRead(Synced, Base):
@@ -68,6 +69,7 @@ class MeterRead(Synced, Base):
     register: Mapped[str] = mapped_column(String(20), default="total")
     reading: Mapped[Decimal] = mapped_column(Quantity)
     read_type: Mapped[str] = mapped_column(String(20), default="Actual")  # Actual, Estimated
+    reason: Mapped[str] = mapped_column(String(20), default="")  # "", Meter change, Rollover
     __table_args__ = (Index("ix_meter_reads_meter_date", "meter_id", "read_on"),)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from app.services.billing import BillingService
 from app.services.core.audit import AuditService
 from app.services.core.auth import AuthService
 from app.services.core.context import AppContext
@@ -26,6 +27,7 @@ class Services:
     usage: UsageService = field(init=False)
     tariffs: TariffsService = field(init=False)
     plans: PlansService = field(init=False)
+    billing: BillingService = field(init=False)
 
     def __post_init__(self) -> None:
         self.auth = AuthService(self.app)
@@ -36,3 +38,4 @@ class Services:
         self.usage = UsageService(self.app)
         self.tariffs = TariffsService(self.app)
         self.plans = PlansService(self.app)
+        self.billing = BillingService(self.app)

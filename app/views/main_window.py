@@ -30,13 +30,13 @@ PageFactory = Callable[[Services, Actor], QWidget]
 NOT_BUILT: dict[Module, str] = {
     Module.DASHBOARD: "The billing dashboard (performance, consumption, financial summary, "
                       "exceptions, quick actions) is planned; no figures are shown until it is built.",
-    Module.BILLING: "Billing cycles, bill runs and exceptions are planned.",
     Module.DISCONNECTIONS: "Disconnection and reconnection requests are planned.",
 }
 
 
 def built_pages() -> dict[Module, PageFactory]:
     from app.views.audit.audit_page import AuditModulePage
+    from app.views.billing.billing_page import BillingModulePage
     from app.views.cash.cash_page import CashModulePage
     from app.views.payments.payments_page import PaymentsModulePage
     from app.views.settings.settings_page import SettingsPage
@@ -44,7 +44,7 @@ def built_pages() -> dict[Module, PageFactory]:
 
     return {Module.SETTINGS: SettingsPage, Module.AUDIT: AuditModulePage,
             Module.TARIFFS: TariffsModulePage, Module.CASH: CashModulePage,
-            Module.PAYMENTS: PaymentsModulePage}
+            Module.PAYMENTS: PaymentsModulePage, Module.BILLING: BillingModulePage}
 
 
 class MainWindow(QMainWindow):

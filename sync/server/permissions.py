@@ -36,6 +36,7 @@ NEEDS: dict[tuple[str, str] | str, tuple[P, ...]] = {
     "bills": _BILLING,
     "bill_lines": _BILLING,
     "billing_cycles": _BILLING,
+    "bill_runs": _BILLING,
     "billing_exceptions": (P.RESOLVE_EXCEPTIONS,),
     "service_charges": _BILLING + (P.WORK_REQUEST,),
     "meter_reads": _BILLING,

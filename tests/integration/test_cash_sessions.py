@@ -69,8 +69,11 @@ def add_bills(runtime, count: int) -> list[tuple[str, str, Decimal]]:
         accounts = session.execute(select(ServiceAccount).order_by(ServiceAccount.account_no)).scalars().all()
         for n in range(count):
             total = D(20 + n) + D(n % 4) * D("0.25")
-            bill = _bill(session, accounts[n % 2], f"INV-2025-9{n:05d}", str(total), date(2025, 3, 1),
-                         date(2025, 3, 31), date(2025, 4, 1), date(2025, 4, 30))
+            # one bill per account and period: before the sample's March bills, a month apart
+            year, month = divmod(2025 * 12 + 1 - n // 2, 12)
+            start = date(year, month + 1, 1)
+            bill = _bill(session, accounts[n % 2], f"INV-2025-9{n:05d}", str(total), start,
+                         start + timedelta(days=27), date(2025, 4, 1), date(2025, 4, 30))
             made.append((bill.consumer_id, bill.id, total))
     return made
 

@@ -36,6 +36,9 @@ SEVERITIES = ("Critical", "High", "Medium", "Low")
 REQUEST_TYPES = ("Disconnection", "Reconnection")
 SERVICE_ORDER_TYPES = ("Disconnection", "Reconnection", "Meter removal", "Inspection")
 GL_ACCOUNT_TYPES = ("Revenue", "Tax", "Receivable", "Deposit", "Cash")
+# what bills, charges and receipts post: "<utility> charges" per metered service, then the rest
+GL_POSTINGS = ("Electricity charges", "Water charges", "Gas charges", "Service charges",
+               "Tax", "Late payment", "Receivable", "Cash receipts", "Other receipts")
 WEBHOOK_STATUSES = ("In Settlement", "Failed", "Not Confirmed", "Settled")
 SETTLEMENT_STATUSES = ("In Progress", "Success", "Failed", "N/A")
 KEEP_PREVIOUS = "Keep previous"
@@ -108,6 +111,14 @@ class GlCode:
     code: str
     description: str
     account_type: str
+
+
+@dataclass(frozen=True, slots=True)
+class GlPosting:
+    """Which GL code a kind of bill line, charge or receipt posts to."""
+
+    posting: str
+    code: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -509,6 +520,17 @@ declare(
       PercentKind(places=0), "80", "Cycle metrics are calculated once a cycle is this complete."),
     s("billing.completed_cycle_retention_months", "Completed cycle retention (months)",
       IntegerKind(18, 240), 18, "Completed cycles stay available for review this long."),
+    s("billing.cycle_deadline_days", "Cycle deadline after period end (days)", IntegerKind(1, 60),
+      10, "A cycle opened by a zone's first run must be billed this many days after its period."),
+    s("billing.due_days", "Bill due after (days)", IntegerKind(1, 90), 15,
+      "A bill falls due this many days after its bill date."),
+    s("billing.late_penalty_percent", "Late payment penalty (%)", PercentKind(), "2",
+      "Charged once per bill on the principal overdue at the bill date, as late-payment "
+      "revenue (never added to the principal)."),
+    s("billing.late_interest_percent", "Late payment interest (% per month)", PercentKind(),
+      "1.5", "Charged per bill on the principal overdue at the bill date, pro rata by days."),
+    s("billing.estimate_recent_reads", "Reads behind an average estimate", IntegerKind(1, 12), 3,
+      "Without last year's same period, an estimate averages this many recent periods."),
 )
 
 s = _section("Consumption rules")
@@ -554,6 +576,17 @@ declare(
           unique=(("code",),)),
       [GlCode(*row) for row in _GL],
       "The chart of accounts that bills, payments and deposits post to."),
+    s("gl.postings", "GL postings",
+      RecordListKind(GlPosting, (
+          Field("posting", "Posting", ChoiceKind(GL_POSTINGS)),
+          Field("code", "GL code", TextKind(20, rule=_gl_code))),
+          unique=(("posting",),), min_items=len(GL_POSTINGS),
+          list_rule=lambda rows: None if {r.posting for r in rows} == set(GL_POSTINGS)
+          else "must give a code for every posting"),
+      [GlPosting(posting, code) for posting, code in zip(
+          GL_POSTINGS, ("4000", "4010", "4020", "4100", "2200", "4200", "1200", "1000", "1010"),
+          strict=True)],
+      "The GL code each kind of bill line, charge and receipt posts to."),
 )
 
 s = _section("Reports")
@@ -592,6 +625,9 @@ for _key in ("payments.overpayment_threshold", "counter.variance_reason_threshol
 declare_rule("disconnections.reasons", lambda v: next(
     (broken for r in v["disconnections.reasons"]
      if (broken := _fits_currency(r.approval_threshold, v))), None))
+declare_rule("gl.postings", lambda v: next(
+    (f'"{row.code}" ({row.posting}) is not one of the GL codes' for row in v["gl.postings"]
+     if row.code not in {code.code for code in v["gl.codes"]}), None))
 declare_rule("payments.default_channel", lambda v: (
     None if v["payments.default_channel"] in v["payments.channels"]
     else "must be one of the payment channels"))

@@ -1,0 +1,1 @@
+"""Billing rules: meter reads, estimates, bill composition, late payment, exceptions, GL."""

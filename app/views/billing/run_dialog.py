@@ -1,0 +1,126 @@
+"""A bill run off the GUI thread: a progress bar with counts, bills/s and ETA, Stop, a summary.
+
+The run executes on the serial writer pool (one database writer at a time); progress comes
+back through a signal after each committed chunk. Stopping leaves the run resumable: the
+chunks committed stay, and running the same scope again finishes it.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from PySide6.QtCore import QObject, QRunnable, Signal
+from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout
+
+from app.services.billing.runs import RunProgress
+from app.services.billing.scope import RunScope
+from app.services.core.changes import BILLS, LEDGER, Changes
+from app.services.core.context import Actor
+from app.services.registry import Services
+from app.views.common.errors import show_error
+from app.views.common.operations import writer_pool
+from app.views.common.widgets import named
+
+
+class _RunSignals(QObject):
+    progressed = Signal(object)
+    finished = Signal(object)
+    failed = Signal(object)
+
+
+class _RunJob(QRunnable):
+    def __init__(self, services: Services, actor: Actor, scope: RunScope, signals: _RunSignals,
+                 stop: threading.Event) -> None:
+        super().__init__()
+        self.services, self.actor, self.scope = services, actor, scope
+        self.signals, self.stop = signals, stop
+
+    def run(self) -> None:
+        try:
+            billing = self.services.billing
+            run_id = billing.start_run(self.actor, self.scope)
+            result = billing.execute(self.actor, run_id, self.signals.progressed.emit, self.stop.is_set)
+        except Exception as error:  # noqa: BLE001 - shown on the GUI thread
+            self.signals.failed.emit(error)
+        else:
+            self.signals.finished.emit(result)
+
+
+class RunDialog(QDialog):
+    """Runs billing for one scope and shows how it goes, then what it did."""
+
+    run_finished = Signal(object)  # Changes
+
+    def __init__(self, services: Services, actor: Actor, scope: RunScope, parent=None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f"Bill run: {scope.label}")
+        named(self, "Bill run")
+        self.scope_label = named(QLabel(f"<b>{scope.label}</b> · {scope.period_start:%d %b %Y} to "
+                                        f"{scope.period_end:%d %b %Y}"), "Run scope")
+        self.bar = named(QProgressBar(), "Run progress")
+        self.bar.setRange(0, 0)
+        self.counts = named(QLabel("Starting…"), "Run counts")
+        self.speed = named(QLabel(""), "Run speed")
+        self.summary = named(QLabel(""), "Run summary")
+        self.summary.setWordWrap(True)
+        self.summary.hide()
+        self.stop_button = named(QPushButton("Stop"), "Stop")
+        self.close_button = named(QPushButton("Close"), "Close")
+        self.close_button.setEnabled(False)
+        self.stop_button.clicked.connect(self._stop)
+        self.close_button.clicked.connect(self.accept)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.stop_button)
+        buttons.addWidget(self.close_button)
+        layout = QVBoxLayout(self)
+        for widget in (self.scope_label, self.bar, self.counts, self.speed, self.summary):
+            layout.addWidget(widget)
+        layout.addLayout(buttons)
+        self.resize(520, 220)
+        self.result: RunProgress | None = None
+        self._stop_flag = threading.Event()
+        self._signals = _RunSignals()
+        self._signals.progressed.connect(self._show_progress)
+        self._signals.finished.connect(self._done)
+        self._signals.failed.connect(self._failed)
+        writer_pool().start(_RunJob(services, actor, scope, self._signals, self._stop_flag))
+
+    def _stop(self) -> None:
+        self._stop_flag.set()
+        self.stop_button.setEnabled(False)
+        self.counts.setText(self.counts.text() + " · stopping after this chunk…")
+
+    def _show_progress(self, progress: RunProgress) -> None:
+        total = max(progress.accounts_total, 1)
+        self.bar.setRange(0, total)
+        self.bar.setValue(min(progress.done, total))
+        self.counts.setText(f"{progress.done:,} of {progress.accounts_total:,} accounts · "
+                            f"{progress.billed:,} billed · {progress.skipped:,} already billed · "
+                            f"{progress.failed:,} exceptions")
+        eta = progress.eta_seconds
+        self.speed.setText(f"{progress.bills_per_second:,.0f} bills/s"
+                           + ("" if eta is None else f" · ETA {eta:,.0f} s"))
+
+    def _done(self, progress: RunProgress) -> None:
+        self.result = progress
+        self._show_progress(progress)
+        verb = "finished" if progress.state == "Completed" else "stopped; run it again to finish"
+        self.summary.setText(
+            f"Run {verb}: {progress.billed:,} bill(s) generated, {progress.skipped:,} already "
+            f"billed, {progress.failed:,} account(s) sent to the exceptions queue, in "
+            f"{progress.seconds:,.1f} s.")
+        self._finish()
+        self.run_finished.emit(Changes.of(BILLS, LEDGER))
+
+    def _failed(self, error: Exception) -> None:
+        self.summary.setText(f"The run failed: {error}. Bills already committed are kept; "
+                             "run it again to finish.")
+        self._finish()
+        show_error(self, error)
+
+    def _finish(self) -> None:
+        self.summary.show()
+        self.stop_button.setEnabled(False)
+        self.close_button.setEnabled(True)
+        self.close_button.setFocus()

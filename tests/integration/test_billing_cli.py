@@ -1,0 +1,97 @@
+"""`utilitydesk cycles list`, `bills generate|show`, `reads import`, `gl export` on a real data folder."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+
+from app.cli import main
+from tests.billing_fixtures import CYCLE, build_world
+
+
+@pytest.fixture
+def folder(runtime, services):
+    world = build_world(runtime, services)
+    world.consumer("Ann Dual", meters={"electricity": [(date(2025, 3, 16), "1000")],
+                                       "gas": [(date(2025, 3, 16), "200"), (date(2025, 4, 17), "240")]})
+    world.consumer("No Reads", meters={"electricity": []})
+    runtime.engine.dispose()
+    return str(runtime.paths.root)
+
+
+def run(folder, capsys, *argv) -> tuple[int, str, str]:
+    code = main(["--data-dir", folder, *argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_import_reads_generate_show_and_export_the_journal(folder, capsys, tmp_path):
+    reads = tmp_path / "reads.csv"
+    reads.write_text("account_no,meter_no,read_on,reading\nC0001-A,M-C0001-electricity,2025-04-16,1350\n")
+    assert run(folder, capsys, "reads", "import", str(reads), "--json")[:2] == (0, '{"imported": 1}\n')
+
+    code, out, _ = run(folder, capsys, "cycles", "list", "--json")
+    assert code == 0 and [c["name"] for c in json.loads(out)] == [CYCLE]
+
+    code, out, _ = run(folder, capsys, "bills", "generate", "--cycle", CYCLE, "--json")
+    result = json.loads(out)
+    assert (code, result["billed"], result["failed"], result["state"]) == (0, 1, 1, "Completed")
+    code, out, _ = run(folder, capsys, "bills", "generate", "--zone", "NZ", "--period", "2025-04")
+    assert code == 0 and "0 billed, 1 already billed, 1 exception(s)" in out
+
+    code, out, _ = run(folder, capsys, "bills", "show", "INV-414013", "--json")
+    bill = json.loads(out)
+    assert code == 0 and bill["account_no"] == "C0001-A"
+    assert sum(float(line["amount"]) for line in bill["lines"]) == pytest.approx(float(bill["total"]))
+    code, out, _ = run(folder, capsys, "bills", "show", "INV-414013")
+    assert "Amount due" in out and "GL 4000 v1" in out
+
+    code, out, _ = run(folder, capsys, "bills", "print", "--cycle", CYCLE, "--out", str(tmp_path / "pdfs"),
+                       "--json")
+    assert code == 0 and json.loads(out)["written"] == [str(tmp_path / "pdfs" / "INV-414013.pdf")]
+
+    journal = tmp_path / "journal.json"
+    code, out, _ = run(folder, capsys, "gl", "export", "--cycle", CYCLE, "--out", str(journal))
+    data = json.loads(journal.read_text())
+    assert code == 0 and data["debits"] == data["credits"] == bill["total"]
+    assert "debits" in out
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (("bills", "generate", "--cycle", "Nowhere - May 2026"), "No billing cycle named 'Nowhere - May 2026'"),
+    (("bills", "generate", "--zone", "NZ"), "period: --zone and --segment need --period YYYY-MM"),
+    (("bills", "generate", "--zone", "NZ", "--period", "2025-13"), "period: '2025-13' has no month 13"),
+    (("bills", "generate", "--account", "C0001-A", "--from", "2025-04-01"), "give both --from and --to"),
+    (("bills", "generate", "--account", "X-9"), "No account 'X-9'"),
+    (("bills", "show", "INV-1"), "No bill with invoice number 'INV-1'"),
+    (("gl", "export", "--cycle", "Nope", "--out", "x.csv"), "No billing cycle named 'Nope'"),
+    (("bills", "approve", "--run", "nope"), "No bill run 'nope'"),
+    (("bills", "print", "INV-414013"), "print: give INVOICE_NO --pdf FILE, or --cycle NAME --out DIR"),
+])
+def test_bad_input_is_one_clear_line_and_exit_2(folder, capsys, argv, message):
+    code, out, err = run(folder, capsys, *argv)
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and message in err and "Traceback" not in err
+
+
+def test_a_bad_read_file_names_each_row_and_exits_2(folder, capsys, tmp_path):
+    reads = tmp_path / "reads.csv"
+    reads.write_text("account_no,meter_no,read_on,reading\nC0002-A,M-C0001-electricity,2025-04-16,1\n")
+    code, out, err = run(folder, capsys, "reads", "import", str(reads))
+    assert code == 2 and "1 problem found; nothing was imported" in err
+    assert "row 1: meter_no: Meter not linked to this account" in err
+
+
+def test_a_draft_run_is_approved_from_the_command_line(folder, capsys, tmp_path):
+    reads = tmp_path / "reads.csv"
+    reads.write_text("account_no,meter_no,read_on,reading\nC0001,M-C0001-electricity,2025-04-19,1100\n")
+    assert run(folder, capsys, "reads", "import", str(reads))[0] == 0
+    code, out, _ = run(folder, capsys, "bills", "generate", "--account", "C0001-A",
+                       "--from", "2025-03-16", "--to", "2025-04-20", "--draft", "--json")
+    result = json.loads(out)
+    assert (code, result["billed"]) == (0, 1)
+    assert json.loads(run(folder, capsys, "bills", "show", "INV-414013", "--json")[1])["status"] == "Draft"
+    code, out, _ = run(folder, capsys, "bills", "approve", "--run", result["run_id"])
+    assert (code, out) == (0, f"Approved 1 bill(s) of run {result['run_id']}\n")
