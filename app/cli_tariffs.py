@@ -112,10 +112,16 @@ def _quote(services, args: argparse.Namespace) -> int:
 
 
 def quote_json(quote) -> dict[str, object]:
-    """{"tariff", "version", "lines": [{description, quantity, rate, amount}], "total"}."""
+    """{"tariff", "version", "factor", "metered", "billed", "basis", "lines": [{description,
+    quantity, rate, amount}], "total"}."""
+    bill = quote.bill
     return {
         "tariff": quote.tariff,
         "version": quote.version,
+        "factor": _number(bill.factor),
+        "metered": {"quantity": _number(bill.metered), "unit": bill.meter_unit},
+        "billed": {"quantity": _number(bill.billed), "unit": bill.billed_unit},
+        "basis": bill.basis,
         "lines": [{"description": line.description, "quantity": _number(line.quantity),
                    "rate": None if line.rate is None else _number(line.rate),
                    "amount": _money(line.amount)} for line in quote.bill.lines],
@@ -124,6 +130,9 @@ def quote_json(quote) -> dict[str, object]:
 
 
 def _number(value: Decimal) -> str:
+    """A quantity, rate or factor as text: exact, or to 6 decimals where it does not end."""
+    if value.as_tuple().exponent < -6:  # type: ignore[operator]
+        value = value.quantize(Decimal("0.000001"))
     return str(value)
 
 

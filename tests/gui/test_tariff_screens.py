@@ -92,8 +92,8 @@ def test_the_tariff_wizard_checks_each_step_and_publishes_a_flat_tariff(qtbot, s
     click(qtbot, find(wizard, "Next", QPushButton))
     assert wizard.currentId() == 1
     find(wizard, "Unit rate", QLineEdit).clear()
-    type_into(qtbot, find(wizard, "Unit rate", QLineEdit), "0.12345")
-    assert message(wizard, "Unit rate message") == "Unit rate supports up to 4 decimal places"
+    type_into(qtbot, find(wizard, "Unit rate", QLineEdit), "0.1234567")
+    assert message(wizard, "Unit rate message") == "Unit rate supports up to 6 decimal places"
     find(wizard, "Unit rate", QLineEdit).clear()
     type_into(qtbot, find(wizard, "Unit rate", QLineEdit), "0.1200")
     assert message(wizard, "Unit rate message") == ""
@@ -264,3 +264,34 @@ def test_editing_a_stale_copy_says_who_changed_it(qtbot, services, runtime):
     assert "was changed by admin" in message(wizard, "Save message")
     assert wizard.isVisible()
     wizard.reject()
+
+
+def test_the_wizard_prices_gas_per_kwh_at_six_decimals_with_its_period_factor(qtbot, services, runtime):
+    page = open_page(qtbot, services, runtime, "admin")
+    panel = page.show_tariffs()
+    wizard = panel.new_tariff()
+    type_into(qtbot, find(wizard, "Tariff name", QLineEdit), "Gas per kWh")
+    choose(find(wizard, "Utility", QComboBox), "Gas")
+    choose(find(wizard, "Unit", QComboBox), "m3")
+    choose(find(wizard, "Priced in", QComboBox), "kWh")
+    choose(find(wizard, "Rate type", QComboBox), "Flat")
+    click(qtbot, find(wizard, "Next", QPushButton))
+    assert wizard.currentId() == 0  # m3 to kWh needs the utility's factor
+    assert message(wizard, "Conversion factor message").startswith("Give how many kWh one m3 makes")
+    type_into(qtbot, find(wizard, "Conversion factor", QLineEdit), "11.2")
+    choose(find(wizard, "Period factor", QComboBox), "Each calendar month: its days / its length")
+    choose(find(wizard, "Slab limit rounding", QComboBox), "Down to a whole unit")
+    click(qtbot, find(wizard, "Next", QPushButton))
+    assert wizard.currentId() == 1
+    find(wizard, "Unit rate", QLineEdit).clear()
+    type_into(qtbot, find(wizard, "Unit rate", QLineEdit), "0.061234")
+    click(qtbot, find(wizard, "Next", QPushButton))
+    samples = find(wizard, "Sample calculations", QTableWidget)
+    assert table_texts(samples, 0)[0] == "100 m3 = 1120.0 kWh"
+    assert table_texts(samples, 1)[0] == "$68.58"  # 1,120 kWh x 0.061234 = 68.582
+    click(qtbot, find(wizard, "Next", QPushButton))
+    click(qtbot, find(wizard, "Save", QPushButton))
+    row = services.tariffs.list_tariffs(panel.actor)[0]
+    version = services.tariffs.get(panel.actor, row.id).version
+    assert (version.unit_rate, version.price_unit, version.conversion) == (D("0.061234"), "kWh", D("11.2"))
+    assert (version.period_factor, version.limit_rounding) == ("calendar_months", "down")

@@ -23,7 +23,9 @@ def test_import_then_quote_prints_json_lines_and_total(tmp_path, capsys):
                     "--from", "2025-04-01", "--to", "2025-04-30", "--units", "100")
     assert code == 0
     assert json.loads(out) == {
-        "tariff": "Standard Residential Electricity", "version": 1,
+        "tariff": "Standard Residential Electricity", "version": 1, "factor": "1",
+        "metered": {"quantity": "100", "unit": "kWh"}, "billed": {"quantity": "100", "unit": "kWh"},
+        "basis": "per kWh",
         "lines": [{"description": "Energy charge", "quantity": "100", "rate": "0.1200", "amount": "12.00"}],
         "total": "12.00"}
     code, out = run(capsys, data, "quote", "--tariff", "Peak Hour Rate", "--from", "2025-04-01",

@@ -96,7 +96,7 @@ def test_every_change_is_a_new_version_with_summary_user_and_time(world, runtime
     assert history.entries[1].changed_at == runtime.app.clock.now()
     with runtime.app.sessions() as session:
         v1 = session.execute(select(VersionRecord).where(VersionRecord.version_no == 1)).scalar_one()
-        assert v1.document["unit_rate_e4"] == 1200  # the archived version keeps its rates
+        assert v1.document["unit_rate_e6"] == 120000  # the archived version keeps its rates
     used = events(runtime, "Rate configuration modified")[0]
     assert used["fields_changed"] == ["Unit rate"]
     assert (used["before"], used["after"]) == ({"Unit rate": "0.1200"}, {"Unit rate": "0.1500"})

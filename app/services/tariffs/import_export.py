@@ -27,6 +27,7 @@ from app.services.core.settings import load_settings
 from app.services.core.work import Work, unit_of_work
 from app.services.tariffs.records import DRAFT, TariffState, document_of, load_states
 from app.services.tariffs.rows import (
+    COLUMN_ALIASES,
     COLUMNS,
     ParsedTariff,
     RowProblem,
@@ -90,7 +91,7 @@ def read_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
     table = _read_xlsx(path) if file_format == "xlsx" else _read_csv(path)
     if not table:
         raise ValidationError("file", "The file is empty: start from the template")
-    header = [cell.strip().lower() for cell in table[0]]
+    header = [COLUMN_ALIASES.get(name, name) for name in (cell.strip().lower() for cell in table[0])]
     unknown = [name for name in header if name and name not in COLUMNS]
     missing = [name for name in ("tariff", "item") if name not in header]
     if unknown or missing:

@@ -21,11 +21,11 @@ from app.domain.tariffs.validation import (
     ChargeKind,
     DayType,
     LimitRounding,
+    PeriodFactor,
     RateType,
     Season,
     SlabMode,
     SlabRow,
-    SlabScaling,
     TariffVersion,
     TouPeriod,
     Unit,
@@ -35,10 +35,13 @@ from app.domain.tariffs.validation import (
 )
 
 COLUMNS = ("tariff", "utility", "unit", "rate_type", "valid_from", "valid_to", "slab_mode",
-           "allowance_units", "slab_scaling", "limit_rounding", "categories", "description",
-           "change_summary", "item", "name", "from", "to", "rate", "amount", "percent",
-           "charge_kind", "base", "days")
-TARIFF_COLUMNS = COLUMNS[1:13]
+           "allowance_units", "period_factor", "limit_rounding", "price_unit", "price_per",
+           "conversion", "categories", "description", "change_summary", "item", "name", "from",
+           "to", "rate", "amount", "percent", "charge_kind", "base", "days")
+TARIFF_COLUMNS = COLUMNS[1:16]
+# Older files' names for a column, and for its values.
+COLUMN_ALIASES = {"slab_scaling": "period_factor"}
+_FACTOR_WORDS = {"by_days": PeriodFactor.START_MONTH}
 ITEMS = ("rate", "slab", "season", "season_slab", "period", "charge")
 NO_LIMIT = ("", "no limit", "none")
 LIST_SEPARATOR = "|"
@@ -48,6 +51,7 @@ _COLUMN_OF = {"rate": "rate", "start": "from", "end": "to", "upper": "to", "hour
               "name": "name", "unit_rate": "rate", "validity": "valid_from", "valid_from": "valid_from",
               "valid_to": "valid_to", "utility": "utility", "unit": "unit", "rate_type": "rate_type",
               "allowance_units": "allowance_units", "currency": "tariff", "categories": "categories",
+              "price_unit": "price_unit", "price_per": "price_per", "conversion": "conversion",
               "tariff": "tariff", "version": "tariff"}
 _RATE_TYPE_WORDS = {"time-based": RateType.TIME_OF_USE, "time based": RateType.TIME_OF_USE,
                     "tou": RateType.TIME_OF_USE}
@@ -160,9 +164,21 @@ def _tariff_header(values: dict[str, str]) -> dict[str, object]:
         "valid_to": _date(values.get("valid_to", ""), "valid_to"),
         "slab_mode": _choice(SlabMode, values.get("slab_mode") or "telescopic", "slab_mode"),
         "allowance_units": _number(values.get("allowance_units") or "0", "allowance_units"),
-        "slab_scaling": _choice(SlabScaling, values.get("slab_scaling") or "none", "slab_scaling"),
+        "period_factor": _period_factor(values.get("period_factor") or "none"),
         "limit_rounding": _choice(LimitRounding, values.get("limit_rounding") or "none", "limit_rounding"),
+        "price_unit": _optional_unit(values.get("price_unit", "")),
+        "price_per": _number(values.get("price_per") or "1", "price_per"),
+        "conversion": _number(values["conversion"], "conversion") if values.get("conversion") else None,
     }
+
+
+def _period_factor(text: str) -> PeriodFactor:
+    word = _FACTOR_WORDS.get(text.strip().casefold())
+    return word if word is not None else _choice(PeriodFactor, text, "period_factor")
+
+
+def _optional_unit(text: str) -> Unit | None:
+    return _choice(Unit, text, "price_unit") if text.strip() else None
 
 
 class _Items:
@@ -335,7 +351,10 @@ def rows_of_version(version: TariffVersion, categories: Sequence[str] = (),
         "rate_type": version.rate_type.value, "valid_from": version.valid_from.isoformat(),
         "valid_to": version.valid_to.isoformat() if version.valid_to else "",
         "slab_mode": version.slab_mode.value, "allowance_units": str(version.allowance_units),
-        "slab_scaling": version.slab_scaling.value, "limit_rounding": version.limit_rounding.value,
+        "period_factor": version.period_factor.value, "limit_rounding": version.limit_rounding.value,
+        "price_unit": "" if version.price_unit is None else version.price_unit.value,
+        "price_per": str(version.price_per),
+        "conversion": "" if version.conversion is None else str(version.conversion),
         "categories": LIST_SEPARATOR.join(categories), "description": description,
     }
     items: list[dict[str, str]] = []
