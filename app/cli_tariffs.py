@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import TextIO
 
 from app.domain.core.errors import ValidationError
 from app.domain.core.money import Money, minor_digits
@@ -28,6 +30,9 @@ def add_tariff_parser(sub: argparse._SubParsersAction) -> None:
     imp = actions.add_parser("import", help="import tariffs from a CSV or XLSX file (all or nothing)")
     imp.add_argument("file", type=Path)
     imp.add_argument("--draft", action="store_true", help="save new versions as drafts, unpublished")
+    imp.add_argument("--decimal-comma", action="store_true",
+                     help="the file writes decimals with a comma (0,1200); without this a comma "
+                          "in a number is refused")
 
     exp = actions.add_parser("export", help="export tariffs (optionally filtered) to CSV or XLSX")
     exp.add_argument("--out", required=True, type=Path)
@@ -77,9 +82,42 @@ def cmd_tariff(args: argparse.Namespace, data_dir: DataDir) -> int:
 
 
 def _import(services, args: argparse.Namespace) -> int:
-    report = services.tariffs.transfer.import_file(SYSTEM_ACTOR, args.file, publish=not args.draft)
+    bar = ProgressBar(sys.stderr)
+    try:
+        report = services.tariffs.transfer.import_file(
+            SYSTEM_ACTOR, args.file, publish=not args.draft, decimal_comma=args.decimal_comma,
+            progress=bar.show)
+    finally:
+        bar.close()
     print(report.describe())
     return 0 if report.ok else 1
+
+
+class ProgressBar:
+    """'Checking [#####.....] 1,200/2,400 tariffs' on one line of a terminal; silent when the
+    output is a file or a pipe, so logs and scripts get the result alone."""
+
+    WIDTH = 30
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.live = stream.isatty()
+        self.shown = False
+
+    def show(self, stage: str, done: int, total: int) -> None:
+        if not self.live:
+            return
+        filled = self.WIDTH * done // total if total else 0
+        bar = "#" * filled + "." * (self.WIDTH - filled)
+        count = f" {done:,}/{total:,} tariffs" if total else ""
+        self.stream.write(f"\r{stage:<9}[{bar}]{count}")
+        self.stream.flush()
+        self.shown = True
+
+    def close(self) -> None:
+        if self.shown:
+            self.stream.write("\n")
+            self.stream.flush()
 
 
 def _export(services, args: argparse.Namespace) -> int:

@@ -295,3 +295,29 @@ def test_the_wizard_prices_gas_per_kwh_at_six_decimals_with_its_period_factor(qt
     version = services.tariffs.get(panel.actor, row.id).version
     assert (version.unit_rate, version.price_unit, version.conversion) == (D("0.061234"), "kWh", D("11.2"))
     assert (version.period_factor, version.limit_rounding) == ("calendar_months", "down")
+
+
+def test_a_long_import_shows_its_stage_and_a_bar(qtbot):
+    import threading
+
+    from PySide6.QtWidgets import QProgressDialog, QWidget
+
+    from app.views.common.operations import Operation
+
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    release, results = threading.Event(), []
+
+    def work(progress):
+        progress("Writing", 3, 10)
+        release.wait(5)
+        return "done"
+
+    (Operation(parent, work, writes=True, label="Importing tariffs…", reports_progress=True)
+     .success(results.append).run_in_background())
+    qtbot.waitUntil(lambda: bool(parent.findChildren(QProgressDialog)), timeout=3000)
+    dialog = find(parent, "Progress", QProgressDialog)
+    qtbot.waitUntil(lambda: dialog.labelText() == "Importing tariffs… Writing 3 of 10", timeout=3000)
+    assert (dialog.value(), dialog.maximum()) == (3, 10)
+    release.set()
+    qtbot.waitUntil(lambda: results == ["done"], timeout=3000)

@@ -51,6 +51,7 @@ from app.services.tariffs.writes import (
     TariffSaved,
     after_change,
     archive_superseded,
+    check_chain,
     checked_change,
     create_in,
     editable,
@@ -205,6 +206,7 @@ class TariffsService:
                 raise ValidationError("version", f"Version {record.version_no} is already {record.state.lower()}")
             check_tariff(replace(state.latest_version(), name=state.row.name),
                          other_refs(work.session, tariff_id))
+            check_chain(state, state.latest_version())
             base = record.version
             record.state, record.version, record.updated_at = PUBLISHED, base + 1, work.now
             work.record(record, "update", base_version=base)

@@ -274,8 +274,9 @@ class TariffListPanel(QWidget):
 
     def import_from(self, path: Path) -> None:
         transfer = self.services.tariffs.transfer
-        (Operation(self, lambda: transfer.import_file(self.actor, path), writes=True,
-                   label="Importing tariffs…").success(self._imported).run_in_background())
+        (Operation(self, lambda progress: transfer.import_file(self.actor, path, progress=progress),
+                   writes=True, label="Importing tariffs…", reports_progress=True)
+         .success(self._imported).run_in_background())
 
     def _imported(self, report) -> None:
         self.report = ImportReportDialog(report, self)
