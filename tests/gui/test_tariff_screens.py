@@ -204,6 +204,26 @@ def test_overview_status_badges_lead_to_the_filtered_list(qtbot, services, runti
     qtbot.waitUntil(lambda: len(page.tariffs.model.rows()) == 1, timeout=2000)
 
 
+def test_overview_shows_growth_and_the_latest_changes_first(qtbot, services, runtime):
+    from datetime import date, timedelta
+
+    dollar_utility(services, runtime)
+    manager = actor(runtime, "manager")
+    names = ["First", "Second", "Third", "Fourth"]
+    for index, name in enumerate(names):
+        services.tariffs.create(manager, replace(standard_residential(), name=name,
+                                                 valid_from=date(2001 + index, 1, 1),
+                                                 valid_to=date(2001 + index, 12, 31)))
+        runtime.app.clock.advance(timedelta(days=1 if index < 3 else 35))
+    services.tariffs.create(manager, replace(standard_residential(), name="Fifth",
+                                             valid_from=date(2010, 1, 1), valid_to=date(2010, 12, 31)))
+    page = open_page(qtbot, services, runtime)
+    assert find(page, "Total tariffs", QLabel).text() == "5"
+    assert find(page, "Total tariffs growth", QLabel).text() == "▲ +25.0% from last month"  # 4 -> 5
+    recent = find(page, "Recently updated tariffs", QTableWidget)
+    assert table_texts(recent, 0) == ["Fifth", "Fourth", "Third", "Second", "First"]
+
+
 def test_deactivating_a_tariff_in_use_asks_first(qtbot, services, runtime):
     page = open_page(qtbot, services, runtime)
     saved = services.tariffs.create(page.tariffs.actor, commercial_water())

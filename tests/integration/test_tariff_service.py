@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal as D
 
 import pytest
@@ -252,6 +252,39 @@ def test_overview_counts_status_and_recent_changes(world, runtime):
         "Standard Residential Electricity", "Winter Discount", "Peak Hour Rate"}
     assert overview.recent_tariffs[0].updated_by == "manager"
     assert events(runtime, "Dashboard viewed")
+
+
+def _flat_named(name: str, start: date) -> object:
+    """Flat tariffs of different rate types never clash: give each its own utility and years."""
+    return replace(standard_residential(), name=name, valid_from=start, valid_to=date(start.year, 12, 31))
+
+
+def test_overview_growth_is_against_the_count_a_month_ago(world, runtime):
+    services, manager = world
+    for index in range(2):  # created on 20 April
+        services.tariffs.create(manager, _flat_named(f"Old {index}", date(2001 + index, 1, 1)))
+    runtime.app.clock.advance(timedelta(days=40))  # 30 May: a month ago is 30 April
+    for index in range(3):
+        services.tariffs.create(manager, _flat_named(f"New {index}", date(2011 + index, 1, 1)))
+    overview = services.tariffs.overview(manager)
+    assert (overview.tariffs.value, overview.tariffs.previous) == (5, 2)
+    assert overview.tariffs.growth_percent == D("150.0")  # (5 - 2) / 2, not 60% or -150%
+
+
+def test_recently_updated_tariffs_are_newest_first_and_at_most_five(world, runtime):
+    services, manager = world
+    saved = {}
+    for index, name in enumerate(["A", "B", "C", "D", "E", "F"]):
+        saved[name] = services.tariffs.create(manager, _flat_named(name, date(2001 + index, 1, 1)))
+        runtime.app.clock.advance(timedelta(hours=1))
+    overview = services.tariffs.overview(manager)
+    assert [item.name for item in overview.recent_tariffs] == ["F", "E", "D", "C", "B"]
+    services.tariffs.new_version(manager, saved["A"].tariff_id,
+                                 replace(_flat_named("A", date(2001, 1, 1)), unit_rate=D("0.15")),
+                                 change_summary="A rate change", base_version=saved["A"].base_version)
+    overview = services.tariffs.overview(manager)
+    assert [item.name for item in overview.recent_tariffs] == ["A", "F", "E", "D", "C"]
+    assert overview.recent_tariffs[0].version == "v2"
 
 
 def test_roles_and_audit(world, runtime):
