@@ -18,7 +18,6 @@ from typing import TextIO
 from app.domain.core.errors import ValidationError
 from app.domain.core.money import Money, minor_digits
 from app.domain.tariffs.validation import RateType, TariffStatus, Utility
-from app.services.core.context import SYSTEM_ACTOR
 
 DataDir = Callable[[argparse.Namespace], Path]
 
@@ -69,22 +68,26 @@ def _periods(text: str) -> dict[str, str]:
 
 
 def cmd_tariff(args: argparse.Namespace, data_dir: DataDir) -> int:
+    if args.tariff_command == "quote":
+        return _quote(args, data_dir(args))
+    # only the tariff service: the app's registry would import every area
     from app.runtime import open_runtime
-    from app.services.registry import Services
+    from app.services.tariffs.service import TariffsService
 
     writes = args.tariff_command == "import"
     runtime = open_runtime(data_dir(args), lock=writes)
     try:
-        services = Services(runtime.app)
-        return _ACTIONS[args.tariff_command](services, args)
+        return _ACTIONS[args.tariff_command](TariffsService(runtime.app), args)
     finally:
         runtime.close()
 
 
-def _import(services, args: argparse.Namespace) -> int:
+def _import(tariffs, args: argparse.Namespace) -> int:
+    from app.services.core.context import SYSTEM_ACTOR
+
     bar = ProgressBar(sys.stderr)
     try:
-        report = services.tariffs.transfer.import_file(
+        report = tariffs.transfer.import_file(
             SYSTEM_ACTOR, args.file, publish=not args.draft, decimal_comma=args.decimal_comma,
             progress=bar.show)
     finally:
@@ -120,31 +123,36 @@ class ProgressBar:
             self.stream.flush()
 
 
-def _export(services, args: argparse.Namespace) -> int:
+def _export(tariffs, args: argparse.Namespace) -> int:
+    from app.services.core.context import SYSTEM_ACTOR
     from app.services.tariffs.service import TariffFilter
 
     flt = TariffFilter(search=args.search, utility=Utility(args.utility) if args.utility else None,
                        rate_type=RateType(args.rate_type) if args.rate_type else None,
                        status=TariffStatus(args.status) if args.status else None)
-    rows = services.tariffs.list_tariffs(SYSTEM_ACTOR, flt)
-    result = services.tariffs.transfer.export(SYSTEM_ACTOR, [row.id for row in rows], args.out,
+    rows = tariffs.list_tariffs(SYSTEM_ACTOR, flt)
+    result = tariffs.transfer.export(SYSTEM_ACTOR, [row.id for row in rows], args.out,
                                               args.format)
     print(f"Exported {result.tariffs} tariff(s), {result.rows} row(s) to {result.path}")
     return 0
 
 
-def _template(services, args: argparse.Namespace) -> int:
-    path = services.tariffs.transfer.write_template(args.out)
+def _template(tariffs, args: argparse.Namespace) -> int:
+    path = tariffs.transfer.write_template(args.out)
     print(f"Template written to {path}")
     return 0
 
 
-def _quote(services, args: argparse.Namespace) -> int:
+def _quote(args: argparse.Namespace, folder: Path) -> int:
+    """Read-only and light: no migrations, no ORM (see app.services.tariffs.quotes)."""
+    from app.config import Paths
+    from app.services.tariffs.quotes import published_in_file, quote_versions
+
     if args.units is None and not args.units_by_period:
         raise ValidationError("units", "Give --units or --units-by-period")
-    quote = services.tariffs.quote(SYSTEM_ACTOR, args.tariff, args.period_start, args.period_end,
-                                   units=args.units, units_by_period=args.units_by_period,
-                                   load_kw=args.load_kw)
+    name, versions = published_in_file(Paths(folder).database, args.tariff)
+    quote = quote_versions(name, versions, args.period_start, args.period_end, units=args.units,
+                           units_by_period=args.units_by_period, load_kw=args.load_kw)
     print(json.dumps(quote_json(quote), ensure_ascii=False))
     return 0
 
@@ -178,4 +186,4 @@ def _money(money: Money) -> str:
     return f"{money.amount:.{minor_digits(money.currency)}f}"
 
 
-_ACTIONS = {"import": _import, "export": _export, "template": _template, "quote": _quote}
+_ACTIONS = {"import": _import, "export": _export, "template": _template}

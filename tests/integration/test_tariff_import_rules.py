@@ -6,6 +6,8 @@ from __future__ import annotations
 import calendar
 import csv
 import os
+import subprocess
+import sys
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal as D
@@ -13,7 +15,6 @@ from decimal import Decimal as D
 import pytest
 from sqlalchemy import event
 
-from app.cli import main
 from app.domain.core.errors import ValidationError
 from app.domain.tariffs.validation import (
     Charge,
@@ -87,13 +88,16 @@ def test_a_file_read_with_a_decimal_comma_prices_as_written(world, tmp_path):
     ("missing.csv", lambda p: None, "no such file"),
     ("folder.csv", lambda p: p.mkdir(), "is a folder"),
 ])
-def test_a_file_that_is_not_a_tariff_file_is_one_clear_line(tmp_path, capsys, name, make, says):
+def test_a_file_that_is_not_a_tariff_file_is_one_clear_line(tmp_path, name, make, says):
+    """Run as a user runs it, in its own process: one line on stderr, exit code 2."""
     path = tmp_path / name
     make(path)
-    code = main(["--data-dir", str(tmp_path / "data"), "tariff", "import", str(path)])
-    out, err = capsys.readouterr()
-    assert code == 2
-    assert len(err.strip().splitlines()) == 1 and says in err and "Traceback" not in err + out
+    done = subprocess.run([sys.executable, "-m", "app", "--data-dir", str(tmp_path / "data"),
+                           "tariff", "import", str(path)], capture_output=True, text=True,
+                          timeout=120, check=False)
+    assert done.returncode == 2
+    assert done.stderr.count("\n") == 1 and says in done.stderr, done.stderr
+    assert done.stderr.startswith("utilitydesk: file: ") and done.stdout == ""
 
 
 # 10. the app's own export, read back, changes nothing -------------------------------------------

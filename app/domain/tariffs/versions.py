@@ -10,6 +10,7 @@ nor leave days between the version before it and itself with no tariff at all.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import timedelta
 
 from app.domain.core.errors import ValidationError
@@ -37,3 +38,17 @@ def chain_errors(published: Sequence[TariffVersion], new: TariffVersion) -> list
         f"{new.valid_from.isoformat()} would leave {first_free.isoformat()} to "
         f"{(new.valid_from - timedelta(days=1)).isoformat()} with no tariff. Start on "
         f"{first_free.isoformat()} at the latest"))]
+
+
+def chained(published: Sequence[TariffVersion]) -> list[TariffVersion]:
+    """Published versions by start date, each ending where its successor starts (or at its
+    own end, if earlier): the versions in force, as the rating engine takes them."""
+    ordered = sorted(published, key=lambda version: (version.valid_from, version.version))
+    result = []
+    for index, version in enumerate(ordered):
+        end = version.valid_to
+        if index + 1 < len(ordered):
+            successor_eve = ordered[index + 1].valid_from - timedelta(days=1)
+            end = successor_eve if end is None else min(end, successor_eve)
+        result.append(replace(version, valid_to=end))
+    return result
