@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import lru_cache
 
 from app.domain.tariffs.model import PeriodFactor, days_in_month
 
@@ -26,6 +27,7 @@ ONE = Decimal(1)
 _THIRTY = Decimal(30)
 
 
+@lru_cache(maxsize=4096)  # a bill run meets a few hundred periods, millions of times
 def period_factor(method: PeriodFactor, start: date, days: int) -> Decimal:
     """The factor of a whole billing period of `days` days from `start`."""
     if method is PeriodFactor.NONE:

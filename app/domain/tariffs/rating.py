@@ -104,8 +104,8 @@ def rate_units(
 
 def _rate_whole_period(plan: RatingPlan, metered: Decimal,
                        by_period: Mapping[str, Decimal] | None, load: Decimal | None,
-                       days: int, table_index: int) -> RatedBill:
-    """The common case, kept short: one version, one energy table, a factor of one."""
+                       days: int, table_index: int, factor: Decimal = ONE) -> RatedBill:
+    """The common case, kept short: one version and one energy table all period."""
     out: list[BillLine] = []
     units = metered if plan.to_price is None else plan.billed(metered)
     if plan.tou:
@@ -113,18 +113,20 @@ def _rate_whole_period(plan: RatingPlan, metered: Decimal,
         energy = tou_lines(plan, registers, "", out)
     elif plan.tables:
         table = plan.tables[table_index]
-        energy = energy_lines(plan, table, units, ONE, table.note, out)
+        energy = energy_lines(plan, table, units, factor, table.note, out)
     else:
         energy = ZERO
-    total = charge_lines(plan, energy, units, load, days, ONE, "", out)
-    return _bill(plan, out, total, ONE, metered, units)
+    total = charge_lines(plan, energy, units, load, days, factor, "", out)
+    return _bill(plan, out, total, factor, metered, units)
+
+
+_tuple = tuple.__new__
 
 
 def _bill(plan: RatingPlan, out: list[BillLine], total: Decimal, factor: Decimal,
           metered: Decimal, billed: Decimal) -> RatedBill:
-    version = plan.version
-    return RatedBill(tuple(out), rounded_money(total, plan.currency), factor, metered,
-                     version.unit.value, billed, version.billed_unit.value, plan.basis)
+    return _tuple(RatedBill, (tuple(out), rounded_money(total, plan.currency), factor, metered,
+                              plan.meter_unit, billed, plan.billed_unit, plan.basis))
 
 
 def _billed_registers(plan: RatingPlan, by_period: Mapping[str, Decimal]) -> Mapping[str, Decimal]:
@@ -142,12 +144,21 @@ def rate_period(
     load_kw: object = None,
 ) -> RatedBill:
     """A billing period (both days inclusive) rated under the versions in force in it."""
+    if len(versions) == 1 and _covers(versions[0], period_start, period_end):
+        plan, days = prepare(versions[0]), (period_end - period_start).days + 1
+        if len(plan.tables) <= 1:  # the usual bill: one version, no season boundary to split at
+            factor = period_factor(plan.method, period_start, days)
+            whole_units, by_period = _consumption(plan, units, units_by_period)
+            return _rate_whole_period(plan, whole_units, by_period, _load(load_kw), days, 0,
+                                      factor)
     segments = version_segments(versions, period_start, period_end)
     if len(segments) == 1:
         plan, days = prepare(segments[0].version), segments[0].days
-        if len(plan.tables) <= 1 and period_factor(plan.method, period_start, days) is ONE:
+        if len(plan.tables) <= 1:  # no season boundary to split at
+            factor = period_factor(plan.method, period_start, days)
             whole_units, by_period = _consumption(plan, units, units_by_period)
-            return _rate_whole_period(plan, whole_units, by_period, _load(load_kw), days, 0)
+            return _rate_whole_period(plan, whole_units, by_period, _load(load_kw), days, 0,
+                                      factor)
     plans = [prepare(segment.version) for segment in segments]
     if len({plan.currency for plan in plans}) > 1:
         raise ValidationError("versions", "Tariff versions in one period must share a currency")
@@ -168,6 +179,11 @@ def rate_period(
         part = _rate_segment(plan, segment, part_units, part_by_period, load, context, out)
         total, billed, factor = total + part[0], billed + part[1], factor + part[2]
     return _bill(plans[-1], out, total, ONE if factor == ONE else factor, total_units, billed)
+
+
+def _covers(version: TariffVersion, start: date, end: date) -> bool:
+    return start <= end and version.valid_from <= start and (
+        version.valid_to is None or version.valid_to >= end)
 
 
 def sample_calculations(

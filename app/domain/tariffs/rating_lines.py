@@ -9,8 +9,8 @@ it; per-day charges count days; adders count units.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import NamedTuple
 
 from app.domain.core.errors import ValidationError
 from app.domain.core.money import Money
@@ -35,8 +35,7 @@ __all__ = [
 SHARE_QUANTUM = Decimal("0.0001")  # the period factor shown on a scaled fixed line
 
 
-@dataclass(frozen=True, slots=True)
-class RatedBill:
+class RatedBill(NamedTuple):
     """Bill lines and their total, which is always the sum of the rounded line amounts.
 
     `factor` is the period factor the tariff's method gave (1 for a whole month); `metered`
@@ -54,7 +53,11 @@ class RatedBill:
 
 
 _new = object.__new__
-_set = object.__setattr__
+_tuple = tuple.__new__
+# Money is a frozen dataclass: its slots are set directly, as its own __init__ would after
+# checking, for amounts this module has already rounded (a bill run makes millions)
+_set_amount = Money.__dict__["amount"].__set__
+_set_currency = Money.__dict__["currency"].__set__
 
 
 def _round(value: Decimal, money_quantum: Decimal) -> Decimal:
@@ -65,25 +68,25 @@ def _round(value: Decimal, money_quantum: Decimal) -> Decimal:
 def rounded_money(amount: Decimal, currency: str) -> Money:
     """Money for an amount this module has already rounded; skips re-checking on the hot path."""
     money = _new(Money)
-    _set(money, "amount", amount)
-    _set(money, "currency", currency)
+    _set_amount(money, amount)
+    _set_currency(money, currency)
     return money
 
 
 def _line(plan: RatingPlan, description: str, quantity: Decimal, rate: Decimal | None,
           amount: Decimal, kind: LineKind) -> BillLine:
     money = _new(Money)  # as rounded_money, inlined: this runs for most lines of every bill
-    _set(money, "amount", amount)
-    _set(money, "currency", plan.currency)
-    return BillLine(description, quantity, rate, money, kind)
+    _set_amount(money, amount)
+    _set_currency(money, plan.currency)
+    return _tuple(BillLine, (description, quantity, rate, money, kind))
 
 
 def energy_lines(plan: RatingPlan, table: EnergyTable, units: Decimal, factor: Decimal,
                  note: str, out: list[BillLine]) -> Decimal:
     """Appends the consumption lines for `units`; `factor` scales slab limits and allowance."""
-    allowance = plan.allowance
-    if allowance and factor is not ONE:
-        allowance = plan.scaled(allowance, factor)
+    if factor is not ONE and factor != ONE:
+        table = plan.scaled_table(table, factor)
+    allowance = table.allowance
     if allowance and units > 0:
         included = units if units < allowance else allowance
         out.append(_line(plan, f"Included in fixed charge{note}", included, None, ZERO,
@@ -95,46 +98,50 @@ def energy_lines(plan: RatingPlan, table: EnergyTable, units: Decimal, factor: D
                          LineKind.ENERGY))
         return amount
     if plan.volume:
-        return _volume_line(plan, table, units, allowance, factor, note, out)
-    return _telescopic_lines(plan, table, units, allowance, factor, note, out)
+        return _volume_line(plan, table, units, allowance, note, out)
+    return _telescopic_lines(plan, table, units, allowance, note, out)
 
 
 def _telescopic_lines(plan: RatingPlan, table: EnergyTable, units: Decimal, allowance: Decimal,
-                      factor: Decimal, note: str, out: list[BillLine]) -> Decimal:
+                      note: str, out: list[BillLine]) -> Decimal:
     """Each slab's rate on the units inside it; units within the allowance are free."""
-    total, lower, unscaled = ZERO, ZERO, factor is ONE
-    cached = unscaled and note == table.note  # whole-slab lines were built with this note
-    money_quantum = plan.quantum
+    total, lower = ZERO, ZERO
+    cached = note == table.note  # whole-slab lines were built with the table's own note
+    money_quantum, currency = plan.quantum, plan.currency
+    append = out.append
     for band in table.bands:
         upper = band.upper
-        if upper is not None and not unscaled:
-            upper = plan.scaled(upper, factor)
-        last = upper is None or units <= upper
+        if upper is not None and units > upper:  # the slab is used up to its limit
+            if lower >= allowance and cached:
+                line = band.full_line
+                append(line)
+                total += line.amount.amount  # type: ignore[union-attr]
+                lower = upper
+                continue
+            end, last = upper, False
+        else:
+            end, last = units, True
         start = lower if lower > allowance else allowance
-        end = units if last else upper
-        if end > start:  # type: ignore[operator]
-            line = band.full_line
-            if not (cached and line is not None and start == lower and end == upper):
-                quantity = end - start  # type: ignore[operator]
-                amount = (quantity * band.price).quantize(money_quantum, ROUND_HALF_UP)
-                line = _line(plan, band.description + note, quantity, band.rate, amount,
-                             LineKind.ENERGY)
-            out.append(line)
-            total += line.amount.amount
+        if end > start:
+            quantity = end - start
+            amount = (quantity * band.price).quantize(money_quantum, ROUND_HALF_UP)
+            money = _new(Money)
+            _set_amount(money, amount)
+            _set_currency(money, currency)
+            append(_tuple(BillLine, (band.description + note, quantity, band.rate, money,
+                                     LineKind.ENERGY)))
+            total += amount
         if last:
             break
-        lower = upper  # type: ignore[assignment]  # only the last band is open-ended
+        lower = upper  # type: ignore[assignment]
     return total
 
 
 def _volume_line(plan: RatingPlan, table: EnergyTable, units: Decimal, allowance: Decimal,
-                 factor: Decimal, note: str, out: list[BillLine]) -> Decimal:
+                 note: str, out: list[BillLine]) -> Decimal:
     """One rate for all billable units: the rate of the slab the total falls in."""
     for band in table.bands:
-        upper = band.upper
-        if upper is not None and factor is not ONE:
-            upper = plan.scaled(upper, factor)
-        if upper is None or units <= upper:
+        if band.upper is None or units <= band.upper:
             break
     quantity = units - allowance if units > allowance else ZERO
     amount = _round(quantity * band.price, plan.quantum)
@@ -164,30 +171,57 @@ def charge_lines(plan: RatingPlan, energy_total: Decimal, units: Decimal,
     scale by it; per-day charges count `days`; adders count `units` (in the price unit).
     """
     groups = [energy_total]  # each charge's amount, so a base can name earlier lines
-    running, money_quantum = energy_total, plan.quantum  # the line rule's quantum, as _round
+    running, money_quantum, currency = energy_total, plan.quantum, plan.currency
+    append, remember = out.append, groups.append
     for charge in plan.charges:
         kind = charge.kind
-        if kind is ChargeKind.PERCENTAGE:
-            base = running if charge.base_groups is None else _sum(groups, charge.base_groups)
+        if kind is _PERCENTAGE:
+            indexes = charge.base_groups
+            if indexes is None:
+                base = running
+            else:
+                base = ZERO
+                for index in indexes:
+                    base += groups[index]
             amount = (base * charge.fraction).quantize(money_quantum, ROUND_HALF_UP)
-            line = _line(plan, charge.name + note, base, charge.value, amount,
-                         LineKind.PERCENTAGE)
-        elif kind is ChargeKind.PER_UNIT_ADDER:
+            money = _new(Money)
+            _set_amount(money, amount)
+            _set_currency(money, currency)
+            append(_tuple(BillLine, (charge.name + note if note else charge.name, base,
+                                     charge.value, money, _PERCENTAGE_LINE)))
+            remember(amount)
+            running += amount
+            continue
+        if kind is _PER_KW and load_kw is not None:
+            amount = (load_kw * charge.value * factor).quantize(money_quantum, ROUND_HALF_UP)
+            money = _new(Money)
+            _set_amount(money, amount)
+            _set_currency(money, currency)
+            append(_tuple(BillLine, (charge.name + note if note else charge.name, load_kw,
+                                     charge.value, money, _DEMAND_LINE)))
+            remember(amount)
+            running += amount
+            continue
+        if kind is ChargeKind.PER_UNIT_ADDER:
             amount = (units * charge.fraction).quantize(money_quantum, ROUND_HALF_UP)
-            line = _line(plan, charge.name + note, units, charge.value, amount, LineKind.ADDER)
+            line: BillLine | None = _line(plan, charge.name + note, units, charge.value, amount,
+                                          LineKind.ADDER)
         elif kind is ChargeKind.FIXED_PER_PERIOD:
             line = charge.full_line if factor is ONE and not note else _scaled_fixed(
                 plan, charge, factor, note)
-            assert line is not None
-            amount = line.amount.amount
+            amount = line.amount.amount  # type: ignore[union-attr]
         else:
             line = _other_charge(plan, charge, groups, running, load_kw, days, factor, note)
             amount = ZERO if line is None else line.amount.amount
-        groups.append(amount)
+        remember(amount)
         if line is not None:
-            out.append(line)
+            append(line)
             running += amount
     return running
+
+
+_PERCENTAGE, _PER_KW = ChargeKind.PERCENTAGE, ChargeKind.PER_KW
+_PERCENTAGE_LINE, _DEMAND_LINE = LineKind.PERCENTAGE, LineKind.DEMAND
 
 
 def _sum(groups: list[Decimal], indexes: tuple[int, ...]) -> Decimal:
@@ -199,10 +233,15 @@ def _sum(groups: list[Decimal], indexes: tuple[int, ...]) -> Decimal:
 
 def _scaled_fixed(plan: RatingPlan, charge: PreparedCharge, factor: Decimal,
                   note: str) -> BillLine:
-    amount = _round(charge.value * factor, plan.quantum)
-    quantity = factor if factor == factor.quantize(SHARE_QUANTUM) else factor.quantize(
-        SHARE_QUANTUM, ROUND_HALF_UP)
-    return _line(plan, charge.name + note, quantity, charge.value, amount, LineKind.FIXED)
+    key = (charge.name, factor, note)  # a bill run meets few factors: made once each
+    line = plan.scaled_cache.get(key)
+    if line is None:
+        amount = _round(charge.value * factor, plan.quantum)
+        quantity = factor if factor == factor.quantize(SHARE_QUANTUM) else factor.quantize(
+            SHARE_QUANTUM, ROUND_HALF_UP)
+        line = _line(plan, charge.name + note, quantity, charge.value, amount, LineKind.FIXED)
+        plan.remember(key, line)
+    return line
 
 
 def _other_charge(plan: RatingPlan, charge: PreparedCharge, groups: list[Decimal],
