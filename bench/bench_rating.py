@@ -8,7 +8,8 @@
 - the simpler slab tariff with an adder, a fixed charge and taxes (`rate_units`).
 
 The baseline is the least any rating must do: one Decimal multiplication and one rounding
-per reading, in the same kind of loop. BENCH_QUICK=1 rates 100,000 readings instead of
+per reading, in the same kind of loop. Times are CPU time of the process (time.process_time),
+i.e. what one core does, so that other work on a shared machine does not count. BENCH_QUICK=1 rates 100,000 readings instead of
 1,000,000 (the periods run a tenth of that).
 """
 
@@ -107,9 +108,10 @@ def loads(count: int) -> list[Decimal]:
 
 
 def _timed(loop: Callable[[], None]) -> float:
-    started = time.perf_counter()
+    """CPU seconds of this process: one core's work, whatever else the machine is running."""
+    started = time.process_time()
     loop()
-    return time.perf_counter() - started
+    return time.process_time() - started
 
 
 def _baseline(readings: list[Decimal]) -> float:

@@ -19,7 +19,10 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from app.domain.core.errors import ValidationError
-from app.domain.core.money import MoneyError, to_decimal
+from app.domain.tariffs.consumption import consumption as _consumption
+from app.domain.tariffs.consumption import load as _load
+from app.domain.tariffs.consumption import plain as _plain
+from app.domain.tariffs.consumption import quantity as _quantity
 from app.domain.tariffs.model import (
     DayType,
     RateType,
@@ -144,12 +147,21 @@ def rate_period(
     load_kw: object = None,
 ) -> RatedBill:
     """A billing period (both days inclusive) rated under the versions in force in it."""
-    if len(versions) == 1 and _covers(versions[0], period_start, period_end):
-        plan, days = prepare(versions[0]), (period_end - period_start).days + 1
+    only = versions[0] if len(versions) == 1 else None
+    if only is not None and only.valid_from <= period_start <= period_end and (
+            only.valid_to is None or only.valid_to >= period_end):
+        plan = _PLANS.get(id(only))
+        if plan is None or plan.version is not only:
+            plan = prepare(only)
+        days = (period_end - period_start).days + 1
         if len(plan.tables) <= 1:  # the usual bill: one version, no season boundary to split at
             factor = period_factor(plan.method, period_start, days)
-            whole_units, by_period = _consumption(plan, units, units_by_period)
-            return _rate_whole_period(plan, whole_units, by_period, _load(load_kw), days, 0,
+            if _plain(units) and not plan.tou and units_by_period is None:  # checked, inline
+                whole_units, by_period = units, None
+            else:
+                whole_units, by_period = _consumption(plan, units, units_by_period)
+            load = load_kw if _plain(load_kw) else _load(load_kw)
+            return _rate_whole_period(plan, whole_units, by_period, load, days, 0,  # type: ignore[arg-type]
                                       factor)
     segments = version_segments(versions, period_start, period_end)
     if len(segments) == 1:
@@ -179,11 +191,6 @@ def rate_period(
         part = _rate_segment(plan, segment, part_units, part_by_period, load, context, out)
         total, billed, factor = total + part[0], billed + part[1], factor + part[2]
     return _bill(plans[-1], out, total, ONE if factor == ONE else factor, total_units, billed)
-
-
-def _covers(version: TariffVersion, start: date, end: date) -> bool:
-    return start <= end and version.valid_from <= start and (
-        version.valid_to is None or version.valid_to >= end)
 
 
 def sample_calculations(
@@ -322,52 +329,6 @@ def _season_runs(plan: RatingPlan, segment: Segment) -> list[tuple[int, int]]:
 
 def _note(parts: list[str]) -> str:
     return f" ({', '.join(parts)})" if parts else ""
-
-
-# consumption -------------------------------------------------------------------------------------
-
-
-def _consumption(plan: RatingPlan, units: object, units_by_period: Mapping[str, object] | None
-                 ) -> tuple[Decimal, dict[str, Decimal] | None]:
-    """Total units and, for Time-based tariffs, units per period name, checked."""
-    if not plan.tou:
-        if units is None:
-            raise ValidationError("units", "Consumption is required")
-        return _quantity("units", units), None
-    if units_by_period is None:
-        raise ValidationError("units_by_period", "Time-based tariffs need consumption per time period")
-    names = [period[0] for period in plan.tou]
-    for name in units_by_period:
-        if name not in names:
-            raise ValidationError("units_by_period", f"Unknown time period '{name}'")
-    by_period = {}
-    for name in names:
-        if name not in units_by_period:
-            raise ValidationError("units_by_period", f"Consumption is required for time period '{name}'")
-        by_period[name] = _quantity(f"units_by_period[{name}]", units_by_period[name])
-    total = sum(by_period.values(), ZERO)
-    if units is not None and _quantity("units", units) != total:
-        raise ValidationError("units", "Consumption must equal the sum of the time periods")
-    return total, by_period
-
-
-def _quantity(field: str, value: object) -> Decimal:
-    """A consumption figure: a Decimal, an int or a numeric string; never a float or negative."""
-    if value.__class__ is not Decimal or not value.is_finite():  # type: ignore[attr-defined]
-        try:
-            value = to_decimal(value)
-        except MoneyError as error:
-            raise ValidationError(field, str(error)) from None
-    assert isinstance(value, Decimal)
-    if value < 0:
-        raise ValidationError(field, "Consumption must not be negative")
-    return value
-
-
-def _load(load_kw: object) -> Decimal | None:
-    if load_kw is None:
-        return None
-    return _quantity("load_kw", load_kw)
 
 
 def _split_registers(by_period: Mapping[str, Decimal] | None, days: list[int]

@@ -85,7 +85,7 @@ def energy_lines(plan: RatingPlan, table: EnergyTable, units: Decimal, factor: D
                  note: str, out: list[BillLine]) -> Decimal:
     """Appends the consumption lines for `units`; `factor` scales slab limits and allowance."""
     if factor is not ONE and factor != ONE:
-        table = plan.scaled_table(table, factor)
+        table = plan.scaled_cache.get((table.name, factor)) or plan.scaled_table(table, factor)
     allowance = table.allowance
     if allowance and units > 0:
         included = units if units < allowance else allowance
