@@ -341,3 +341,30 @@ def test_a_long_import_shows_its_stage_and_a_bar(qtbot):
     assert (dialog.value(), dialog.maximum()) == (3, 10)
     release.set()
     qtbot.waitUntil(lambda: results == ["done"], timeout=3000)
+
+
+def test_an_import_refused_for_a_decimal_comma_can_be_read_with_one(qtbot, services, runtime, tmp_path):
+    import csv
+
+    from app.services.tariffs.rows import COLUMNS
+
+    page = open_page(qtbot, services, runtime, "admin")
+    panel = page.show_tariffs()
+    path = tmp_path / "komma.csv"
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(COLUMNS))
+        writer.writeheader()
+        writer.writerow({"tariff": "Komma Flat", "utility": "electricity", "rate_type": "flat",
+                         "valid_from": "2025-01-01", "item": "rate", "rate": "0,1200"})
+    panel.import_from(path)
+    qtbot.waitUntil(lambda: getattr(panel, "report", None) is not None, timeout=5000)
+    problems = find(panel.report, "Import problems", QPlainTextEdit).toPlainText()
+    assert problems.startswith("Line 2, rate: '0,1200' is ambiguous")
+    first = panel.report
+    click(qtbot, find(first, "Read decimals with a comma", QPushButton))
+    qtbot.waitUntil(lambda: panel.report is not first, timeout=5000)
+    wait_for_background()
+    assert find(panel.report, "Import summary", QLabel).text().startswith("Imported 1 row(s): 1 new")
+    assert not panel.report.findChildren(QPushButton, "Read decimals with a comma")
+    row = services.tariffs.list_tariffs(panel.actor)[0]
+    assert services.tariffs.get(panel.actor, row.id).version.unit_rate == D("0.12")

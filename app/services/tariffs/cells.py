@@ -10,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 from app.domain.tariffs.validation import RateType, SlabRow, Utility
 
 NO_LIMIT = ("", "no limit", "none")
+AMBIGUOUS_COMMA = "is ambiguous: a comma"  # how a refused decimal comma reads, for the screen
 LIST_SEPARATOR = "|"
 _RATE_TYPE_WORDS = {"time-based": RateType.TIME_OF_USE, "time based": RateType.TIME_OF_USE,
                     "tou": RateType.TIME_OF_USE}
@@ -44,7 +45,7 @@ def number(text: str, column: str, decimal_comma: bool = False) -> Decimal:
             raise BadCell(column, f"'{text}' is not a number written with a decimal comma")
         text = grouped.replace(".", "").replace(",", ".")
     elif "," in text:
-        raise BadCell(column, f"'{text}' is ambiguous: a comma may be a decimal or a thousands "
+        raise BadCell(column, f"'{text}' {AMBIGUOUS_COMMA} may be a decimal or a thousands "
                               "separator. Write the decimal point as '.' without grouping, or "
                               "import the file with a decimal comma")
     elif not _PLAIN_NUMBER.fullmatch(text):

@@ -21,6 +21,7 @@ from app.services.core.changes import TARIFFS, Changes
 from app.services.core.context import Actor, AppContext
 from app.services.core.settings import load_settings
 from app.services.core.work import Work, unit_of_work
+from app.services.tariffs.cells import AMBIGUOUS_COMMA
 from app.services.tariffs.import_checks import file_problems, is_unchanged
 from app.services.tariffs.records import TariffState, load_states
 from app.services.tariffs.rows import (
@@ -54,6 +55,12 @@ class ImportReport:
     @property
     def ok(self) -> bool:
         return not self.problems
+
+    @property
+    def comma_refused(self) -> bool:
+        """Whether a number was refused for its comma: reading the file with a decimal
+        comma may be what the user meant."""
+        return any(AMBIGUOUS_COMMA in problem.rule for problem in self.problems)
 
     @property
     def changes(self) -> Changes:
