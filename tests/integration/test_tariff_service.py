@@ -299,3 +299,18 @@ def test_roles_and_audit(world, runtime):
     with runtime.app.sessions() as session:
         actions = session.execute(select(AuditEntry.action).where(AuditEntry.entity == "tariff")).scalars().all()
     assert actions == ["tariff_created", "tariff_version_archived", "tariff_version_saved"]
+
+
+def test_a_change_of_price_basis_or_period_factor_is_named_in_the_comparison(world):
+    from app.domain.tariffs.validation import PeriodFactor, Unit
+
+    services, manager = world
+    saved = services.tariffs.create(manager, commercial_water())
+    changed = replace(commercial_water(), unit=Unit.GALLON, price_per=D(1000),
+                      period_factor=PeriodFactor.CALENDAR_MONTHS)
+    services.tariffs.new_version(manager, saved.tariff_id, changed, change_summary="Per 1,000 gal",
+                                 base_version=saved.base_version)
+    comparison = services.tariffs.compare(manager, saved.tariff_id, 1, 2)
+    changes = {change.label: (change.before, change.after) for change in comparison.field_changes}
+    assert changes["Priced"] == ("—", "per 1,000 gal")
+    assert changes["Period factor"] == ("—", "Each calendar month: its days / its length")

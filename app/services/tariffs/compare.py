@@ -12,8 +12,11 @@ from sqlalchemy.orm import Session
 
 from app.domain.core.money import Money
 from app.domain.tariffs.rating import RatedBill, sample_calculations
+from app.domain.tariffs.units import basis_label
 from app.domain.tariffs.validation import (
     ChargeKind,
+    LimitRounding,
+    PeriodFactor,
     RateType,
     SlabRow,
     TariffVersion,
@@ -146,6 +149,14 @@ def describe(version: TariffVersion, categories: Sequence[str] = ()) -> dict[str
         "Valid to": version.valid_to.isoformat() if version.valid_to else "Ongoing",
         "Consumer categories": ", ".join(categories) or "All",
     }
+    if version.price_unit is not None or version.price_per != 1:
+        text["Priced"] = basis_label(version.price_per, version.billed_unit.value)
+    if version.conversion is not None:
+        text["Conversion"] = f"{version.conversion} {version.billed_unit.value} per {version.unit.value}"
+    if version.period_factor is not PeriodFactor.NONE:
+        text["Period factor"] = version.period_factor.label
+    if version.limit_rounding is not LimitRounding.NONE:
+        text["Slab limit rounding"] = version.limit_rounding.value.replace("_", " ").capitalize()
     if version.unit_rate is not None:
         text["Unit rate"] = str(version.unit_rate)
     if version.rate_type in (RateType.SLAB, RateType.SEASONAL):
