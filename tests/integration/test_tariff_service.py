@@ -314,3 +314,15 @@ def test_a_change_of_price_basis_or_period_factor_is_named_in_the_comparison(wor
     changes = {change.label: (change.before, change.after) for change in comparison.field_changes}
     assert changes["Priced"] == ("—", "per 1,000 gal")
     assert changes["Period factor"] == ("—", "Each calendar month: its days / its length")
+
+
+def test_automatic_expiry_appears_in_the_version_history(world, runtime):
+    services, manager = world
+    saved = services.tariffs.create(manager, replace(standard_residential(), valid_to=date(2025, 4, 30)))
+    assert [e.label for e in services.tariffs.history(manager, saved.tariff_id).entries] == ["v1.0"]
+    runtime.app.clock.advance(timedelta(days=20))  # 10 May
+    entries = services.tariffs.history(manager, saved.tariff_id).entries
+    assert [(e.label, e.state, e.changed_by, e.change_summary) for e in entries] == [
+        ("v1.0", "Published", "manager", "Initial tariff creation"),
+        ("Status", "Expired", "system", "Status: Active → Expired (validity ended on 2025-04-30)")]
+    assert entries[1].changed_at.date() == date(2025, 5, 1)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
 from sqlalchemy.orm import Session
@@ -108,8 +108,10 @@ class VersionComparison:
 # history ----------------------------------------------------------------------------------
 
 
-def history(session: Session, state: TariffState) -> TariffHistory:
-    """Versions (with the end each one has in force, once a successor starts) and status changes."""
+def history(session: Session, state: TariffState, today: date | None = None) -> TariffHistory:
+    """Versions (with the end each one has in force, once a successor starts) and status
+    changes: manual ones from the audit trail and, once `today` is past the tariff's end,
+    its automatic expiry, dated the day after its last valid day."""
     ends = {version.version: version.valid_to for version in state.in_force()}
     entries = [
         HistoryEntry(record.version_no, f"v{record.version_no}.0", record.state,
@@ -124,8 +126,23 @@ def history(session: Session, state: TariffState) -> TariffHistory:
         entries.append(HistoryEntry(None, "Status", f"{summary.get('after')}",
                                     f"{change} ({reason})" if reason else change,
                                     event.user_name, event.at))
+    expiry = _expiry(state, today)
+    if expiry is not None:
+        entries.append(expiry)
     entries.sort(key=lambda entry: entry.changed_at)
     return TariffHistory(state.row.id, state.row.name, tuple(entries))
+
+
+def _expiry(state: TariffState, today: date | None) -> HistoryEntry | None:
+    if today is None or not state.published:
+        return None
+    _, end = state.span()
+    if end is None or today <= end:
+        return None
+    before = "Inactive" if state.row.manually_inactive else "Active"
+    return HistoryEntry(None, "Status", "Expired",
+                        f"Status: {before} → Expired (validity ended on {end.isoformat()})",
+                        "system", datetime.combine(end + timedelta(days=1), time.min, tzinfo=UTC))
 
 
 # differences ------------------------------------------------------------------------------

@@ -274,7 +274,8 @@ class TariffsService:
         """Versions and status changes; a screen records the view itself, with the time spent."""
         actor.require(Permission.VIEW_TARIFFS)
         with unit_of_work(self.app, actor) as work:
-            history = tariff_compare.history(work.session, load_state(work.session, tariff_id))
+            history = tariff_compare.history(work.session, load_state(work.session, tariff_id),
+                                             utility_today(self.app, work.session))
             if record_view:
                 work.track("Version history viewed", tariff_id=tariff_id,
                            versions=len(history.entries))
