@@ -176,8 +176,10 @@ def charge_lines(plan: RatingPlan, energy_total: Decimal, units: Decimal,
     for charge in plan.charges:
         kind = charge.kind
         if kind is _PERCENTAGE:
-            indexes = charge.base_groups
-            if indexes is None:
+            single, indexes = charge.single_base, charge.base_groups
+            if single >= 0:
+                base = groups[single]
+            elif indexes is None:
                 base = running
             else:
                 base = ZERO

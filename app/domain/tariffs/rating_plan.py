@@ -102,6 +102,7 @@ class PreparedCharge:
     fraction: Decimal  # percent / 100 for percentages, rate / price basis for adders, else value
     base_groups: tuple[int, ...] | None  # None: every line before it
     full_line: BillLine | None  # a fixed charge over a whole period
+    single_base: int = -1  # the one earlier line a percentage applies to, else -1
 
 
 @dataclass(frozen=True, slots=True)
@@ -258,7 +259,9 @@ def _prepared_charges(version: TariffVersion) -> tuple[PreparedCharge, ...]:
             fraction = _price(value, version.price_per)
         else:
             fraction = value
-        prepared.append(PreparedCharge(charge.kind, charge.name, value, fraction, base, full_line))
+        single = base[0] if base is not None and len(base) == 1 else -1
+        prepared.append(PreparedCharge(charge.kind, charge.name, value, fraction, base, full_line,
+                                       single))
         group_of[charge.name] = group
     return tuple(prepared)
 
