@@ -10,13 +10,13 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from app.cli_args import iso_date, whole_number
-from app.cli_billing import BILLING_COMMANDS, add_billing_commands
-from app.cli_counter import COUNTER_COMMANDS, add_counter_commands
 from app.config import resolve_data_dir
 from app.domain.core.errors import UtilityDeskError
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The whole command line; given the `command` about to run, the other commands'
+    arguments that take long to import (the sync service's) are left out."""
     parser = argparse.ArgumentParser(
         prog="utilitydesk",
         description="UtilityDesk: the service-centre desktop for an electricity, water and gas utility.",
@@ -60,13 +60,20 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_tariff_parser(sub)
 
-    from sync.cli_sync import add_arguments as sync_arguments
-    from sync.server.main import add_arguments as server_arguments
+    server = sub.add_parser("server", help="run the central sync service (uvicorn)")
+    sync = sub.add_parser("sync", help="enrol with the central service and sync once")
+    if command in (None, "server", "sync"):  # their arguments import FastAPI and httpx: ~1 s
+        from sync.cli_sync import add_arguments as sync_arguments
+        from sync.server.main import add_arguments as server_arguments
 
-    server_arguments(sub.add_parser("server", help="run the central sync service (uvicorn)"))
-    sync_arguments(sub.add_parser("sync", help="enrol with the central service and sync once"))
-    add_counter_commands(sub)
-    add_billing_commands(sub)
+        server_arguments(server)
+        sync_arguments(sync)
+    if command != "tariff":  # the counter's and billing's commands import the service layer (~0.2 s)
+        from app.cli_billing import add_billing_commands
+        from app.cli_counter import add_counter_commands
+
+        add_counter_commands(sub)
+        add_billing_commands(sub)
     return parser
 
 
@@ -165,8 +172,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "gui": cmd_gui, "demo": cmd_demo, "db": cmd_db, "screenshots": cmd_screenshots, "audit": cmd_audit,
-    "tariff": cmd_tariff, "server": cmd_server, "sync": cmd_sync, **COUNTER_COMMANDS,
-    **BILLING_COMMANDS,
+    "tariff": cmd_tariff, "server": cmd_server, "sync": cmd_sync,
 }
 
 
@@ -183,9 +189,33 @@ def cmd_smoke(args: argparse.Namespace) -> int:
         return run_smoke(Path(folder))
 
 
+def _command_in(argv: Sequence[str]) -> str | None:
+    """The subcommand named on the command line, if any, before parsing it."""
+    tokens = iter(argv)
+    for token in tokens:
+        if token == "--data-dir":
+            next(tokens, None)
+        elif not token.startswith("-"):
+            return token
+    return None
+
+
+def _command_of(args: argparse.Namespace) -> Callable[[argparse.Namespace], int]:
+    if args.smoke:
+        return cmd_smoke
+    name = args.command or "gui"
+    if name in COMMANDS:
+        return COMMANDS[name]
+    from app.cli_billing import BILLING_COMMANDS
+    from app.cli_counter import COUNTER_COMMANDS
+
+    return {**COUNTER_COMMANDS, **BILLING_COMMANDS}[name]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    command = cmd_smoke if args.smoke else COMMANDS[args.command or "gui"]
+    argv = sys.argv[1:] if argv is None else list(argv)
+    args = build_parser(_command_in(argv)).parse_args(argv)
+    command = _command_of(args)
     try:
         return command(args)
     except UtilityDeskError as error:

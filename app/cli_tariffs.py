@@ -8,15 +8,16 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import TextIO
 
 from app.domain.core.errors import ValidationError
 from app.domain.core.money import Money, minor_digits
 from app.domain.tariffs.validation import RateType, TariffStatus, Utility
-from app.services.core.context import SYSTEM_ACTOR
 
 DataDir = Callable[[argparse.Namespace], Path]
 
@@ -28,6 +29,9 @@ def add_tariff_parser(sub: argparse._SubParsersAction) -> None:
     imp = actions.add_parser("import", help="import tariffs from a CSV or XLSX file (all or nothing)")
     imp.add_argument("file", type=Path)
     imp.add_argument("--draft", action="store_true", help="save new versions as drafts, unpublished")
+    imp.add_argument("--decimal-comma", action="store_true",
+                     help="the file writes decimals with a comma (0,1200); without this a comma "
+                          "in a number is refused")
 
     exp = actions.add_parser("export", help="export tariffs (optionally filtered) to CSV or XLSX")
     exp.add_argument("--out", required=True, type=Path)
@@ -64,59 +68,107 @@ def _periods(text: str) -> dict[str, str]:
 
 
 def cmd_tariff(args: argparse.Namespace, data_dir: DataDir) -> int:
+    if args.tariff_command == "quote":
+        return _quote(args, data_dir(args))
+    # only the tariff service: the app's registry would import every area
     from app.runtime import open_runtime
-    from app.services.registry import Services
+    from app.services.tariffs.service import TariffsService
 
     # Every action takes the instance lock: import writes tariffs, export its audit entry and usage
     # event, and quote and template open (and migrate) the database like any other use.
     runtime = open_runtime(data_dir(args), lock=True)
     try:
-        services = Services(runtime.app)
-        return _ACTIONS[args.tariff_command](services, args)
+        return _ACTIONS[args.tariff_command](TariffsService(runtime.app), args)
     finally:
         runtime.close()
 
 
-def _import(services, args: argparse.Namespace) -> int:
-    report = services.tariffs.transfer.import_file(SYSTEM_ACTOR, args.file, publish=not args.draft)
+def _import(tariffs, args: argparse.Namespace) -> int:
+    from app.services.core.context import SYSTEM_ACTOR
+
+    bar = ProgressBar(sys.stderr)
+    try:
+        report = tariffs.transfer.import_file(
+            SYSTEM_ACTOR, args.file, publish=not args.draft, decimal_comma=args.decimal_comma,
+            progress=bar.show)
+    finally:
+        bar.close()
     print(report.describe())
     return 0 if report.ok else 1
 
 
-def _export(services, args: argparse.Namespace) -> int:
+class ProgressBar:
+    """'Checking [#####.....] 1,200/2,400 tariffs' on one line of a terminal; silent when the
+    output is a file or a pipe, so logs and scripts get the result alone."""
+
+    WIDTH = 30
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.live = stream.isatty()
+        self.shown = False
+
+    def show(self, stage: str, done: int, total: int) -> None:
+        if not self.live:
+            return
+        filled = self.WIDTH * done // total if total else 0
+        bar = "#" * filled + "." * (self.WIDTH - filled)
+        count = f" {done:,}/{total:,} tariffs" if total else ""
+        self.stream.write(f"\r{stage:<9}[{bar}]{count}")
+        self.stream.flush()
+        self.shown = True
+
+    def close(self) -> None:
+        if self.shown:
+            self.stream.write("\n")
+            self.stream.flush()
+
+
+def _export(tariffs, args: argparse.Namespace) -> int:
+    from app.services.core.context import SYSTEM_ACTOR
     from app.services.tariffs.service import TariffFilter
 
     flt = TariffFilter(search=args.search, utility=Utility(args.utility) if args.utility else None,
                        rate_type=RateType(args.rate_type) if args.rate_type else None,
                        status=TariffStatus(args.status) if args.status else None)
-    rows = services.tariffs.list_tariffs(SYSTEM_ACTOR, flt)
-    result = services.tariffs.transfer.export(SYSTEM_ACTOR, [row.id for row in rows], args.out,
+    rows = tariffs.list_tariffs(SYSTEM_ACTOR, flt)
+    result = tariffs.transfer.export(SYSTEM_ACTOR, [row.id for row in rows], args.out,
                                               args.format)
     print(f"Exported {result.tariffs} tariff(s), {result.rows} row(s) to {result.path}")
     return 0
 
 
-def _template(services, args: argparse.Namespace) -> int:
-    path = services.tariffs.transfer.write_template(args.out)
+def _template(tariffs, args: argparse.Namespace) -> int:
+    path = tariffs.transfer.write_template(args.out)
     print(f"Template written to {path}")
     return 0
 
 
-def _quote(services, args: argparse.Namespace) -> int:
+def _quote(args: argparse.Namespace, folder: Path) -> int:
+    """Read-only and light: no migrations, no ORM (see app.services.tariffs.quotes)."""
+    from app.config import Paths
+    from app.services.tariffs.quotes import published_in_file, quote_versions
+
     if args.units is None and not args.units_by_period:
         raise ValidationError("units", "Give --units or --units-by-period")
-    quote = services.tariffs.quote(SYSTEM_ACTOR, args.tariff, args.period_start, args.period_end,
-                                   units=args.units, units_by_period=args.units_by_period,
-                                   load_kw=args.load_kw)
+    name, versions = published_in_file(Paths(folder).database, args.tariff)
+    quote = quote_versions(name, versions, args.period_start, args.period_end, units=args.units,
+                           units_by_period=args.units_by_period, load_kw=args.load_kw)
     print(json.dumps(quote_json(quote), ensure_ascii=False))
     return 0
 
 
 def quote_json(quote) -> dict[str, object]:
-    """{"tariff", "version", "lines": [{description, quantity, rate, amount}], "total"}."""
+    """{"tariff", "version", "factor", "metered", "billed", "basis", "lines": [{description,
+    quantity, rate, amount}], "total"}."""
+    bill = quote.bill
     return {
         "tariff": quote.tariff,
         "version": quote.version,
+        "factor": _number(bill.factor),
+        "metered": {"quantity": _number(bill.metered), "unit": bill.meter_unit},
+        "billed": {"quantity": _number(bill.billed), "unit": bill.billed_unit},
+        "basis": bill.basis,
         "lines": [{"description": line.description, "quantity": _number(line.quantity),
                    "rate": None if line.rate is None else _number(line.rate),
                    "amount": _money(line.amount)} for line in quote.bill.lines],
@@ -125,6 +177,9 @@ def quote_json(quote) -> dict[str, object]:
 
 
 def _number(value: Decimal) -> str:
+    """A quantity, rate or factor as text: exact, or to 6 decimals where it does not end."""
+    if value.as_tuple().exponent < -6:  # type: ignore[operator]
+        value = value.quantize(Decimal("0.000001"))
     return str(value)
 
 
@@ -132,4 +187,4 @@ def _money(money: Money) -> str:
     return f"{money.amount:.{minor_digits(money.currency)}f}"
 
 
-_ACTIONS = {"import": _import, "export": _export, "template": _template, "quote": _quote}
+_ACTIONS = {"import": _import, "export": _export, "template": _template}

@@ -59,10 +59,10 @@ class MoneyAmount(ScaledDecimal):
 
 
 class UnitRate(ScaledDecimal):
-    """A unit rate in integers of 1/10,000."""
+    """A unit rate in integers of 1/1,000,000 (migration 0008 moved it from 1/10,000)."""
 
     cache_ok = True
-    scale = 4
+    scale = 6
 
 
 class Quantity(ScaledDecimal):

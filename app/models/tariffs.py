@@ -25,7 +25,7 @@ class Tariff(Synced, Base):
 
 class TariffVersion(Synced, Base):
     """One version of a tariff. A published version is immutable; its rate
-    structure is the domain's tariff document (rates in 1/10,000, money in
+    structure is the domain's tariff document (rates in 1/1,000,000, money in
     minor units), stored whole so the version is one atomic, syncable record."""
 
     __tablename__ = "tariff_versions"

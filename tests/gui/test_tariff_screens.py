@@ -92,8 +92,8 @@ def test_the_tariff_wizard_checks_each_step_and_publishes_a_flat_tariff(qtbot, s
     click(qtbot, find(wizard, "Next", QPushButton))
     assert wizard.currentId() == 1
     find(wizard, "Unit rate", QLineEdit).clear()
-    type_into(qtbot, find(wizard, "Unit rate", QLineEdit), "0.12345")
-    assert message(wizard, "Unit rate message") == "Unit rate supports up to 4 decimal places"
+    type_into(qtbot, find(wizard, "Unit rate", QLineEdit), "0.1234567")
+    assert message(wizard, "Unit rate message") == "Unit rate supports up to 6 decimal places"
     find(wizard, "Unit rate", QLineEdit).clear()
     type_into(qtbot, find(wizard, "Unit rate", QLineEdit), "0.1200")
     assert message(wizard, "Unit rate message") == ""
@@ -204,6 +204,26 @@ def test_overview_status_badges_lead_to_the_filtered_list(qtbot, services, runti
     qtbot.waitUntil(lambda: len(page.tariffs.model.rows()) == 1, timeout=2000)
 
 
+def test_overview_shows_growth_and_the_latest_changes_first(qtbot, services, runtime):
+    from datetime import date, timedelta
+
+    dollar_utility(services, runtime)
+    manager = actor(runtime, "manager")
+    names = ["First", "Second", "Third", "Fourth"]
+    for index, name in enumerate(names):
+        services.tariffs.create(manager, replace(standard_residential(), name=name,
+                                                 valid_from=date(2001 + index, 1, 1),
+                                                 valid_to=date(2001 + index, 12, 31)))
+        runtime.app.clock.advance(timedelta(days=1 if index < 3 else 35))
+    services.tariffs.create(manager, replace(standard_residential(), name="Fifth",
+                                             valid_from=date(2010, 1, 1), valid_to=date(2010, 12, 31)))
+    page = open_page(qtbot, services, runtime)
+    assert find(page, "Total tariffs", QLabel).text() == "5"
+    assert find(page, "Total tariffs growth", QLabel).text() == "▲ +25.0% from last month"  # 4 -> 5
+    recent = find(page, "Recently updated tariffs", QTableWidget)
+    assert table_texts(recent, 0) == ["Fifth", "Fourth", "Third", "Second", "First"]
+
+
 def test_deactivating_a_tariff_in_use_asks_first(qtbot, services, runtime):
     page = open_page(qtbot, services, runtime)
     saved = services.tariffs.create(page.tariffs.actor, commercial_water())
@@ -264,3 +284,87 @@ def test_editing_a_stale_copy_says_who_changed_it(qtbot, services, runtime):
     assert "was changed by admin" in message(wizard, "Save message")
     assert wizard.isVisible()
     wizard.reject()
+
+
+def test_the_wizard_prices_gas_per_kwh_at_six_decimals_with_its_period_factor(qtbot, services, runtime):
+    page = open_page(qtbot, services, runtime, "admin")
+    panel = page.show_tariffs()
+    wizard = panel.new_tariff()
+    type_into(qtbot, find(wizard, "Tariff name", QLineEdit), "Gas per kWh")
+    choose(find(wizard, "Utility", QComboBox), "Gas")
+    choose(find(wizard, "Unit", QComboBox), "m3")
+    choose(find(wizard, "Priced in", QComboBox), "kWh")
+    choose(find(wizard, "Rate type", QComboBox), "Flat")
+    click(qtbot, find(wizard, "Next", QPushButton))
+    assert wizard.currentId() == 0  # m3 to kWh needs the utility's factor
+    assert message(wizard, "Conversion factor message").startswith("Give how many kWh one m3 makes")
+    type_into(qtbot, find(wizard, "Conversion factor", QLineEdit), "11.2")
+    choose(find(wizard, "Period factor", QComboBox), "Each calendar month: its days / its length")
+    choose(find(wizard, "Slab limit rounding", QComboBox), "Down to a whole unit")
+    click(qtbot, find(wizard, "Next", QPushButton))
+    assert wizard.currentId() == 1
+    find(wizard, "Unit rate", QLineEdit).clear()
+    type_into(qtbot, find(wizard, "Unit rate", QLineEdit), "0.061234")
+    click(qtbot, find(wizard, "Next", QPushButton))
+    samples = find(wizard, "Sample calculations", QTableWidget)
+    assert table_texts(samples, 0)[0] == "100 m3 = 1120.0 kWh"
+    assert table_texts(samples, 1)[0] == "$68.58"  # 1,120 kWh x 0.061234 = 68.582
+    click(qtbot, find(wizard, "Next", QPushButton))
+    click(qtbot, find(wizard, "Save", QPushButton))
+    row = services.tariffs.list_tariffs(panel.actor)[0]
+    version = services.tariffs.get(panel.actor, row.id).version
+    assert (version.unit_rate, version.price_unit, version.conversion) == (D("0.061234"), "kWh", D("11.2"))
+    assert (version.period_factor, version.limit_rounding) == ("calendar_months", "down")
+
+
+def test_a_long_import_shows_its_stage_and_a_bar(qtbot):
+    import threading
+
+    from PySide6.QtWidgets import QProgressDialog, QWidget
+
+    from app.views.common.operations import Operation
+
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    release, results = threading.Event(), []
+
+    def work(progress):
+        progress("Writing", 3, 10)
+        release.wait(5)
+        return "done"
+
+    (Operation(parent, work, writes=True, label="Importing tariffs…", reports_progress=True)
+     .success(results.append).run_in_background())
+    qtbot.waitUntil(lambda: bool(parent.findChildren(QProgressDialog)), timeout=3000)
+    dialog = find(parent, "Progress", QProgressDialog)
+    qtbot.waitUntil(lambda: dialog.labelText() == "Importing tariffs… Writing 3 of 10", timeout=3000)
+    assert (dialog.value(), dialog.maximum()) == (3, 10)
+    release.set()
+    qtbot.waitUntil(lambda: results == ["done"], timeout=3000)
+
+
+def test_an_import_refused_for_a_decimal_comma_can_be_read_with_one(qtbot, services, runtime, tmp_path):
+    import csv
+
+    from app.services.tariffs.rows import COLUMNS
+
+    page = open_page(qtbot, services, runtime, "admin")
+    panel = page.show_tariffs()
+    path = tmp_path / "komma.csv"
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(COLUMNS))
+        writer.writeheader()
+        writer.writerow({"tariff": "Komma Flat", "utility": "electricity", "rate_type": "flat",
+                         "valid_from": "2025-01-01", "item": "rate", "rate": "0,1200"})
+    panel.import_from(path)
+    qtbot.waitUntil(lambda: getattr(panel, "report", None) is not None, timeout=5000)
+    problems = find(panel.report, "Import problems", QPlainTextEdit).toPlainText()
+    assert problems.startswith("Line 2, rate: '0,1200' is ambiguous")
+    first = panel.report
+    click(qtbot, find(first, "Read decimals with a comma", QPushButton))
+    qtbot.waitUntil(lambda: panel.report is not first, timeout=5000)
+    wait_for_background()
+    assert find(panel.report, "Import summary", QLabel).text().startswith("Imported 1 row(s): 1 new")
+    assert not panel.report.findChildren(QPushButton, "Read decimals with a comma")
+    row = services.tariffs.list_tariffs(panel.actor)[0]
+    assert services.tariffs.get(panel.actor, row.id).version.unit_rate == D("0.12")

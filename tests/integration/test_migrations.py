@@ -15,3 +15,63 @@ def test_migrations_match_the_models(tmp_path):
     with engine.connect() as connection:
         assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
     engine.dispose()
+
+
+def test_0008_converts_stored_rates_to_six_decimals_exactly(tmp_path):
+    """Rates written as 1/10,000 before 0008 read back as the same rates after it."""
+    import json
+    import sqlite3
+    from decimal import Decimal
+
+    from alembic import command
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    from app.domain.tariffs.document import from_document
+    from app.domain.tariffs.validation import PeriodFactor
+    from app.models.billing import BillLine
+    from app.models.db import alembic_config
+    from app.models.tariffs import Plan, PlanCharge
+    from app.models.tariffs import TariffVersion as VersionRecord
+
+    path = tmp_path / "old.sqlite3"
+    engine = make_engine(f"sqlite:///{path}")
+    command.upgrade(alembic_config(engine), "0005")
+    old_document = {
+        "format": 1, "name": "Old Slab", "utility": "electricity", "unit": "kWh",
+        "rate_type": "slab", "currency": "USD", "valid_from": "2025-01-01", "valid_to": None,
+        "version": 1, "unit_rate_e4": None, "slab_mode": "telescopic", "seasons": [],
+        "slabs": [{"upper": "100", "rate_e4": 1237}, {"upper": None, "rate_e4": 1500}],
+        "tou_periods": [], "allowance_units": "0", "slab_scaling": "by_days",
+        "limit_rounding": "none", "consumer_categories": ["Residential"],
+        "charges": [{"kind": "percentage", "name": "VAT", "amount_minor": None, "rate_e4": None,
+                     "percent_e4": 125000, "base": [], "order": 0}],
+    }
+    sync = "'2025-01-01 00:00:00', 0"
+    with sqlite3.connect(path) as raw:  # foreign keys off: only the rate columns matter here
+        raw.execute("INSERT INTO tariff_versions VALUES ('t1', 1, '2025-01-01', NULL, ?, "
+                    f"'Published', 'x', 'admin', '2025-01-01 00:00:00', 'v1', 1, {sync})",
+                    (json.dumps(old_document),))
+        raw.execute("INSERT INTO plans VALUES ('Plan', 'P', '', 'Monthly', 'Percentage', 1250, "
+                    f"'2025-01-01', NULL, 0, 1, 'p1', 1, {sync})")
+        raw.execute("INSERT INTO plan_charges VALUES ('p1', 'Meter', 'Common', 'Variable', 123, "
+                    f"'c1', 1, {sync})")
+        raw.execute(f"INSERT INTO bill_lines VALUES ('b1', 1, 'energy', 'Energy', 100000, 1237, "
+                    f"1237, 'l1', 1, {sync})")
+        raw.execute(f"INSERT INTO bill_lines VALUES ('b1', 2, 'fixed', 'Rent', NULL, NULL, "
+                    f"500, 'l2', 1, {sync})")
+    upgrade(engine)
+    with Session(engine) as session:
+        record = session.execute(select(VersionRecord)).scalar_one()
+        assert record.document["format"] == 2
+        assert record.document["slabs"][0]["rate_e6"] == 123700
+        assert record.document["consumer_categories"] == ["Residential"]
+        version = from_document(record.document)
+        assert [slab.rate for slab in version.slabs] == [Decimal("0.1237"), Decimal("0.15")]
+        assert version.charges[0].percent == Decimal("12.5")
+        assert version.period_factor is PeriodFactor.START_MONTH
+        assert session.execute(select(Plan.tax_rate)).scalar_one() == Decimal("0.125")
+        assert session.execute(select(PlanCharge.amount)).scalar_one() == Decimal("0.0123")
+        rates = session.execute(select(BillLine.rate).order_by(BillLine.line_no)).scalars().all()
+        assert rates == [Decimal("0.1237"), None]
+    engine.dispose()

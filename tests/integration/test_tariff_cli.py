@@ -23,7 +23,9 @@ def test_import_then_quote_prints_json_lines_and_total(tmp_path, capsys):
                     "--from", "2025-04-01", "--to", "2025-04-30", "--units", "100")
     assert code == 0
     assert json.loads(out) == {
-        "tariff": "Standard Residential Electricity", "version": 1,
+        "tariff": "Standard Residential Electricity", "version": 1, "factor": "1",
+        "metered": {"quantity": "100", "unit": "kWh"}, "billed": {"quantity": "100", "unit": "kWh"},
+        "basis": "per kWh",
         "lines": [{"description": "Energy charge", "quantity": "100", "rate": "0.1200", "amount": "12.00"}],
         "total": "12.00"}
     code, out = run(capsys, data, "quote", "--tariff", "Peak Hour Rate", "--from", "2025-04-01",
@@ -59,3 +61,24 @@ def test_an_unknown_tariff_is_a_clear_error(tmp_path, capsys):
                  "--from", "2025-04-01", "--to", "2025-04-30", "--units", "1"])
     assert code == 2
     assert "No tariff named 'Nope'" in capsys.readouterr().err
+
+
+def test_a_quote_imports_neither_the_orm_nor_the_services(tmp_path, capsys):
+    """What makes `tariff quote` answer in a fraction of a second: nothing heavy is imported."""
+    import subprocess
+    import sys
+
+    data = tmp_path / "data"
+    template = tmp_path / "template.csv"
+    run(capsys, data, "template", "--out", str(template))
+    run(capsys, data, "import", str(template))
+    probe = ("import sys, json; from app.cli import main; "
+             f"code = main(['--data-dir', {str(data)!r}, 'tariff', 'quote', '--tariff', 'winter discount', "
+             "'--from', '2025-01-01', '--to', '2025-01-31', '--units', '100']); "
+             "print(json.dumps(sorted(m for m in ('sqlalchemy', 'alembic', 'fastapi', 'httpx', "
+             "'app.models', 'app.services.registry', 'app.services.tariffs.service') if m in sys.modules)))")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60,
+                          check=True)
+    quote_line, heavy_line = done.stdout.strip().splitlines()
+    assert json.loads(quote_line)["total"] == "9.00"  # 100 kWh at the winter rate
+    assert json.loads(heavy_line) == []

@@ -105,8 +105,9 @@ def test_a_bad_file_reports_each_bad_row_and_imports_nothing(world, tmp_path, ru
     rows[5][column("rate")] = "-0.15"  # line 6: a negative rate
     rows[7][column("from")] = "13-01"  # line 8: no such month
     rows[9][column("item")] = "slab"  # line 10: a slab row in a Time-based tariff
-    rows.append(["Second Flat", "electricity", "kWh", "flat", "2025-04-01", "", "", "", "", "", "", "", "",
-                 "rate", "", "", "", "abc", "", "", "", "", ""])  # line 14: not a number
+    second = {"tariff": "Second Flat", "utility": "electricity", "unit": "kWh", "rate_type": "flat",
+              "valid_from": "2025-04-01", "item": "rate", "rate": "abc"}
+    rows.append([second.get(name, "") for name in header])  # line 14: not a number
     write(tmp_path / "bad.csv", rows)
     report = services.tariffs.transfer.import_file(admin, tmp_path / "bad.csv")
     assert not report.ok

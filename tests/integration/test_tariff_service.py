@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal as D
 
 import pytest
@@ -96,7 +96,7 @@ def test_every_change_is_a_new_version_with_summary_user_and_time(world, runtime
     assert history.entries[1].changed_at == runtime.app.clock.now()
     with runtime.app.sessions() as session:
         v1 = session.execute(select(VersionRecord).where(VersionRecord.version_no == 1)).scalar_one()
-        assert v1.document["unit_rate_e4"] == 1200  # the archived version keeps its rates
+        assert v1.document["unit_rate_e6"] == 120000  # the archived version keeps its rates
     used = events(runtime, "Rate configuration modified")[0]
     assert used["fields_changed"] == ["Unit rate"]
     assert (used["before"], used["after"]) == ({"Unit rate": "0.1200"}, {"Unit rate": "0.1500"})
@@ -254,6 +254,39 @@ def test_overview_counts_status_and_recent_changes(world, runtime):
     assert events(runtime, "Dashboard viewed")
 
 
+def _flat_named(name: str, start: date) -> object:
+    """Flat tariffs of different rate types never clash: give each its own utility and years."""
+    return replace(standard_residential(), name=name, valid_from=start, valid_to=date(start.year, 12, 31))
+
+
+def test_overview_growth_is_against_the_count_a_month_ago(world, runtime):
+    services, manager = world
+    for index in range(2):  # created on 20 April
+        services.tariffs.create(manager, _flat_named(f"Old {index}", date(2001 + index, 1, 1)))
+    runtime.app.clock.advance(timedelta(days=40))  # 30 May: a month ago is 30 April
+    for index in range(3):
+        services.tariffs.create(manager, _flat_named(f"New {index}", date(2011 + index, 1, 1)))
+    overview = services.tariffs.overview(manager)
+    assert (overview.tariffs.value, overview.tariffs.previous) == (5, 2)
+    assert overview.tariffs.growth_percent == D("150.0")  # (5 - 2) / 2, not 60% or -150%
+
+
+def test_recently_updated_tariffs_are_newest_first_and_at_most_five(world, runtime):
+    services, manager = world
+    saved = {}
+    for index, name in enumerate(["A", "B", "C", "D", "E", "F"]):
+        saved[name] = services.tariffs.create(manager, _flat_named(name, date(2001 + index, 1, 1)))
+        runtime.app.clock.advance(timedelta(hours=1))
+    overview = services.tariffs.overview(manager)
+    assert [item.name for item in overview.recent_tariffs] == ["F", "E", "D", "C", "B"]
+    services.tariffs.new_version(manager, saved["A"].tariff_id,
+                                 replace(_flat_named("A", date(2001, 1, 1)), unit_rate=D("0.15")),
+                                 change_summary="A rate change", base_version=saved["A"].base_version)
+    overview = services.tariffs.overview(manager)
+    assert [item.name for item in overview.recent_tariffs] == ["A", "F", "E", "D", "C"]
+    assert overview.recent_tariffs[0].version == "v2"
+
+
 def test_roles_and_audit(world, runtime):
     services, manager = world
     specialist = actor(runtime, "specialist")
@@ -266,3 +299,30 @@ def test_roles_and_audit(world, runtime):
     with runtime.app.sessions() as session:
         actions = session.execute(select(AuditEntry.action).where(AuditEntry.entity == "tariff")).scalars().all()
     assert actions == ["tariff_created", "tariff_version_archived", "tariff_version_saved"]
+
+
+def test_a_change_of_price_basis_or_period_factor_is_named_in_the_comparison(world):
+    from app.domain.tariffs.validation import PeriodFactor, Unit
+
+    services, manager = world
+    saved = services.tariffs.create(manager, commercial_water())
+    changed = replace(commercial_water(), unit=Unit.GALLON, price_per=D(1000),
+                      period_factor=PeriodFactor.CALENDAR_MONTHS)
+    services.tariffs.new_version(manager, saved.tariff_id, changed, change_summary="Per 1,000 gal",
+                                 base_version=saved.base_version)
+    comparison = services.tariffs.compare(manager, saved.tariff_id, 1, 2)
+    changes = {change.label: (change.before, change.after) for change in comparison.field_changes}
+    assert changes["Priced"] == ("—", "per 1,000 gal")
+    assert changes["Period factor"] == ("—", "Each calendar month: its days / its length")
+
+
+def test_automatic_expiry_appears_in_the_version_history(world, runtime):
+    services, manager = world
+    saved = services.tariffs.create(manager, replace(standard_residential(), valid_to=date(2025, 4, 30)))
+    assert [e.label for e in services.tariffs.history(manager, saved.tariff_id).entries] == ["v1.0"]
+    runtime.app.clock.advance(timedelta(days=20))  # 10 May
+    entries = services.tariffs.history(manager, saved.tariff_id).entries
+    assert [(e.label, e.state, e.changed_by, e.change_summary) for e in entries] == [
+        ("v1.0", "Published", "manager", "Initial tariff creation"),
+        ("Status", "Expired", "system", "Status: Active → Expired (validity ended on 2025-04-30)")]
+    assert entries[1].changed_at.date() == date(2025, 5, 1)

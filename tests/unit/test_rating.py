@@ -23,11 +23,11 @@ from app.domain.tariffs.validation import (
     ChargeKind,
     DayType,
     LimitRounding,
+    PeriodFactor,
     RateType,
     Season,
     SlabMode,
     SlabRow,
-    SlabScaling,
     TariffVersion,
     TouPeriod,
     Unit,
@@ -315,7 +315,7 @@ def test_gaps_and_overlaps_between_versions_are_refused() -> None:
 
 
 def test_slab_limits_scale_with_the_period_factor() -> None:
-    halves = commercial_water(slab_scaling=SlabScaling.BY_DAYS, valid_from=date(2025, 1, 1),
+    halves = commercial_water(period_factor=PeriodFactor.START_MONTH, valid_from=date(2025, 1, 1),
                               valid_to=None)
     # 14 of February's 28 days: the first slab ends at 50 units
     bill = rate_period([halves], date(2025, 2, 1), date(2025, 2, 14), units=D(120))

@@ -15,6 +15,7 @@ from app.domain.tariffs.validation import (
     Charge,
     ChargeKind,
     DayType,
+    PeriodFactor,
     RateType,
     Season,
     Slab,
@@ -135,7 +136,7 @@ def test_ongoing_tariffs_overlap_everything_after_them() -> None:
 @pytest.mark.parametrize(("version", "problem"), [
     (flat(unit_rate=None), ("unit_rate", "Unit rate is required")),
     (flat(unit_rate=D("-0.12")), ("unit_rate", "Unit rate must not be negative")),
-    (flat(unit_rate=D("0.12345")), ("unit_rate", "Unit rate supports up to 4 decimal places")),
+    (flat(unit_rate=D("0.1234567")), ("unit_rate", "Unit rate supports up to 6 decimal places")),
     (flat(slabs=SPEC_SLABS), ("slabs", "Not used by a Flat tariff")),
     (slab(unit_rate=D(1)), ("unit_rate", "Not used by a Slab tariff")),
     (flat(rate_type=RateType.FIXED, unit_rate=None),
@@ -162,8 +163,8 @@ def test_four_decimal_rates_and_zero_rates_are_fine() -> None:
     ((Slab(D(100), D("0.08")), Slab(D(500), D("0.1"))),
      ("slabs[1].upper", "The highest slab must have no upper limit, so that all consumption is covered")),
     ((Slab(D(100), D("-0.08")), Slab(None, D(1))), ("slabs[0].rate", "Slab rate must not be negative")),
-    ((Slab(D(100), D("0.08001")), Slab(None, D(1))),
-     ("slabs[0].rate", "Slab rate supports up to 4 decimal places")),
+    ((Slab(D(100), D("0.0800001")), Slab(None, D(1))),
+     ("slabs[0].rate", "Slab rate supports up to 6 decimal places")),
 ])
 def test_slab_rules(slabs, problem) -> None:
     assert problem in problems(slab(slabs=slabs))
@@ -275,8 +276,8 @@ def test_weekday_and_weekend_periods_each_cover_the_day() -> None:
     (charge(ChargeKind.MINIMUM, amount=D("1.005")),
      ("charges[0].amount", "Charge amount has at most 2 decimal places")),
     (charge(ChargeKind.PER_UNIT_ADDER, rate=D("-0.01")), ("charges[0].rate", "Charge rate must not be negative")),
-    (charge(ChargeKind.PERCENTAGE, percent=D("5.00001")),
-     ("charges[0].percent", "Percentage supports up to 4 decimal places")),
+    (charge(ChargeKind.PERCENTAGE, percent=D("5.0000001")),
+     ("charges[0].percent", "Percentage supports up to 6 decimal places")),
     (charge(ChargeKind.PER_UNIT_ADDER, rate=D(1), base=("energy",)),
      ("charges[0].base", "Only percentage and minimum charges have a base")),
     (charge(ChargeKind.PERCENTAGE, percent=D(5), base=("VAT",)),
@@ -334,13 +335,35 @@ def test_document_uses_integers_for_rates_and_money() -> None:
         Charge(ChargeKind.FIXED_PER_PERIOD, "Meter rent", amount=D("5.99"), order=1),
         Charge(ChargeKind.PERCENTAGE, "VAT", percent=D("12.5"), base=("energy",), order=2)))
     document = json.loads(json.dumps(to_document(version)))
-    assert document["slabs"][1] == {"upper": "500", "rate_e4": 1000}
-    assert document["slabs"][3] == {"upper": None, "rate_e4": 1500}
+    assert document["slabs"][1] == {"upper": "500", "rate_e6": 100000}
+    assert document["slabs"][3] == {"upper": None, "rate_e6": 150000}
     assert document["charges"][0]["amount_minor"] == 599
-    assert document["charges"][1]["percent_e4"] == 125000
+    assert document["charges"][1]["percent_e6"] == 12500000
     assert document["valid_from"] == "2025-03-15" and document["valid_to"] is None
     assert from_document(document) == version
     assert to_document(from_document(document)) == document
+
+
+def test_six_decimal_rates_are_stored_and_read_back_exactly() -> None:
+    version = flat(unit_rate=D("0.123456"), charges=(
+        Charge(ChargeKind.PER_UNIT_ADDER, "Fuel adjustment", rate=D("0.004217")),))
+    document = json.loads(json.dumps(to_document(version)))
+    assert document["unit_rate_e6"] == 123456 and document["charges"][0]["rate_e6"] == 4217
+    assert from_document(document) == version
+
+
+def test_a_format_1_document_reads_as_the_same_tariff() -> None:
+    """What desktops stored before 6-decimal rates: 1/10,000 under _e4 keys, slab_scaling."""
+    version = slab(period_factor=PeriodFactor.START_MONTH, charges=(
+        Charge(ChargeKind.PERCENTAGE, "VAT", percent=D("12.5"), order=1),))
+    old = to_document(version)
+    old = json.loads(json.dumps(old).replace("_e6", "_e4"))
+    old |= {"format": 1, "slab_scaling": "by_days"}
+    for key in ("period_factor", "price_unit", "price_per", "conversion"):
+        del old[key]
+    old["slabs"] = [{**slab, "rate_e4": slab["rate_e4"] // 100} for slab in old["slabs"]]
+    old["charges"][0]["percent_e4"] //= 100
+    assert from_document(old) == version
 
 
 @pytest.mark.parametrize("version", [flat(), slab(), seasonal(), tou()])
@@ -351,7 +374,7 @@ def test_spec_tariffs_round_trip(version: TariffVersion) -> None:
 @pytest.mark.parametrize("breakage", [
     lambda doc: doc.pop("name"),
     lambda doc: doc.update(utility="steam"),
-    lambda doc: doc.update(unit_rate_e4=0.12),
+    lambda doc: doc.update(unit_rate_e6=0.12),
     lambda doc: doc.update(valid_from="15/03/2025"),
     lambda doc: doc.update(format=99),
 ])

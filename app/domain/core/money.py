@@ -3,8 +3,8 @@
 Rounding rule (the only one in the product): a charge is computed exactly in
 Decimal, then each bill line is rounded half-up to the currency's minor unit;
 a total is the sum of already-rounded lines, so a bill always equals the sum
-of what it prints. Unit rates carry up to 4 decimal places and are stored as
-integers of 1/10,000.
+of what it prints. Unit rates carry up to 6 decimal places (real time-of-use and
+per-gallon rates have 5 or 6) and are stored as integers of 1/1,000,000.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ MINOR_DIGITS: dict[str, int] = {
     "KES": 2, "NGN": 2, "LKR": 2, "BDT": 2, "PKR": 2, "NPR": 2, "AED": 2,
     "JPY": 0, "KWD": 3, "BHD": 3, "OMR": 3,
 }
-RATE_SCALE = 4
+RATE_SCALE = 6
 RATE_QUANTUM = Decimal(1).scaleb(-RATE_SCALE)
 
 
@@ -176,8 +176,8 @@ def line_amount(quantity: Decimal, rate: Decimal, currency: str) -> Money:
     return Money(to_decimal(quantity) * to_decimal(rate), currency).rounded()
 
 
-def rate_to_e4(rate: object) -> int:
-    """A unit rate as an integer of 1/10,000 (refuses more than 4 decimal places)."""
+def rate_to_e6(rate: object) -> int:
+    """A unit rate as an integer of 1/1,000,000 (refuses more than 6 decimal places)."""
     value = to_decimal(rate)
     scaled = value.scaleb(RATE_SCALE)
     if scaled != scaled.to_integral_value():
@@ -185,8 +185,19 @@ def rate_to_e4(rate: object) -> int:
     return int(scaled)
 
 
+_SHOWN_RATE_PLACES = 4
+
+
+def rate_from_e6(units_e6: int) -> Decimal:
+    """The stored rate, written with 4 decimals unless it needs more (0.1200, 0.123456)."""
+    rate = Decimal(units_e6).scaleb(-RATE_SCALE)
+    places = -rate.normalize().as_tuple().exponent  # type: ignore[operator]
+    return rate.quantize(Decimal(1).scaleb(-max(_SHOWN_RATE_PLACES, min(places, RATE_SCALE))))
+
+
 def rate_from_e4(units_e4: int) -> Decimal:
-    return Decimal(units_e4).scaleb(-RATE_SCALE)
+    """A rate stored before rates had 6 places (integers of 1/10,000)."""
+    return Decimal(units_e4).scaleb(-4)
 
 
 def parse_amount(text: str, currency: str) -> Money:

@@ -30,18 +30,21 @@ class Utility(StrEnum):
 class Unit(StrEnum):
     KWH = "kWh"
     KL = "kL"
-    GALLON = "gal"
+    GALLON = "gal"  # US gallon
     M3 = "m3"
-    THERM = "therm"
+    CCF = "ccf"  # 100 cubic feet
+    THERM = "therm"  # US therm
     BIN = "bin"
     KG = "kg"
 
 
+_WATER_UNITS = (Unit.KL, Unit.GALLON, Unit.M3, Unit.CCF)
+# The units a meter reads or a price is stated in, for each utility; the first is the default.
 UNITS_BY_UTILITY: dict[Utility, tuple[Unit, ...]] = {
     Utility.ELECTRICITY: (Unit.KWH,),
-    Utility.WATER: (Unit.KL, Unit.GALLON),
-    Utility.GAS: (Unit.M3, Unit.THERM),
-    Utility.SEWER: (Unit.KL, Unit.GALLON),
+    Utility.WATER: _WATER_UNITS,
+    Utility.GAS: (Unit.M3, Unit.THERM, Unit.KWH, Unit.CCF),
+    Utility.SEWER: _WATER_UNITS,
     Utility.WASTE: (Unit.BIN, Unit.KG),
 }
 
@@ -64,14 +67,33 @@ class SlabMode(StrEnum):
     VOLUME = "volume"  # one rate for all units, chosen by the slab the total falls in
 
 
-class SlabScaling(StrEnum):
-    NONE = "none"  # slab limits are per billing period, whatever its length
-    BY_DAYS = "by_days"  # limits x days in period / days in the month the period starts in
+class PeriodFactor(StrEnum):
+    """How a billing period's length scales monthly amounts, per-kW charges and slab limits."""
+
+    NONE = "none"  # every billing period counts as one, whatever its length
+    START_MONTH = "start_month"  # days / days in the month the period starts in (per whole month)
+    CALENDAR_MONTHS = "calendar_months"  # each month touched: its days in the period / its length
+    DAYS_30 = "days_30"  # days / 30
+
+    @property
+    def label(self) -> str:
+        return _FACTOR_LABELS[self]
+
+
+_FACTOR_LABELS = {
+    PeriodFactor.NONE: "None: each period counts as one month",
+    PeriodFactor.START_MONTH: "Days / days in the starting month",
+    PeriodFactor.CALENDAR_MONTHS: "Each calendar month: its days / its length",
+    PeriodFactor.DAYS_30: "Days / 30",
+}
 
 
 class LimitRounding(StrEnum):
+    """How scaled slab limits and allowances are rounded."""
+
     NONE = "none"  # kept to the bill's quantity precision (0.001 unit)
     NEAREST_UNIT = "nearest_unit"  # half-up to a whole unit
+    DOWN = "down"  # down to a whole unit
 
 
 class DayType(StrEnum):
@@ -192,9 +214,19 @@ class TariffVersion:
     tou_periods: tuple[TouPeriod, ...] = ()  # Time-based
     charges: tuple[Charge, ...] = ()
     allowance_units: Decimal = Decimal(0)  # units included in the fixed charge
-    slab_scaling: SlabScaling = SlabScaling.NONE
+    period_factor: PeriodFactor = PeriodFactor.NONE
     limit_rounding: LimitRounding = LimitRounding.NONE
     version: int = 1
+    # The price basis: rates are per `price_per` of `price_unit` (None: the meter's `unit`),
+    # and slab limits and allowances are in `price_unit`. `conversion` is how many price
+    # units one meter unit makes when the two measure different things (gas m3 -> kWh).
+    price_unit: Unit | None = None
+    price_per: Decimal = Decimal(1)
+    conversion: Decimal | None = None
+
+    @property
+    def billed_unit(self) -> Unit:
+        return self.unit if self.price_unit is None else self.price_unit
 
     def ordered_charges(self) -> tuple[Charge, ...]:
         """Charges in computing order; equal orders keep their declared order."""

@@ -15,15 +15,19 @@ from decimal import Decimal
 from app.domain.core.errors import ValidationError
 from app.domain.core.money import RATE_SCALE
 from app.domain.tariffs.model import (
+    UNITS_BY_UTILITY,
     DayType,
     Season,
     Slab,
     SlabRow,
+    TariffVersion,
     TouPeriod,
+    Unit,
     period_hours,
     season_month_days,
     valid_hour_range,
 )
+from app.domain.tariffs.units import dimension, exact_factor
 
 SLAB_OVERLAP = "Slabs must not overlap or leave gaps"
 OPEN_ENDED_ONLY_LAST = "Only the highest slab may have no upper limit"
@@ -31,7 +35,7 @@ LAST_OPEN_ENDED = "The highest slab must have no upper limit, so that all consum
 
 
 def rate_errors(field: str, label: str, rate: Decimal | None) -> list[ValidationError]:
-    """A unit rate: present, non-negative, at most 4 decimal places."""
+    """A unit rate: present, non-negative, at most 6 decimal places (RATE_SCALE)."""
     if rate is None:
         return [ValidationError(field, f"{label} is required")]
     if rate < 0:
@@ -165,3 +169,46 @@ def name_errors(names: list[str], field: str, label: str) -> list[ValidationErro
     if len(set(folded)) != len(folded):
         errors.append(ValidationError(field, f"{label} names must be unique"))
     return errors
+
+
+def basis_errors(version: TariffVersion) -> list[ValidationError]:
+    """The meter's unit and the price basis: units of the utility, a positive quantity, and a
+    conversion factor exactly when the two units measure different things."""
+    units = UNITS_BY_UTILITY[version.utility]
+    label = version.utility.label
+    errors = []
+    if version.unit not in units:
+        errors.append(ValidationError("unit", f"Unit '{version.unit}' is not used for {label}"))
+    price_unit = version.price_unit
+    if price_unit is not None and price_unit not in units:
+        errors.append(ValidationError("price_unit", f"Unit '{price_unit}' is not used for {label}"))
+    per = version.price_per
+    if not isinstance(per, Decimal) or not per.is_finite() or per <= 0:
+        errors.append(ValidationError("price_per", "The price basis quantity must be more than 0"))
+    elif not is_whole(per.scaleb(RATE_SCALE)):
+        message = f"The price basis quantity supports up to {RATE_SCALE} decimal places"
+        errors.append(ValidationError("price_per", message))
+    if errors or price_unit is None:
+        return errors + _conversion_errors(version.conversion, None)
+    return _conversion_errors(version.conversion, (version.unit, price_unit))
+
+
+def _conversion_errors(conversion: Decimal | None,
+                       units: tuple[Unit, Unit] | None) -> list[ValidationError]:
+    needed = units is not None and exact_factor(*units) is None
+    if conversion is None:
+        if needed:
+            meter, price = units  # type: ignore[misc]
+            message = (f"Give how many {price} one {meter} makes: {dimension(meter)} and "
+                       f"{dimension(price)} have no fixed conversion")
+            return [ValidationError("conversion", message)]
+        return []
+    if not needed:
+        message = "A conversion factor is only used between a volume and an energy unit"
+        return [ValidationError("conversion", message)]
+    if not conversion.is_finite() or conversion <= 0:
+        return [ValidationError("conversion", "The conversion factor must be more than 0")]
+    if not is_whole(conversion.scaleb(RATE_SCALE)):
+        message = f"The conversion factor supports up to {RATE_SCALE} decimal places"
+        return [ValidationError("conversion", message)]
+    return []

@@ -1,10 +1,12 @@
 """Rating: a billing period's consumption under a tariff's versions becomes bill lines.
 
-A period that crosses a tariff version boundary or a season boundary is prorated by days:
-consumption is split in proportion to the days in each part (to 0.001 unit, the parts
-always summing to the reading), per-period charges are shared by days, and slab limits and
-allowances shrink with the part's share of the period. A tariff with slab scaling by days
-also scales limits by the period factor: days in period / days in the month it starts in.
+Each tariff names how a period's length counts (its period factor, periods.py): monthly
+fixed charges, per-kW charges, minimums, slab limits and allowances are all scaled by that
+one factor, so a quarter's slabs are three months' slabs and a fortnight pays half a month.
+A period that crosses a tariff version boundary or a season boundary is split by days:
+consumption is shared in proportion to the days in each part (to 0.001 unit, the parts
+always summing to the reading) and each part gets its share of the factor. Consumption is
+read in the meter's unit and priced in the tariff's price unit (units.py converts).
 Billing periods are given by their first and last day, both inclusive.
 """
 
@@ -17,14 +19,17 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from app.domain.core.errors import ValidationError
-from app.domain.core.money import MoneyError, to_decimal
+from app.domain.tariffs.consumption import consumption as _consumption
+from app.domain.tariffs.consumption import load as _load
+from app.domain.tariffs.consumption import plain as _plain
+from app.domain.tariffs.consumption import quantity as _quantity
 from app.domain.tariffs.model import (
     DayType,
     RateType,
     TariffVersion,
-    days_in_month,
     period_hours,
 )
+from app.domain.tariffs.periods import part_factor, period_factor
 from app.domain.tariffs.rating_lines import (
     ONE,
     QUANTITY_QUANTUM,
@@ -100,20 +105,37 @@ def rate_units(
     return _rate_whole_period(plan, units, by_period, _load(load_kw), days, index)
 
 
-def _rate_whole_period(plan: RatingPlan, units: Decimal, by_period: Mapping[str, Decimal] | None,
-                       load: Decimal | None, days: int, table_index: int) -> RatedBill:
-    """The common case, kept short: one version, one energy table, no proration."""
+def _rate_whole_period(plan: RatingPlan, metered: Decimal,
+                       by_period: Mapping[str, Decimal] | None, load: Decimal | None,
+                       days: int, table_index: int, factor: Decimal = ONE) -> RatedBill:
+    """The common case, kept short: one version and one energy table all period."""
     out: list[BillLine] = []
+    units = metered if plan.to_price is None else plan.billed(metered)
     if plan.tou:
-        energy = tou_lines(plan, by_period, "", out)  # type: ignore[arg-type]
+        registers = _billed_registers(plan, by_period)  # type: ignore[arg-type]
+        energy = tou_lines(plan, registers, "", out)
     elif plan.tables:
         table = plan.tables[table_index]
-        note = f" ({table.name})" if table.name else ""
-        energy = energy_lines(plan, table, units, ONE, note, out)
+        energy = energy_lines(plan, table, units, factor, table.note, out)
     else:
         energy = ZERO
-    total = charge_lines(plan, energy, units, load, days, ONE, "", out)
-    return RatedBill(tuple(out), rounded_money(total, plan.currency))
+    total = charge_lines(plan, energy, units, load, days, factor, "", out)
+    return _bill(plan, out, total, factor, metered, units)
+
+
+_tuple = tuple.__new__
+
+
+def _bill(plan: RatingPlan, out: list[BillLine], total: Decimal, factor: Decimal,
+          metered: Decimal, billed: Decimal) -> RatedBill:
+    return _tuple(RatedBill, (tuple(out), rounded_money(total, plan.currency), factor, metered,
+                              plan.meter_unit, billed, plan.billed_unit, plan.basis))
+
+
+def _billed_registers(plan: RatingPlan, by_period: Mapping[str, Decimal]) -> Mapping[str, Decimal]:
+    if plan.to_price is None:
+        return by_period
+    return {name: plan.billed(units) for name, units in by_period.items()}
 
 
 def rate_period(
@@ -125,12 +147,30 @@ def rate_period(
     load_kw: object = None,
 ) -> RatedBill:
     """A billing period (both days inclusive) rated under the versions in force in it."""
+    only = versions[0] if len(versions) == 1 else None
+    if only is not None and only.valid_from <= period_start <= period_end and (
+            only.valid_to is None or only.valid_to >= period_end):
+        plan = _PLANS.get(id(only))
+        if plan is None or plan.version is not only:
+            plan = prepare(only)
+        days = (period_end - period_start).days + 1
+        if len(plan.tables) <= 1:  # the usual bill: one version, no season boundary to split at
+            factor = period_factor(plan.method, period_start, days)
+            if _plain(units) and not plan.tou and units_by_period is None:  # checked, inline
+                whole_units, by_period = units, None
+            else:
+                whole_units, by_period = _consumption(plan, units, units_by_period)
+            load = load_kw if _plain(load_kw) else _load(load_kw)
+            return _rate_whole_period(plan, whole_units, by_period, load, days, 0,  # type: ignore[arg-type]
+                                      factor)
     segments = version_segments(versions, period_start, period_end)
     if len(segments) == 1:
         plan, days = prepare(segments[0].version), segments[0].days
-        if len(plan.tables) <= 1 and _period_factor(plan, period_start, days) is ONE:
+        if len(plan.tables) <= 1:  # no season boundary to split at
+            factor = period_factor(plan.method, period_start, days)
             whole_units, by_period = _consumption(plan, units, units_by_period)
-            return _rate_whole_period(plan, whole_units, by_period, _load(load_kw), days, 0)
+            return _rate_whole_period(plan, whole_units, by_period, _load(load_kw), days, 0,
+                                      factor)
     plans = [prepare(segment.version) for segment in segments]
     if len({plan.currency for plan in plans}) > 1:
         raise ValidationError("versions", "Tariff versions in one period must share a currency")
@@ -143,13 +183,14 @@ def rate_period(
     unit_parts = split_in_proportion(total_units, days)
     period_parts = _split_registers(by_period, days)
     out: list[BillLine] = []
-    total = ZERO
+    total = billed = factor = ZERO
     context = _PeriodContext(period_start, sum(days), len(segments) > 1)
     for plan, segment, part_units, part_by_period in zip(
         plans, segments, unit_parts, period_parts, strict=True
     ):
-        total += _rate_segment(plan, segment, part_units, part_by_period, load, context, out)
-    return RatedBill(tuple(out), rounded_money(total, plans[0].currency))
+        part = _rate_segment(plan, segment, part_units, part_by_period, load, context, out)
+        total, billed, factor = total + part[0], billed + part[1], factor + part[2]
+    return _bill(plans[-1], out, total, ONE if factor == ONE else factor, total_units, billed)
 
 
 def sample_calculations(
@@ -233,34 +274,37 @@ class _PeriodContext:
     split_by_version: bool
 
 
-def _rate_segment(plan: RatingPlan, segment: Segment, units: Decimal,
+def _rate_segment(plan: RatingPlan, segment: Segment, metered: Decimal,
                   by_period: Mapping[str, Decimal] | None, load: Decimal | None,
-                  context: _PeriodContext, out: list[BillLine]) -> Decimal:
-    """One version's lines over its days; returns their total."""
+                  context: _PeriodContext, out: list[BillLine]) -> tuple[Decimal, Decimal, Decimal]:
+    """One version's lines over its days; returns their total, billed units and factor."""
     version_note = [f"v{plan.version.version}", f"{segment.days} days"] if context.split_by_version else []
-    share = ONE if segment.days == context.days else Decimal(segment.days) / context.days
+    whole = period_factor(plan.method, context.start, context.days)
+    factor = part_factor(plan.method, whole, context.days, segment.start, segment.days)
+    units = plan.billed(metered)
     if plan.tou:
         assert by_period is not None
-        energy = tou_lines(plan, by_period, _note(version_note), out)
+        energy = tou_lines(plan, _billed_registers(plan, by_period), _note(version_note), out)
     else:
-        energy = _energy_over_runs(plan, segment, units, context, version_note[:1], out)
-    return charge_lines(plan, energy, units, load, segment.days, share, _note(version_note), out)
+        energy = _energy_over_runs(plan, segment, units, context, whole, version_note[:1], out)
+    total = charge_lines(plan, energy, units, load, segment.days, factor, _note(version_note), out)
+    return total, units, factor
 
 
 def _energy_over_runs(plan: RatingPlan, segment: Segment, units: Decimal,
-                      context: _PeriodContext, version_note: list[str],
+                      context: _PeriodContext, whole: Decimal, version_note: list[str],
                       out: list[BillLine]) -> Decimal:
     """Energy lines for each run of days under one table (one per season met)."""
     if not plan.tables:
         return ZERO
     runs = _season_runs(plan, segment)
     run_units = split_in_proportion(units, [days for _, days in runs])
-    period_factor = _period_factor(plan, context.start, context.days)
-    energy = ZERO
+    energy, run_start = ZERO, segment.start
+    split = len(runs) > 1 or context.split_by_version
     for (index, days), part in zip(runs, run_units, strict=True):
-        factor = period_factor if days == context.days else period_factor * days / context.days
+        factor = part_factor(plan.method, whole, context.days, run_start, days)
+        run_start += timedelta(days=days)
         table = plan.tables[index]
-        split = len(runs) > 1 or context.split_by_version
         note = _note([*version_note, *([table.name] if table.name else []),
                       *([f"{days} days"] if split else [])])
         energy += energy_lines(plan, table, part, ONE if factor == 1 else factor, note, out)
@@ -283,61 +327,8 @@ def _season_runs(plan: RatingPlan, segment: Segment) -> list[tuple[int, int]]:
     return [(index, days) for index, days in runs]
 
 
-def _period_factor(plan: RatingPlan, start: date, days: int) -> Decimal:
-    """Days in period / days in the month it starts in, for tariffs that scale slabs by days."""
-    if not plan.scaling or days == days_in_month(start):
-        return ONE
-    return Decimal(days) / days_in_month(start)
-
-
 def _note(parts: list[str]) -> str:
     return f" ({', '.join(parts)})" if parts else ""
-
-
-# consumption -------------------------------------------------------------------------------------
-
-
-def _consumption(plan: RatingPlan, units: object, units_by_period: Mapping[str, object] | None
-                 ) -> tuple[Decimal, dict[str, Decimal] | None]:
-    """Total units and, for Time-based tariffs, units per period name, checked."""
-    if not plan.tou:
-        if units is None:
-            raise ValidationError("units", "Consumption is required")
-        return _quantity("units", units), None
-    if units_by_period is None:
-        raise ValidationError("units_by_period", "Time-based tariffs need consumption per time period")
-    names = [name for name, _, _ in plan.tou]
-    for name in units_by_period:
-        if name not in names:
-            raise ValidationError("units_by_period", f"Unknown time period '{name}'")
-    by_period = {}
-    for name in names:
-        if name not in units_by_period:
-            raise ValidationError("units_by_period", f"Consumption is required for time period '{name}'")
-        by_period[name] = _quantity(f"units_by_period[{name}]", units_by_period[name])
-    total = sum(by_period.values(), ZERO)
-    if units is not None and _quantity("units", units) != total:
-        raise ValidationError("units", "Consumption must equal the sum of the time periods")
-    return total, by_period
-
-
-def _quantity(field: str, value: object) -> Decimal:
-    """A consumption figure: a Decimal, an int or a numeric string; never a float or negative."""
-    if value.__class__ is not Decimal or not value.is_finite():  # type: ignore[attr-defined]
-        try:
-            value = to_decimal(value)
-        except MoneyError as error:
-            raise ValidationError(field, str(error)) from None
-    assert isinstance(value, Decimal)
-    if value < 0:
-        raise ValidationError(field, "Consumption must not be negative")
-    return value
-
-
-def _load(load_kw: object) -> Decimal | None:
-    if load_kw is None:
-        return None
-    return _quantity("load_kw", load_kw)
 
 
 def _split_registers(by_period: Mapping[str, Decimal] | None, days: list[int]

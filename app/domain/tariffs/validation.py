@@ -27,12 +27,12 @@ from app.domain.tariffs.model import (
     ChargeKind,
     DayType,
     LimitRounding,
+    PeriodFactor,
     RateType,
     Season,
     Slab,
     SlabMode,
     SlabRow,
-    SlabScaling,
     TariffStatus,
     TariffVersion,
     TouPeriod,
@@ -45,6 +45,7 @@ from app.domain.tariffs.model import (
     tariff_status,
 )
 from app.domain.tariffs.rate_checks import (
+    basis_errors,
     is_whole,
     name_errors,
     rate_errors,
@@ -55,11 +56,11 @@ from app.domain.tariffs.rate_checks import (
 )
 
 __all__ = [  # the model, re-exported, and the checks
-    "ENERGY_BASE", "Charge", "ChargeKind", "DayType", "LimitRounding", "OtherTariff", "RateType",
-    "Season", "Slab", "SlabMode", "SlabRow", "SlabScaling", "TariffInvalid", "TariffRef",
+    "ENERGY_BASE", "Charge", "ChargeKind", "DayType", "LimitRounding", "OtherTariff",
+    "PeriodFactor", "RateType", "Season", "Slab", "SlabMode", "SlabRow", "TariffInvalid", "TariffRef",
     "TariffStatus", "TariffVersion", "TouPeriod", "Unit", "Utility", "check_tariff",
     "season_discount", "season_discounts", "slab_rows", "slabs_from_rows", "tariff_status",
-    "validate_slab_rows", "validate_slabs", "validate_tariff",
+    "UNITS_BY_UTILITY", "validate_slab_rows", "validate_slabs", "validate_tariff",
 ]
 
 
@@ -142,9 +143,8 @@ def _identity_errors(version: TariffVersion, others: list[OtherTariff]) -> list[
             errors.append(ValidationError("name", f"A tariff named '{other.name}' already exists"))
     if not isinstance(version.utility, Utility):
         errors.append(ValidationError("utility", "Select exactly one utility type"))
-    elif version.unit not in UNITS_BY_UTILITY[version.utility]:
-        message = f"Unit '{version.unit}' is not used for {version.utility.label}"
-        errors.append(ValidationError("unit", message))
+    else:
+        errors += basis_errors(version)
     if not isinstance(version.rate_type, RateType):
         errors.append(ValidationError("rate_type", "Select exactly one rate type"))
     if version.currency not in MINOR_DIGITS:

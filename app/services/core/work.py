@@ -30,10 +30,15 @@ class Work:
                      action=action, entity=entity, entity_id=entity_id, summary=summary)
         self.audited.append(action)
 
-    def record(self, row: object, operation: str = "insert", *, base_version: int | None = None) -> None:
-        """Queue a synced row for the central service (after flushing its defaults)."""
+    def record(self, row: object, operation: str = "insert", *, base_version: int | None = None,
+               flush: bool = True) -> None:
+        """Queue a synced row for the central service (after flushing its defaults).
+
+        `flush=False` is for callers that set every column themselves (imports of thousands
+        of rows): the rows are then written together when the unit of work commits."""
         self.session.add(row)
-        self.session.flush()
+        if flush:
+            self.session.flush()
         payload = row_to_dict(row)
         self.session.add(OutboxEntry(
             entity=type(row).__tablename__, entity_id=payload["id"], operation=operation,

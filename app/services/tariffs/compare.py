@@ -5,15 +5,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
 from app.domain.core.money import Money
 from app.domain.tariffs.rating import RatedBill, sample_calculations
+from app.domain.tariffs.units import basis_label
 from app.domain.tariffs.validation import (
     ChargeKind,
+    LimitRounding,
+    PeriodFactor,
     RateType,
     SlabRow,
     TariffVersion,
@@ -105,8 +108,10 @@ class VersionComparison:
 # history ----------------------------------------------------------------------------------
 
 
-def history(session: Session, state: TariffState) -> TariffHistory:
-    """Versions (with the end each one has in force, once a successor starts) and status changes."""
+def history(session: Session, state: TariffState, today: date | None = None) -> TariffHistory:
+    """Versions (with the end each one has in force, once a successor starts) and status
+    changes: manual ones from the audit trail and, once `today` is past the tariff's end,
+    its automatic expiry, dated the day after its last valid day."""
     ends = {version.version: version.valid_to for version in state.in_force()}
     entries = [
         HistoryEntry(record.version_no, f"v{record.version_no}.0", record.state,
@@ -121,8 +126,23 @@ def history(session: Session, state: TariffState) -> TariffHistory:
         entries.append(HistoryEntry(None, "Status", f"{summary.get('after')}",
                                     f"{change} ({reason})" if reason else change,
                                     event.user_name, event.at))
+    expiry = _expiry(state, today)
+    if expiry is not None:
+        entries.append(expiry)
     entries.sort(key=lambda entry: entry.changed_at)
     return TariffHistory(state.row.id, state.row.name, tuple(entries))
+
+
+def _expiry(state: TariffState, today: date | None) -> HistoryEntry | None:
+    if today is None or not state.published:
+        return None
+    _, end = state.span()
+    if end is None or today <= end:
+        return None
+    before = "Inactive" if state.row.manually_inactive else "Active"
+    return HistoryEntry(None, "Status", "Expired",
+                        f"Status: {before} → Expired (validity ended on {end.isoformat()})",
+                        "system", datetime.combine(end + timedelta(days=1), time.min, tzinfo=UTC))
 
 
 # differences ------------------------------------------------------------------------------
@@ -146,6 +166,14 @@ def describe(version: TariffVersion, categories: Sequence[str] = ()) -> dict[str
         "Valid to": version.valid_to.isoformat() if version.valid_to else "Ongoing",
         "Consumer categories": ", ".join(categories) or "All",
     }
+    if version.price_unit is not None or version.price_per != 1:
+        text["Priced"] = basis_label(version.price_per, version.billed_unit.value)
+    if version.conversion is not None:
+        text["Conversion"] = f"{version.conversion} {version.billed_unit.value} per {version.unit.value}"
+    if version.period_factor is not PeriodFactor.NONE:
+        text["Period factor"] = version.period_factor.label
+    if version.limit_rounding is not LimitRounding.NONE:
+        text["Slab limit rounding"] = version.limit_rounding.value.replace("_", " ").capitalize()
     if version.unit_rate is not None:
         text["Unit rate"] = str(version.unit_rate)
     if version.rate_type in (RateType.SLAB, RateType.SEASONAL):

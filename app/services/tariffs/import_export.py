@@ -3,31 +3,28 @@
 A file is checked row by row and tariff by tariff (with the same rules as the wizard) before
 anything is written; then every tariff is written in ONE transaction, or none is. A problem
 is reported with its line number (the header is line 1), the column and the rule.
+
+Imports are linear in the file: stored tariffs are loaded once, names are matched through a
+dictionary and overlapping validity is found by one sweep per utility and rate type
+(import_checks.py), so a tariff is never checked against every other one by a query.
 """
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
-from datetime import date, datetime
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
-from app.domain.core.errors import ValidationError
 from app.domain.core.permissions import Permission
-from app.domain.tariffs.validation import (
-    OtherTariff,
-    TariffVersion,
-    validate_slab_rows,
-    validate_tariff,
-)
+from app.domain.tariffs.validation import TariffVersion
 from app.services.core.changes import TARIFFS, Changes
 from app.services.core.context import Actor, AppContext
 from app.services.core.settings import load_settings
 from app.services.core.work import Work, unit_of_work
-from app.services.tariffs.records import DRAFT, TariffState, document_of, load_states
+from app.services.tariffs.cells import AMBIGUOUS_COMMA
+from app.services.tariffs.import_checks import file_problems, is_unchanged
+from app.services.tariffs.records import TariffState, load_states
 from app.services.tariffs.rows import (
-    COLUMNS,
     ParsedTariff,
     RowProblem,
     TariffRows,
@@ -35,10 +32,15 @@ from app.services.tariffs.rows import (
     rows_of_version,
     template_rows,
 )
-from app.services.tariffs.writes import create_in, new_version_in
+from app.services.tariffs.tariff_files import FORMATS, format_of, read_rows, write_rows
+from app.services.tariffs.writes import WriteBatch, create_in, new_version_in
 
-FORMATS = ("csv", "xlsx")
-SHEET = "Tariffs"
+# (stage, done, total): "Reading", "Checking" or "Writing", counted in tariffs
+ImportProgress = Callable[[str, int, int], None]
+
+
+def _no_progress(stage: str, done: int, total: int) -> None:
+    pass
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,12 @@ class ImportReport:
     @property
     def ok(self) -> bool:
         return not self.problems
+
+    @property
+    def comma_refused(self) -> bool:
+        """Whether a number was refused for its comma: reading the file with a decimal
+        comma may be what the user meant."""
+        return any(AMBIGUOUS_COMMA in problem.rule for problem in self.problems)
 
     @property
     def changes(self) -> Changes:
@@ -72,86 +80,6 @@ class ExportResult:
     file_format: str
     tariffs: int
     rows: int
-
-
-def format_of(path: Path, requested: str | None = None) -> str:
-    file_format = (requested or path.suffix.lstrip(".") or "csv").lower()
-    if file_format not in FORMATS:
-        raise ValidationError("format", "Use a .csv or .xlsx file")
-    return file_format
-
-
-# reading and writing files -------------------------------------------------------------------
-
-
-def read_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
-    """(line number, {column: text}) for each non-empty data row."""
-    file_format = format_of(path)
-    table = _read_xlsx(path) if file_format == "xlsx" else _read_csv(path)
-    if not table:
-        raise ValidationError("file", "The file is empty: start from the template")
-    header = [cell.strip().lower() for cell in table[0]]
-    unknown = [name for name in header if name and name not in COLUMNS]
-    missing = [name for name in ("tariff", "item") if name not in header]
-    if unknown or missing:
-        raise ValidationError("header", "Line 1: " + "; ".join(
-            [f"unknown column '{name}'" for name in unknown] + [f"missing column '{name}'" for name in missing]))
-    rows = []
-    for line, cells in enumerate(table[1:], start=2):
-        values = {name: (cells[i] if i < len(cells) else "").strip() for i, name in enumerate(header) if name}
-        if any(values.values()):
-            rows.append((line, values))
-    return rows
-
-
-def _read_csv(path: Path) -> list[list[str]]:
-    with path.open(newline="", encoding="utf-8-sig") as handle:
-        return [row for row in csv.reader(handle)]
-
-
-def _read_xlsx(path: Path) -> list[list[str]]:
-    from openpyxl import load_workbook
-
-    book = load_workbook(path, read_only=True, data_only=True)
-    try:
-        sheet = book[SHEET] if SHEET in book.sheetnames else book.active
-        return [[_cell_text(value) for value in row] for row in sheet.iter_rows(values_only=True)]
-    finally:
-        book.close()
-
-
-def _cell_text(value: object) -> str:
-    """A spreadsheet cell as the text a user meant: numbers via repr (exact for what was typed)."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.date().isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, float):
-        return repr(value).removesuffix(".0") if value.is_integer() else repr(value)
-    return str(value)
-
-
-def write_rows(path: Path, rows: Sequence[dict[str, str]], file_format: str) -> None:
-    if file_format == "xlsx":
-        from openpyxl import Workbook
-
-        book = Workbook()
-        sheet = book.active
-        sheet.title = SHEET
-        sheet.append(list(COLUMNS))
-        for row in rows:
-            sheet.append([row.get(name, "") for name in COLUMNS])
-        book.save(path)
-        return
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(COLUMNS))
-        writer.writeheader()
-        writer.writerows(rows)
-
-
-# the service ---------------------------------------------------------------------------------
 
 
 class TariffTransfer:
@@ -177,23 +105,35 @@ class TariffTransfer:
                        record_count=len(rows), success=True)
         return ExportResult(path, file_format, len(states), len(rows))
 
-    def import_file(self, actor: Actor, path: Path, *, publish: bool = True) -> ImportReport:
-        """All or nothing: any problem in any row and nothing is written."""
+    def import_file(self, actor: Actor, path: Path, *, publish: bool = True,
+                    decimal_comma: bool = False,
+                    progress: ImportProgress = _no_progress) -> ImportReport:
+        """All or nothing: any problem in any row and nothing is written.
+
+        `decimal_comma` reads numbers as written where the comma is the decimal separator
+        (0,1200); without it a comma in a number is refused, never guessed."""
         actor.require(Permission.EDIT_TARIFFS)
         if publish:
             actor.require(Permission.PUBLISH_TARIFFS)
         file_format = format_of(path)
-        rows = read_rows(path)
+        progress("Reading", 0, 0)
+        rows = read_rows(path, decimal_comma)
         with unit_of_work(self.app, actor) as work:
-            currency = load_settings(work.session).currency
+            settings = load_settings(work.session)
+            currency = settings.currency
             existing = {state.row.name.casefold(): state for state in load_states(work.session)}
-            parsed = [ParsedTariff.parse(group, currency) for group in group_rows(rows)]
-            problems = _problems(parsed, existing)
+            groups = group_rows(rows)
+            parsed = []
+            for done, group in enumerate(groups, start=1):
+                parsed.append(ParsedTariff.parse(group, currency, decimal_comma))
+                if done % 100 == 0:
+                    progress("Reading", done, len(groups))
+            problems, unchanged = file_problems(parsed, existing, publish, progress)
             if problems:
                 report = ImportReport(file_format, len(rows), tuple(problems))
             else:
-                report = _write_all(work, parsed, existing, path.name, publish,
-                                    file_format, len(rows))
+                source = _Source(path.name, publish, file_format, len(rows), WriteBatch(settings))
+                report = _write_all(work, parsed, existing, unchanged, source, progress)
         if not report.ok:
             with unit_of_work(self.app, actor) as work:
                 work.track("Export/Import action", action="import", file_format=file_format,
@@ -210,70 +150,55 @@ def _export_rows(state: TariffState) -> list[dict[str, str]]:
     return rows_of_version(state.latest_version(), state.categories, state.row.description)
 
 
-def _problems(parsed: list[ParsedTariff], existing: dict[str, TariffState]) -> list[RowProblem]:
-    problems = [problem for tariff in parsed for problem in tariff.problems]
-    built = [tariff for tariff in parsed if tariff.version is not None]
-    names = {tariff.name.casefold() for tariff in parsed}
-    for tariff in built:
-        state = existing.get(tariff.name.casefold())
-        others = [s.ref() for key, s in existing.items() if key != tariff.name.casefold()
-                  and key not in names]
-        others += [t.version for t in built if t is not tariff]  # type: ignore[misc]
-        problems += _tariff_problems(tariff, state, others)
-    seen: set[tuple[int, str, str]] = set()
-    unique = []
-    for problem in sorted(problems, key=lambda p: (p.line, p.column)):
-        if (problem.line, problem.column, problem.rule) not in seen:
-            seen.add((problem.line, problem.column, problem.rule))
-            unique.append(problem)
-    return unique
+@dataclass(frozen=True)
+class _Source:
+    file_name: str
+    publish: bool
+    file_format: str
+    records: int
+    batch: WriteBatch
 
 
-def _tariff_problems(tariff: ParsedTariff, state: TariffState | None,
-                     others: list[OtherTariff]) -> list[RowProblem]:
-    version = tariff.version
-    assert version is not None
-    errors = validate_tariff(version, others)
-    if tariff.slab_rows:
-        errors += validate_slab_rows(tariff.slab_rows)
-    if state is not None:
-        current = state.latest_version()
-        if (current.utility, current.rate_type) != (version.utility, version.rate_type):
-            errors.append(ValidationError("rate_type", f"'{state.row.name}' is a {current.utility.label} "
-                                                       f"{current.rate_type.label} tariff: a new version keeps both"))
-        if state.latest.state == DRAFT:
-            errors.append(ValidationError("tariff", f"Version {state.latest.version_no} of "
-                                                    f"'{state.row.name}' is a draft: publish it first"))
-    return [tariff.problem_for(error) for error in errors]
-
-
-def _write_all(work: Work, parsed: list[ParsedTariff], existing: dict[str, TariffState], file_name: str,
-               publish: bool, file_format: str, records: int) -> ImportReport:
-    created, versioned, unchanged = [], [], []
-    for tariff in parsed:
+def _write_all(work: Work, parsed: list[ParsedTariff], existing: dict[str, TariffState],
+               unchanged_names: set[str], source: _Source,
+               progress: ImportProgress) -> ImportReport:
+    created, versioned, unchanged, written = [], [], [], []
+    summary = f"Imported from {source.file_name}"
+    for done, tariff in enumerate(parsed, start=1):
         version: TariffVersion = tariff.version  # type: ignore[assignment]
         state = existing.get(tariff.name.casefold())
         if state is None:
-            create_in(work, version, description=tariff.description, categories=tariff.categories,
-                      publish=publish, change_summary=tariff.change_summary or f"Imported from {file_name}")
+            # checked against the stored tariffs and the whole file already: others=()
+            saved = create_in(work, version, description=tariff.description,
+                              categories=tariff.categories, publish=source.publish,
+                              change_summary=tariff.change_summary or summary, others=(),
+                              batch=source.batch)
             created.append(version.name)
-        elif _unchanged(state, version, tariff.categories):
+            written.append(_written(saved, version))
+        elif tariff.name.casefold() in unchanged_names:
             unchanged.append(state.row.name)
         else:
-            new_version_in(work, state, version, publish=publish, categories=tariff.categories,
-                           change_summary=tariff.change_summary or f"Imported from {file_name}",
-                           description=tariff.description or None)
+            saved = new_version_in(work, state, version, publish=source.publish,
+                                   categories=tariff.categories, others=(), batch=source.batch,
+                                   change_summary=tariff.change_summary or summary,
+                                   description=tariff.description or None)
             versioned.append(state.row.name)
-    work.audit("tariffs_imported", "tariff", "*", file=file_name, created=created,
-               versioned=versioned, unchanged=unchanged)
-    work.track("Export/Import action", action="import", file_format=file_format,
-               record_count=records, success=True)
-    return ImportReport(file_format, records, (), tuple(created), tuple(versioned), tuple(unchanged))
+            written.append(_written(saved, version))
+        if done % 100 == 0 or done == len(parsed):
+            progress("Writing", done, len(parsed))
+    # one entry for the whole import, naming each tariff and version it wrote
+    work.audit("tariffs_imported", "tariff", "*", file=source.file_name, created=created,
+               versioned=versioned, unchanged=unchanged, versions=written)
+    work.track("Export/Import action", action="import", file_format=source.file_format,
+               record_count=source.records, success=True)
+    return ImportReport(source.file_format, source.records, (), tuple(created), tuple(versioned),
+                        tuple(unchanged))
 
 
-def _unchanged(state: TariffState, version: TariffVersion, categories: Sequence[str]) -> bool:
-    same_number = replace(version, version=state.latest.version_no)
-    return document_of(same_number, categories) == state.latest.document
+def _written(saved, version: TariffVersion) -> dict[str, object]:
+    return {"tariff_id": saved.tariff_id, "name": version.name, "version": saved.version_no,
+            "state": saved.state, "valid_from": version.valid_from, "valid_to": version.valid_to}
 
 
-__all__ = ["ExportResult", "FORMATS", "ImportReport", "RowProblem", "TariffRows", "TariffTransfer"]
+__all__ = ["ExportResult", "FORMATS", "ImportProgress", "ImportReport", "RowProblem",
+           "TariffRows", "TariffTransfer", "is_unchanged"]

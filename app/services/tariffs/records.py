@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from app.domain.core.errors import ConflictError, NotFound
 from app.domain.tariffs.document import from_document, to_document
 from app.domain.tariffs.validation import TariffRef, TariffStatus, TariffVersion, tariff_status
+from app.domain.tariffs.versions import chained
 from app.models.billing import Bill
 from app.models.consumers import ServiceAccount
 from app.models.system import AuditEntry
@@ -86,16 +87,7 @@ class TariffState:
 
     def in_force(self) -> list[TariffVersion]:
         """Published versions by start date, each ending where its successor starts."""
-        ordered = sorted(self.published, key=lambda record: (record.valid_from, record.version_no))
-        versions = [version_of(record) for record in ordered]
-        chained = []
-        for index, version in enumerate(versions):
-            end = version.valid_to
-            if index + 1 < len(versions):
-                successor_eve = versions[index + 1].valid_from - timedelta(days=1)
-                end = successor_eve if end is None else min(end, successor_eve)
-            chained.append(replace(version, valid_to=end))
-        return chained
+        return chained([version_of(record) for record in self.published])
 
     def span(self) -> tuple[date, date | None]:
         """The tariff's validity: its versions in force or, before any is published, its draft."""

@@ -10,47 +10,57 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
 from decimal import Decimal
 
 from app.domain.core.errors import ValidationError
-from app.domain.core.money import MoneyError, to_decimal
 from app.domain.tariffs.validation import (
     UNITS_BY_UTILITY,
     Charge,
     ChargeKind,
     DayType,
     LimitRounding,
-    RateType,
+    PeriodFactor,
     Season,
     SlabMode,
     SlabRow,
-    SlabScaling,
     TariffVersion,
     TouPeriod,
     Unit,
-    Utility,
     slab_rows,
     slabs_from_rows,
 )
+from app.services.tariffs.cells import (
+    LIST_SEPARATOR,
+    BadCell,
+    choice,
+    date_cell,
+    hour,
+    month_day,
+    number,
+    rate_type,
+    required,
+    slab_row,
+    split_list,
+    utility_of,
+)
 
 COLUMNS = ("tariff", "utility", "unit", "rate_type", "valid_from", "valid_to", "slab_mode",
-           "allowance_units", "slab_scaling", "limit_rounding", "categories", "description",
-           "change_summary", "item", "name", "from", "to", "rate", "amount", "percent",
-           "charge_kind", "base", "days")
-TARIFF_COLUMNS = COLUMNS[1:13]
+           "allowance_units", "period_factor", "limit_rounding", "price_unit", "price_per",
+           "conversion", "categories", "description", "change_summary", "item", "name", "from",
+           "to", "rate", "amount", "percent", "charge_kind", "base", "days")
+TARIFF_COLUMNS = COLUMNS[1:16]
+# Older files' names for a column, and for its values.
+COLUMN_ALIASES = {"slab_scaling": "period_factor"}
+_FACTOR_WORDS = {"by_days": PeriodFactor.START_MONTH}
 ITEMS = ("rate", "slab", "season", "season_slab", "period", "charge")
-NO_LIMIT = ("", "no limit", "none")
-LIST_SEPARATOR = "|"
 # the last part of a domain field path -> the file's column
 _COLUMN_OF = {"rate": "rate", "start": "from", "end": "to", "upper": "to", "hours": "from",
               "amount": "amount", "percent": "percent", "kind": "charge_kind", "base": "base",
               "name": "name", "unit_rate": "rate", "validity": "valid_from", "valid_from": "valid_from",
               "valid_to": "valid_to", "utility": "utility", "unit": "unit", "rate_type": "rate_type",
               "allowance_units": "allowance_units", "currency": "tariff", "categories": "categories",
+              "price_unit": "price_unit", "price_per": "price_per", "conversion": "conversion",
               "tariff": "tariff", "version": "tariff"}
-_RATE_TYPE_WORDS = {"time-based": RateType.TIME_OF_USE, "time based": RateType.TIME_OF_USE,
-                    "tou": RateType.TIME_OF_USE}
 
 TariffRows = list[tuple[int, dict[str, str]]]
 
@@ -63,12 +73,6 @@ class RowProblem:
 
     def __str__(self) -> str:
         return f"Line {self.line}, {self.column}: {self.rule}"
-
-
-class _Bad(Exception):
-    def __init__(self, column: str, rule: str) -> None:
-        super().__init__(rule)
-        self.column, self.rule = column, rule
 
 
 def group_rows(rows: TariffRows) -> list[TariffRows]:
@@ -86,6 +90,7 @@ class ParsedTariff:
     name: str
     first_line: int
     currency: str
+    decimal_comma: bool = False
     version: TariffVersion | None = None
     categories: tuple[str, ...] = ()
     description: str = ""
@@ -95,18 +100,18 @@ class ParsedTariff:
     lines: dict[str, list[int]] = field(default_factory=dict)  # item -> lines, in order
 
     @classmethod
-    def parse(cls, rows: TariffRows, currency: str) -> ParsedTariff:
+    def parse(cls, rows: TariffRows, currency: str, decimal_comma: bool = False) -> ParsedTariff:
         first_line, first = rows[0]
-        tariff = cls(first.get("tariff", "").strip(), first_line, currency)
+        tariff = cls(first.get("tariff", "").strip(), first_line, currency, decimal_comma)
         if not tariff.name:
             tariff.problems.append(RowProblem(first_line, "tariff", "Tariff name is required"))
             return tariff
         header = tariff._header(rows)
-        items = _Items()
+        items = _Items(decimal_comma)
         for line, values in rows:
             try:
                 items.add(line, values)
-            except _Bad as bad:
+            except BadCell as bad:
                 tariff.problems.append(RowProblem(line, bad.column, bad.rule))
         tariff.lines = items.lines
         if not tariff.problems and header is not None:
@@ -121,12 +126,12 @@ class ParsedTariff:
                 if text and values.setdefault(column, text) != text:
                     self.problems.append(RowProblem(line, column, "Must be the same on every row of "
                                                                   f"tariff '{self.name}'"))
-        self.categories = tuple(sorted(_list(values.get("categories", ""))))
+        self.categories = tuple(sorted(split_list(values.get("categories", ""))))
         self.description = values.get("description", "")
         self.change_summary = values.get("change_summary", "")
         try:
-            return _tariff_header(values)
-        except _Bad as bad:
+            return _tariff_header(values, self.decimal_comma)
+        except BadCell as bad:
             self.problems.append(RowProblem(self.first_line, bad.column, bad.rule))
             return None
 
@@ -150,25 +155,38 @@ class ParsedTariff:
         return RowProblem(line, column, error.rule)
 
 
-def _tariff_header(values: dict[str, str]) -> dict[str, object]:
-    utility = _utility(values.get("utility", ""))
+def _tariff_header(values: dict[str, str], decimal_comma: bool) -> dict[str, object]:
+    utility = utility_of(values.get("utility", ""))
     unit_text = values.get("unit", "")
-    unit = UNITS_BY_UTILITY[utility][0] if not unit_text else _choice(Unit, unit_text, "unit")
+    unit = UNITS_BY_UTILITY[utility][0] if not unit_text else choice(Unit, unit_text, "unit")
     return {
-        "utility": utility, "unit": unit, "rate_type": _rate_type(values.get("rate_type", "")),
-        "valid_from": _date(values.get("valid_from", ""), "valid_from", required=True),
-        "valid_to": _date(values.get("valid_to", ""), "valid_to"),
-        "slab_mode": _choice(SlabMode, values.get("slab_mode") or "telescopic", "slab_mode"),
-        "allowance_units": _number(values.get("allowance_units") or "0", "allowance_units"),
-        "slab_scaling": _choice(SlabScaling, values.get("slab_scaling") or "none", "slab_scaling"),
-        "limit_rounding": _choice(LimitRounding, values.get("limit_rounding") or "none", "limit_rounding"),
+        "utility": utility, "unit": unit, "rate_type": rate_type(values.get("rate_type", "")),
+        "valid_from": date_cell(values.get("valid_from", ""), "valid_from", required=True),
+        "valid_to": date_cell(values.get("valid_to", ""), "valid_to"),
+        "slab_mode": choice(SlabMode, values.get("slab_mode") or "telescopic", "slab_mode"),
+        "allowance_units": number(values.get("allowance_units") or "0", "allowance_units", decimal_comma),
+        "period_factor": _period_factor(values.get("period_factor") or "none"),
+        "limit_rounding": choice(LimitRounding, values.get("limit_rounding") or "none", "limit_rounding"),
+        "price_unit": _optional_unit(values.get("price_unit", "")),
+        "price_per": number(values.get("price_per") or "1", "price_per", decimal_comma),
+        "conversion": number(values["conversion"], "conversion", decimal_comma) if values.get("conversion") else None,
     }
+
+
+def _period_factor(text: str) -> PeriodFactor:
+    word = _FACTOR_WORDS.get(text.strip().casefold())
+    return word if word is not None else choice(PeriodFactor, text, "period_factor")
+
+
+def _optional_unit(text: str) -> Unit | None:
+    return choice(Unit, text, "price_unit") if text.strip() else None
 
 
 class _Items:
     """The item rows of one tariff, collected as the domain's parts."""
 
-    def __init__(self) -> None:
+    def __init__(self, decimal_comma: bool) -> None:
+        self.decimal_comma = decimal_comma
         self.lines: dict[str, list[int]] = {}
         self.unit_rate: Decimal | None = None
         self.slabs: list[SlabRow] = []
@@ -180,7 +198,7 @@ class _Items:
     def add(self, line: int, row: dict[str, str]) -> None:
         item = row.get("item", "").strip().lower()
         if item not in ITEMS:
-            raise _Bad("item", f"Item must be one of: {', '.join(ITEMS)}")
+            raise BadCell("item", f"Item must be one of: {', '.join(ITEMS)}")
         getattr(self, f"_{item}")(line, row)
 
     def _mark(self, key: str, line: int) -> None:
@@ -188,47 +206,47 @@ class _Items:
 
     def _rate(self, line: int, row: dict[str, str]) -> None:
         if self.unit_rate is not None:
-            raise _Bad("item", "A tariff has one flat rate row")
-        self.unit_rate = _number(row.get("rate", ""), "rate")
+            raise BadCell("item", "A tariff has one flat rate row")
+        self.unit_rate = number(row.get("rate", ""), "rate", self.decimal_comma)
         self._mark("unit_rate", line)
 
     def _slab(self, line: int, row: dict[str, str]) -> None:
-        self.slabs.append(_slab_row(row))
+        self.slabs.append(slab_row(row, self.decimal_comma))
         self._mark("slabs", line)
 
     def _season(self, line: int, row: dict[str, str]) -> None:
-        name = _required(row, "name", "Season name is required")
+        name = required(row, "name", "Season name is required")
         rate = row.get("rate", "").strip()
-        self.seasons.append((name, _month_day(row.get("from", ""), "from"),
-                             _month_day(row.get("to", ""), "to"), _number(rate, "rate") if rate else None))
+        self.seasons.append((name, month_day(row.get("from", ""), "from"),
+                             month_day(row.get("to", ""), "to"), number(rate, "rate", self.decimal_comma) if rate else None))
         self._mark("seasons", line)
 
     def _season_slab(self, line: int, row: dict[str, str]) -> None:
-        name = _required(row, "name", "Name the season this slab belongs to")
-        self.season_slabs.setdefault(name, []).append(_slab_row(row))
+        name = required(row, "name", "Name the season this slab belongs to")
+        self.season_slabs.setdefault(name, []).append(slab_row(row, self.decimal_comma))
         self.lines.setdefault(f"season_slab_name:{name}", []).append(line)
 
     def _period(self, line: int, row: dict[str, str]) -> None:
-        name = _required(row, "name", "Time period name is required")
-        span = (_hour(row.get("from", ""), "from"), _hour(row.get("to", ""), "to"))
-        rate = _number(row.get("rate", ""), "rate")
-        days = _choice(DayType, row.get("days") or "all", "days")
+        name = required(row, "name", "Time period name is required")
+        span = (hour(row.get("from", ""), "from"), hour(row.get("to", ""), "to"))
+        rate = number(row.get("rate", ""), "rate", self.decimal_comma)
+        days = choice(DayType, row.get("days") or "all", "days")
         if name in self.periods:
             hours, known_rate, known_days = self.periods[name]
             if (known_rate, known_days) != (rate, days):
-                raise _Bad("rate", f"Every row of period '{name}' must have the same rate and days")
+                raise BadCell("rate", f"Every row of period '{name}' must have the same rate and days")
             hours.append(span)
             return
         self.periods[name] = ([span], rate, days)
         self._mark("tou_periods", line)
 
     def _charge(self, line: int, row: dict[str, str]) -> None:
-        name = _required(row, "name", "Charge name is required")
-        kind = _choice(ChargeKind, row.get("charge_kind", ""), "charge_kind")
-        values = {column: _number(row[column], column) if row.get(column, "").strip() else None
+        name = required(row, "name", "Charge name is required")
+        kind = choice(ChargeKind, row.get("charge_kind", ""), "charge_kind")
+        values = {column: number(row[column], column, self.decimal_comma) if row.get(column, "").strip() else None
                   for column in ("amount", "rate", "percent")}
         self.charges.append(Charge(kind, name, values["amount"], values["rate"], values["percent"],
-                                   tuple(_list(row.get("base", ""))), order=len(self.charges)))
+                                   tuple(split_list(row.get("base", ""))), order=len(self.charges)))
         self._mark("charges", line)
 
     def version(self, tariff: ParsedTariff, header: dict[str, object]) -> TariffVersion:
@@ -246,84 +264,6 @@ class _Items:
             charges=tuple(self.charges), **header)  # type: ignore[arg-type]
 
 
-# cells ---------------------------------------------------------------------------------------
-
-
-def _required(row: dict[str, str], column: str, rule: str) -> str:
-    text = row.get(column, "").strip()
-    if not text:
-        raise _Bad(column, rule)
-    return text
-
-
-def _number(text: str, column: str) -> Decimal:
-    if not text.strip():
-        raise _Bad(column, "A number is required")
-    try:
-        return to_decimal(text)
-    except MoneyError:
-        raise _Bad(column, f"'{text}' is not a number") from None
-
-
-def _slab_row(row: dict[str, str]) -> SlabRow:
-    end = row.get("to", "").strip()
-    return SlabRow(_number(row.get("from", ""), "from"),
-                   None if end.lower() in NO_LIMIT else _number(end, "to"),
-                   _number(row.get("rate", ""), "rate"))
-
-
-def _date(text: str, column: str, required: bool = False) -> date | None:
-    text = text.strip()
-    if not text or text.lower() == "ongoing":
-        if required:
-            raise _Bad(column, "Start date is required")
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise _Bad(column, f"'{text}' is not a date: write YYYY-MM-DD") from None
-
-
-def _month_day(text: str, column: str) -> tuple[int, int]:
-    found = re.fullmatch(r"(?:\d{4}-)?(\d{1,2})-(\d{1,2})", text.strip())
-    if not found:
-        raise _Bad(column, f"'{text}' is not a day of the year: write MM-DD, e.g. 11-01")
-    return int(found.group(1)), int(found.group(2))
-
-
-def _hour(text: str, column: str) -> int:
-    if not re.fullmatch(r"\d{1,2}", text.strip()):
-        raise _Bad(column, f"'{text}' is not an hour: write 0 to 24")
-    return int(text)
-
-
-def _list(text: str) -> list[str]:
-    return [part.strip() for part in text.split(LIST_SEPARATOR) if part.strip()]
-
-
-def _choice(kind: type, text: str, column: str):
-    folded = text.strip().casefold()
-    for member in kind:  # type: ignore[attr-defined]
-        if folded in (member.value.casefold(), member.name.casefold()):
-            return member
-    choices = ", ".join(member.value for member in kind)  # type: ignore[attr-defined]
-    raise _Bad(column, f"'{text}' is not one of: {choices}")
-
-
-def _utility(text: str) -> Utility:
-    for utility in Utility:
-        if text.strip().casefold() in (utility.value, utility.label.casefold()):
-            return utility
-    raise _Bad("utility", f"'{text}' is not a utility: use electricity, water, gas, sewer or waste")
-
-
-def _rate_type(text: str) -> RateType:
-    folded = text.strip().casefold()
-    if folded in _RATE_TYPE_WORDS:
-        return _RATE_TYPE_WORDS[folded]
-    return _choice(RateType, text, "rate_type")
-
-
 # writing ---------------------------------------------------------------------------------------
 
 
@@ -335,7 +275,10 @@ def rows_of_version(version: TariffVersion, categories: Sequence[str] = (),
         "rate_type": version.rate_type.value, "valid_from": version.valid_from.isoformat(),
         "valid_to": version.valid_to.isoformat() if version.valid_to else "",
         "slab_mode": version.slab_mode.value, "allowance_units": str(version.allowance_units),
-        "slab_scaling": version.slab_scaling.value, "limit_rounding": version.limit_rounding.value,
+        "period_factor": version.period_factor.value, "limit_rounding": version.limit_rounding.value,
+        "price_unit": "" if version.price_unit is None else version.price_unit.value,
+        "price_per": str(version.price_per),
+        "conversion": "" if version.conversion is None else str(version.conversion),
         "categories": LIST_SEPARATOR.join(categories), "description": description,
     }
     items: list[dict[str, str]] = []

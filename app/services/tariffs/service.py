@@ -13,7 +13,6 @@ from datetime import date
 
 from app.domain.core.errors import ConflictError, ValidationError
 from app.domain.core.permissions import Permission
-from app.domain.tariffs.rating import RatedBill, rate_period
 from app.domain.tariffs.validation import (
     TariffRef,
     TariffStatus,
@@ -35,6 +34,7 @@ from app.services.tariffs.listing import (
     tariff_row,
 )
 from app.services.tariffs.overview import TariffOverview, build_overview
+from app.services.tariffs.quotes import Quote, quote_versions
 from app.services.tariffs.records import (
     DRAFT,
     PUBLISHED,
@@ -51,6 +51,7 @@ from app.services.tariffs.writes import (
     TariffSaved,
     after_change,
     archive_superseded,
+    check_chain,
     checked_change,
     create_in,
     editable,
@@ -77,13 +78,6 @@ class TariffDetail:
     row: TariffRow
     version: TariffVersion  # the latest version: the one a new version starts from
     currency: str
-
-
-@dataclass(frozen=True)
-class Quote:
-    tariff: str
-    version: int  # the version in force on the period's last day
-    bill: RatedBill
 
 
 class TariffsService:
@@ -205,6 +199,7 @@ class TariffsService:
                 raise ValidationError("version", f"Version {record.version_no} is already {record.state.lower()}")
             check_tariff(replace(state.latest_version(), name=state.row.name),
                          other_refs(work.session, tariff_id))
+            check_chain(state, state.latest_version())
             base = record.version
             record.state, record.version, record.updated_at = PUBLISHED, base + 1, work.now
             work.record(record, "update", base_version=base)
@@ -279,7 +274,8 @@ class TariffsService:
         """Versions and status changes; a screen records the view itself, with the time spent."""
         actor.require(Permission.VIEW_TARIFFS)
         with unit_of_work(self.app, actor) as work:
-            history = tariff_compare.history(work.session, load_state(work.session, tariff_id))
+            history = tariff_compare.history(work.session, load_state(work.session, tariff_id),
+                                             utility_today(self.app, work.session))
             if record_view:
                 work.track("Version history viewed", tariff_id=tariff_id,
                            versions=len(history.entries))
@@ -313,28 +309,8 @@ class TariffsService:
         with self.app.sessions() as session:
             state = state_named(session, name)
             versions = state.in_force()
-        if not versions:
-            raise ValidationError("tariff", f"'{state.row.name}' has no published version")
-        if units_by_period is not None:
-            units_by_period = _period_names(versions, units_by_period)
-        bill = rate_period(versions, period_start, period_end, units, units_by_period, load_kw)
-        last = next(v for v in reversed(versions) if v.valid_from <= period_end)
-        return Quote(state.row.name, last.version, bill)
-
-
-# helpers ---------------------------------------------------------------------------------------
-
-
-def _period_names(versions: Sequence[TariffVersion],
-                  units_by_period: Mapping[str, object]) -> dict[str, object]:
-    """'off_peak' finds the period 'Off-Peak': names match ignoring case, spaces, - and _."""
-    known = {_folded(p.name): p.name for version in versions for p in version.tou_periods}
-    return {known.get(_folded(name), name): units for name, units in units_by_period.items()}
-
-
-def _folded(name: str) -> str:
-    return "".join(ch for ch in name.casefold() if ch.isalnum())
-
+        return quote_versions(state.row.name, versions, period_start, period_end, units,
+                              units_by_period, load_kw)
 
 
 __all__ = [

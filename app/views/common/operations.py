@@ -30,17 +30,19 @@ def writer_pool() -> QThreadPool:
 class _Signals(QObject):
     succeeded = Signal(object)
     failed = Signal(object)
+    progressed = Signal(str, int, int)  # stage, done, total (0: not known yet)
 
 
 class _Job(QRunnable):
-    def __init__(self, work: Callable[[], Any], signals: _Signals) -> None:
+    def __init__(self, work: Callable[..., Any], signals: _Signals, reports: bool) -> None:
         super().__init__()
         self.work = work
         self.signals = signals
+        self.reports = reports
 
     def run(self) -> None:
         try:
-            result = self.work()
+            result = self.work(self.signals.progressed.emit) if self.reports else self.work()
         except Exception as error:  # noqa: BLE001 - handed to the failure callback on the GUI thread
             self.signals.failed.emit(error)
         else:
@@ -48,16 +50,21 @@ class _Job(QRunnable):
 
 
 class Operation:
-    """`Operation(parent, work).success(cb).failure(cb).run_in_background()`."""
+    """`Operation(parent, work).success(cb).failure(cb).run_in_background()`.
+
+    With `reports_progress`, `work` is called with a `progress(stage, done, total)` callable
+    (safe from the worker thread) and the progress dialog shows the stage and a bar."""
 
     _running: set[Operation] = set()
 
-    def __init__(self, parent: QWidget | None, work: Callable[[], Any], *, writes: bool = False,
-                 label: str = "Working…") -> None:
+    def __init__(self, parent: QWidget | None, work: Callable[..., Any], *, writes: bool = False,
+                 label: str = "Working…", reports_progress: bool = False) -> None:
         self.parent = parent
         self.work = work
         self.writes = writes
         self.label = label
+        self.reports_progress = reports_progress
+        self._progress: tuple[str, int, int] | None = None
         self._on_success: Callable[[Any], None] = lambda _result: None
         self._on_failure: Callable[[Exception], None] | None = None
         self._signals = _Signals()
@@ -76,18 +83,31 @@ class Operation:
         Operation._running.add(self)
         self._signals.succeeded.connect(self._done_ok)
         self._signals.failed.connect(self._done_failed)
+        self._signals.progressed.connect(self._progressed)
         self._timer = QTimer()
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self._show_progress)
         self._timer.start(600)
         pool = writer_pool() if self.writes else QThreadPool.globalInstance()
-        pool.start(_Job(self.work, self._signals))
+        pool.start(_Job(self.work, self._signals, self.reports_progress))
 
     def _show_progress(self) -> None:
         self._dialog = QProgressDialog(self.label, "", 0, 0, self.parent)
+        self._dialog.setAccessibleName("Progress")
         self._dialog.setCancelButton(None)
         self._dialog.setMinimumDuration(0)
+        if self._progress is not None:
+            self._progressed(*self._progress)
         self._dialog.show()
+
+    def _progressed(self, stage: str, done: int, total: int) -> None:
+        self._progress = (stage, done, total)
+        if self._dialog is None:
+            return
+        self._dialog.setLabelText(f"{self.label} {stage} {done:,} of {total:,}" if total
+                                  else f"{self.label} {stage}")
+        self._dialog.setMaximum(total)
+        self._dialog.setValue(done)
 
     def _finish(self) -> None:
         if self._timer is not None:

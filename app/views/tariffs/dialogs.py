@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPlainTextEdit,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -102,7 +103,8 @@ def deactivate_confirming(ask: Asker, kind: str, name: str, deactivate: Callable
 class ImportReportDialog(QDialog):
     """What an import did, or each bad row (line, column, rule) when it imported nothing."""
 
-    def __init__(self, report: ImportReport, parent: QWidget | None = None) -> None:
+    def __init__(self, report: ImportReport, parent: QWidget | None = None,
+                 read_with_comma: Callable[[], None] | None = None) -> None:
         super().__init__(parent)
         named(self, "Import report")
         self.setWindowTitle("Tariff import")
@@ -120,6 +122,11 @@ class ImportReportDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         named(buttons.button(QDialogButtonBox.StandardButton.Close), "Close")
         buttons.rejected.connect(self.reject)
+        if report.comma_refused and read_with_comma is not None:
+            again = named(QPushButton("Read decimals with a comma"), "Read decimals with a comma")
+            again.setToolTip("Import the file again reading 0,12 as 0.12 and 1.000,5 as 1000.5")
+            buttons.addButton(again, QDialogButtonBox.ButtonRole.ActionRole)
+            again.clicked.connect(lambda: (self.accept(), read_with_comma()))
         layout = QVBoxLayout(self)
         layout.addWidget(summary)
         layout.addWidget(details, 1)

@@ -274,13 +274,17 @@ class TariffListPanel(QWidget):
         if path is not None:
             self.import_from(path)
 
-    def import_from(self, path: Path) -> None:
+    def import_from(self, path: Path, decimal_comma: bool = False) -> None:
         transfer = self.services.tariffs.transfer
-        (Operation(self, lambda: transfer.import_file(self.actor, path), writes=True,
-                   label="Importing tariffs…").success(self._imported).run_in_background())
+        (Operation(self, lambda progress: transfer.import_file(
+            self.actor, path, decimal_comma=decimal_comma, progress=progress),
+                   writes=True, label="Importing tariffs…", reports_progress=True)
+         .success(lambda report: self._imported(report, path, decimal_comma))
+         .run_in_background())
 
-    def _imported(self, report) -> None:
-        self.report = ImportReportDialog(report, self)
+    def _imported(self, report, path: Path, decimal_comma: bool) -> None:
+        again = None if decimal_comma else (lambda: self.import_from(path, decimal_comma=True))
+        self.report = ImportReportDialog(report, self, again)
         self.report.open()
         self.message.setText(report.describe().splitlines()[0])
         if report.ok:

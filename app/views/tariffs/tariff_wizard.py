@@ -19,9 +19,7 @@ from PySide6.QtWidgets import QWidget, QWizard, QWizardPage
 from app.domain.core.errors import ConflictError, UtilityDeskError, ValidationError
 from app.domain.core.money import Money
 from app.domain.tariffs.validation import (
-    LimitRounding,
     RateType,
-    SlabScaling,
     TariffVersion,
     validate_slab_rows,
     validate_tariff,
@@ -118,8 +116,6 @@ class TariffWizard(QWizard):
                                                                       RateType.SEASONAL) else Decimal(0)
         version = TariffVersion(
             currency=self.currency, version=self._version_number(), allowance_units=allowance,
-            slab_scaling=extras.slab_scaling if extras else SlabScaling.NONE,
-            limit_rounding=extras.limit_rounding if extras else LimitRounding.NONE,
             **fields)  # type: ignore[arg-type]
         problems = validate_tariff(version, self.others)
         if rate_type is RateType.SLAB:

@@ -6,7 +6,7 @@ from app.domain.tariffs.validation import RateType
 
 TIPS = {
     RateType.FLAT: "One unit rate applies to all consumption. Enter the rate per unit with up to "
-                   "4 decimal places, e.g. 0.1200.",
+                   "6 decimal places, e.g. 0.120000.",
     RateType.SLAB: "The first slab starts from 0. Each next slab starts right after the previous "
                    "'To' (101 after 100). Leave 'To' empty on the highest slab for No limit.",
     RateType.SEASONAL: "Seasons must cover the whole year without overlap, e.g. Winter 11-01 to "

@@ -27,10 +27,12 @@ from app.views.common.forms import DateEdit, Form, multiline
 from app.views.common.widgets import named
 from app.views.tariffs.tips import BENEFITS, CHOOSE, TIPS
 from app.views.tariffs.ui import add_field, chosen, message_label, show_message
+from app.views.tariffs.wizard_basis import FIELDS as BASIS_FIELDS
+from app.views.tariffs.wizard_basis import BasisFields
 from app.views.tariffs.wizard_owner import TariffWizardOwner
 
 FIELDS = ("name", "utility", "unit", "rate_type", "valid_from", "valid_to", "validity",
-          "currency", "categories", "version")
+          "currency", "categories", "version", *BASIS_FIELDS)
 TARIFF_UTILITIES = (Utility.ELECTRICITY, Utility.WATER, Utility.GAS, Utility.SEWER, Utility.WASTE)
 
 
@@ -57,6 +59,7 @@ class BasicsPage(QWizardPage):
         for utility in TARIFF_UTILITIES:
             self.utility.addItem(utility.label, utility)
         self.unit = QComboBox()
+        self.basis = BasisFields(wizard.field_changed)
         self.rate_type = QComboBox()
         self.rate_type.addItem("Select a rate type…", None)
         for rate_type in RateType:
@@ -90,7 +93,8 @@ class BasicsPage(QWizardPage):
         m = self.messages
         add_field(form, "Tariff name", self.name, m["name"], "Unique across all tariffs")
         add_field(form, "Utility", self.utility, m["utility"])
-        add_field(form, "Unit", self.unit, m["unit"])
+        add_field(form, "Unit", self.unit, m["unit"], "The unit the meter reads")
+        self.basis.add_to(form)
         add_field(form, "Rate type", self.rate_type, m["rate_type"])
         add_field(form, "Valid from", self.valid_from, m["valid_from"])
         validity = QHBoxLayout()
@@ -144,6 +148,7 @@ class BasicsPage(QWizardPage):
         if current is not None and self.unit.findData(current) >= 0:
             self.unit.setCurrentIndex(self.unit.findData(current))
         self.unit.blockSignals(False)
+        self.basis.utility_changed(utility)
         self.owner.field_changed("utility")
 
     def _rate_type_changed(self) -> None:
@@ -173,6 +178,7 @@ class BasicsPage(QWizardPage):
             "rate_type": chosen(self.rate_type, RateType),
             "valid_from": self.valid_from.date().toPython(),
             "valid_to": None if self.ongoing.isChecked() else self.valid_to.date().toPython(),
+            **self.basis.collect(errors),
         }
 
     def chosen_categories(self) -> list[str]:
@@ -184,6 +190,7 @@ class BasicsPage(QWizardPage):
         self.name.setText(version.name if keep_name else "")
         self.utility.setCurrentIndex(max(0, self.utility.findData(version.utility)))
         self.unit.setCurrentIndex(max(0, self.unit.findData(Unit(version.unit))))
+        self.basis.load(version)
         self.rate_type.setCurrentIndex(max(0, self.rate_type.findData(version.rate_type)))
         self.valid_from.setDate(QDate(version.valid_from.year, version.valid_from.month,
                                       version.valid_from.day))
@@ -213,6 +220,7 @@ class BasicsPage(QWizardPage):
             fields = (field, *also.get(field, ()))
             text = next((messages[f] for f in fields if f in messages and f in visible), "")
             show_message(label, text)
+        self.basis.show_errors(messages, visible)
 
     def validatePage(self) -> bool:  # noqa: N802 - Qt API
         return self.owner.page_ok(self, FIELDS)

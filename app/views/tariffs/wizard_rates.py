@@ -58,7 +58,7 @@ class RatesPage(QWizardPage):
         flat = QWidget()
         form = Form(flat)
         add_field(form, "Unit rate", self.unit_rate, self.unit_rate_message,
-                  "Price per unit, up to 4 decimal places")
+                  "Price per unit (or per the price basis), up to 6 decimal places")
         slab = QWidget()
         slab_layout = QVBoxLayout(slab)
         slab_layout.addWidget(QLabel("Slab mode"))

@@ -119,7 +119,9 @@ class SamplesPage(QWizardPage):
         for row, sample in enumerate(self.current):
             average = (sample.bill.total.amount / sample.units).quantize(PER_UNIT, ROUND_HALF_UP) \
                 if sample.units else Decimal(0)
-            cells = (f"{sample.units} {version.unit.value}", self._money(sample.bill.total),
+            bill = sample.bill
+            converted = f" = {bill.billed} {bill.billed_unit}" if bill.billed_unit != bill.meter_unit else ""
+            cells = (f"{sample.units} {version.unit.value}{converted}", self._money(bill.total),
                      f"{average} per {version.unit.value}")
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
