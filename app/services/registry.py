@@ -11,6 +11,7 @@ from app.services.core.settings import SettingsService
 from app.services.core.usage import UsageService
 from app.services.payments.posting import PaymentsService
 from app.services.payments.receipts import ReceiptsService
+from app.services.requests import RequestsService
 from app.services.tariffs.plans import PlansService
 from app.services.tariffs.service import TariffsService
 
@@ -26,6 +27,7 @@ class Services:
     usage: UsageService = field(init=False)
     tariffs: TariffsService = field(init=False)
     plans: PlansService = field(init=False)
+    requests: RequestsService = field(init=False)
 
     def __post_init__(self) -> None:
         self.auth = AuthService(self.app)
@@ -36,3 +38,4 @@ class Services:
         self.usage = UsageService(self.app)
         self.tariffs = TariffsService(self.app)
         self.plans = PlansService(self.app)
+        self.requests = RequestsService(self.app)
