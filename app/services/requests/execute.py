@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from app.domain.core.errors import ValidationError
+from app.domain.core.money import Money
 from app.domain.core.permissions import Permission
 from app.domain.requests.disconnection import RequestStatus, status_of
 from app.domain.requests.execution import (
@@ -53,6 +54,13 @@ class ReconnectionOrder:
 
 
 @dataclass(frozen=True)
+class ExecutionChoices:
+    checklist: tuple[str, ...]
+    minimum: int
+    reconnection_fee: Money
+
+
+@dataclass(frozen=True)
 class Executed:
     request_id: str
     request_no: str
@@ -66,6 +74,13 @@ class RequestExecution:
         self.app = app
 
     # the tab's look-ups (auto-fill) ------------------------------------------------------------
+
+    def execution_choices(self, actor: Actor) -> ExecutionChoices:
+        actor.require(Permission.VIEW_REQUESTS)
+        with self.app.sessions() as session:
+            s = load_settings(session)
+            return ExecutionChoices(s.closure_checklist, s.checklist_minimum,
+                                    s.money("disconnections.reconnection_fee"))
 
     def lookup_order(self, actor: Actor, request_id: str, so_no: str) -> OrderFacts:
         actor.require(Permission.VIEW_REQUESTS)

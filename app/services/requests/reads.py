@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
@@ -15,8 +16,9 @@ from app.domain.requests.disconnection import status_of
 from app.domain.requests.form import ReasonChoice, action_button_label
 from app.domain.requests.sla import SlaStatus, sla_status
 from app.models.billing import LedgerEntry
-from app.models.consumers import Consumer
+from app.models.consumers import Consumer, ServiceAccount
 from app.models.requests import ServiceRequest
+from app.printing.pdf.request_receipt_pdf import RequestReceiptDocument, write_request_receipt
 from app.services.core.context import Actor, AppContext
 from app.services.core.settings import load_settings
 from app.services.payments.queries import like_pattern, local_today, money_sql, utc_bounds, zone
@@ -76,6 +78,7 @@ class RequestDetail:
     sla: SlaStatus
     settlement: SettlementView
     meters: tuple[MeterView, ...]
+    utilities: tuple[str, ...]  # of the consumer's service accounts
 
     @property
     def preferred_text(self) -> str:
@@ -144,7 +147,9 @@ def _detail(session: Session, request: ServiceRequest, now: datetime) -> Request
         request.created_by, request.created_at, request.last_updated_by, request.last_updated_at,
         request.close_reason, request.version, action_button_label(request.status),
         _card(consumer, now), sla, settlement_of(session, consumer.id, settings.currency),
-        tuple(meter_views(session, consumer.id, request.created_at.date())))
+        tuple(meter_views(session, consumer.id, request.created_at.date())),
+        tuple(session.execute(select(ServiceAccount.utility).where(
+            ServiceAccount.consumer_id == consumer.id).order_by(ServiceAccount.utility)).scalars()))
 
 
 def _filtered(query, flt: RequestFilter, tz):
@@ -239,3 +244,17 @@ class RequestReads:
                 counts[request_type] = (session.execute(pending).scalar(), session.execute(done).scalar())
             return RequestKpis(first, counts["Disconnection"][0], counts["Disconnection"][1],
                                counts["Reconnection"][0], counts["Reconnection"][1])
+
+    def write_receipt(self, actor: Actor, request_id: str, path: Path, notified: str = "") -> Path:
+        """The request's receipt as a PDF (print or download at the counter)."""
+        detail = self.request_detail(actor, request_id)
+        with self.app.sessions() as session:
+            s = load_settings(session)
+        tz = zone(s)
+        return write_request_receipt(path, RequestReceiptDocument(
+            s.utility_name, s.locale, detail.request_no, detail.request_type, detail.status,
+            detail.consumer.name, detail.consumer.account_no, detail.consumer.service_address,
+            detail.consumer.phone, detail.reason, detail.reason_code, detail.priority,
+            detail.preferred_date, detail.time_slot, detail.notes, detail.created_at.astimezone(tz),
+            detail.created_by, detail.sla.due_at.astimezone(tz), notified,
+            self.app.clock.now().astimezone(tz)))
