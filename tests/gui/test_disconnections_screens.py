@@ -211,3 +211,20 @@ def test_a_full_disconnection_then_a_reconnection_through_the_screens(qtbot, run
         assert set(session.execute(select(Meter.status).where(
             Meter.meter_no.in_(["EM-1001", "WM-2001"]))).scalars()) == {"Installed"}
     assert QApplication.instance() is not None
+
+
+def test_an_open_page_escalates_a_breach_to_supervisors_by_itself(qtbot, runtime, services, world):
+    from app.services.requests import RequestDraft
+
+    cashier = actor(runtime, "cashier")
+    services.requests.verify_and_lock(cashier, world.smith)
+    services.requests.create_request(cashier, RequestDraft(world.smith, "CR-001", TODAY, "10:00-12:00"))
+    runtime.app.clock.advance(timedelta(hours=3))  # nobody acknowledged it within 2 hours
+    _, page = open_disconnections(qtbot, services, actor(runtime, "supervisor"))
+
+    def escalated():
+        with runtime.app.sessions() as session:
+            return sorted(session.execute(select(Notification.status).where(
+                Notification.kind == "sla_breach")).scalars())
+
+    qtbot.waitUntil(lambda: escalated() == ["Queued", "Unread"], timeout=WAIT_MS)
