@@ -228,3 +228,17 @@ def test_an_open_page_escalates_a_breach_to_supervisors_by_itself(qtbot, runtime
                 Notification.kind == "sla_breach")).scalars())
 
     qtbot.waitUntil(lambda: escalated() == ["Queued", "Unread"], timeout=WAIT_MS)
+
+
+def test_the_recovery_executive_raises_a_suggested_disconnection(qtbot, runtime, services, world):
+    services.settings.update(actor(runtime, "admin"), {"disconnections.suggest_after_days": 30})
+    _, page = open_disconnections(qtbot, services, actor(runtime, "recovery"))
+    table = find(page, "Suggested disconnections list")
+    qtbot.waitUntil(lambda: table.rowCount() == 1, timeout=WAIT_MS)
+    assert table.item(0, 4).text() == "Bill unpaid 36 days past due"
+    table.setCurrentCell(0, 0)
+    click(qtbot, find(page, "Raise request", QPushButton))
+    flow = page.create_flow
+    qtbot.waitUntil(lambda: flow.account is not None and flow.account.account_no == "ACC-2024-001789",
+                    timeout=WAIT_MS)
+    assert page.currentWidget() is flow

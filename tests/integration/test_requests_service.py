@@ -310,3 +310,38 @@ def test_the_list_tabs_and_the_kpis(runtime, services, world):
         == ["REC-2025-000001"]
     kpis = services.requests.kpis(recovery)
     assert (kpis.pending_disconnections, kpis.pending_reconnections) == (0, 1)
+
+
+# the collections link --------------------------------------------------------------------------------
+
+def test_overdue_balances_are_suggested_and_a_compliant_plan_is_the_reason_not_to(runtime, services, world):
+    from app.models.payments import PaymentPlan
+
+    recovery = actor(runtime, "recovery")
+    assert services.requests.suggested_disconnections(recovery) == []  # 36 days overdue < 90
+    services.settings.update(actor(runtime, "admin"), {"disconnections.suggest_after_days": 30})
+    [suggested] = services.requests.suggested_disconnections(recovery)
+    assert (suggested.account_no, suggested.why, suggested.reason_not_to) == (
+        "ACC-2024-001789", "Bill unpaid 36 days past due", "")
+    assert suggested.outstanding.amount == Decimal("456.78") and suggested.overdue_since == date(2025, 3, 15)
+    with runtime.app.sessions() as session, session.begin():
+        session.add(PaymentPlan(plan_no="PP-2025-0001", consumer_id=world.smith, total_amount=Decimal("456.78"),
+                                down_payment=Decimal(0), installments_count=3, frequency="Monthly",
+                                start_date=TODAY, created_by="Recovery"))
+    [suggested] = services.requests.suggested_disconnections(recovery)
+    assert suggested.reason_not_to == "Compliant payment plan PP-2025-0001"
+    _raise(runtime, services, world.smith)
+    assert services.requests.suggested_disconnections(recovery) == []  # a request is already open
+    with pytest.raises(PermissionDenied):
+        services.requests.suggested_disconnections(actor(runtime, "callcenter"))
+
+
+def test_a_defaulted_plan_is_suggested_for_non_payment(runtime, services, world):
+    from app.models.payments import PaymentPlan
+
+    with runtime.app.sessions() as session, session.begin():
+        session.add(PaymentPlan(plan_no="PP-2025-0002", consumer_id=world.smith, total_amount=Decimal("456.78"),
+                                down_payment=Decimal(0), installments_count=3, frequency="Monthly",
+                                start_date=TODAY, created_by="Recovery", status="Defaulted"))
+    [suggested] = services.requests.suggested_disconnections(actor(runtime, "recovery"))
+    assert (suggested.why, suggested.reason_not_to) == ("Payment plan PP-2025-0002 defaulted", "")

@@ -452,6 +452,10 @@ declare(
       "Offered when raising a reconnection request (an Inactive consumer)."),
     s("disconnections.reconnection_fee", "Reconnection fee", MoneyKind(), "75.00",
       "Charged as a service charge when a reconnection is executed (0 charges nothing)."),
+    s("disconnections.suggest_after_days", "Suggest disconnection after (days overdue)",
+      IntegerKind(1, 3650), 90,
+      "A bill unpaid this many days past its due date puts the consumer on the recovery "
+      "executive's suggested disconnections (a compliant payment plan is the reason not to)."),
     s("disconnections.profile_lock_minutes", "Consumer profile lock (minutes)",
       IntegerKind(1, 240), 15,
       "How long verifying a consumer locks the profile; renewed while the request is raised."),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from app.services.core.context import AppContext
+from app.services.requests.collections import CollectionsLink
 from app.services.requests.create import RequestCreation
 from app.services.requests.execute import RequestExecution
 from app.services.requests.lock import ProfileLocks
@@ -13,7 +14,7 @@ from app.services.requests.workflow import RequestWorkflow
 
 
 class RequestsService(RequestReads, ProfileLocks, RequestCreation, RequestWorkflow, ServiceOrders,
-                      RequestNotes, RequestExecution):
+                      RequestNotes, RequestExecution, CollectionsLink):
     """Disconnection and reconnection requests, from the counter to the meter."""
 
     def __init__(self, app: AppContext) -> None:

@@ -23,6 +23,7 @@ from app.services.core.context import Actor
 from app.services.registry import Services
 from app.services.requests import RequestFilter, RequestKpis, RequestRow
 from app.views.common.widgets import named
+from app.views.disconnections.suggestions_tab import SuggestionsTab
 from app.views.payments.display import Background, Display, from_qdate
 from app.views.payments.kpi_cards import KpiCard
 from app.views.payments.table_models import RAW_ROLE, LazyTableModel
@@ -110,6 +111,10 @@ class RequestsLanding(QWidget):
         self.tabs = named(QTabWidget(), "Requests tabs")
         self.tabs.addTab(self.current, "Current requests")
         self.tabs.addTab(self.history, "Request history")
+        self.suggestions = None
+        if can(actor.role, Permission.CREATE_REQUEST) and can(actor.role, Permission.SETTLE_ACCOUNT):
+            self.suggestions = SuggestionsTab(services, actor, display)
+            self.tabs.addTab(self.suggestions, "Suggested disconnections")
         self._layout()
         self.search.returnPressed.connect(self.refresh)
         for combo in (self.status, self.request_type, self.priority):
@@ -159,6 +164,8 @@ class RequestsLanding(QWidget):
                 self.actor, flt, offset, limit))
         Background(self, lambda: self.services.requests.kpis(self.actor)).success(self._show_kpis) \
             .run_in_background()
+        if self.suggestions is not None:
+            self.suggestions.refresh()
 
     def _show_kpis(self, kpis: RequestKpis) -> None:
         self.kpis = kpis

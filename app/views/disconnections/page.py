@@ -38,6 +38,8 @@ class DisconnectionsPage(QStackedWidget):
         self.operation_done = self.detail.operation_done
         self.landing.new_request.connect(self.new_request)
         self.landing.open_request.connect(self.open_request)
+        if self.landing.suggestions is not None:
+            self.landing.suggestions.raise_request.connect(self.new_request_for)
         self.create_flow.finished.connect(self._created)
         self.create_flow.open_request.connect(self.open_request)
         self.detail.back.connect(self.show_landing)
@@ -61,6 +63,12 @@ class DisconnectionsPage(QStackedWidget):
             return
         self.setCurrentIndex(CREATING)
         self.create_flow.start()
+
+    def new_request_for(self, account_no: str) -> None:
+        """From a suggestion: the create flow with the consumer already looked up."""
+        self.new_request()
+        self.create_flow.picker.search.setText(account_no)
+        self.create_flow.picker.search_and_pick()
 
     def _created(self, created) -> None:
         self.landing.refresh()
