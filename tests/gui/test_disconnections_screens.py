@@ -242,3 +242,41 @@ def test_the_recovery_executive_raises_a_suggested_disconnection(qtbot, runtime,
     qtbot.waitUntil(lambda: flow.account is not None and flow.account.account_no == "ACC-2024-001789",
                     timeout=WAIT_MS)
     assert page.currentWidget() is flow
+
+
+def test_raising_a_request_from_the_keyboard_alone(qtbot, runtime, services, world):
+    from tests.gui.payments_helpers import Keys
+
+    window, page = open_disconnections(qtbot, services, actor(runtime, "cashier"))
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=WAIT_MS)
+    keys = Keys(qtbot)
+    page.landing.focus_search()
+    keys.press(Qt.Key.Key_F2)
+    flow = page.create_flow
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is flow.picker.search, timeout=WAIT_MS)
+    keys.type("ACC-2024-001789")
+    keys.press(Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: flow.account is not None and flow.verify_button.isEnabled(), timeout=WAIT_MS)
+    while QApplication.focusWidget() is not flow.verify_button:
+        keys.press(Qt.Key.Key_Tab)
+        assert keys.count < 20, "Tab never reaches Verify customer"
+    keys.press(Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is flow.reason, timeout=WAIT_MS)
+    keys.press(Qt.Key.Key_Down)  # the second reason
+    keys.press(Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is flow.date
+    for _section in range(3):  # Tab walks the date's day, month and year, then leaves it
+        keys.press(Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is flow.slot
+    keys.press(Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is flow.notes
+    keys.type("Call first")
+    while QApplication.focusWidget() is not flow.submit:
+        keys.press(Qt.Key.Key_Tab)
+        assert keys.count < 40, "Tab never reaches Submit Request"
+    keys.press(Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: flow.receipt.isVisible(), timeout=WAIT_MS)
+    with runtime.app.sessions() as session:
+        stored = session.execute(select(ServiceRequest)).scalar_one()
+    assert (stored.reason_code, stored.notes) == ("CR-001", "Call first")
