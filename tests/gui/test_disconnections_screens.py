@@ -228,6 +228,13 @@ def test_an_open_page_escalates_a_breach_to_supervisors_by_itself(qtbot, runtime
                 Notification.kind == "sla_breach")).scalars())
 
     qtbot.waitUntil(lambda: escalated() == ["Queued", "Unread"], timeout=WAIT_MS)
+    inbox = find(page, "Escalations list")
+    qtbot.waitUntil(lambda: inbox.rowCount() == 1, timeout=WAIT_MS)  # the supervisor's in-app inbox
+    assert inbox.item(0, 1).text().startswith("SLA breached: DIS-2025-000001")
+    inbox.setCurrentCell(0, 0)
+    click(qtbot, find(page, "Mark as read", QPushButton))
+    qtbot.waitUntil(lambda: inbox.rowCount() == 0, timeout=WAIT_MS)
+    assert escalated() == ["Queued", "Read"]
 
 
 def test_the_recovery_executive_raises_a_suggested_disconnection(qtbot, runtime, services, world):

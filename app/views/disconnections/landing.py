@@ -23,6 +23,7 @@ from app.services.core.context import Actor
 from app.services.registry import Services
 from app.services.requests import RequestFilter, RequestKpis, RequestRow
 from app.views.common.widgets import named
+from app.views.disconnections.inbox_tab import InboxTab
 from app.views.disconnections.suggestions_tab import SuggestionsTab
 from app.views.payments.display import Background, Display, from_qdate
 from app.views.payments.kpi_cards import KpiCard
@@ -115,6 +116,9 @@ class RequestsLanding(QWidget):
         if can(actor.role, Permission.CREATE_REQUEST) and can(actor.role, Permission.SETTLE_ACCOUNT):
             self.suggestions = SuggestionsTab(services, actor, display)
             self.tabs.addTab(self.suggestions, "Suggested disconnections")
+        self.inbox = InboxTab(services, actor, display)
+        self.inbox_index = self.tabs.addTab(self.inbox, "Escalations")
+        self.inbox.counted.connect(lambda n: self.tabs.setTabText(self.inbox_index, f"Escalations ({n})"))
         self._layout()
         self.search.returnPressed.connect(self.refresh)
         for combo in (self.status, self.request_type, self.priority):
@@ -166,6 +170,7 @@ class RequestsLanding(QWidget):
             .run_in_background()
         if self.suggestions is not None:
             self.suggestions.refresh()
+        self.inbox.refresh()
 
     def _show_kpis(self, kpis: RequestKpis) -> None:
         self.kpis = kpis

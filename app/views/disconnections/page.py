@@ -38,6 +38,7 @@ class DisconnectionsPage(QStackedWidget):
         self.operation_done = self.detail.operation_done
         self.landing.new_request.connect(self.new_request)
         self.landing.open_request.connect(self.open_request)
+        self.landing.inbox.open_request_no.connect(self.open_request_no)
         if self.landing.suggestions is not None:
             self.landing.suggestions.raise_request.connect(self.new_request_for)
         self.create_flow.finished.connect(self._created)
@@ -79,6 +80,10 @@ class DisconnectionsPage(QStackedWidget):
         self.setCurrentIndex(DETAIL)
         self.detail.load(request_id)
         self.detail.back_button.setFocus()
+
+    def open_request_no(self, request_no: str) -> None:
+        Background(self, lambda: self.services.requests.request_by_number(self.actor, request_no)) \
+            .success(lambda detail: self.open_request(detail.request_id)).run_in_background()
 
     def show_landing(self) -> None:
         self.setCurrentIndex(LANDING)
