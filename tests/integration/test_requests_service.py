@@ -345,3 +345,14 @@ def test_a_defaulted_plan_is_suggested_for_non_payment(runtime, services, world)
                                 start_date=TODAY, created_by="Recovery", status="Defaulted"))
     [suggested] = services.requests.suggested_disconnections(actor(runtime, "recovery"))
     assert (suggested.why, suggested.reason_not_to) == ("Payment plan PP-2025-0002 defaulted", "")
+
+
+def test_execution_waits_while_someone_else_holds_the_profile(runtime, services, world):
+    recovery = actor(runtime, "recovery")
+    created, order = _in_progress_with_order(runtime, services, world.smith, "Residential Disconnection")
+    services.requests.verify_and_lock(actor(runtime, "callcenter"), world.smith)
+    checklist = frozenset(services.settings.current().closure_checklist)
+    with pytest.raises(ConflictError, match="locked by callcenter"):
+        services.requests.execute_disconnection(recovery, created.request_id, DisconnectionOrder(
+            order.so_no, ("DEV-9001", "DEV-9002"), "Unassign Meter Only", checked=checklist))
+    assert _count(runtime, MeterMovement) == 0

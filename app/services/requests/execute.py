@@ -32,6 +32,7 @@ from app.services.core.settings import load_settings
 from app.services.core.work import Work, unit_of_work
 from app.services.payments.queries import local_today
 from app.services.requests.common import bump, consumer_row, event, queue_email, request_by_id
+from app.services.requests.lock import refuse_unless_holder
 from app.services.requests.meters import linked_meters, order_facts
 from app.services.requests.workflow import move
 
@@ -162,6 +163,7 @@ class RequestExecution:
 
     def _set_consumer(self, work: Work, consumer_id: str, status: str, account_status: str) -> Consumer:
         consumer = consumer_row(work.session, consumer_id)
+        refuse_unless_holder(consumer, work.actor, work.now)  # the central service refuses it too
         consumer.status = status
         bump(work, consumer)
         for account in work.session.execute(select(ServiceAccount).where(
