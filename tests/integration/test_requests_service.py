@@ -356,3 +356,10 @@ def test_execution_waits_while_someone_else_holds_the_profile(runtime, services,
         services.requests.execute_disconnection(recovery, created.request_id, DisconnectionOrder(
             order.so_no, ("DEV-9001", "DEV-9002"), "Unassign Meter Only", checked=checklist))
     assert _count(runtime, MeterMovement) == 0
+
+
+@pytest.mark.parametrize("text", ["michael sm", "001789", "555) 123-45", "ACC-2024-001789"])
+def test_customer_search_by_name_account_or_phone_partially(runtime, services, world, text):
+    """AC001: the create form's search (the payments find_consumers, reused) for a call centre rep."""
+    found = services.payments.find_consumers(actor(runtime, "callcenter"), text)
+    assert found[0].account_no == "ACC-2024-001789"
