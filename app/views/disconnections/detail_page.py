@@ -28,6 +28,7 @@ from app.views.disconnections.detail_header import DetailHeader
 from app.views.disconnections.details_tab import DetailsTab, SettlementTab
 from app.views.disconnections.execute_tab import ExecuteTab
 from app.views.disconnections.orders_tab import OrdersTab
+from app.views.disconnections.quiet import QuietBackground
 from app.views.payments.display import Background, Display, alive
 
 SLA_REFRESH_MS = 30_000
@@ -114,7 +115,7 @@ class RequestDetailPage(QWidget):
         if self.detail is None or not self.isVisible():
             return
         request_id = self.detail.request_id
-        Background(self, lambda: self.services.requests.request_detail(self.actor, request_id)) \
+        QuietBackground(self, lambda: self.services.requests.request_detail(self.actor, request_id)) \
             .success(lambda detail: self.header.show_sla(detail) if alive(self) else None) \
             .run_in_background()
 

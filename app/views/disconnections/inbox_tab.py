@@ -10,6 +10,7 @@ from app.services.core.context import Actor
 from app.services.registry import Services
 from app.views.common.widgets import named
 from app.views.disconnections.details_tab import _table, fill
+from app.views.disconnections.quiet import QuietBackground
 from app.views.payments.display import Background, Display
 
 
@@ -34,7 +35,7 @@ class InboxTab(QWidget):
         self.table.itemActivated.connect(lambda _item: self._open())
 
     def refresh(self) -> None:
-        Background(self, lambda: self.services.requests.inbox(self.actor)).success(self._show) \
+        QuietBackground(self, lambda: self.services.requests.inbox(self.actor)).success(self._show) \
             .run_in_background()
 
     def _show(self, items) -> None:

@@ -24,8 +24,9 @@ from app.services.registry import Services
 from app.services.requests import RequestFilter, RequestKpis, RequestRow
 from app.views.common.widgets import named
 from app.views.disconnections.inbox_tab import InboxTab
+from app.views.disconnections.quiet import QuietBackground
 from app.views.disconnections.suggestions_tab import SuggestionsTab
-from app.views.payments.display import Background, Display, from_qdate
+from app.views.payments.display import Display, from_qdate
 from app.views.payments.kpi_cards import KpiCard
 from app.views.payments.table_models import RAW_ROLE, LazyTableModel
 
@@ -166,7 +167,7 @@ class RequestsLanding(QWidget):
             flt = self.current_filter(history)
             tab.model.reset(lambda offset, limit, *_s, flt=flt: self.services.requests.list_requests(
                 self.actor, flt, offset, limit))
-        Background(self, lambda: self.services.requests.kpis(self.actor)).success(self._show_kpis) \
+        QuietBackground(self, lambda: self.services.requests.kpis(self.actor)).success(self._show_kpis) \
             .run_in_background()
         if self.suggestions is not None:
             self.suggestions.refresh()

@@ -17,6 +17,7 @@ from app.views.common.widgets import named
 from app.views.disconnections.create_flow import CreateRequestFlow
 from app.views.disconnections.detail_page import RequestDetailPage
 from app.views.disconnections.landing import RequestsLanding
+from app.views.disconnections.quiet import QuietBackground
 from app.views.payments.display import Background, Display
 
 log = logging.getLogger(__name__)
@@ -55,7 +56,7 @@ class DisconnectionsPage(QStackedWidget):
 
     def escalate_breaches(self) -> None:
         """SLA breaches escalate to supervisors without anyone asking (in-app and e-mail)."""
-        Background(self, self.services.requests.escalate_breaches, writes=True) \
+        QuietBackground(self, self.services.requests.escalate_breaches, writes=True) \
             .success(lambda escalated: self.landing.refresh() if escalated else None) \
             .failure(lambda error: log.warning("SLA escalation failed: %s", error)).run_in_background()
 

@@ -11,7 +11,8 @@ from app.services.core.context import Actor
 from app.services.registry import Services
 from app.views.common.widgets import named
 from app.views.disconnections.details_tab import _table, fill
-from app.views.payments.display import Background, Display
+from app.views.disconnections.quiet import QuietBackground
+from app.views.payments.display import Display
 
 HEADERS = ("Consumer", "Account No", "Outstanding", "Overdue since", "Why", "Reason not to")
 
@@ -36,7 +37,7 @@ class SuggestionsTab(QWidget):
         self.table.itemActivated.connect(lambda _item: self._raise())
 
     def refresh(self) -> None:
-        Background(self, lambda: self.services.requests.suggested_disconnections(self.actor)) \
+        QuietBackground(self, lambda: self.services.requests.suggested_disconnections(self.actor)) \
             .success(self._show).run_in_background()
 
     def _show(self, rows) -> None:
