@@ -179,6 +179,12 @@ def test_a_full_disconnection_then_a_reconnection_through_the_screens(qtbot, run
         statuses = session.execute(select(Meter.status).where(Meter.meter_no.in_(["EM-1001", "WM-2001"])))
         assert set(statuses.scalars()) == {"Uninstalled"}
     window.grab().save(str(tmp_path / "disconnection-detail.png"))
+    detail._show_tab(orders)
+    qtbot.waitUntil(lambda: table.item(0, 2).text() == "Completed", timeout=WAIT_MS)
+    table.setCurrentCell(0, 0)
+    assert find(orders, "Download report", QPushButton).isEnabled()
+    orders.save_report_to(tmp_path / "so.pdf")
+    qtbot.waitUntil(lambda: (tmp_path / "so.pdf").exists(), timeout=WAIT_MS)
 
     click(qtbot, find(detail, "Back to requests", QPushButton))
     flow = raise_request(qtbot, page, "ACC-2024-001789", "RC-001")

@@ -363,3 +363,18 @@ def test_customer_search_by_name_account_or_phone_partially(runtime, services, w
     """AC001: the create form's search (the payments find_consumers, reused) for a call centre rep."""
     found = services.payments.find_consumers(actor(runtime, "callcenter"), text)
     assert found[0].account_no == "ACC-2024-001789"
+
+
+def test_a_service_order_report_only_once_completed(runtime, services, world, tmp_path):
+    from tests.integration.test_receipts import pdf_text
+
+    recovery = actor(runtime, "recovery")
+    created, order = _in_progress_with_order(runtime, services, world.smith, "Residential Disconnection")
+    with pytest.raises(ValidationError, match="SO-2025-000001 is Assigned, not Completed"):
+        services.requests.write_order_report(recovery, order.order_id, tmp_path / "early.pdf")
+    checklist = frozenset(services.settings.current().closure_checklist)
+    services.requests.execute_disconnection(recovery, created.request_id, DisconnectionOrder(
+        order.so_no, ("DEV-9001", "DEV-9002"), "Remove Meter Completely", "Warehouse", checklist))
+    path = services.requests.write_order_report(recovery, order.order_id, tmp_path / "so.pdf")
+    _pages, text = pdf_text(path)
+    assert "SO-2025-000001" in text and "EM-1001" in text and "In warehouse" in text

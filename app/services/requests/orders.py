@@ -5,18 +5,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import Path
 
 from sqlalchemy import select
 
-from app.domain.core.errors import PermissionDenied, ValidationError
+from app.domain.core.errors import NotFound, PermissionDenied, ValidationError
 from app.domain.core.permissions import Permission, Role
 from app.domain.requests.form import check_notes, check_preferred_date
+from app.models.consumers import Meter, MeterMovement
 from app.models.requests import ServiceOrder
+from app.printing.pdf.service_order_pdf import (
+    MeterLine,
+    ServiceOrderReport,
+    write_service_order_report,
+)
 from app.services.core.context import Actor, AppContext
 from app.services.core.numbering import issue_number
 from app.services.core.settings import load_settings
 from app.services.core.work import unit_of_work
-from app.services.payments.queries import local_today
+from app.services.payments.queries import local_today, zone
 from app.services.requests.common import bump, consumer_row, event, request_by_id, touch
 
 
@@ -125,3 +132,28 @@ class ServiceOrders:
                       order.so_no)
             work.audit("Service order approved", "service_order", order.id, so_no=order.so_no)
             return order_row(order)
+
+    def write_order_report(self, actor: Actor, order_id: str, path: Path) -> Path:
+        """The report of a completed order, to download (refused before it is completed)."""
+        actor.require(Permission.VIEW_REQUESTS)
+        with self.app.sessions() as session:
+            s = load_settings(session)
+            order = session.get(ServiceOrder, order_id)
+            if order is None:
+                raise NotFound("Service order not found")
+            if order.status != "Completed" or order.completed_at is None:
+                raise ValidationError("Download report", f"{order.so_no} is {order.status}, not Completed")
+            request = request_by_id(session, order.request_id) if order.request_id else None
+            consumer = consumer_row(session, order.consumer_id)
+            moves = session.execute(select(MeterMovement, Meter.meter_no)
+                                    .join(Meter, Meter.id == MeterMovement.meter_id)
+                                    .where(MeterMovement.so_no == order.so_no)
+                                    .order_by(MeterMovement.moved_at, Meter.meter_no)).all()
+            tz = zone(s)
+            return write_service_order_report(path, ServiceOrderReport(
+                s.utility_name, s.locale, order.so_no, order.name, order.order_type, order.status,
+                request.request_no if request else "—", consumer.name, consumer.account_no,
+                order.scheduled_date, order.assigned_to, order.approved_by, order.created_by,
+                order.completed_at.astimezone(tz), order.remarks,
+                tuple(MeterLine(no, m.action, m.from_status, m.to_status) for m, no in moves),
+                self.app.clock.now().astimezone(tz), actor.full_name))

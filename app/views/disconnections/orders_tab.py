@@ -3,10 +3,13 @@ the request's orders, and (for a supervisor) approving the selected one."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
+    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -49,6 +52,9 @@ class OrdersTab(QWidget):
         self.remarks = named(QLineEdit(), "Remarks")
         self.add_button = named(QPushButton("Add service order"), "Add service order")
         self.approve_button = named(QPushButton("Approve selected order"), "Approve selected order")
+        self.report_button = named(QPushButton("Download report"), "Download report")
+        self.report_button.setEnabled(False)
+        self.report_saved = named(QLabel(""), "Report saved")
         self.error = error_label("Service order")
         self.table = _table("Existing service orders", HEADERS)
         form = QFormLayout()
@@ -60,6 +66,8 @@ class OrdersTab(QWidget):
         buttons = QHBoxLayout()
         buttons.addWidget(self.add_button)
         buttons.addWidget(self.approve_button)
+        buttons.addWidget(self.report_button)
+        buttons.addWidget(self.report_saved)
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
@@ -72,6 +80,8 @@ class OrdersTab(QWidget):
         self.approve_button.setVisible(actor.role is Role.SUPERVISOR)
         self.add_button.clicked.connect(self.add_order)
         self.approve_button.clicked.connect(self.approve_selected)
+        self.report_button.clicked.connect(self._choose_report_path)
+        self.table.currentCellChanged.connect(lambda *_: self._selection_changed())
 
     def load(self, request_id: str, today) -> None:
         self.request_id = request_id
@@ -96,6 +106,26 @@ class OrdersTab(QWidget):
         fill(self.table, [(o.so_no, o.name, o.status, d.day(o.scheduled_date), d.moment(o.created_at),
                            o.created_by, o.assigned_to or "—", d.moment(o.assigned_at) or "—",
                            o.approved_by or "—", o.remarks) for o in orders])
+
+    def _selected(self):
+        row = self.table.currentRow()
+        return self.orders[row] if 0 <= row < len(self.orders) else None
+
+    def _selection_changed(self) -> None:
+        order = self._selected()
+        self.report_button.setEnabled(order is not None and order.status == "Completed")
+
+    def _choose_report_path(self) -> None:
+        order = self._selected()
+        path, _ = QFileDialog.getSaveFileName(self, "Save report", f"{order.so_no}.pdf", "PDF (*.pdf)")
+        if path:
+            self.save_report_to(Path(path))
+
+    def save_report_to(self, path: Path) -> None:
+        order_id = self._selected().order_id
+        Background(self, lambda: self.services.requests.write_order_report(self.actor, order_id, path)) \
+            .success(lambda written: self.report_saved.setText(f"Report saved to {written}")) \
+            .failure(lambda e: show_error(self.error, str(e))).run_in_background()
 
     def add_order(self) -> None:
         show_error(self.error, "")
