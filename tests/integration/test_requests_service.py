@@ -378,3 +378,23 @@ def test_a_service_order_report_only_once_completed(runtime, services, world, tm
     path = services.requests.write_order_report(recovery, order.order_id, tmp_path / "so.pdf")
     _pages, text = pdf_text(path)
     assert "SO-2025-000001" in text and "EM-1001" in text and "In warehouse" in text
+
+
+def test_the_request_receipt_prints_on_the_counter_printer(runtime, services, world):
+    from app.printing.escpos.decode import decode
+    from tests.loopback_printer import LoopbackPrinter
+
+    created = _raise(runtime, services, world.smith)
+    cashier = actor(runtime, "cashier")
+    with pytest.raises(ValidationError, match="no receipt printer is set up"):
+        services.requests.print_request_receipt(cashier, created.request_id)
+    printer = LoopbackPrinter()
+    try:
+        services.settings.update(actor(runtime, "admin"), {"printing.printer_url": printer.url})
+        message = services.requests.print_request_receipt(cashier, created.request_id, created.notified)
+        text = decode(printer.wait_for_jobs(1)[0]).text
+    finally:
+        printer.close()
+    assert message == f"Receipt for DIS-2025-000001 printed on 127.0.0.1:{printer.port}."
+    assert "DISCONNECTION REQUEST" in text and "DIS-2025-000001" in text and "John Michael Smith" in text
+    assert "Notified: john.smith@email.com" in text

@@ -11,11 +11,13 @@ from app.services.requests.lock import ProfileLocks
 from app.services.requests.notes import RequestNotes
 from app.services.requests.orders import ServiceOrders
 from app.services.requests.reads import RequestReads
+from app.services.requests.receipt_slip import RequestReceiptSlip
 from app.services.requests.workflow import RequestWorkflow
 
 
 class RequestsService(RequestReads, ProfileLocks, RequestCreation, RequestWorkflow, ServiceOrders,
-                      RequestNotes, RequestExecution, CollectionsLink, RequestInbox):
+                      RequestNotes, RequestExecution, CollectionsLink, RequestInbox,
+                      RequestReceiptSlip):
     """Disconnection and reconnection requests, from the counter to the meter."""
 
     def __init__(self, app: AppContext) -> None:

@@ -27,12 +27,13 @@ class ReceiptPanel(QWidget):
         self.summary = named(QLabel(""), "Request submitted")
         self.summary.setWordWrap(True)
         self.summary.setStyleSheet("background: #e3f4e8; color: #1e6b3a; padding: 8px; border-radius: 6px;")
+        self.print_button = named(QPushButton("Print receipt"), "Print receipt")
         self.save_button = named(QPushButton("Save receipt (PDF)"), "Save receipt (PDF)")
         self.view_button = named(QPushButton("View request"), "View request")
         self.another_button = named(QPushButton("Add another request"), "Add another request")
         self.saved = named(QLabel(""), "Receipt saved")
         buttons = QHBoxLayout()
-        for button in (self.save_button, self.view_button, self.another_button):
+        for button in (self.print_button, self.save_button, self.view_button, self.another_button):
             buttons.addWidget(button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -40,6 +41,7 @@ class ReceiptPanel(QWidget):
         layout.addLayout(buttons)
         layout.addWidget(self.saved)
         self.save_button.clicked.connect(self._choose_path)
+        self.print_button.clicked.connect(self.print_slip)
         self.view_button.clicked.connect(lambda: self.view_request.emit(self.created.request_id))
         self.another_button.clicked.connect(self.add_another.emit)
         self.hide()
@@ -54,6 +56,15 @@ class ReceiptPanel(QWidget):
         self.saved.setText("")
         self.show()
         self.another_button.setFocus()
+
+    def print_slip(self) -> None:
+        """On the counter printer; a printer problem is said here, the request is kept."""
+        created = self.created
+        Background(self, lambda: self.services.requests.print_request_receipt(
+            self.actor, created.request_id, created.notified)) \
+            .success(self.saved.setText) \
+            .failure(lambda error: self.saved.setText(f"Not printed: {getattr(error, 'message', error)}")) \
+            .run_in_background()
 
     def _choose_path(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, "Save receipt", f"{self.created.request_no}.pdf",
