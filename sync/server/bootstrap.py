@@ -17,6 +17,8 @@ REFERENCE_ENTITIES = [
 ACCOUNT_ENTITIES = [
     "consumers", "service_accounts", "meters", "billing_cycles", "bills", "service_charges",
     "ledger_entries", "payment_plans", "installments", "service_requests", "security_deposits",
+    # a request's orders, messages and meter history: the Disconnect tab checks SO IDs locally
+    "service_orders", "communications", "meter_movements",
 ]
 BOOTSTRAP_ENTITIES = REFERENCE_ENTITIES + ACCOUNT_ENTITIES
 

@@ -67,3 +67,28 @@ def test_the_lock_and_concurrent_status_changes_across_two_desktops(desks):
     assert counter.agent.sync_once().conflicts == 1
     with server.central.sessions() as session:
         assert session.get(ServiceRequest, created.request_id).status == "In progress"
+
+
+def test_a_new_desktop_downloads_the_requests_service_orders_and_messages(desks, tmp_path):
+    from app.services.requests.notes import INTERNAL
+
+    server, counter, _office = desks
+    consumer_id = server.world.consumer_ids[1]
+    requests = Services(counter.runtime.app).requests
+    requests.verify_and_lock(counter.actor, consumer_id)
+    created = requests.create_request(counter.actor, RequestDraft(
+        consumer_id, "NP-001", requests.form_choices(counter.actor)[3], "10:00-12:00",
+        notify_customer=False))
+    requests.acknowledge(counter.actor, created.request_id)
+    order = requests.create_service_order(counter.actor, created.request_id, "Residential Disconnection",
+                                          requests.form_choices(counter.actor)[3])
+    requests.add_communication(counter.actor, created.request_id, INTERNAL, "Gate code 1234")
+    assert counter.agent.sync_once().rejected == 0
+    late = enrolled_desktop(server, tmp_path / "late", "supervisor")
+    try:
+        late.agent.sync_once()
+        seen = Services(late.runtime.app).requests
+        assert seen.lookup_order(late.actor, created.request_id, order.so_no).so_no == order.so_no
+        assert [c.body for c in seen.communications(late.actor, created.request_id)] == ["Gate code 1234"]
+    finally:
+        late.close()
