@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from app.domain.core.errors import ConflictError, PermissionDenied, ValidationError
 from app.models.billing import LedgerEntry, ServiceCharge
-from app.models.consumers import Consumer, Meter, MeterMovement
+from app.models.consumers import Consumer, Meter, MeterMovement, ServiceAccount
 from app.models.requests import Communication, Notification, ServiceRequest
 from app.models.system import AuditEntry
 from app.services.requests import DisconnectionOrder, ReconnectionOrder, RequestDraft, RequestFilter
@@ -398,3 +398,20 @@ def test_the_request_receipt_prints_on_the_counter_printer(runtime, services, wo
     assert message == f"Receipt for DIS-2025-000001 printed on 127.0.0.1:{printer.port}."
     assert "DISCONNECTION REQUEST" in text and "DIS-2025-000001" in text and "John Michael Smith" in text
     assert "Notified: john.smith@email.com" in text
+
+
+def test_a_meter_left_linked_at_the_premises_can_be_reconnected(runtime, services, world):
+    """The demo's disconnected consumers keep their meters linked (Uninstalled): reconnecting
+    them with their own meter works; a decommissioned one is refused."""
+    with runtime.app.sessions() as session, session.begin():
+        account_id = session.execute(select(ServiceAccount.id).where(
+            ServiceAccount.consumer_id == world.inactive)).scalar_one()
+        spare = session.get(Meter, world.spare_meter)
+        spare.service_account_id, spare.status = account_id, "Uninstalled"
+    recovery = actor(runtime, "recovery")
+    created, order = _in_progress_with_order(runtime, services, world.inactive, "Residential Reconnection",
+                                             reason_code="RC-001")
+    services.requests.execute_reconnection(recovery, created.request_id,
+                                           ReconnectionOrder(order.so_no, ("WM-3001",)))
+    with runtime.app.sessions() as session:
+        assert session.get(Meter, world.spare_meter).status == "Installed"

@@ -198,7 +198,7 @@ class RequestExecution:
             request, so = self._ready(work, request_id, order.so_no, "Reconnection")
             accounts = work.session.execute(select(ServiceAccount).where(
                 ServiceAccount.consumer_id == request.consumer_id)).scalars().all()
-            meters = [self._free_meter(work, number) for number in order.meter_nos]
+            meters = [self._free_meter(work, number, accounts) for number in order.meter_nos]
             assigned = tuple(self._assign(work, request, so, meter, accounts, local_today(self.app, settings))
                              for meter in meters)
             unserved = [a.utility for a in accounts
@@ -217,12 +217,16 @@ class RequestExecution:
                             Changes.of(REQUESTS, LEDGER))
 
     @staticmethod
-    def _free_meter(work: Work, meter_no: str) -> Meter:
+    def _free_meter(work: Work, meter_no: str, accounts: list[ServiceAccount]) -> Meter:
+        """A meter to assign: unlinked (in the warehouse, or left at other premises), or still
+        linked to one of this consumer's own accounts (unassign-only left it at the premises;
+        older data kept the link). Never a decommissioned one, never another consumer's."""
         meter = work.session.execute(select(Meter).where(
             Meter.meter_no == meter_no.strip(), Meter.deleted.is_(False))).scalar_one_or_none()
         if meter is None:
             raise ValidationError("Meter number", f"{meter_no.strip()} is not a known meter")
-        if meter.service_account_id is not None or meter.status == "Decommissioned":
+        own = meter.service_account_id in {a.id for a in accounts}
+        if (meter.service_account_id is not None and not own) or meter.status == "Decommissioned":
             raise ValidationError("Meter number", f"{meter.meter_no} is not free to assign "
                                                   f"({'assigned' if meter.service_account_id else meter.status})")
         return meter
