@@ -60,6 +60,10 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
 
     add_tariff_parser(sub)
 
+    from app.cli_requests import add_requests_parser
+
+    add_requests_parser(sub)
+
     server = sub.add_parser("server", help="run the central sync service (uvicorn)")
     sync = sub.add_parser("sync", help="enrol with the central service and sync once")
     if command in (None, "server", "sync"):  # their arguments import FastAPI and httpx: ~1 s
@@ -158,6 +162,12 @@ def cmd_tariff(args: argparse.Namespace) -> int:
     return run(args, _data_dir)
 
 
+def cmd_requests(args: argparse.Namespace) -> int:
+    from app.cli_requests import cmd_requests as run
+
+    return run(args, _data_dir)
+
+
 def cmd_server(args: argparse.Namespace) -> int:
     from sync.server.main import run
 
@@ -172,7 +182,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "gui": cmd_gui, "demo": cmd_demo, "db": cmd_db, "screenshots": cmd_screenshots, "audit": cmd_audit,
-    "tariff": cmd_tariff, "server": cmd_server, "sync": cmd_sync,
+    "tariff": cmd_tariff, "requests": cmd_requests, "server": cmd_server, "sync": cmd_sync,
 }
 
 

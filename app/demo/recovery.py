@@ -15,12 +15,16 @@ from app.demo.numbers import DemoNumbers
 from app.demo.reference import Reference
 from app.domain.core.permissions import Role
 from app.domain.core.settings import Settings
+from app.domain.requests.disconnection import RequestStatus
 from app.models.payments import Installment, PaymentPlan, PaymentPlanRevision
 from app.models.requests import RequestEvent, ServiceOrder, ServiceRequest
 
 TECHNICIANS = ("Mike Thompson", "Ravi Shankar", "Suresh Babu", "Imran Sheikh")
 DISPATCHER = "Lisa Wilson"
-RECONNECTION_FEE = Decimal("75.00")
+# The domain's spelling: the screens, the sync rules and the command line compare with it.
+PENDING, IN_PROGRESS, ON_HOLD = (RequestStatus.PENDING.value, RequestStatus.IN_PROGRESS.value,
+                                 RequestStatus.ON_HOLD.value)
+COMPLETED, CLOSED = RequestStatus.COMPLETED.value, RequestStatus.CLOSED.value
 
 
 @dataclass
@@ -49,6 +53,9 @@ class Recovery:
         self.today = population.today
         self.reasons = {r.code: (r.code, r.reason, r.priority, r.requires_approval)
                         for r in settings.disconnection_reasons}
+        self.reconnection_reasons = {r.code: (r.code, r.reason, r.priority, r.requires_approval)
+                                     for r in settings.get("disconnections.reconnection_reasons")}
+        self.fee = settings.get("disconnections.reconnection_fee")
         self.slots = settings.time_slots
         self.supervisor = ref.full_name(Role.SUPERVISOR)
         self.recovery_officer = ref.full_name(Role.RECOVERY_EXECUTIVE)
@@ -93,7 +100,7 @@ class Recovery:
         closed = resolved + timedelta(days=1) if self.rng.random() < 0.2 else None
         creator = self.recovery_officer if code == "NP-001" else self._staff(consumer)
         return RequestPlan(consumer, "Disconnection", self._reason(code), created,
-                           "Closed" if closed else "Completed", creator, day, acknowledged, resolved, closed,
+                           CLOSED if closed else COMPLETED, creator, day, acknowledged, resolved, closed,
                            "Completed")
 
     def _reconnection(self, consumer: DemoConsumer) -> RequestPlan:
@@ -103,29 +110,30 @@ class Recovery:
         created = self._at(day, 9, 12)
         fresh = day == self.today
         acknowledged = None if fresh else created + timedelta(minutes=self.rng.randrange(30, 100))
-        self.cashier.service_charge(consumer, "Reconnection Fee", RECONNECTION_FEE, day, "4300")
-        reason = ("RC-001", "Dues cleared, reconnection requested", "Medium", False)
-        return RequestPlan(consumer, "Reconnection", reason, created, "Pending" if fresh else "In Progress",
+        self.cashier.service_charge(consumer, "Reconnection Fee", self.fee, day, "4300")
+        reason = self.reconnection_reasons.get("RC-001") or next(iter(self.reconnection_reasons.values()))
+        return RequestPlan(consumer, "Reconnection", reason, created, PENDING if fresh else IN_PROGRESS,
                            self._staff(consumer), day + timedelta(days=2), acknowledged,
                            order_status=None if fresh else "Assigned")
 
     def _open_disconnection(self, consumer: DemoConsumer) -> RequestPlan:
         day = self.today - timedelta(days=self.rng.randrange(0, 15))
         created = self._at(day, 9, 12)
-        status = "Pending" if day == self.today else self.rng.choice(
-            ("In Progress", "In Progress", "In Progress", "On Hold", "Pending"))
-        acknowledged = None if status == "Pending" else created + timedelta(minutes=self.rng.randrange(15, 115))
+        status = PENDING if day == self.today else self.rng.choice(
+            (IN_PROGRESS, IN_PROGRESS, IN_PROGRESS, ON_HOLD, PENDING))
+        acknowledged = None if status == PENDING else created + timedelta(minutes=self.rng.randrange(15, 115))
         preferred = self.today + timedelta(days=self.rng.randrange(1, 8))
         return RequestPlan(consumer, "Disconnection", self._reason("NP-001"), created, status,
                            self.recovery_officer, preferred, acknowledged,
-                           order_status="Assigned" if status == "In Progress" else None)
+                           order_status="Assigned" if status == IN_PROGRESS else None)
 
     # writing ---------------------------------------------------------------------------------
 
     def _write_request(self, plan: RequestPlan) -> None:
         consumer, (code, reason, priority, approval) = plan.consumer, plan.reason
         request_id = self.ids.new("service_requests")
-        number = self.numbers.next("disconnection_request", plan.created.date())
+        series = "reconnection_request" if plan.request_type == "Reconnection" else "disconnection_request"
+        number = self.numbers.next(series, plan.created.date())
         slot = self.rng.choice(self.slots)
         last_at = plan.closed or plan.resolved or plan.acknowledged or plan.created
         self.writer.add(ServiceRequest.__table__, {
@@ -141,7 +149,7 @@ class Recovery:
         events = [("Request created", f"{number}: {reason} ({code}), priority {priority}", plan.created_by,
                    plan.created)]
         if plan.acknowledged:
-            events.append(("Acknowledged", "Status: Pending → In Progress", plan.created_by, plan.acknowledged))
+            events.append(("Acknowledged", f"Status: {PENDING} → {IN_PROGRESS}", plan.created_by, plan.acknowledged))
         if plan.order_status and plan.acknowledged:
             so_number = self._service_order(plan, request_id, slot)
             events.append(("Service order created", so_number, DISPATCHER, plan.acknowledged))
@@ -163,7 +171,7 @@ class Recovery:
         number = self.numbers.next("service_order", plan.acknowledged.date())
         self.writer.add(ServiceOrder.__table__, {
             "id": self.ids.new("service_orders"), "so_no": number, "request_id": request_id,
-            "consumer_id": consumer.id, "template": template, "name": f"{template} - {consumer.name}",
+            "consumer_id": consumer.id, "template": template, "order_type": plan.request_type, "name": f"{template} - {consumer.name}",
             "status": plan.order_status, "priority": plan.reason[2], "scheduled_date": plan.preferred,
             "time_slot": slot, "remarks": "", "created_by": DISPATCHER, "created_at": plan.acknowledged,
             "assigned_to": self.rng.choice(TECHNICIANS), "assigned_at": plan.acknowledged,

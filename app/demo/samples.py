@@ -262,7 +262,7 @@ class Samples:
             "id": request_id, "request_no": number, "consumer_id": smith.id, "request_type": "Disconnection",
             "reason_code": "NP-001", "reason": "Non-payment of bills", "priority": "High",
             "preferred_date": date(2024, 12, 15), "time_slot": "10:00-12:00",
-            "notes": "Customer requested morning slot due to work schedule", "status": "In Progress",
+            "notes": "Customer requested morning slot due to work schedule", "status": "In progress",
             "notify_customer": True, "required_approval": True, "created_by": "Sarah Johnson",
             "created_at": created, "last_updated_by": "Sarah Johnson", "last_updated_at": created,
             "acknowledged_at": acknowledged, "responded_at": None, "resolved_at": None, "closed_at": None,
@@ -270,7 +270,7 @@ class Samples:
         so_number = self.numbers.take("service_order", "SO-2024-005678")
         self.writer.add(ServiceOrder.__table__, {
             "id": self.ids.new("service_orders"), "so_no": so_number, "request_id": request_id,
-            "consumer_id": smith.id, "template": "Residential Disconnection",
+            "consumer_id": smith.id, "template": "Residential Disconnection", "order_type": "Disconnection",
             "name": "Residential Disconnection - John Smith", "status": "Assigned", "priority": "High",
             "scheduled_date": date(2024, 12, 15), "time_slot": "10:00-12:00",
             "remarks": "Customer will be available between 10 AM - 12 PM. Bring standard disconnection tools.",
@@ -280,7 +280,7 @@ class Samples:
             ("Request created", f"{number}: Non-payment of bills (NP-001), priority High", "Sarah Johnson", created),
             ("Customer notified", "Email sent to john.smith@email.com", "Sarah Johnson",
              created + timedelta(minutes=1)),
-            ("Acknowledged", "Status: Pending → In Progress", "Sarah Johnson", acknowledged),
+            ("Acknowledged", "Status: Pending → In progress", "Sarah Johnson", acknowledged),
             ("Service order created", f"{so_number} assigned to Mike Thompson (Field Technician)",
              "Lisa Wilson", acknowledged),
         )

@@ -62,6 +62,23 @@ class Meter(Synced, Base):
     dial_digits: Mapped[int] = mapped_column(Integer, default=6)
 
 
+class MeterMovement(Synced, Base):
+    """Append-only history of a meter: unassigned at the premises, removed to the warehouse or
+    decommissioned, assigned again. Executing a disconnection or reconnection writes one."""
+
+    __tablename__ = "meter_movements"
+    meter_id: Mapped[str] = fk("meters.id")
+    consumer_id: Mapped[str] = fk("consumers.id")
+    request_id: Mapped[str | None] = fk("service_requests.id", nullable=True)
+    so_no: Mapped[str] = mapped_column(String(40), default="")
+    action: Mapped[str] = mapped_column(String(30))  # Unassigned, Removed, Assigned
+    from_status: Mapped[str] = mapped_column(String(20))
+    to_status: Mapped[str] = mapped_column(String(20))  # Uninstalled, In warehouse, Decommissioned, Installed
+    service_account_id: Mapped[str | None] = fk("service_accounts.id", nullable=True, index=False)
+    moved_by: Mapped[str] = mapped_column(String(80))
+    moved_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 class MeterRead(Synced, Base):
     __tablename__ = "meter_reads"
     meter_id: Mapped[str] = fk("meters.id", index=False)

@@ -41,6 +41,8 @@ class ServiceOrder(Synced, Base):
     request_id: Mapped[str | None] = fk("service_requests.id", nullable=True)
     consumer_id: Mapped[str] = fk("consumers.id")
     template: Mapped[str] = mapped_column(String(80))
+    # Disconnection, Reconnection, Meter removal, Inspection: what an SO ID is validated against.
+    order_type: Mapped[str] = mapped_column(String(30), default="", server_default="")
     name: Mapped[str] = mapped_column(String(160))
     status: Mapped[str] = mapped_column(String(20), default="Created")
     priority: Mapped[str] = mapped_column(String(10), default="Medium")

@@ -12,6 +12,7 @@ from app.services.core.settings import SettingsService
 from app.services.core.usage import UsageService
 from app.services.payments.posting import PaymentsService
 from app.services.payments.receipts import ReceiptsService
+from app.services.requests import RequestsService
 from app.services.tariffs.plans import PlansService
 from app.services.tariffs.service import TariffsService
 
@@ -28,6 +29,7 @@ class Services:
     tariffs: TariffsService = field(init=False)
     plans: PlansService = field(init=False)
     billing: BillingService = field(init=False)
+    requests: RequestsService = field(init=False)
 
     def __post_init__(self) -> None:
         self.auth = AuthService(self.app)
@@ -39,3 +41,4 @@ class Services:
         self.tariffs = TariffsService(self.app)
         self.plans = PlansService(self.app)
         self.billing = BillingService(self.app)
+        self.requests = RequestsService(self.app)

@@ -30,7 +30,6 @@ PageFactory = Callable[[Services, Actor], QWidget]
 NOT_BUILT: dict[Module, str] = {
     Module.DASHBOARD: "The billing dashboard (performance, consumption, financial summary, "
                       "exceptions, quick actions) is planned; no figures are shown until it is built.",
-    Module.DISCONNECTIONS: "Disconnection and reconnection requests are planned.",
 }
 
 
@@ -38,13 +37,15 @@ def built_pages() -> dict[Module, PageFactory]:
     from app.views.audit.audit_page import AuditModulePage
     from app.views.billing.billing_page import BillingModulePage
     from app.views.cash.cash_page import CashModulePage
+    from app.views.disconnections.page import DisconnectionsPage
     from app.views.payments.payments_page import PaymentsModulePage
     from app.views.settings.settings_page import SettingsPage
     from app.views.tariffs.module_page import TariffsModulePage
 
     return {Module.SETTINGS: SettingsPage, Module.AUDIT: AuditModulePage,
             Module.TARIFFS: TariffsModulePage, Module.CASH: CashModulePage,
-            Module.PAYMENTS: PaymentsModulePage, Module.BILLING: BillingModulePage}
+            Module.PAYMENTS: PaymentsModulePage, Module.BILLING: BillingModulePage,
+            Module.DISCONNECTIONS: DisconnectionsPage}
 
 
 class MainWindow(QMainWindow):

@@ -29,8 +29,10 @@ NEEDS: dict[tuple[str, str] | str, tuple[P, ...]] = {
     "cash_movements": (P.OPERATE_CASH,),
     "service_requests": _REQUESTS,
     "service_orders": (P.WORK_REQUEST,),
-    "communications": _REQUESTS,
-    "request_events": _REQUESTS,
+    "meters": (P.WORK_REQUEST,) + _REFERENCE,  # executing a request unassigns or assigns meters
+    "meter_movements": (P.WORK_REQUEST,),
+    "communications": _REQUESTS + (P.NOTE_REQUEST,),
+    "request_events": _REQUESTS + (P.NOTE_REQUEST,),
     "notifications": _REQUESTS + _TARIFFS + (P.RECORD_PAYMENT, P.RUN_BILLING),
     "consumers": _REQUESTS + _REFERENCE,
     "bills": _BILLING,
@@ -63,6 +65,7 @@ SERIES_NEEDS: dict[str, tuple[P, ...]] = {
     "credit_note": (P.CREATE_CREDIT_NOTE,),
     "invoice": _BILLING,
     "disconnection_request": (P.CREATE_REQUEST,),
+    "reconnection_request": (P.CREATE_REQUEST,),
     "service_order": (P.WORK_REQUEST,),
     "payment_plan": _PLANS,
 }

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QListWidget, QPushButton
 
+from app.domain.core.permissions import Module
 from app.services.registry import Services
 from app.views.login import LoginDialog
 from app.views.main_window import MainWindow
@@ -48,8 +49,9 @@ def test_counter_executive_sees_counter_modules_only(qtbot, runtime):
     assert labels == ["Payments", "Cash", "Plans & Tariffs", "Disconnections"]
     assert find(window, "Signed-in user", QLabel).text() == "Jane Smith · Customer Service Executive"
     assert find(window, "Sync state", QLabel).text() == "Offline · never synced"
-    # Unbuilt modules say so plainly instead of showing invented figures.
-    assert "not available yet" in find(window, "Disconnections not available", QLabel).text()
+    # Disconnections is built now: its page, not the "not available yet" one.
+    window.show_module(Module.DISCONNECTIONS)
+    assert window.pages.currentWidget().accessibleName() == "Disconnections page"
 
 
 def test_administrator_sees_settings_and_audit(qtbot, runtime):

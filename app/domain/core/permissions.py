@@ -55,8 +55,10 @@ class Permission(StrEnum):
     VIEW_REQUESTS = "requests.view"
     CREATE_REQUEST = "requests.create"
     WORK_REQUEST = "requests.work"
+    NOTE_REQUEST = "requests.note"  # internal notes and messages to the consumer
     SETTLE_ACCOUNT = "requests.settle"
     PRINT_FINAL_BILL = "bills.final.print"
+    GENERATE_FINAL_BILL = "bills.final.generate"
     MANAGE_SETTINGS = "settings.manage"
     MANAGE_USERS = "users.manage"
     VIEW_AUDIT = "audit.view"
@@ -66,6 +68,7 @@ class Permission(StrEnum):
 P = Permission
 _DASHBOARD = {P.VIEW_DASHBOARD, P.VIEW_BILLING}
 _TARIFF_READ = {P.VIEW_TARIFFS}
+_REQUEST_WORK = {P.VIEW_REQUESTS, P.WORK_REQUEST, P.NOTE_REQUEST}
 
 MATRIX: dict[Role, frozenset[Permission]] = {
     Role.BILLING_MANAGER: frozenset(
@@ -73,8 +76,11 @@ MATRIX: dict[Role, frozenset[Permission]] = {
         | {P.RUN_BILLING, P.RESOLVE_EXCEPTIONS, P.EDIT_TARIFFS, P.PUBLISH_TARIFFS,
            P.VIEW_PAYMENTS, P.PRINT_FINAL_BILL, P.VIEW_AUDIT}
     ),
+    # The disconnection story: billing specialists produce the final bill from a request.
     Role.BILLING_SPECIALIST: frozenset(
-        _DASHBOARD | _TARIFF_READ | {P.RUN_BILLING, P.RESOLVE_EXCEPTIONS, P.VIEW_PAYMENTS}
+        _DASHBOARD | _TARIFF_READ
+        | {P.RUN_BILLING, P.RESOLVE_EXCEPTIONS, P.VIEW_PAYMENTS, P.VIEW_REQUESTS,
+           P.GENERATE_FINAL_BILL, P.PRINT_FINAL_BILL}
     ),
     Role.UTILITY_ADMINISTRATOR: frozenset(
         _DASHBOARD | _TARIFF_READ
@@ -83,20 +89,24 @@ MATRIX: dict[Role, frozenset[Permission]] = {
            P.VIEW_REQUESTS}
     ),
     Role.CUSTOMER_SERVICE_EXECUTIVE: frozenset(
-        {P.VIEW_PAYMENTS, P.RECORD_PAYMENT, P.CREATE_CREDIT_NOTE, P.OPERATE_CASH,
-         P.CLOSE_CASH_SESSION, P.VIEW_REQUESTS, P.CREATE_REQUEST, P.WORK_REQUEST,
-         P.VIEW_TARIFFS}
+        _REQUEST_WORK
+        | {P.VIEW_PAYMENTS, P.RECORD_PAYMENT, P.CREATE_CREDIT_NOTE, P.OPERATE_CASH,
+           P.CLOSE_CASH_SESSION, P.CREATE_REQUEST, P.VIEW_TARIFFS}
     ),
-    Role.CALL_CENTER_REPRESENTATIVE: frozenset({P.VIEW_REQUESTS, P.VIEW_PAYMENTS, P.VIEW_TARIFFS}),
+    # The story: call-centre staff raise requests by phone and add notes; the field work is others'.
+    Role.CALL_CENTER_REPRESENTATIVE: frozenset(
+        {P.VIEW_REQUESTS, P.CREATE_REQUEST, P.NOTE_REQUEST, P.VIEW_PAYMENTS, P.VIEW_TARIFFS}
+    ),
     Role.RECOVERY_EXECUTIVE: frozenset(
-        {P.VIEW_PAYMENTS, P.MANAGE_PAYMENT_PLANS, P.RECONCILE, P.VIEW_REQUESTS,
-         P.CREATE_REQUEST, P.WORK_REQUEST, P.SETTLE_ACCOUNT}
+        _REQUEST_WORK
+        | {P.VIEW_PAYMENTS, P.MANAGE_PAYMENT_PLANS, P.RECONCILE, P.CREATE_REQUEST,
+           P.SETTLE_ACCOUNT, P.GENERATE_FINAL_BILL}
     ),
     Role.SUPERVISOR: frozenset(
         {P.VIEW_PAYMENTS, P.RECORD_PAYMENT, P.VOID_PAYMENT, P.VERIFY_PAYMENT,
          P.CREATE_CREDIT_NOTE, P.APPLY_CREDIT_NOTE, P.PRINT_CREDIT_NOTE, P.RECONCILE,
          P.OPERATE_CASH, P.NO_SALE, P.CLOSE_CASH_SESSION, P.APPROVE_VARIANCE,
-         P.VIEW_REQUESTS, P.WORK_REQUEST, P.SETTLE_ACCOUNT, P.PRINT_FINAL_BILL,
+         P.VIEW_REQUESTS, P.WORK_REQUEST, P.NOTE_REQUEST, P.SETTLE_ACCOUNT, P.PRINT_FINAL_BILL,
          P.VIEW_AUDIT, P.VIEW_TARIFFS}
     ),
 }

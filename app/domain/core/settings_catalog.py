@@ -59,6 +59,8 @@ SERIES: dict[str, tuple[str, str, int]] = {
     "credit_note": ("Credit note", "CN-{seq}", 46129),
     "invoice": ("Invoice", "INV-{seq}", 414013),
     "disconnection_request": ("Disconnection request", "DIS-{yyyy}-{seq:06}", 1),
+    # A reconnection is its own series: the consumer and the field read REC- for what it is.
+    "reconnection_request": ("Reconnection request", "REC-{yyyy}-{seq:06}", 1),
     "service_order": ("Service order", "SO-{yyyy}-{seq:06}", 1),
     "payment_plan": ("Payment plan", "PP-{yyyy}-{seq:04}", 1),
 }
@@ -421,17 +423,21 @@ declare(
       "20.00", "An over/short at close larger than this needs a supervisor's approval."),
 )
 
+def _reason_kind() -> RecordListKind:
+    return RecordListKind(DisconnectionReason, (
+        Field("code", "Code", TextKind(12, rule=_reason_code)),
+        Field("reason", "Reason", TextKind(80)),
+        Field("priority", "Priority", ChoiceKind(SEVERITIES)),
+        Field("description", "Description", TextKind(250)),
+        Field("requires_approval", "Requires approval", BooleanKind()),
+        Field("approval_threshold", "Approval threshold", MoneyKind(), optional=True)),
+        unique=(("code",), ("reason",)), row_rule=_reason_approval)
+
+
 s = _section("Disconnections")
 declare(
     s("disconnections.reasons", "Disconnection reasons",
-      RecordListKind(DisconnectionReason, (
-          Field("code", "Code", TextKind(12, rule=_reason_code)),
-          Field("reason", "Reason", TextKind(80)),
-          Field("priority", "Priority", ChoiceKind(SEVERITIES)),
-          Field("description", "Description", TextKind(250)),
-          Field("requires_approval", "Requires approval", BooleanKind()),
-          Field("approval_threshold", "Approval threshold", MoneyKind(), optional=True)),
-          unique=(("code",), ("reason",)), row_rule=_reason_approval),
+      _reason_kind(),
       [DisconnectionReason("NP-001", "Non-payment of bills", "High",
                            "Customer has outstanding balance exceeding 90 days", True),
        DisconnectionReason("CR-001", "Customer request", "Medium",
@@ -447,6 +453,23 @@ declare(
       ["Issue resolved", "Duplicate request", "Cancelled by consumer",
        "No consumer response", "Other"],
       "Reasons offered when closing a request."),
+    s("disconnections.reconnection_reasons", "Reconnection reasons", _reason_kind(),
+      [DisconnectionReason("RC-001", "Dues cleared, reconnection requested", "Medium",
+                           "Outstanding dues paid or settled; supply to be restored", False),
+       DisconnectionReason("RC-002", "Customer request", "Medium",
+                           "Customer asked for the supply to be restored", False),
+       DisconnectionReason("RC-003", "Property re-occupied", "Low",
+                           "Premises occupied again after a vacancy", False)],
+      "Offered when raising a reconnection request (an Inactive consumer)."),
+    s("disconnections.reconnection_fee", "Reconnection fee", MoneyKind(), "75.00",
+      "Charged as a service charge when a reconnection is executed (0 charges nothing)."),
+    s("disconnections.suggest_after_days", "Suggest disconnection after (days overdue)",
+      IntegerKind(1, 3650), 90,
+      "A bill unpaid this many days past its due date puts the consumer on the recovery "
+      "executive's suggested disconnections (a compliant payment plan is the reason not to)."),
+    s("disconnections.profile_lock_minutes", "Consumer profile lock (minutes)",
+      IntegerKind(1, 240), 15,
+      "How long verifying a consumer locks the profile; renewed while the request is raised."),
     s("disconnections.time_slots", "Time slots",
       StringListKind(11, item_rule=_two_hour_slot, list_rule=_no_overlap,
                      order_by=lambda slot: parse_time_range(slot)[0]),
@@ -622,9 +645,11 @@ def _fits_currency(amount: Decimal | None, values: Mapping[str, Any]) -> str | N
 for _key in ("payments.overpayment_threshold", "counter.variance_reason_threshold",
              "counter.variance_supervisor_threshold"):
     declare_rule(_key, lambda v, key=_key: _fits_currency(v[key], v))
-declare_rule("disconnections.reasons", lambda v: next(
-    (broken for r in v["disconnections.reasons"]
-     if (broken := _fits_currency(r.approval_threshold, v))), None))
+for _key in ("disconnections.reasons", "disconnections.reconnection_reasons"):
+    declare_rule(_key, lambda v, key=_key: next(
+        (broken for r in v[key] if (broken := _fits_currency(r.approval_threshold, v))), None))
+declare_rule("disconnections.reconnection_fee",
+             lambda v: _fits_currency(v["disconnections.reconnection_fee"], v))
 declare_rule("gl.postings", lambda v: next(
     (f'"{row.code}" ({row.posting}) is not one of the GL codes' for row in v["gl.postings"]
      if row.code not in {code.code for code in v["gl.codes"]}), None))

@@ -1,0 +1,1 @@
+"""The Disconnections module: requests landing, the create flow and the request detail."""
