@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,6 +22,7 @@ from sqlalchemy import (
     text,
     update,
 )
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
@@ -32,6 +34,8 @@ from sync.records import APPEND_ONLY, build_row, entity_class, table_values
 PENDING = "Pending"
 STATES = {"applied": "Applied", "duplicate": "Duplicate", "conflict": "Conflict", "rejected": "Rejected"}
 CURSOR, EPOCH, ACKED_SEQ, LAST_SYNC = "cursor", "epoch", "acked_seq", "last_sync"
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -310,10 +314,20 @@ def _requeue(session: Session, entry: OutboxEntry, now: datetime) -> int:
 
 
 def _restore_withdrawn(session: Session, entry: OutboxEntry) -> None:
-    """A row taken out with a lost conflict (see _withdraw_dependents) comes back when retried."""
+    """A row taken out with a lost conflict (see _withdraw_dependents) comes back when retried.
+
+    Best effort: a payload that no longer makes a valid local row (a column added since, a
+    reference gone) leaves the row out; the retry still sends the operation to the server."""
     cls = entity_class(entry.entity)
-    if entry.operation == "insert" and cls is not None and session.get(cls, entry.entity_id) is None:
-        session.add(build_row(cls, entry.payload))
+    if entry.operation != "insert" or cls is None or session.get(cls, entry.entity_id) is not None:
+        return
+    try:
+        with session.begin_nested():
+            session.add(build_row(cls, entry.payload))
+            session.flush()
+    except (IntegrityError, TypeError, ValueError) as error:
+        log.warning("retry of %s %s: its local row could not be restored (%s)", entry.entity,
+                    entry.entity_id, str(error).splitlines()[0])
 
 
 def _rebase(session: Session, entry: OutboxEntry) -> int | None:

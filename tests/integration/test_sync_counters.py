@@ -15,6 +15,7 @@ from app.services.cash.sessions import CashSessionsService
 from app.services.core.work import unit_of_work
 from app.services.registry import Services
 from sync import local
+from tests.factories import PASSWORD
 from tests.sync_helpers import enrolled_desktop
 
 pytestmark = pytest.mark.postgres
@@ -64,5 +65,8 @@ def test_a_second_desktop_is_refused_an_existing_counters_name(server, tmp_path)
 def _set_counter_name(desktop, name: str) -> None:
     from app.services.core.auth import actor_of
 
+    # The administrator signs in on this desktop first: the server accepts a change in admin's
+    # name only from a desktop where it saw admin log in (docs/sync-security.md).
+    desktop.agent.login("admin", PASSWORD)
     Services(desktop.runtime.app).settings.update(actor_of(desktop.runtime.app, "admin"),
                                                   {"general.counter_name": name})
