@@ -85,6 +85,9 @@ def record_results(session: Session, results: list[OperationResult]) -> Counter[
     return counts
 
 
+WITHDRAWN = " (taken out of this desktop's records with it)"
+
+
 def _withdraw_dependents(session: Session, entries: dict[int, OutboxEntry], refused: OperationResult) -> None:
     """A change that lost a conflict takes the append-only rows written with it out of the local
     database too (a void's reversing ledger entry): the server refused them with it, and the
@@ -97,6 +100,7 @@ def _withdraw_dependents(session: Session, entries: dict[int, OutboxEntry], refu
         row = session.get(cls, entry.entity_id) if cls is not None else None
         if row is not None:
             session.delete(row)
+            entry.last_error += WITHDRAWN
         seq += 1
     session.flush()
 
@@ -312,7 +316,7 @@ def _requeue(session: Session, entry: OutboxEntry, now: datetime) -> int:
 def _restore_withdrawn(session: Session, entry: OutboxEntry) -> None:
     """A row taken out with a lost conflict (see _withdraw_dependents) comes back when retried."""
     cls = entity_class(entry.entity)
-    if entry.operation == "insert" and cls is not None and session.get(cls, entry.entity_id) is None:
+    if entry.last_error.endswith(WITHDRAWN) and cls is not None and session.get(cls, entry.entity_id) is None:
         session.add(build_row(cls, entry.payload))
 
 

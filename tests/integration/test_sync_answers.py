@@ -82,7 +82,8 @@ def test_a_conflicting_void_posts_no_second_reversal_even_when_its_answer_is_los
             local_voids = ledger_rows(session, payment_id, "payment_void")
         assert problems["payments"].state == "Conflict"
         assert problems["ledger_entries"].reason == (f"Depends on record {payment_id}, whose change was "
-                                                      "refused as a conflict")
+                                                      "refused as a conflict (taken out of this desktop's "
+                                                      "records with it)")
         with server.central.sessions() as session:
             assert ledger_rows(session, payment_id, "payment_void") == 1
             assert session.get(Payment, payment_id).status == "Voided"
