@@ -22,7 +22,6 @@ from sqlalchemy import (
     text,
     update,
 )
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
@@ -89,6 +88,9 @@ def record_results(session: Session, results: list[OperationResult]) -> Counter[
     return counts
 
 
+WITHDRAWN = " (taken out of this desktop's records with it)"
+
+
 def _withdraw_dependents(session: Session, entries: dict[int, OutboxEntry], refused: OperationResult) -> None:
     """A change that lost a conflict takes the append-only rows written with it out of the local
     database too (a void's reversing ledger entry): the server refused them with it, and the
@@ -101,6 +103,7 @@ def _withdraw_dependents(session: Session, entries: dict[int, OutboxEntry], refu
         row = session.get(cls, entry.entity_id) if cls is not None else None
         if row is not None:
             session.delete(row)
+            entry.last_error += WITHDRAWN
         seq += 1
     session.flush()
 
@@ -314,20 +317,10 @@ def _requeue(session: Session, entry: OutboxEntry, now: datetime) -> int:
 
 
 def _restore_withdrawn(session: Session, entry: OutboxEntry) -> None:
-    """A row taken out with a lost conflict (see _withdraw_dependents) comes back when retried.
-
-    Best effort: a payload that no longer makes a valid local row (a column added since, a
-    reference gone) leaves the row out; the retry still sends the operation to the server."""
+    """A row taken out with a lost conflict (see _withdraw_dependents) comes back when retried."""
     cls = entity_class(entry.entity)
-    if entry.operation != "insert" or cls is None or session.get(cls, entry.entity_id) is not None:
-        return
-    try:
-        with session.begin_nested():
-            session.add(build_row(cls, entry.payload))
-            session.flush()
-    except (IntegrityError, TypeError, ValueError) as error:
-        log.warning("retry of %s %s: its local row could not be restored (%s)", entry.entity,
-                    entry.entity_id, str(error).splitlines()[0])
+    if entry.last_error.endswith(WITHDRAWN) and cls is not None and session.get(cls, entry.entity_id) is None:
+        session.add(build_row(cls, entry.payload))
 
 
 def _rebase(session: Session, entry: OutboxEntry) -> int | None:

@@ -94,13 +94,18 @@ class Dependencies:
     def load(cls, session: Session, device_id: str, applied_seq: int, operations: list[Operation]) -> Dependencies:
         deps = cls()
         ids = set().union(*(references(op) for op in operations)) if operations else set()
+        # One round trip: this device's answers to inserts of the records referred to, and its
+        # last answer (which may leave a refused change whose rows follow in this batch).
+        wanted = PushResult.seq == applied_seq
         if ids:
-            rows = session.execute(select(PushResult).where(
-                PushResult.device_id == device_id, PushResult.operation == "insert",
-                PushResult.entity_id.in_(sorted(ids))).order_by(PushResult.seq)).scalars()
-            for row in rows:  # the latest answer for each record wins
+            wanted = wanted | ((PushResult.operation == "insert") & PushResult.entity_id.in_(sorted(ids)))
+        rows = session.execute(select(PushResult).where(  # none above: a restore may have left some
+            PushResult.device_id == device_id, PushResult.seq <= applied_seq, wanted)
+            .order_by(PushResult.seq)).scalars().all()
+        for row in rows:  # the latest answer for each record wins
+            if row.operation == "insert" and row.entity_id in ids:
                 deps._note_insert(row.entity_id, row.status)
-        last = session.get(PushResult, (device_id, applied_seq)) if applied_seq else None
+        last = rows[-1] if rows and rows[-1].seq == applied_seq else None
         if last is not None:
             if last.operation in ("update", "delete") and last.status in REFUSED:
                 deps.changed, deps.changed_status = last.entity_id, last.status
