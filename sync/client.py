@@ -8,13 +8,11 @@ from __future__ import annotations
 
 import logging
 import math
-import ssl
 import threading
 import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 
 import httpx
 from sqlalchemy import Connection
@@ -27,28 +25,28 @@ from sync import local, quarantine
 from sync.keyring_store import CredentialStore
 from sync.pages import bootstrap_page, pages_in_order
 from sync.protocol import (
-    MAX_CLOCK_SKEW_SECONDS,
     PROTOCOL_HEADER,
     PROTOCOL_VERSION,
     BootstrapPage,
     BootstrapPlan,
     Change,
     EnrolResponse,
-    ErrorBody,
     LeaseResponse,
     PullResponse,
     PushResponse,
     ServerInfo,
     TokenResponse,
 )
+from sync.wire import check_skew, refusal, tls_verification
 
 log = logging.getLogger("utilitydesk.sync")
 RETRIES = 2
 BOOTSTRAP_PAGE = 5000  # rows per bootstrap page (the server allows up to 5000)
 ATTEMPT_SECONDS = 120.0  # a whole sync attempt, against a stalled server (a bootstrap: between pages)
-PUSH_ROUND = 1000  # operations pushed per sync at most: what arrives meanwhile goes next time
+PUSH_ROUND = 400  # operations pushed per sync at most (2 batches): what arrives meanwhile goes next time
 HISTORY_DAYS = 90  # payments, credit notes and receipts a bootstrap brings, plus everything open
 MAX_LEASE_BLOCKS = 10  # sync.protocol.LeaseRequest
+LEASE_HORIZON = 10.0  # seconds of numbers kept in hand: a few sync rounds, a slow one included
 
 
 @dataclass(frozen=True)
@@ -90,7 +88,8 @@ class SyncAgent:
         self.timeout, self.attempt_timeout, self.push_round = timeout, attempt_timeout, push_round
         self.history_days = history_days
         self._deadline: float | None = None  # monotonic time this sync attempt gives up at
-        self._left_after: dict[str, int] = {}  # numbers left per series after the last refill
+        self._left_after: dict[str, tuple[float, int]] = {}  # series -> (when, numbers left) at last refill
+        self._leased = 0  # blocks leased in this round
         self.http = httpx.Client(base_url=server_url.rstrip("/"), timeout=timeout, transport=transport,
                                  headers={PROTOCOL_HEADER: str(PROTOCOL_VERSION)},
                                  verify=tls_verification(ca_file))
@@ -137,20 +136,21 @@ class SyncAgent:
     def _round(self) -> SyncReport:
         info = self.handshake()
         requeued = self._detect_restore(info)
-        leased = self.refill_leases(info)  # before pushing: an online counter never runs out
-        pushed = self.push_pending(self.push_round)
+        self._leased = 0
+        self.refill_leases(info)  # before pushing, and between batches: an online counter never runs out
+        pushed = self.push_pending(self.push_round, info)
         bootstrapped = False
         if not self._cursor():
             self.bootstrap()
             bootstrapped = True
         pulled, cursor = self.pull_all()
-        leased += self.refill_leases(info)
+        self.refill_leases(info)
         with self.app.sessions() as session:
             held = quarantine.count(session)
         self._set_state(local.LAST_SYNC, self.app.clock.now().isoformat())
         return SyncReport(pushed=pushed.total(), applied=pushed["applied"], duplicates=pushed["duplicate"],
                           conflicts=pushed["conflict"], rejected=pushed["rejected"], pulled=pulled,
-                          cursor=cursor, bootstrapped=bootstrapped, leased_blocks=leased,
+                          cursor=cursor, bootstrapped=bootstrapped, leased_blocks=self._leased,
                           requeued=requeued, quarantined=held)
 
     def handshake(self) -> ServerInfo:
@@ -175,7 +175,7 @@ class SyncAgent:
 
     # push ----------------------------------------------------------------------------
 
-    def push_pending(self, limit: int | None = None) -> Counter[str]:
+    def push_pending(self, limit: int | None = None, info: ServerInfo | None = None) -> Counter[str]:
         """Pending outbox rows in order, in batches, at most `limit` of them; how many got each result.
 
         Bounded, so that a counter taking payments all the time does not keep one sync pushing
@@ -196,6 +196,8 @@ class SyncAgent:
                 totals += local.record_results(session, answer.results)
                 local.set_state(session, local.ACKED_SEQ, str(answer.applied_seq))
             sent += len(operations)
+            if info is not None:
+                self.refill_leases(info)  # a cheap local check unless the counter is running short
         return totals
 
     # bootstrap and pull ----------------------------------------------------------------
@@ -275,16 +277,17 @@ class SyncAgent:
     # number leases ------------------------------------------------------------------------
 
     def refill_leases(self, info: ServerInfo) -> int:
-        """Lease blocks of each series this user issues that is below what the next round needs:
-        the low-water mark plus twice what was used since the last refill. Returns blocks leased."""
+        """Lease blocks of each series this user issues that is below what the next LEASE_HORIZON
+        seconds need at the rate used since the last refill, plus the low-water mark."""
         with self.app.sessions() as session:
             settings = load_settings(session)
             low_water, size = settings.get("numbering.low_water_mark"), settings.get("numbering.lease_block_size")
             left = {s: local.remaining_numbers(session, s) for s in info.leasable_series}
-        wanted: dict[str, int] = {}
+        now, wanted = time.monotonic(), {}
         for series, remaining in left.items():
-            used = max(0, self._left_after.get(series, remaining) - remaining)
-            need = low_water + 2 * used
+            since, before = self._left_after.get(series, (now, remaining))
+            rate = max(0, before - remaining) / max(now - since, 1.0)  # numbers a second
+            need = low_water + math.ceil(rate * LEASE_HORIZON)
             if remaining < need:
                 wanted[series] = min(MAX_LEASE_BLOCKS, max(1, math.ceil((need - remaining) / size)))
         answers = [LeaseResponse.model_validate(self._call("POST", "/v1/leases", json={
@@ -297,7 +300,9 @@ class SyncAgent:
                         local.store_leased_block(session, answer.series, block.first, block.last)
                         left[answer.series] += block.last - block.first + 1
                         leased += 1
-        self._left_after.update(left)
+        for series in wanted.keys() | (left.keys() - self._left_after.keys()):
+            self._left_after[series] = (now, left[series])
+        self._leased += leased
         return leased
 
     # plumbing ----------------------------------------------------------------------------
@@ -319,7 +324,7 @@ class SyncAgent:
             headers["Authorization"] = f"Bearer {token}"
         response = self._send(method, path, headers, kwargs)
         if response.status_code >= 400:
-            raise _refusal(response)
+            raise refusal(response)
         return response.json() if response.content else {}
 
     def _send(self, method: str, path: str, headers: dict, kwargs: dict) -> httpx.Response:
@@ -349,25 +354,6 @@ class SyncAgent:
             self._deadline = max(self._deadline, time.monotonic() + self.attempt_timeout)
 
 
-def check_skew(server_time: datetime, local_time: datetime) -> None:
-    skew = local_time - server_time
-    if abs(skew) > timedelta(seconds=MAX_CLOCK_SKEW_SECONDS):
-        minutes = round(abs(skew).total_seconds() / 60)
-        direction = "ahead of" if skew > timedelta(0) else "behind"
-        raise SyncError("clock_skew", f"This computer's clock is {minutes} minutes {direction} the central "
-                                      "service's. Correct the date and time, then sync again.")
-
-
-def tls_verification(ca_file: str) -> ssl.SSLContext | bool:
-    """The system's trusted CAs, or only the utility's own CA when one is configured."""
-    if not ca_file:
-        return True
-    try:
-        return ssl.create_default_context(cafile=ca_file)
-    except (OSError, ssl.SSLError) as error:
-        raise SyncError("tls", f"The CA file {ca_file} cannot be used: {error}") from error
-
-
 def _pulled(changes: list[Change]) -> list[quarantine.Pulled]:
     return [quarantine.Pulled(change.entity, change.payload) for change in changes]
 
@@ -386,11 +372,3 @@ def _runs(changes: list[quarantine.Pulled]) -> list[tuple[str, list[dict]]]:
 def _set_states(session, state: dict[str, str]) -> None:
     for key, value in state.items():
         local.set_state(session, key, value)
-
-
-def _refusal(response: httpx.Response) -> SyncError:
-    try:
-        body = ErrorBody.model_validate(response.json())
-        return SyncError(body.kind, body.message)
-    except ValueError:
-        return SyncError("server_error", f"The central service answered {response.status_code}.")

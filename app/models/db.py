@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
+import weakref
+from collections import deque
 from pathlib import Path
 
 from alembic import command
@@ -15,6 +18,7 @@ from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
 from app.domain.core.errors import UtilityDeskError
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+BUSY_SECONDS = 15  # how long a writer waits for SQLite's write lock before "database is locked"
 
 
 class DatabaseError(UtilityDeskError):
@@ -38,7 +42,7 @@ def _sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record: object) -> No
     cursor.execute("PRAGMA foreign_keys=ON")
     # FULL: money tables live here, and a committed payment must survive a power cut.
     cursor.execute("PRAGMA synchronous=FULL")
-    cursor.execute("PRAGMA busy_timeout=15000")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_SECONDS * 1000}")
     cursor.close()
 
 
@@ -47,24 +51,94 @@ WRITES = "utilitydesk_writes"
 
 
 def _sqlite_begin(connection: Connection) -> None:
-    # A writer takes the write lock at BEGIN, so two writers queue on busy_timeout instead of
-    # failing half-way with "database is locked" (a deferred transaction that reads first and
-    # then writes cannot wait: its snapshot is stale once another writer commits). A reader
-    # begins deferred: in WAL mode it never holds the write lock, so it delays no writer.
+    # A writer takes the write lock at BEGIN, so two writers queue instead of failing half-way
+    # with "database is locked" (a deferred transaction that reads first and then writes cannot
+    # wait: its snapshot is stale once another writer commits). A reader begins deferred: in WAL
+    # mode it never holds the write lock, so it delays no writer.
     writes = connection.get_execution_options().get(WRITES, False)
     connection.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
 
 
+class WriteQueue:
+    """This process's writers of one SQLite file, first come first served.
+
+    SQLite's busy handler sleeps ever longer between tries (up to 100 ms), so a writer that commits
+    every few milliseconds (a counter taking 40 payments a second) would keep a waiting one (the
+    sync agent storing results and leases) out for seconds. Here the lock is handed to the longest
+    waiter at each commit; SQLite's own lock (busy_timeout) still guards against other processes.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._held = False
+        self._waiters: deque[threading.Event] = deque()
+
+    def acquire(self, timeout: float) -> bool:
+        with self._lock:
+            if not self._held:
+                self._held = True
+                return True
+            turn = threading.Event()
+            self._waiters.append(turn)
+        if turn.wait(timeout):
+            return True
+        with self._lock:
+            if turn.is_set():  # handed over just as the wait ended
+                return True
+            self._waiters.remove(turn)
+            return False
+
+    def release(self) -> None:
+        with self._lock:
+            if self._waiters:
+                self._waiters.popleft().set()  # handed over: still held
+            else:
+                self._held = False
+
+
+_queues: weakref.WeakKeyDictionary[Engine, WriteQueue] = weakref.WeakKeyDictionary()
+_queues_lock = threading.Lock()
+
+
+def write_queue(bind: Engine | Connection) -> WriteQueue | None:
+    engine = bind.engine
+    if engine.dialect.name != "sqlite":
+        return None
+    with _queues_lock:
+        return _queues.setdefault(engine, WriteQueue())
+
+
 class LocalSession(Session):
-    """Transactions begun explicitly (`with session.begin():`, every use case) are writes and take
-    the write lock at their start; a session used without begin() (autobegin) only reads, in a
-    deferred transaction. Nothing in the app commits an autobegun transaction."""
+    """Transactions begun explicitly (`with session.begin():`, every use case) are writes: they wait
+    their turn in the write queue and take SQLite's write lock at their start. A session used
+    without begin() (autobegin) only reads, in a deferred transaction. Nothing in the app commits an
+    autobegun transaction."""
+
+    _queued: WriteQueue | None = None
 
     def begin(self, nested: bool = False) -> SessionTransaction:
         transaction = super().begin(nested)
-        if not nested:
+        if nested:
+            return transaction
+        queue = write_queue(self.get_bind())
+        if queue is not None and not queue.acquire(BUSY_SECONDS):
+            transaction.rollback()
+            raise exc.OperationalError("BEGIN IMMEDIATE", None, sqlite3.OperationalError(
+                f"database is locked: another writer of this app held it for {BUSY_SECONDS} s"))
+        self._queued = queue
+        try:
             self.connection(execution_options={WRITES: True})  # BEGIN IMMEDIATE now, not at first write
+        except BaseException:
+            transaction.rollback()
+            raise
         return transaction
+
+
+@event.listens_for(LocalSession, "after_transaction_end")
+def _end_of_write(session: LocalSession, transaction: SessionTransaction) -> None:
+    if transaction.parent is None and session._queued is not None:
+        queue, session._queued = session._queued, None
+        queue.release()
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -65,3 +65,29 @@ def test_a_write_takes_the_lock_at_its_start(runtime):
             other.driver_connection.execute("ROLLBACK")
         finally:
             other.close()
+
+
+def test_a_writer_waiting_for_the_lock_gets_it_at_the_next_commit_not_after_a_busy_writer(runtime):
+    """A counter committing back to back (40 payments a second) must not keep the sync agent's
+    short write out: the waiting writer is handed the lock at the next commit."""
+    stop, waits = threading.Event(), []
+
+    def busy_counter() -> None:
+        while not stop.is_set():
+            with runtime.app.sessions() as session, session.begin():
+                session.execute(text("UPDATE sync_state SET value = value WHERE key = 'none'"))
+                time.sleep(0.02)  # a payment's transaction
+
+    counter = threading.Thread(target=busy_counter)
+    counter.start()
+    try:
+        time.sleep(0.1)
+        for _ in range(10):
+            asked = time.monotonic()
+            with runtime.app.sessions() as session, session.begin():
+                waits.append(time.monotonic() - asked)
+            time.sleep(0.01)
+    finally:
+        stop.set()
+        counter.join()
+    assert max(waits) < 0.5, f"a writer waited {max(waits):.2f} s behind a busy one"

@@ -1,0 +1,210 @@
+"""A counter that syncs all day (#19): one desktop recording payments while its background sync runs
+every 2 s against 2 uvicorn workers on PostgreSQL, on loopback.
+
+Phases, in one run: a steady 5 payments/s with no sync (the bare baseline), the same with the
+background sync, then a burst of 40/s. Prints record-payment p50/p95 for each, the longest wait
+for SQLite's write lock at a payment's BEGIN, the provisional receipt numbers issued while the
+server was reachable (goal 0), and how long after the burst the server holds every payment
+(goal under 5 s). Each payment is one unit of work as posting writes it: a leased receipt
+number, the payment, its ledger entry, the audit entry and their outbox rows.
+
+BENCH_QUICK=1 (or BENCH_SOAK_SECONDS=N): N seconds per phase (default 30; quick 8).
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import tempfile
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+import httpx
+from sqlalchemy import create_engine, func, select, text
+
+from app.domain.core.permissions import Role
+from app.models.billing import LedgerEntry
+from app.models.payments import Payment
+from app.services.core.context import Actor
+from app.services.core.numbering import issue_number
+from app.services.core.settings import load_settings
+from app.services.core.work import unit_of_work
+from sync.protocol import PROTOCOL_HEADER, PROTOCOL_VERSION
+from tests.conftest import PG_ADMIN_URL
+from tests.factories import PASSWORD
+from tests.sync_helpers import (
+    Desktop,
+    memory_keyring,
+    open_desktop,
+    prepare_central,
+    server_process,
+)
+
+QUICK = os.environ.get("BENCH_QUICK") == "1"
+SECONDS = float(os.environ.get("BENCH_SOAK_SECONDS", 8 if QUICK else 30))
+STEADY, BURST, SYNC_EVERY = 5, 40, 2.0  # payments a second; seconds between background syncs
+
+
+@dataclass
+class Phase:
+    name: str
+    latencies: list[float] = field(default_factory=list)
+    lock_waits: list[float] = field(default_factory=list)
+    provisional: int = 0
+    syncs: int = 0
+    sync_errors: list[str] = field(default_factory=list)
+
+
+def main() -> None:
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    name = f"utilitydesk_soak_{uuid.uuid4().hex[:8]}"
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    url = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    try:
+        with tempfile.TemporaryDirectory() as folder:
+            _run(url, Path(folder))
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def _run(url: str, folder: Path) -> None:
+    world = prepare_central(url)
+    central = create_engine(url)
+    with memory_keyring(), server_process(url, workers=2) as server:
+        desk = _enrolled(server, folder / "counter")
+        try:
+            desk.agent.sync_once()
+            consumer = world.consumer_ids[0]
+            phases = [_phase(desk, consumer, "no sync (baseline)", STEADY, sync=False),
+                      _phase(desk, consumer, "with sync", STEADY, sync=True)]
+            burst = _phase(desk, consumer, f"burst {BURST}/s with sync", BURST, sync=True, keep_syncing=True)
+            ended = time.perf_counter()
+            caught_up = _until_server_has_all(desk, central, ended)
+            phases.append(burst)
+        finally:
+            _stop_syncing.set()
+            for syncer in _syncers:
+                syncer.join()
+            desk.close()
+            central.dispose()
+    _report(phases, caught_up)
+
+
+def _enrolled(server_url: str, folder: Path) -> Desktop:
+    with httpx.Client(base_url=server_url, headers={PROTOCOL_HEADER: str(PROTOCOL_VERSION)}) as http:
+        token = http.post("/v1/auth/login", json={"username": "admin", "password": PASSWORD}).json()["token"]
+        code = http.post("/v1/enrolment-codes", json={"centre_code": "CSC"},
+                         headers={"Authorization": f"Bearer {token}"}).json()["code"]
+    desk = open_desktop(folder, server_url)
+    desk.runtime.app.self_lease = False  # numbers come from the server's leases only
+    desk.agent.enrol(code)
+    answer = desk.agent.login("cashier", PASSWORD)
+    desk.actor = Actor(answer.user_id, answer.username, answer.username, Role(answer.role), answer.centre_id)
+    return desk
+
+
+_stop_syncing = threading.Event()
+_syncers: list[threading.Thread] = []
+
+
+def _phase(desk: Desktop, consumer: str, name: str, rate: int, *, sync: bool,
+           keep_syncing: bool = False) -> Phase:
+    phase = Phase(name)
+    _stop_syncing.clear()
+    syncer = threading.Thread(target=_background_sync, args=(desk, phase), daemon=True) if sync else None
+    if syncer is not None:
+        _syncers.append(syncer)
+        syncer.start()
+    started = time.perf_counter()
+    for n in range(int(rate * SECONDS)):
+        due = started + n / rate
+        time.sleep(max(0.0, due - time.perf_counter()))
+        _record(desk, consumer, phase)
+    if syncer is not None and not keep_syncing:
+        _stop_syncing.set()
+        syncer.join()
+    return phase
+
+
+def _background_sync(desk: Desktop, phase: Phase) -> None:
+    while not _stop_syncing.is_set():
+        try:
+            began = time.perf_counter()
+            report = desk.agent.sync_once()
+            phase.syncs += 1
+            if os.environ.get("BENCH_SOAK_TRACE"):
+                print(f"  sync {time.perf_counter() - began:.2f} s: {report}", flush=True)
+        except Exception as error:  # reported, as the status bar would show it
+            phase.sync_errors.append(f"{type(error).__name__}: {error}")
+        _stop_syncing.wait(SYNC_EVERY)
+
+
+def _record(desk: Desktop, consumer: str, phase: Phase) -> None:
+    app = desk.runtime.app
+    asked = time.perf_counter()
+    with unit_of_work(app, desk.actor) as work:  # BEGIN IMMEDIATE: waits for the write lock
+        phase.lock_waits.append(time.perf_counter() - asked)
+        number = issue_number(work.session, load_settings(work.session), "receipt", on=work.now.date(),
+                              device_code=app.device_code, self_lease=False)
+        payment = Payment(payment_no=f"PAY-{number.text}", transaction_no=f"TXN-{uuid.uuid4().hex[:12]}",
+                          receipt_no=number.text, consumer_id=consumer, payment_type="Bill", channel="Walk-in",
+                          method="Cash", amount=Decimal("10.00"), paid_at=work.now,
+                          received_by=desk.actor.username)
+        work.record(payment)
+        work.record(LedgerEntry(consumer_id=consumer, entry_type="payment", amount=Decimal("-10.00"),
+                                source_type="payment", source_id=payment.id, posted_at=work.now))
+        work.audit("payment_recorded", "payment", payment.id, receipt_no=number.text, amount="10.00")
+    phase.latencies.append(time.perf_counter() - asked)
+    phase.provisional += number.provisional
+
+
+def _until_server_has_all(desk: Desktop, central, ended: float, limit: float = 120.0) -> float | None:
+    """Seconds from the burst's end until the server holds every payment the desktop took."""
+    with desk.runtime.app.sessions() as session:
+        taken = session.execute(select(func.count()).select_from(Payment)).scalar_one()
+    try:
+        while time.perf_counter() - ended < limit:
+            with central.connect() as connection:
+                held = connection.execute(select(func.count()).select_from(Payment.__table__)).scalar_one()
+            if held >= taken:
+                return time.perf_counter() - ended
+            time.sleep(0.05)
+        return None
+    finally:
+        _stop_syncing.set()
+
+
+def _ms(values: list[float], share: float) -> str:
+    if not values:
+        return "-"
+    ordered = sorted(values)
+    return f"{ordered[min(len(ordered) - 1, int(share * len(ordered)))] * 1000:.1f}"
+
+
+def _report(phases: list[Phase], caught_up: float | None) -> None:
+    print(f"{SECONDS:.0f} s per phase, background sync every {SYNC_EVERY:.0f} s, 2 workers on PostgreSQL")
+    print(f"{'phase':<26} {'payments':>8} {'p50 ms':>8} {'p95 ms':>8} {'max lock wait ms':>17} "
+          f"{'provisional':>11} {'syncs':>6}")
+    for phase in phases:
+        print(f"{phase.name:<26} {len(phase.latencies):>8} {_ms(phase.latencies, 0.5):>8} "
+              f"{_ms(phase.latencies, 0.95):>8} {max(phase.lock_waits, default=0) * 1000:>17.1f} "
+              f"{phase.provisional:>11} {phase.syncs:>6}")
+        for error in sorted(set(phase.sync_errors))[:3]:
+            print(f"    sync error: {error}")
+    online = sum(p.provisional for p in phases[1:])
+    print(f"provisional numbers while online: {online} (goal 0)")
+    print("server holds every payment "
+          + (f"{caught_up:.2f} s after the burst (goal < 5 s)" if caught_up is not None else "NOT within 120 s"))
+    print(f"mean record-payment with sync / baseline: "
+          f"{statistics.mean(phases[1].latencies) / statistics.mean(phases[0].latencies):.2f}x")
+
+
+if __name__ == "__main__":
+    main()
