@@ -72,6 +72,10 @@ METRICS: MappingProxyType[str, MetricSpec] = MappingProxyType({
         _spec("total_collected", _UP),
         _spec("collection_rate", _UP, ChangeKind.POINTS),
         _spec("avg_collection_time", _DOWN),
+        # The Plans & Tariffs overview's totals: more plans, tariffs and subscribers is good.
+        _spec("total_plans", _UP),
+        _spec("total_tariffs", _UP),
+        _spec("active_subscribers", _UP),
     )
 })
 
