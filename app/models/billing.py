@@ -42,6 +42,10 @@ class Bill(Synced, Base):
         Index("ix_bills_consumer_date", "consumer_id", "bill_date"),
         # Covering index for the Collection Rate KPI (bills falling due in a month).
         Index("ix_bills_due_date", "due_date", "status", "total"),
+        # The dashboard's consumption classes: an account's same period in earlier years and its
+        # previous cycles, read from the index alone.
+        Index("ix_bills_account_period", "service_account_id", "period_start", "consumption",
+              "status"),
     )
 
 

@@ -9,6 +9,7 @@ from app.services.core.auth import AuthService
 from app.services.core.context import AppContext
 from app.services.core.settings import SettingsService
 from app.services.core.usage import UsageService
+from app.services.dashboard import DashboardLists, DashboardPreferences, DashboardService
 from app.services.payments.posting import PaymentsService
 from app.services.payments.receipts import ReceiptsService
 from app.services.tariffs.plans import PlansService
@@ -26,6 +27,9 @@ class Services:
     usage: UsageService = field(init=False)
     tariffs: TariffsService = field(init=False)
     plans: PlansService = field(init=False)
+    dashboard: DashboardService = field(init=False)
+    dashboard_lists: DashboardLists = field(init=False)
+    dashboard_preferences: DashboardPreferences = field(init=False)
 
     def __post_init__(self) -> None:
         self.auth = AuthService(self.app)
@@ -36,3 +40,6 @@ class Services:
         self.usage = UsageService(self.app)
         self.tariffs = TariffsService(self.app)
         self.plans = PlansService(self.app)
+        self.dashboard = DashboardService(self.app)
+        self.dashboard_lists = DashboardLists(self.app, self.dashboard)
+        self.dashboard_preferences = DashboardPreferences(self.app)

@@ -95,7 +95,8 @@ def test_reconciliation_reports_a_planted_mismatch_with_both_sides():
                         D("120.00"), D("125.00"))
     assert [check.name for check in planted.mismatches] == ["Bill lines", "Outstanding"]
     assert planted.mismatches[0].difference == D("-0.01")
-    assert "ledger balance 125.00" in planted.mismatches[1].describe()
+    assert "ledger balance 120.00 but bills and charges less payments 125.00" \
+        in planted.mismatches[1].describe()
 
 
 def test_stale_after_thirty_minutes_and_data_age():
@@ -106,8 +107,9 @@ def test_stale_after_thirty_minutes_and_data_age():
 
 
 def test_cycle_metrics_only_from_eighty_percent_and_deadline_alert():
-    assert not CycleProgress(expected=100, billed=79).metrics_ready
-    assert CycleProgress(expected=100, billed=80).metrics_ready
+    assert not CycleProgress(expected=100, billed=79).metrics_ready()
+    assert CycleProgress(expected=100, billed=80).metrics_ready()
+    assert not CycleProgress(expected=100, billed=80).metrics_ready(Decimal(90))
     assert CycleProgress(expected=0, billed=0).percent == 0
     assert deadline_near(NOW + timedelta(hours=47), "Running", NOW)
     assert not deadline_near(NOW + timedelta(hours=49), "Running", NOW)

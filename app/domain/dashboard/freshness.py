@@ -43,14 +43,14 @@ class CycleProgress:
             return Decimal(100) if self.billed else Decimal(0)
         return min(Decimal(100), Decimal(self.billed) * 100 / Decimal(self.expected))
 
-    @property
-    def metrics_ready(self) -> bool:
-        return self.percent >= METRICS_FROM_COMPLETE
+    def metrics_ready(self, from_percent: Decimal = METRICS_FROM_COMPLETE) -> bool:
+        return self.percent >= from_percent
 
 
-def deadline_near(deadline: datetime, status: str, now: datetime) -> bool:
-    """Within 48 hours of its deadline, or past it, and not completed."""
-    return status != "Completed" and deadline - now <= DEADLINE_ALERT
+def deadline_near(deadline: datetime, status: str, now: datetime,
+                  alert: timedelta = DEADLINE_ALERT) -> bool:
+    """Within 48 hours (a setting) of its deadline, or past it, and not completed."""
+    return status != "Completed" and deadline - now <= alert
 
 
 def in_business_hours(moment_local: datetime, hours: tuple[time, time]) -> bool:

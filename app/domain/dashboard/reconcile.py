@@ -1,7 +1,8 @@
 """The dashboard's figures check each other: a mismatch is reported with both sides, never hidden.
 
 - Total billed (the card) = the sum of the bill totals = the sum of the bill lines by GL code.
-- Outstanding (open bills and service charges less credit not yet applied) = the ledger balance.
+- Outstanding (the ledger balance) = what the documents say is owed: bills and service charges
+  less posted payments, plus the ledger's entries no document stands behind (deposits applied).
 """
 
 from __future__ import annotations
@@ -48,10 +49,11 @@ class Reconciliation:
 
 
 def reconcile(total_billed: Decimal, sum_of_bill_totals: Decimal, lines_by_gl: Mapping[str, Decimal],
-              outstanding: Decimal, ledger_balance: Decimal) -> Reconciliation:
+              ledger_balance: Decimal, documents_balance: Decimal) -> Reconciliation:
     lines = sum(lines_by_gl.values(), Decimal(0))
     return Reconciliation((
         Check("Total billed", "total billed", total_billed, "sum of bill totals", sum_of_bill_totals),
         Check("Bill lines", "sum of bill totals", sum_of_bill_totals, "sum of lines by GL code", lines),
-        Check("Outstanding", "outstanding", outstanding, "ledger balance", ledger_balance),
+        Check("Outstanding", "ledger balance", ledger_balance, "bills and charges less payments",
+              documents_balance),
     ))

@@ -255,6 +255,11 @@ def _shift_months(day: date, months: int, to_month_end: bool = False) -> date:
     return date(year, month + 1, last if to_month_end else min(day.day, last))
 
 
+def months_earlier(day: date, months: int) -> date:
+    """The same day of month `months` earlier (clamped to the month's end)."""
+    return _shift_months(day, months)
+
+
 def _months_back(period: Period, months: int) -> Period:
     # Whole months map to whole months, so all of April maps to all of March
     # (ending the 31st) and all of February 2025 to all of February 2024 (29th).
