@@ -59,6 +59,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_tariff_parser(sub)
 
+    from app.cli_dashboard import add_dashboard_parser
+
+    add_dashboard_parser(sub)
+
     from sync.cli_sync import add_arguments as sync_arguments
     from sync.server.main import add_arguments as server_arguments
 
@@ -147,6 +151,12 @@ def cmd_tariff(args: argparse.Namespace) -> int:
     return run(args, _data_dir)
 
 
+def cmd_dashboard(args: argparse.Namespace) -> int:
+    from app.cli_dashboard import cmd_dashboard as run
+
+    return run(args, _data_dir)
+
+
 def cmd_server(args: argparse.Namespace) -> int:
     from sync.server.main import run
 
@@ -161,7 +171,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "gui": cmd_gui, "demo": cmd_demo, "db": cmd_db, "screenshots": cmd_screenshots, "audit": cmd_audit,
-    "tariff": cmd_tariff, "server": cmd_server, "sync": cmd_sync, **COUNTER_COMMANDS,
+    "tariff": cmd_tariff, "dashboard": cmd_dashboard, "server": cmd_server, "sync": cmd_sync, **COUNTER_COMMANDS,
 }
 
 

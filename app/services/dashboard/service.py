@@ -10,17 +10,17 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.domain.core.errors import ConflictError, PermissionDenied, ValidationError
+from app.domain.core.errors import ConflictError, NotFound, PermissionDenied, ValidationError
 from app.domain.core.permissions import Permission, Role
 from app.domain.core.settings import Settings
 from app.domain.dashboard.freshness import is_stale
 from app.domain.dashboard.metrics import MetricSet, PeriodFigures, build_metrics
 from app.domain.dashboard.reconcile import Reconciliation, reconcile
 from app.domain.dashboard.trends import Period, months_earlier
-from app.models.billing import Bill
+from app.models.billing import Bill, BillingCycle
 from app.models.consumers import Consumer
 from app.models.reference import Zone
 from app.services.core.context import Actor, AppContext
@@ -112,6 +112,20 @@ class DashboardService:
                        int(settings.get("dashboard.stale_data_minutes")), settings.business_hours,
                        str(settings.get("dashboard.default_time_period")), settings.currency,
                        settings.locale, settings.time_zone)
+
+    def find_cycle(self, actor: Actor, name: str) -> str:
+        """A billing cycle's id by its name, any case; NotFound names the most recent ones."""
+        require_dashboard(actor)
+        wanted = " ".join(name.split()).casefold()
+        with self.app.sessions() as session:
+            found = session.execute(select(BillingCycle.id).where(
+                func.lower(BillingCycle.name) == wanted, BillingCycle.deleted.is_(False))).scalar()
+            if found:
+                return found
+            recent = session.execute(select(BillingCycle.name).where(BillingCycle.deleted.is_(False))
+                                     .order_by(BillingCycle.period_start.desc()).limit(4)).scalars()
+            raise NotFound(f'There is no billing cycle named "{name}"; the most recent are '
+                           + ", ".join(f'"{cycle}"' for cycle in recent))
 
     @staticmethod
     def _alert(settings: Settings) -> timedelta:
