@@ -28,8 +28,6 @@ PageFactory = Callable[[Services, Actor], QWidget]
 
 # Modules whose screens are not built yet: each shows a plain page saying so.
 NOT_BUILT: dict[Module, str] = {
-    Module.DASHBOARD: "The billing dashboard (performance, consumption, financial summary, "
-                      "exceptions, quick actions) is planned; no figures are shown until it is built.",
     Module.BILLING: "Billing cycles, bill runs and exceptions are planned.",
     Module.DISCONNECTIONS: "Disconnection and reconnection requests are planned.",
 }
@@ -38,13 +36,14 @@ NOT_BUILT: dict[Module, str] = {
 def built_pages() -> dict[Module, PageFactory]:
     from app.views.audit.audit_page import AuditModulePage
     from app.views.cash.cash_page import CashModulePage
+    from app.views.dashboard.dashboard_page import DashboardPage
     from app.views.payments.payments_page import PaymentsModulePage
     from app.views.settings.settings_page import SettingsPage
     from app.views.tariffs.module_page import TariffsModulePage
 
     return {Module.SETTINGS: SettingsPage, Module.AUDIT: AuditModulePage,
             Module.TARIFFS: TariffsModulePage, Module.CASH: CashModulePage,
-            Module.PAYMENTS: PaymentsModulePage}
+            Module.PAYMENTS: PaymentsModulePage, Module.DASHBOARD: DashboardPage}
 
 
 class MainWindow(QMainWindow):
