@@ -228,3 +228,12 @@ def test_exceptions_by_category_and_priority(services, world, manager):
         ("Missing meter read", "High", 1, 1)
     assert top.average_age_days == D("46.4")  # Mar 5 01:00 to Apr 20 10:30 UTC
     assert top.trend_percent is None  # none raised in February
+
+
+def test_the_central_service_accepts_preferences_from_dashboard_roles_only():
+    from app.domain.core.permissions import Role, can
+    from sync.server.permissions import needed
+
+    allowed = needed("dashboard_preferences", "insert")
+    assert any(can(Role.BILLING_SPECIALIST, p) for p in allowed)
+    assert not any(can(Role.CUSTOMER_SERVICE_EXECUTIVE, p) for p in allowed)
