@@ -166,3 +166,36 @@ def test_timer_refreshes_only_in_business_hours(qtbot, services, runtime, world)
     runtime.app.clock.advance(timedelta(hours=4))  # 20:00
     page.tick()
     assert refreshes() == 1
+
+
+def test_customise_cards_and_saved_views(qtbot, services, runtime, world):
+    from app.views.dashboard.layout_dialog import LayoutDialog
+
+    page = open_page(qtbot, services, runtime)
+    apply_march(qtbot, page)
+    click(qtbot, find(page, "Customise Cards", QPushButton))
+    dialog: LayoutDialog = page.layout_dialog
+    cards = find(dialog, "Cards")
+    late = next(cards.item(i) for i in range(cards.count()) if cards.item(i).text() == "Late Payment Revenue")
+    late.setCheckState(Qt.CheckState.Unchecked)
+    threshold = find(dialog, "Alert threshold (%)")
+    threshold.clear()
+    type_into(qtbot, threshold, "abc")
+    dialog._accept()
+    assert "Alert threshold: must be a number" in find(dialog, "Alert threshold error", QLabel).text()
+    threshold.clear()
+    type_into(qtbot, threshold, "50")
+    dialog._accept()
+    qtbot.waitUntil(lambda: not page.loading, timeout=5000)
+    qtbot.waitUntil(lambda: "#5f6b7a" in find(page, "Total Bills Generated vs previous cycle", QLabel)
+                    .styleSheet(), timeout=5000)  # +33.3% is under the user's 50%
+    assert not page.overview.cards["late_payment_revenue"].isVisibleTo(page)
+    assert services.dashboard_preferences.layout(actor(runtime, "manager")).threshold == 50
+
+    page.save_view("March North")
+    choose(find(page, "Billing cycle", QComboBox), "North Zone - Feb 2025")
+    click(qtbot, find(page, "Apply filters", QPushButton))
+    qtbot.waitUntil(lambda: value(page, "Total Bills Generated") == "3", timeout=5000)
+    assert find(page, "Saved views", QComboBox).currentText() == "March North"
+    click(qtbot, find(page, "Open View", QPushButton))
+    qtbot.waitUntil(lambda: value(page, "Total Bills Generated") == "4", timeout=5000)

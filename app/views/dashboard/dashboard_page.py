@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.dashboard.freshness import data_age, in_business_hours
 from app.services.core.context import Actor
-from app.services.dashboard import DashboardFilter, StaleData
+from app.services.dashboard import DashboardFilter, Layout, StaleData
 from app.services.dashboard.export import DashboardSnapshot, export
 from app.services.dashboard.panels import ExceptionGroup, TrendPoint
 from app.services.dashboard.service import Choices, Overview
@@ -36,6 +36,7 @@ from app.services.registry import Services
 from app.views.common.errors import show_error
 from app.views.common.widgets import UnavailablePage, named
 from app.views.dashboard.drill_dialog import DrillDialog
+from app.views.dashboard.layout_dialog import LayoutDialog
 from app.views.dashboard.overview_tab import OverviewTab
 from app.views.dashboard.search_tab import SearchTab
 from app.views.dashboard.tables import CyclesTab, ExceptionsTab
@@ -100,6 +101,10 @@ class DashboardPage(QWidget):
         self.refresh_button = named(QPushButton("Refresh"), "Refresh")
         self.export_csv = named(QPushButton("Export CSV"), "Export CSV")
         self.export_xlsx = named(QPushButton("Export XLSX"), "Export XLSX")
+        self.customise = named(QPushButton("Customise Cards"), "Customise Cards")
+        self.views = named(QComboBox(), "Saved views")
+        self.open_view_button = named(QPushButton("Open View"), "Open View")
+        self.save_view_button = named(QPushButton("Save View"), "Save View")
         self.status = named(QLabel("Loading…"), "Data status")
         self.message = named(QLabel(""), "Message")
         self.message.setWordWrap(True)
@@ -121,9 +126,15 @@ class DashboardPage(QWidget):
         for widget in (label, self.search_box, self.search_scope, self.search_button, self.refresh_button,
                        self.export_csv, self.export_xlsx):
             top.addWidget(widget)
+        second = QHBoxLayout()
+        second.addWidget(self.status, 1)
+        views_label = QLabel("Sa&ved views:")
+        views_label.setBuddy(self.views)
+        for widget in (views_label, self.views, self.open_view_button, self.save_view_button, self.customise):
+            second.addWidget(widget)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
-        layout.addWidget(self.status)
+        layout.addLayout(second)
         layout.addWidget(self.message)
         layout.addWidget(self.tabs, 1)
         self._connect()
@@ -142,6 +153,10 @@ class DashboardPage(QWidget):
         self.search_tab.message.connect(self.say)
         self.search_tab.run_saved.connect(self._run_saved_search)
         self.tabs.currentChanged.connect(self._tab_changed)
+        self.customise.clicked.connect(self.customise_cards)
+        self.open_view_button.clicked.connect(lambda: self.open_view(self.views.currentText()))
+        self.save_view_button.clicked.connect(lambda: self.save_view())
+        self._refresh_views()
 
     # loading --------------------------------------------------------------------------------
 
@@ -283,6 +298,55 @@ class DashboardPage(QWidget):
                                        "Report_Export", format=fmt, file=str(path))
         self.say(f"The dashboard was exported to {path.name}.")
         return path
+
+    # preferences ----------------------------------------------------------------------------
+
+    def customise_cards(self) -> None:
+        dialog = LayoutDialog(self.layout_prefs, self)
+        dialog.finished.connect(lambda _code: self._layout_chosen(dialog.result_layout))
+        dialog.open()
+        self.layout_dialog = dialog
+
+    def _layout_chosen(self, layout: Layout | None) -> None:
+        if layout is None:
+            return
+        try:
+            self.layout_prefs = self.services.dashboard_preferences.save_layout(self.actor, layout)
+        except Exception as error:  # noqa: BLE001 - a message naming the field
+            self.say(getattr(error, "message", str(error)))
+            return
+        self.overview.arrange(self.layout_prefs)
+        self.refresh()  # the user's own threshold colours the cards
+
+    def _refresh_views(self) -> None:
+        self.views.clear()
+        self.views.addItems(self.services.dashboard_preferences.saved(self.actor, "view"))
+
+    def save_view(self, name: str | None = None) -> None:
+        if name is None:
+            from PySide6.QtWidgets import QInputDialog
+
+            name, ok = QInputDialog.getText(self, "Save View", "Name:")
+            if not ok:
+                return
+        try:
+            self.services.dashboard_preferences.save_named(self.actor, "view", name,
+                                                           self.overview.filters.current().to_json())
+        except Exception as error:  # noqa: BLE001 - a message naming the field
+            self.say(getattr(error, "message", str(error)))
+            return
+        self._refresh_views()
+        self.views.setCurrentText(" ".join(name.split()))
+        self.say(f"View “{name}” saved.")
+
+    def open_view(self, name: str) -> None:
+        if not name:
+            return
+        stored = self.services.dashboard_preferences.load_saved(self.actor, "view", name)
+        flt = DashboardFilter.from_json(stored)
+        self.overview.filters.show_filter(flt)
+        self.tabs.setCurrentWidget(self.overview)
+        self.apply_filter(flt)
 
     def _tab_changed(self, index: int) -> None:
         self.services.dashboard.track(self.actor, "Tab_Navigation", tab=self.tabs.tabText(index))
