@@ -101,4 +101,8 @@ class LedgerEntry(Synced, Base):
     source_id: Mapped[str] = mapped_column(String(36))
     description: Mapped[str] = mapped_column(String(160), default="")
     posted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    __table_args__ = (Index("ix_ledger_consumer_posted", "consumer_id", "posted_at"),)
+    __table_args__ = (
+        Index("ix_ledger_consumer_posted", "consumer_id", "posted_at"),
+        # The dashboard's Outstanding at the end of a period: one index-only range sum.
+        Index("ix_ledger_posted_amount", "posted_at", "amount", "deleted"),
+    )

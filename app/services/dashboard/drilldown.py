@@ -17,7 +17,7 @@ from app.domain.core.errors import ValidationError
 from app.domain.dashboard.ledger_codes import FIXED_CODE, LATE_PAYMENT_CODE, SERVICE_FEE_CODE
 from app.models.billing import Bill, BillingCycle, BillingException, BillLine, ServiceCharge
 from app.models.consumers import Consumer
-from app.services.dashboard.figures import consumption_class
+from app.services.dashboard.figures import class_inputs, consumption_class
 from app.services.dashboard.scope import COUNTED_BILLS, Scope
 from app.services.payments.queries import bill_open, like_pattern, service_open
 
@@ -112,9 +112,11 @@ def _classes(scope: Scope, dialect: str, wanted: str) -> Select:
     inner = _consumer(select(Bill.id.label("row_id"), Bill.invoice_no.label("invoice_no"),
                              Consumer.name.label("consumer"), Consumer.account_no.label("account_no"),
                              Bill.bill_date.label("bill_date"), Bill.consumption.label("consumption"),
-                             consumption_class(dialect).label("class"),
-                             Bill.consumer_id.label("consumer_id")), Bill.consumer_id)
-    classes = scope.bills(inner, joined=True).subquery()
+                             Bill.consumer_id.label("consumer_id"), *class_inputs(dialect)), Bill.consumer_id)
+    inputs = scope.bills(inner, joined=True).subquery()
+    c = inputs.c
+    classes = select(c.row_id, c.invoice_no, c.consumer, c.account_no, c.bill_date, c.consumption,
+                     consumption_class(c).label("class"), c.consumer_id).subquery()
     return select(classes).where(classes.c["class"] == wanted)
 
 

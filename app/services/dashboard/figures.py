@@ -36,26 +36,34 @@ LEDGER_PAYMENTS = (PaymentStatus.POSTED.value,)
 HIGH, LOW, ZERO, INSUFFICIENT, NORMAL = "High", "Low", "Zero", "Insufficient history", "Normal"
 
 
-def consumption_class(dialect: str):
-    """The class of each bill of the outer query (Bill), by the rules of domain/dashboard/consumption.py:
-    same period of earlier years = bills of the account whose period starts in the same month,
-    at least 330 days before; previous cycles = the account's two bills before this one."""
+def class_inputs(dialect: str) -> list:
+    """Per bill of the outer query (Bill), what its class needs, as labelled columns: its
+    consumption, its two previous cycles' and the count and sum of the same period in earlier
+    years (bills of the account whose period starts in the same month, 330 days or more before).
+    Computed once per bill in an inner query, so the class CASE does not repeat the lookups."""
     history = aliased(Bill)
     before = [history.service_account_id == Bill.service_account_id,
               history.status.in_(COUNTED_BILLS)]
     same_period = [*before, history.period_start <= days_before(Bill.period_start, EARLIER_YEAR_DAYS, dialect),
                    month_of(history.period_start, dialect) == month_of(Bill.period_start, dialect)]
-    total = select(func.coalesce(func.sum(raw(history.consumption)), 0)).where(*same_period).scalar_subquery()
-    count = select(func.count()).where(*same_period).scalar_subquery()
 
     def previous(offset: int):
         return (select(raw(history.consumption)).where(*before, history.period_start < Bill.period_start)
                 .order_by(history.period_start.desc()).limit(1).offset(offset).scalar_subquery())
 
-    now = raw(Bill.consumption)
+    return [raw(Bill.consumption).label("now_units"), previous(0).label("previous_1"),
+            previous(1).label("previous_2"),
+            select(func.count()).where(*same_period).scalar_subquery().label("history_count"),
+            select(func.coalesce(func.sum(raw(history.consumption)), 0)).where(*same_period)
+            .scalar_subquery().label("history_total")]
+
+
+def consumption_class(columns):
+    """The class, by the rules of domain/dashboard/consumption.py, from class_inputs' columns."""
+    now, count, total = columns.now_units, columns.history_count, columns.history_total
     return case(
-        (and_(now == 0, previous(1).is_(None)), INSUFFICIENT),
-        (and_(now == 0, previous(0) > 0, previous(1) > 0), ZERO),
+        (and_(now == 0, columns.previous_2.is_(None)), INSUFFICIENT),
+        (and_(now == 0, columns.previous_1 > 0, columns.previous_2 > 0), ZERO),
         (count == 0, INSUFFICIENT),
         (now * _HIGH[1] * count > total * _HIGH[0], HIGH),
         (now * _LOW[1] * count < total * _LOW[0], LOW),
@@ -63,8 +71,8 @@ def consumption_class(dialect: str):
 
 
 def _class_counts(session: Session, scope: Scope, dialect: str) -> dict[str, int]:
-    classes = scope.bills(select(Bill.service_account_id.label("account"),
-                                 consumption_class(dialect).label("cls"))).subquery()
+    inputs = scope.bills(select(Bill.service_account_id.label("account"), *class_inputs(dialect))).subquery()
+    classes = select(inputs.c.account, consumption_class(inputs.c).label("cls")).subquery()
     counts = [func.count(distinct(case((classes.c.cls == name, classes.c.account))))
               for name in (HIGH, LOW, ZERO, INSUFFICIENT)]
     row = session.execute(select(*counts)).one()

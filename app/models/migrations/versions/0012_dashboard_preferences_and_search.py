@@ -1,7 +1,8 @@
 """dashboard preferences and search
 
 The dashboard's per-user preferences (layout, saved views, saved searches) in a synced
-table; an index for the consumption classes (an account's bills by period); and, on SQLite,
+table; an index for the consumption classes (an account's bills by period) and one for the
+ledger balance at a date (posted_at, amount); and, on SQLite,
 consumer_search: an FTS5 table with the trigram tokenizer over consumer name, service address
 and account number (partial, case-insensitive matches), kept in step by triggers. PostgreSQL
 (the central service) searches with ILIKE instead.
@@ -59,6 +60,8 @@ def upgrade() -> None:
         batch_op.create_index('ix_bills_account_period',
                               ['service_account_id', 'period_start', 'consumption', 'status'],
                               unique=False)
+    with op.batch_alter_table('ledger_entries', schema=None) as batch_op:
+        batch_op.create_index('ix_ledger_posted_amount', ['posted_at', 'amount', 'deleted'], unique=False)
     if op.get_bind().dialect.name == "sqlite":
         for statement in SQLITE_SEARCH:
             op.execute(statement)
@@ -69,6 +72,8 @@ def downgrade() -> None:
         for trigger in ("consumer_search_ai", "consumer_search_ad", "consumer_search_au"):
             op.execute(f"DROP TRIGGER IF EXISTS {trigger}")
         op.execute(f"DROP TABLE IF EXISTS {SEARCH_TABLE}")
+    with op.batch_alter_table('ledger_entries', schema=None) as batch_op:
+        batch_op.drop_index('ix_ledger_posted_amount')
     with op.batch_alter_table('bills', schema=None) as batch_op:
         batch_op.drop_index('ix_bills_account_period')
     op.drop_table('dashboard_preferences')
