@@ -237,3 +237,12 @@ def test_the_central_service_accepts_preferences_from_dashboard_roles_only():
     allowed = needed("dashboard_preferences", "insert")
     assert any(can(Role.BILLING_SPECIALIST, p) for p in allowed)
     assert not any(can(Role.CUSTOMER_SERVICE_EXECUTIVE, p) for p in allowed)
+
+
+def test_consumption_adjusted_for_season_with_the_method_named(services, world, manager):
+    reading = services.dashboard.consumption_season(manager, march(world))
+    assert reading.month == "2025-03"
+    assert reading.vs_last_year == D(-20)  # 240 kWh against 300: the same month, no adjustment
+    assert round(reading.vs_previous_month, 1) == D("-11.1")  # plain 0%: March runs above February
+    assert reading.z is None and not reading.significant  # four months: too little to test
+    assert "z-score" in reading.method

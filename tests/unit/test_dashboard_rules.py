@@ -123,3 +123,20 @@ def test_business_hours():
     assert not in_business_hours(datetime(2026, 5, 4, 18, 0), hours)
     with pytest.raises(ValidationError, match="Business hours"):
         in_business_hours(datetime(2026, 5, 4, 9, 0), (time(18), time(9)))
+
+
+def test_season_adjusted_consumption_and_significance():
+    from app.domain.dashboard.seasonality import METHOD, read, seasonal_indices
+
+    # two years where July is always double January: adjusted, the months are level
+    monthly = {f"{year}-{month:02d}": D(200 if month == 7 else 100) for year in (2024, 2025)
+               for month in range(1, 13)}
+    indices = seasonal_indices(monthly)
+    assert indices[7] == 2 * indices[1]
+    july = read(monthly, "2025-07")
+    assert july.vs_previous_month == 0  # +100% plain, but that is the season
+    assert july.vs_last_year == 0 and not july.significant  # level history: no z
+    monthly["2025-12"] = D(400)
+    spike = read(monthly, "2025-12")
+    assert spike.significant and spike.z > 2 and "z-score" in METHOD
+    assert read(monthly, "2023-01").z is None

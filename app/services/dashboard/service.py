@@ -16,9 +16,11 @@ from sqlalchemy.orm import Session
 from app.domain.core.errors import ConflictError, NotFound, PermissionDenied, ValidationError
 from app.domain.core.permissions import Permission, Role
 from app.domain.core.settings import Settings
+from app.domain.dashboard import seasonality
 from app.domain.dashboard.freshness import is_stale
 from app.domain.dashboard.metrics import MetricSet, PeriodFigures, build_metrics
 from app.domain.dashboard.reconcile import Reconciliation, reconcile
+from app.domain.dashboard.seasonality import SeasonalReading
 from app.domain.dashboard.trends import Period, months_earlier
 from app.models.billing import Bill, BillingCycle
 from app.models.consumers import Consumer
@@ -176,6 +178,18 @@ class DashboardService:
             end = scope.window.end
             start = months_earlier(end.replace(day=1), months - 1)
             return panels.revenue_trend(session, scope, Period(start, end), self.app.dialect)
+
+    def consumption_season(self, actor: Actor, flt: DashboardFilter) -> SeasonalReading:
+        """The scope's month of consumption, season-adjusted against the 24 months before it,
+        and whether it deviates significantly (the method is named in the reading)."""
+        require_dashboard(actor)
+        with self.app.sessions() as session:
+            _settings, tz, today = self._context(session)
+            scope = resolve(session, flt, today, tz).current
+            month = scope.window.start.replace(day=1)
+            period = Period(months_earlier(month, 24), scope.window.end)
+            points = panels.revenue_trend(session, scope, period, self.app.dialect)
+        return seasonality.read({p.month: p.consumption for p in points}, f"{month:%Y-%m}")
 
     def exceptions(self, actor: Actor, flt: DashboardFilter) -> list[panels.ExceptionGroup]:
         require_dashboard(actor)

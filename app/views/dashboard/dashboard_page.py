@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.dashboard.freshness import data_age, in_business_hours
+from app.domain.dashboard.seasonality import SeasonalReading
 from app.services.core.context import Actor
 from app.services.dashboard import DashboardFilter, Layout, StaleData
 from app.services.dashboard.export import DashboardSnapshot, export
@@ -53,6 +54,7 @@ class Loaded:
     overview: Overview
     trend: tuple[TrendPoint, ...]
     exceptions: tuple[ExceptionGroup, ...]
+    season: SeasonalReading | None = None
 
 
 def load_dashboard(services: Services, actor: Actor, flt: DashboardFilter,
@@ -60,7 +62,8 @@ def load_dashboard(services: Services, actor: Actor, flt: DashboardFilter,
     """Everything the page shows, read off the GUI thread."""
     dashboard = services.dashboard
     return Loaded(dashboard.choices(actor), dashboard.overview(actor, flt, threshold),
-                  tuple(dashboard.revenue_trend(actor, flt)), tuple(dashboard.exceptions(actor, flt)))
+                  tuple(dashboard.revenue_trend(actor, flt)), tuple(dashboard.exceptions(actor, flt)),
+                  dashboard.consumption_season(actor, flt))
 
 
 class DashboardPage(QWidget):
@@ -177,6 +180,7 @@ class DashboardPage(QWidget):
         self.overview.filters.set_choices(loaded.choices)
         self.overview.show_overview(loaded.overview, self.display.locale)
         self.overview.show_trend(list(loaded.trend))
+        self.overview.show_season(loaded.season)
         self.cycles.show_cycles(list(loaded.choices.cycles), self.display)
         self.exceptions.show_groups(list(loaded.exceptions))
         self.status.setStyleSheet("")

@@ -20,6 +20,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.dashboard.metrics import SECTIONS
+from app.domain.dashboard.seasonality import SeasonalReading
+from app.domain.dashboard.trends import rounded
 from app.services.dashboard.panels import TrendPoint
 from app.services.dashboard.preferences import Layout
 from app.services.dashboard.service import QUICK_ACTIONS, Overview
@@ -40,6 +42,8 @@ class OverviewTab(QWidget):
         self.filters = FilterBar(today, date_format)
         self.cards: dict[str, MetricCard] = {}
         self.sections: dict[str, QGroupBox] = {}
+        self.season = named(QLabel(""), "Season-adjusted consumption")
+        self.season.setWordWrap(True)
         self.reconciliation = named(QLabel(""), "Reconciliation")
         self.reconciliation.setWordWrap(True)
         self.scope = named(QLabel(""), "Compared periods")
@@ -62,6 +66,7 @@ class OverviewTab(QWidget):
                 self.cards[key] = card
             self.body.addWidget(box)
         self.body.addWidget(self.reconciliation)
+        self.body.addWidget(self.season)
         lower = QHBoxLayout()
         lower.addWidget(self.chart_view, 3)
         lower.addWidget(self._quick_actions(), 1)
@@ -115,6 +120,20 @@ class OverviewTab(QWidget):
         else:
             self.reconciliation.setText("⚠ " + " · ".join(c.describe() for c in overview.reconciliation.mismatches))
             self.reconciliation.setStyleSheet("color: #b3261e; font-weight: bold;")
+
+    def show_season(self, reading: SeasonalReading | None) -> None:
+        if reading is None or reading.vs_previous_month is None and reading.z is None:
+            self.season.setText("Season-adjusted consumption: not enough monthly history yet.")
+            self.season.setStyleSheet("")
+            return
+        def pct(value):  # noqa: E306
+            return "—" if value is None else f"{'+' if value > 0 else ''}{rounded(value, 1)}%"
+        flag = (f"⚠ significant deviation (z = {rounded(reading.z, 2)})" if reading.significant
+                else "no significant deviation" if reading.z is not None else "too little history to test")
+        self.season.setText(f"Season-adjusted consumption {reading.month}: {pct(reading.vs_previous_month)} vs "
+                            f"the month before, {pct(reading.vs_last_year)} vs a year earlier; {flag}.")
+        self.season.setToolTip(f"Method: {reading.method}")
+        self.season.setStyleSheet("color: #b3261e; font-weight: bold;" if reading.significant else "")
 
     def show_trend(self, points: list[TrendPoint]) -> None:
         self.chart.removeAllSeries()
