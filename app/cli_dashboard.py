@@ -25,8 +25,8 @@ def add_dashboard_parser(sub: argparse._SubParsersAction) -> None:
     show.add_argument("--cycle", default=None, help='a billing cycle\'s name, e.g. "North Zone - May 2026" '
                                                    "(default: this month, every zone)")
     show.add_argument("--json", action="store_true", help="JSON instead of a table")
-    export = actions.add_parser("export", help="write the overview as CSV or XLSX")
-    export.add_argument("--format", required=True, choices=("csv", "xlsx"))
+    export = actions.add_parser("export", help="write the overview as CSV, XLSX or PDF (with the chart)")
+    export.add_argument("--format", required=True, choices=("csv", "xlsx", "pdf"))
     export.add_argument("--out", required=True, type=Path)
     export.add_argument("--cycle", default=None, help="a billing cycle's name (default: this month)")
 

@@ -59,6 +59,10 @@ def test_export_csv_and_xlsx(folder, tmp_path, capsys):
                  "--cycle", "North Zone - Mar 2025"]) == 0
     cells = [[c.value for c in r] for r in load_workbook(xlsx).active.iter_rows()]
     assert any(r[1] == "Success Rate" and r[2] == "80.00%" for r in cells)
+    pdf = tmp_path / "dash.pdf"
+    assert main(["--data-dir", folder, "dashboard", "export", "--format", "pdf", "--out", str(pdf),
+                 "--cycle", "North Zone - Mar 2025"]) == 0
+    assert pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 5000
 
 
 def test_export_refuses_incomplete_data(services, runtime, tmp_path):
@@ -68,9 +72,10 @@ def test_export_refuses_incomplete_data(services, runtime, tmp_path):
     overview = services.dashboard.overview(actor(runtime, "manager"), DashboardFilter())
     target = tmp_path / "never.csv"
     for snapshot in (DashboardSnapshot(None), DashboardSnapshot(overview, complete=False)):
-        with pytest.raises(ValidationError, match="did not load completely"):
-            export(snapshot, target, "csv", "en_IN")
+        for fmt in ("csv", "pdf"):
+            with pytest.raises(ValidationError, match="did not load completely"):
+                export(snapshot, target, fmt, "en_IN")
     assert not target.exists()
     with pytest.raises(ValidationError, match="Format"):
-        export(DashboardSnapshot(overview), target, "pdf", "en_IN")
+        export(DashboardSnapshot(overview), target, "docx", "en_IN")
     assert Decimal(overview.threshold) == Decimal(5)

@@ -11,9 +11,12 @@ from babel.numbers import format_decimal
 from app.domain.core.errors import ValidationError
 from app.domain.core.money import Money
 from app.formatting import format_money
+from app.printing.pdf.dashboard_pdf import write_dashboard_pdf
 from app.reports.dashboard_export import HEADER, change_text, metric_value, write_table
 from app.services.dashboard.panels import TrendPoint
 from app.services.dashboard.service import Overview
+
+FORMATS = ("csv", "xlsx", "pdf")
 
 
 @dataclass(frozen=True)
@@ -61,5 +64,16 @@ def check_complete(snapshot: DashboardSnapshot) -> None:
 
 
 def export(snapshot: DashboardSnapshot, path: Path, fmt: str, locale: str) -> Path:
+    if fmt not in FORMATS:
+        raise ValidationError("Format", f"must be one of {', '.join(FORMATS)}")
     table = rows(snapshot, locale)  # refuses incomplete data before a file is touched
-    return write_table(table, path, fmt)
+    if fmt != "pdf":
+        return write_table(table, path, fmt)
+    overview = snapshot.overview
+    metric_rows = [row[:7] for row in table[2:] if len(row) >= 7 and row[0] not in ("Revenue trend",)]
+    notes = [f"Compared: {table[0][1]}; {table[0][2]}; {table[0][3]}."]
+    notes += [f"Reconciliation: {row[1]}" for row in table if row[0] == "Reconciliation"]
+    # the chart's coordinates are display-only floats; every figure printed stays Decimal text
+    trend = [(point.month, float(point.billed)) for point in snapshot.trend]
+    return write_dashboard_pdf(path, f"Billing dashboard: {overview.scopes[0]}", HEADER[:7], metric_rows,
+                               notes, trend, overview.loaded_at, locale)

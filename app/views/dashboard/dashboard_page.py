@@ -104,6 +104,7 @@ class DashboardPage(QWidget):
         self.refresh_button = named(QPushButton("Refresh"), "Refresh")
         self.export_csv = named(QPushButton("Export CSV"), "Export CSV")
         self.export_xlsx = named(QPushButton("Export XLSX"), "Export XLSX")
+        self.export_pdf = named(QPushButton("Export PDF"), "Export PDF")
         self.customise = named(QPushButton("Customise Cards"), "Customise Cards")
         self.views = named(QComboBox(), "Saved views")
         self.open_view_button = named(QPushButton("Open View"), "Open View")
@@ -127,7 +128,7 @@ class DashboardPage(QWidget):
         label = QLabel("Searc&h bills:")
         label.setBuddy(self.search_box)
         for widget in (label, self.search_box, self.search_scope, self.search_button, self.refresh_button,
-                       self.export_csv, self.export_xlsx):
+                       self.export_csv, self.export_xlsx, self.export_pdf):
             top.addWidget(widget)
         second = QHBoxLayout()
         second.addWidget(self.status, 1)
@@ -148,6 +149,7 @@ class DashboardPage(QWidget):
         self.refresh_button.clicked.connect(self.refresh)
         self.export_csv.clicked.connect(lambda: self.export("csv"))
         self.export_xlsx.clicked.connect(lambda: self.export("xlsx"))
+        self.export_pdf.clicked.connect(lambda: self.export("pdf"))
         self.overview.filters.applied.connect(self.apply_filter)
         self.overview.drill.connect(self.open_drill)
         self.overview.quick_action.connect(self.quick_action)
