@@ -64,6 +64,10 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
 
     add_requests_parser(sub)
 
+    from app.cli_dashboard import add_dashboard_parser
+
+    add_dashboard_parser(sub)
+
     server = sub.add_parser("server", help="run the central sync service (uvicorn)")
     sync = sub.add_parser("sync", help="enrol with the central service and sync once")
     if command in (None, "server", "sync"):  # their arguments import FastAPI and httpx: ~1 s
@@ -168,6 +172,12 @@ def cmd_requests(args: argparse.Namespace) -> int:
     return run(args, _data_dir)
 
 
+def cmd_dashboard(args: argparse.Namespace) -> int:
+    from app.cli_dashboard import cmd_dashboard as run
+
+    return run(args, _data_dir)
+
+
 def cmd_server(args: argparse.Namespace) -> int:
     from sync.server.main import run
 
@@ -182,7 +192,8 @@ def cmd_sync(args: argparse.Namespace) -> int:
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "gui": cmd_gui, "demo": cmd_demo, "db": cmd_db, "screenshots": cmd_screenshots, "audit": cmd_audit,
-    "tariff": cmd_tariff, "requests": cmd_requests, "server": cmd_server, "sync": cmd_sync,
+    "tariff": cmd_tariff, "requests": cmd_requests, "dashboard": cmd_dashboard, "server": cmd_server,
+    "sync": cmd_sync,
 }
 
 

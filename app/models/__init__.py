@@ -5,6 +5,7 @@ from app.models import (
     cash,
     central,
     consumers,
+    dashboard,
     payments,
     reference,
     requests,
@@ -14,4 +15,4 @@ from app.models import (
 )
 from app.models.base import Base
 
-__all__ = ["Base", "billing", "cash", "central", "consumers", "payments", "reference", "requests", "system", "tariffs", "users"]
+__all__ = ["Base", "billing", "cash", "central", "consumers", "dashboard", "payments", "reference", "requests", "system", "tariffs", "users"]

@@ -81,6 +81,10 @@ class Bill(Synced, Base):
         Index("ix_bills_consumer_date", "consumer_id", "bill_date"),
         # Covering index for the Collection Rate KPI (bills falling due in a month).
         Index("ix_bills_due_date", "due_date", "status", "total"),
+        # The dashboard's consumption classes: an account's same period in earlier years and its
+        # previous cycles, read from the index alone.
+        Index("ix_bills_account_period", "service_account_id", "period_start", "consumption",
+              "status"),
     )
 
 
@@ -143,4 +147,8 @@ class LedgerEntry(Synced, Base):
     source_id: Mapped[str] = mapped_column(String(36))
     description: Mapped[str] = mapped_column(String(160), default="")
     posted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    __table_args__ = (Index("ix_ledger_consumer_posted", "consumer_id", "posted_at"),)
+    __table_args__ = (
+        Index("ix_ledger_consumer_posted", "consumer_id", "posted_at"),
+        # The dashboard's Outstanding at the end of a period: one index-only range sum.
+        Index("ix_ledger_posted_amount", "posted_at", "amount", "deleted"),
+    )

@@ -10,6 +10,7 @@ from app.services.core.auth import AuthService
 from app.services.core.context import AppContext
 from app.services.core.settings import SettingsService
 from app.services.core.usage import UsageService
+from app.services.dashboard import DashboardLists, DashboardPreferences, DashboardService
 from app.services.payments.posting import PaymentsService
 from app.services.payments.receipts import ReceiptsService
 from app.services.requests import RequestsService
@@ -30,6 +31,9 @@ class Services:
     plans: PlansService = field(init=False)
     billing: BillingService = field(init=False)
     requests: RequestsService = field(init=False)
+    dashboard: DashboardService = field(init=False)
+    dashboard_lists: DashboardLists = field(init=False)
+    dashboard_preferences: DashboardPreferences = field(init=False)
 
     def __post_init__(self) -> None:
         self.auth = AuthService(self.app)
@@ -42,3 +46,6 @@ class Services:
         self.plans = PlansService(self.app)
         self.billing = BillingService(self.app)
         self.requests = RequestsService(self.app)
+        self.dashboard = DashboardService(self.app)
+        self.dashboard_lists = DashboardLists(self.app, self.dashboard)
+        self.dashboard_preferences = DashboardPreferences(self.app)

@@ -28,8 +28,6 @@ PageFactory = Callable[[Services, Actor], QWidget]
 
 # Modules whose screens are not built yet: each shows a plain page saying so.
 NOT_BUILT: dict[Module, str] = {
-    Module.DASHBOARD: "The billing dashboard (performance, consumption, financial summary, "
-                      "exceptions, quick actions) is planned; no figures are shown until it is built.",
 }
 
 
@@ -37,6 +35,7 @@ def built_pages() -> dict[Module, PageFactory]:
     from app.views.audit.audit_page import AuditModulePage
     from app.views.billing.billing_page import BillingModulePage
     from app.views.cash.cash_page import CashModulePage
+    from app.views.dashboard.dashboard_page import DashboardPage
     from app.views.disconnections.page import DisconnectionsPage
     from app.views.payments.payments_page import PaymentsModulePage
     from app.views.settings.settings_page import SettingsPage
@@ -45,7 +44,8 @@ def built_pages() -> dict[Module, PageFactory]:
     return {Module.SETTINGS: SettingsPage, Module.AUDIT: AuditModulePage,
             Module.TARIFFS: TariffsModulePage, Module.CASH: CashModulePage,
             Module.PAYMENTS: PaymentsModulePage, Module.BILLING: BillingModulePage,
-            Module.DISCONNECTIONS: DisconnectionsPage}
+            Module.DISCONNECTIONS: DisconnectionsPage,
+            Module.DASHBOARD: DashboardPage}
 
 
 class MainWindow(QMainWindow):

@@ -8,6 +8,7 @@ from app.domain.core.permissions import Role, visible_modules
 from app.runtime import open_runtime
 from app.services.registry import Services
 from app.views.application import qt_app
+from app.views.common.operations import wait_for_background
 from app.views.login import LoginDialog
 from app.views.main_window import MainWindow
 
@@ -46,6 +47,8 @@ def render_screenshots(data_dir: Path, out: Path, password: str = "demo1234") ->
                 if module.value in done:
                     continue
                 window.show_module(module)
+                app.processEvents()
+                wait_for_background()  # pages that load off the GUI thread (the dashboard)
                 app.processEvents()
                 written.append(_save(window, out / f"{_slug(module.value)}.png"))
                 done.add(module.value)

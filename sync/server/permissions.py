@@ -55,6 +55,7 @@ NEEDS: dict[tuple[str, str] | str, tuple[P, ...]] = {
     "plan_charges": _TARIFFS,
     "plan_versions": _TARIFFS,
     "users": (P.MANAGE_USERS,),
+    "dashboard_preferences": (P.VIEW_DASHBOARD,),  # a user's own dashboard layout and views
 }
 
 # Numbers a role may lease: the documents it creates.

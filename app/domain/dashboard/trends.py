@@ -72,6 +72,10 @@ METRICS: MappingProxyType[str, MetricSpec] = MappingProxyType({
         _spec("total_collected", _UP),
         _spec("collection_rate", _UP, ChangeKind.POINTS),
         _spec("avg_collection_time", _DOWN),
+        # The Plans & Tariffs overview's totals: more plans, tariffs and subscribers is good.
+        _spec("total_plans", _UP),
+        _spec("total_tariffs", _UP),
+        _spec("active_subscribers", _UP),
     )
 })
 
@@ -249,6 +253,11 @@ def _shift_months(day: date, months: int, to_month_end: bool = False) -> date:
     year, month = divmod(index, 12)
     last = _last_day(year, month + 1)
     return date(year, month + 1, last if to_month_end else min(day.day, last))
+
+
+def months_earlier(day: date, months: int) -> date:
+    """The same day of month `months` earlier (clamped to the month's end)."""
+    return _shift_months(day, months)
 
 
 def _months_back(period: Period, months: int) -> Period:

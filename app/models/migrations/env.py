@@ -3,6 +3,7 @@
 from alembic import context
 
 from app.models import Base
+from app.models.dashboard import is_model_table
 
 config = context.config
 target_metadata = Base.metadata
@@ -20,6 +21,7 @@ def run_migrations() -> None:
             target_metadata=target_metadata,
             render_as_batch=connection.dialect.name == "sqlite",
             compare_type=True,
+            include_name=is_model_table,
         )
         with context.begin_transaction():
             context.run_migrations()

@@ -12,11 +12,12 @@ import calendar
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from app.domain.dashboard.trends import percent_change, rounded
 from app.domain.tariffs.validation import TariffStatus, tariff_status
 from app.models.consumers import ServiceAccount
 from app.models.tariffs import Plan, PlanCategory, PlanVersion
@@ -34,10 +35,7 @@ class Kpi:
 
     @property
     def growth_percent(self) -> Decimal | None:
-        if not self.previous:
-            return None
-        growth = Decimal(self.value - self.previous) * 100 / self.previous
-        return growth.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+        return rounded(percent_change(self.value, self.previous), 1)
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFrame,
@@ -16,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.dashboard.trends import trend
 from app.domain.tariffs.validation import TariffStatus
 from app.formatting import format_day, format_moment
 from app.services.core.context import Actor
@@ -25,6 +28,8 @@ from app.views.common.tables import keyboard_table
 from app.views.common.widgets import named
 from app.views.tariffs.ui import BAD, GOOD, BadgeDelegate, badge_style
 
+KPI_METRICS = {"Total plans": "total_plans", "Total tariffs": "total_tariffs",
+               "Active subscribers": "active_subscribers"}
 CARD_STYLE = "QFrame#Card { background: #ffffff; border: 1px solid #d5dae1; border-radius: 8px; }"
 
 
@@ -37,13 +42,15 @@ def _card(name: str) -> tuple[QFrame, QVBoxLayout]:
 
 
 def growth_text(kpi: Kpi) -> tuple[str, str]:
-    """'▲ +7.2% from last month' in green (more is good for all three totals)."""
+    """'▲ +7.2% from last month', coloured by the dashboard's one good/bad rule (trends.py):
+    more is good for all three totals, and any change is coloured (threshold 0)."""
     growth = kpi.growth_percent
     if growth is None:
         return "No figure for last month yet", "#5f6b7a"
     arrow = "▲" if growth > 0 else ("▼" if growth < 0 else "■")
     sign = "+" if growth > 0 else ""
-    colour = GOOD if growth > 0 else (BAD if growth < 0 else "#5f6b7a")
+    change = trend(KPI_METRICS[kpi.label], kpi.value, kpi.previous, threshold=Decimal(0))
+    colour = {"green": GOOD, "red": BAD}.get(change.highlight if change else None, "#5f6b7a")
     return f"{arrow} {sign}{growth}% from last month", colour
 
 

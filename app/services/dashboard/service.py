@@ -1,0 +1,236 @@
+"""The billing dashboard's use cases: who may open it, the overview with both comparisons and
+the reconciliation, the cycles and exceptions panels, the revenue trend, stale-data checks,
+and the audit entries and usage events (the spec's section 12) of what people do with it."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.domain.core.errors import ConflictError, NotFound, PermissionDenied, ValidationError
+from app.domain.core.permissions import Permission, Role
+from app.domain.core.settings import Settings
+from app.domain.dashboard import seasonality
+from app.domain.dashboard.freshness import is_stale
+from app.domain.dashboard.metrics import MetricSet, PeriodFigures, build_metrics
+from app.domain.dashboard.reconcile import Reconciliation, reconcile
+from app.domain.dashboard.seasonality import SeasonalReading
+from app.domain.dashboard.trends import Period, months_earlier
+from app.models.billing import Bill, BillingCycle
+from app.models.consumers import Consumer
+from app.models.reference import Zone
+from app.services.core.context import Actor, AppContext
+from app.services.core.settings import load_settings
+from app.services.core.work import unit_of_work
+from app.services.dashboard import panels
+from app.services.dashboard.figures import (
+    documents_total,
+    ledger_balance,
+    lines_by_gl,
+    scope_figures,
+)
+from app.services.dashboard.scope import DashboardFilter, Scope, Scopes, resolve, with_ledger_until
+from app.services.dashboard.sql import money_sum
+
+DASHBOARD_ROLES = (Role.BILLING_MANAGER, Role.BILLING_SPECIALIST, Role.UTILITY_ADMINISTRATOR)
+QUICK_ACTIONS = ("Bulk Bill Generation", "Single Bill Generation", "Print & Distribute",
+                 "GL Codes Management")
+NOT_YET = ("{action} needs the billing module (bill runs, printing and GL postings), which is not "
+           "available yet in this version.")
+
+
+class StaleData(ConflictError):
+    """The figures on screen are older than the stale-data limit: ask before acting on them."""
+
+
+class NotAvailableYet(ConflictError):
+    pass
+
+
+@dataclass(frozen=True)
+class Overview:
+    loaded_at: datetime
+    currency: str
+    threshold: Decimal
+    scopes: tuple[str, str | None, str | None]  # labels: current, previous, same period last year
+    figures: PeriodFigures
+    metrics: MetricSet
+    reconciliation: Reconciliation
+
+
+@dataclass(frozen=True)
+class Choices:
+    zones: tuple[tuple[str, str], ...]  # id, name
+    segments: tuple[str, ...]
+    cycles: tuple[panels.CycleRow, ...]
+    refresh_minutes: int
+    stale_minutes: int
+    business_hours: tuple
+    default_granularity: str
+    currency: str
+    locale: str
+    time_zone: str
+
+
+def require_dashboard(actor: Actor) -> None:
+    """A clear message for anyone else; the screen hides the module, the service refuses anyway."""
+    try:
+        actor.require(Permission.VIEW_DASHBOARD)
+    except PermissionDenied:
+        raise PermissionDenied(
+            "The billing dashboard is for Billing Managers, Billing Specialists and Utility "
+            f"Administrators; a {actor.role.value} may not open it.") from None
+
+
+class DashboardService:
+    def __init__(self, app: AppContext) -> None:
+        self.app = app
+
+    # reading ------------------------------------------------------------------------------
+
+    def _context(self, session: Session) -> tuple[Settings, ZoneInfo, date]:
+        settings = load_settings(session)
+        tz = ZoneInfo(settings.time_zone)
+        return settings, tz, self.app.clock.today(tz)
+
+    def choices(self, actor: Actor) -> Choices:
+        require_dashboard(actor)
+        with self.app.sessions() as session:
+            settings, _tz, today = self._context(session)
+            zones = tuple((zone_id, name) for zone_id, name in session.execute(
+                select(Zone.id, Zone.name).where(Zone.deleted.is_(False)).order_by(Zone.name)))
+            segments = tuple(session.execute(select(Consumer.category).distinct()
+                                             .order_by(Consumer.category)).scalars())
+            retention = int(settings.get("billing.completed_cycle_retention_months"))
+            rows = panels.cycles(session, self.app.clock.now(), self._alert(settings),
+                                 since=months_earlier(today, retention))
+        return Choices(zones, segments, tuple(rows), int(settings.get("dashboard.refresh_minutes")),
+                       int(settings.get("dashboard.stale_data_minutes")), settings.business_hours,
+                       str(settings.get("dashboard.default_time_period")), settings.currency,
+                       settings.locale, settings.time_zone)
+
+    def find_cycle(self, actor: Actor, name: str) -> str:
+        """A billing cycle's id by its name, any case; NotFound names the most recent ones."""
+        require_dashboard(actor)
+        wanted = " ".join(name.split()).casefold()
+        with self.app.sessions() as session:
+            found = session.execute(select(BillingCycle.id).where(
+                func.lower(BillingCycle.name) == wanted, BillingCycle.deleted.is_(False))).scalar()
+            if found:
+                return found
+            recent = session.execute(select(BillingCycle.name).where(BillingCycle.deleted.is_(False))
+                                     .order_by(BillingCycle.period_start.desc()).limit(4)).scalars()
+            raise NotFound(f'There is no billing cycle named "{name}"; the most recent are '
+                           + ", ".join(f'"{cycle}"' for cycle in recent))
+
+    @staticmethod
+    def _alert(settings: Settings) -> timedelta:
+        return timedelta(hours=int(settings.get("billing.cycle_deadline_alert_hours")))
+
+    def overview(self, actor: Actor, flt: DashboardFilter, threshold: Decimal | None = None) -> Overview:
+        """Every overview figure for the filter, compared with the previous cycle (or period) and
+        the same period last year, and the reconciliation of the financial figures."""
+        require_dashboard(actor)
+        started = time.perf_counter()
+        with self.app.sessions() as session:
+            settings, tz, today = self._context(session)
+            scopes = resolve(session, flt, today, tz)
+            dialect = self.app.dialect
+            figures = [scope_figures(session, with_ledger_until(scope, today), dialect) if scope else None
+                       for scope in (scopes.current, scopes.previous, scopes.last_year)]
+            checks = self._reconcile(session, scopes.current, figures[0], today, tz)
+        limit = threshold if threshold is not None else Decimal(settings.get("dashboard.trend_highlight_percent"))
+        overview = Overview(self.app.clock.now(), settings.currency, limit,
+                            (scopes.current.label, scopes.previous and scopes.previous.label,
+                             scopes.last_year and scopes.last_year.label),
+                            figures[0], build_metrics(figures[0], figures[1], figures[2], limit), checks)
+        self.track(actor, "Dashboard_Load_Time", duration_ms=round((time.perf_counter() - started) * 1000),
+                   scope=scopes.current.label)
+        return overview
+
+    def _reconcile(self, session: Session, scope: Scope, figures: PeriodFigures, today: date,
+                   tz: ZoneInfo) -> Reconciliation:
+        totals = session.execute(scope.bills(select(money_sum(Bill.total)))).scalar_one()
+        everything = Scope("to date", Period(min(scope.window.start, today), today), tz,
+                           zone_id=scope.zone_id, segment=scope.segment)
+        return reconcile(figures.total_billed, totals, lines_by_gl(session, scope),
+                         ledger_balance(session, everything), documents_total(session, everything))
+
+    def scopes(self, actor: Actor, flt: DashboardFilter) -> Scopes:
+        require_dashboard(actor)
+        with self.app.sessions() as session:
+            _settings, tz, today = self._context(session)
+            return resolve(session, flt, today, tz)
+
+    def revenue_trend(self, actor: Actor, flt: DashboardFilter, months: int = 12) -> list[panels.TrendPoint]:
+        require_dashboard(actor)
+        if not 1 <= months <= 60:
+            raise ValidationError("Months", "must be between 1 and 60")
+        with self.app.sessions() as session:
+            _settings, tz, today = self._context(session)
+            scope = resolve(session, flt, today, tz).current
+            end = scope.window.end
+            start = months_earlier(end.replace(day=1), months - 1)
+            return panels.revenue_trend(session, scope, Period(start, end), self.app.dialect)
+
+    def consumption_season(self, actor: Actor, flt: DashboardFilter) -> SeasonalReading:
+        """The scope's month of consumption, season-adjusted against the 24 months before it,
+        and whether it deviates significantly (the method is named in the reading)."""
+        require_dashboard(actor)
+        with self.app.sessions() as session:
+            _settings, tz, today = self._context(session)
+            scope = resolve(session, flt, today, tz).current
+            month = scope.window.start.replace(day=1)
+            period = Period(months_earlier(month, 24), scope.window.end)
+            points = panels.revenue_trend(session, scope, period, self.app.dialect)
+        return seasonality.read({p.month: p.consumption for p in points}, f"{month:%Y-%m}")
+
+    def exceptions(self, actor: Actor, flt: DashboardFilter) -> list[panels.ExceptionGroup]:
+        require_dashboard(actor)
+        with self.app.sessions() as session:
+            _settings, tz, today = self._context(session)
+            scopes = resolve(session, flt, today, tz)
+            return panels.exception_groups(session, scopes.current, scopes.previous,
+                                           self.app.clock.now(), self.app.dialect)
+
+    # acting -------------------------------------------------------------------------------
+
+    def check_fresh(self, actor: Actor, loaded_at: datetime | None, confirmed: bool = False) -> None:
+        """Acting on figures older than the stale-data limit (30 minutes) asks first: StaleData
+        until the person confirms."""
+        with self.app.sessions() as session:
+            minutes = int(load_settings(session).get("dashboard.stale_data_minutes"))
+        if confirmed or not is_stale(loaded_at, self.app.clock.now(), timedelta(minutes=minutes)):
+            return
+        raise StaleData(f"The figures on screen are more than {minutes} minutes old. Refresh first, "
+                        "or confirm to go ahead with them.")
+
+    def quick_action(self, actor: Actor, action: str, loaded_at: datetime | None,
+                     confirmed: bool = False) -> None:
+        require_dashboard(actor)
+        if action not in QUICK_ACTIONS:
+            raise ValidationError("Quick action", f"must be one of {', '.join(QUICK_ACTIONS)}")
+        self.check_fresh(actor, loaded_at, confirmed)
+        self.record(actor, "dashboard_quick_action", action, "Quick_Action_Initiated",
+                    action_type=action, outcome="not available yet")
+        raise NotAvailableYet(NOT_YET.format(action=action))
+
+    def record(self, actor: Actor, action: str, entity_id: str, event: str | None = None,
+               **properties: object) -> None:
+        """An audit entry for what the person did, and its usage event, in one transaction."""
+        require_dashboard(actor)
+        with unit_of_work(self.app, actor) as work:
+            work.audit(action, "dashboard", entity_id, **properties)
+            if event:
+                work.track(event, **properties)
+
+    def track(self, actor: Actor, event: str, **properties: object) -> None:
+        """A usage event alone (a refresh, a load time): not an action, so not audited."""
+        with unit_of_work(self.app, actor) as work:
+            work.track(event, **properties)
