@@ -23,6 +23,7 @@ from app.services.registry import Services
 from app.views.billing.run_dialog import RunDialog
 from app.views.billing.tables import fill, money_formatter, read_only_table, selected_row
 from app.views.common.errors import show_error
+from app.views.common.forms import caption
 from app.views.common.operations import Operation
 from app.views.common.widgets import named
 
@@ -57,7 +58,7 @@ class CyclesPanel(QWidget):
         actions.addWidget(self.run_button)
         actions.addWidget(self.refresh_button)
         actions.addSpacing(24)
-        actions.addWidget(named(QLabel("Account number"), "Account number label"))
+        actions.addWidget(caption("Account number", self.account_edit))
         actions.addWidget(self.account_edit)
         actions.addWidget(self.single_button)
         actions.addStretch(1)

@@ -7,7 +7,6 @@ from datetime import date
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -18,6 +17,7 @@ from PySide6.QtWidgets import (
 from app.domain.dashboard.trends import Granularity, Period, period_containing
 from app.services.dashboard import DashboardFilter
 from app.services.dashboard.service import Choices
+from app.views.common.forms import DateEdit
 from app.views.common.widgets import named
 from app.views.payments.display import from_qdate, to_qdate
 
@@ -41,8 +41,8 @@ class FilterBar(QWidget):
         super().__init__()
         named(self, "Filters")
         self.cycle = named(QComboBox(), "Billing cycle")
-        self.start = named(QDateEdit(), "From")
-        self.end = named(QDateEdit(), "To")
+        self.start = named(DateEdit(), "From")
+        self.end = named(DateEdit(), "To")
         self.granularity = named(QComboBox(), "Granularity")
         self.zone = named(QComboBox(), "Service area")
         self.segment = named(QComboBox(), "Customer segment")

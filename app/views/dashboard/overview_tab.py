@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -25,6 +24,7 @@ from app.domain.dashboard.trends import rounded
 from app.services.dashboard.panels import TrendPoint
 from app.services.dashboard.preferences import Layout
 from app.services.dashboard.service import QUICK_ACTIONS, Overview
+from app.views.common.forms import scroll_area
 from app.views.common.widgets import named
 from app.views.dashboard.cards import MetricCard
 from app.views.dashboard.filters import FilterBar
@@ -53,6 +53,9 @@ class OverviewTab(QWidget):
         self.chart_view = named(QChartView(self.chart), "Revenue trend")
         self.chart_view.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.chart_view.setMinimumHeight(220)
+        # A graphics view keeps Tab for its items; the chart's figures are in its description
+        # and the drill-downs, so it takes no keyboard focus of its own.
+        self.chart_view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         body = QWidget()
         self.body = QVBoxLayout(body)
         self.body.addWidget(self.scope)
@@ -72,9 +75,7 @@ class OverviewTab(QWidget):
         lower.addWidget(self._quick_actions(), 1)
         self.body.addLayout(lower)
         self.body.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(body)
+        scroll = scroll_area(body)
         layout = QVBoxLayout(self)
         layout.addWidget(self.filters)
         layout.addWidget(scroll, 1)

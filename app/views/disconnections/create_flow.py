@@ -10,7 +10,6 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -28,6 +27,7 @@ from app.services.core.context import Actor
 from app.services.payments.posting import AccountView
 from app.services.registry import Services
 from app.services.requests import CreatedRequest, RequestDraft
+from app.views.common.forms import DateEdit
 from app.views.common.widgets import named
 from app.views.disconnections.receipt_panel import ReceiptPanel
 from app.views.payments.consumer_picker import ConsumerPicker
@@ -67,7 +67,7 @@ class CreateRequestFlow(QWidget):
         self.type_label = named(QLabel("—"), "Request type")
         self.reason = named(QComboBox(), "Reason")
         self.description = named(QLabel(""), "Reason description")
-        self.date = named(QDateEdit(), "Preferred date")
+        self.date = named(DateEdit(), "Preferred date")
         self.date.setCalendarPopup(True)
         self.date.setMinimumDate(to_qdate(self.today))  # AC004: the picker offers no past day
         self.date.setDate(to_qdate(self.today))

@@ -22,6 +22,7 @@ from app.domain.requests.disconnection import RequestStatus
 from app.services.core.context import Actor
 from app.services.registry import Services
 from app.services.requests import RequestFilter, RequestKpis, RequestRow
+from app.views.common.forms import DateEdit, caption
 from app.views.common.widgets import named
 from app.views.disconnections.inbox_tab import InboxTab
 from app.views.disconnections.quiet import QuietBackground
@@ -57,7 +58,7 @@ def _combo(name: str, choices: tuple[str, ...]) -> QComboBox:
 
 
 def _date(name: str) -> QDateEdit:
-    edit = named(QDateEdit(), name)
+    edit = named(DateEdit(), name)
     edit.setCalendarPopup(True)
     edit.setMinimumDate(NO_DATE)
     edit.setSpecialValueText("Any date")
@@ -139,12 +140,12 @@ class RequestsLanding(QWidget):
         for card in self.cards:
             strip.addWidget(card)
         filters = QHBoxLayout()
+        filters.addWidget(caption("Search", self.search))
         filters.addWidget(self.search, 2)
         for label, widget in (("Status", self.status), ("Type", self.request_type),
-                              ("Priority", self.priority), ("From", self.date_from), ("To", self.date_to)):
-            caption = QLabel(label)
-            caption.setBuddy(widget)
-            filters.addWidget(caption)
+                              ("Priority", self.priority), ("Requested from", self.date_from),
+                              ("Requested to", self.date_to)):
+            filters.addWidget(caption(label, widget))
             filters.addWidget(widget)
         layout = QVBoxLayout(self)
         layout.addLayout(header)

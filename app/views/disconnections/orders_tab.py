@@ -8,7 +8,6 @@ from pathlib import Path
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -22,6 +21,7 @@ from PySide6.QtWidgets import (
 from app.domain.core.permissions import Permission, Role, can
 from app.services.core.context import Actor
 from app.services.registry import Services
+from app.views.common.forms import DateEdit
 from app.views.common.widgets import named
 from app.views.disconnections.details_tab import _table, fill
 from app.views.payments.display import (
@@ -46,7 +46,7 @@ class OrdersTab(QWidget):
         self.request_id = ""
         self.orders = []
         self.template = named(QComboBox(), "Service order type")
-        self.scheduled = named(QDateEdit(), "Scheduled date")
+        self.scheduled = named(DateEdit(), "Scheduled date")
         self.scheduled.setCalendarPopup(True)
         self.assigned = named(QLineEdit(), "Assigned to")
         self.remarks = named(QLineEdit(), "Remarks")
