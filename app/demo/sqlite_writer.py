@@ -122,8 +122,9 @@ class FastInsert:
             names += ['"version"', '"deleted"', '"updated_at"']
             values += ["1", "0", f"'{updated_at}'"]
         sql = f'INSERT INTO "{table.name}" ({", ".join(names)}) VALUES ({", ".join(values)})'
-        defaults = {column.name: column.default.arg for column in columns
-                    if column.default is not None and column.default.is_scalar}
+        defaults = {column.name: None for column in columns if column.nullable}
+        defaults |= {column.name: column.default.arg for column in columns
+                     if column.default is not None and column.default.is_scalar}
         return cls(sql, defaults, _compile_rows(columns, dialect))
 
     def rows(self, rows: list[dict]) -> list[tuple]:

@@ -13,8 +13,8 @@ from app.models.system import AuditEntry
 from app.printing.escpos.decode import decode
 from app.runtime import open_runtime
 from app.services.cash.sessions import CashSessionsService
-from app.services.registry import Services
 from app.services.payments.posting import PaymentRequest
+from app.services.registry import Services
 from tests.factories import PASSWORD, make_runtime
 from tests.loopback_printer import LoopbackPrinter, refused_url
 from tests.payment_fixtures import actor, build_sample

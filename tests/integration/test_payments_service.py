@@ -67,7 +67,6 @@ from app.models.db import MIGRATIONS
 from app.models.payments import CreditNote, Payment, PaymentAllocation
 from app.models.system import AuditEntry, NumberBlock, OutboxEntry, UsageEvent
 from app.runtime import open_runtime
-from app.services.registry import Services
 from app.services.core.settings import load_settings
 from app.services.payments import credit_notes as credit_notes_module
 from app.services.payments import posting as payments_module
@@ -75,6 +74,7 @@ from app.services.payments.credit_notes import CreditNoteFilter, CreditNoteSort
 from app.services.payments.listing import month_range
 from app.services.payments.posting import PaymentFilter, PaymentRequest, Sort
 from app.services.payments.queries import days_between, utc_bounds, zone
+from app.services.registry import Services
 from tests.factories import NOW, seed_users
 from tests.payment_fixtures import actor, build_sample
 

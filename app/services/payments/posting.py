@@ -34,6 +34,7 @@ from app.domain.payments.rules import (
 from app.models.billing import LedgerEntry
 from app.models.consumers import Consumer
 from app.models.payments import CreditNote, CreditNoteApplication, Payment, PaymentAllocation
+from app.services.cash.counter import requeue_insert
 from app.services.cash.takings import attach_cash_payment, attach_cash_void
 from app.services.core.changes import CREDIT_NOTES, LEDGER, PAYMENTS, Changes
 from app.services.core.context import Actor, AppContext
@@ -69,6 +70,7 @@ from app.services.payments.reads import (
     PaymentReads,
     consumer_of,
 )
+from app.services.payments.receipt_facts import facts_of, facts_to_json
 
 __all__ = ["AccountView", "ConsumerSummary", "PayableItem", "PaymentFilter", "PaymentFormOptions",
            "PaymentKpis", "PaymentRequest", "PaymentRow", "PaymentsService", "PostedPayment", "Sort"]
@@ -140,6 +142,8 @@ class PaymentsService(PaymentReads):
                        seconds=request.seconds_taken)
             details = load_details(work.session, payment.id, settings.currency, work.now)
             after = Money(balance(work.session, consumer.id), settings.currency)
+            payment.receipt_facts = facts_to_json(facts_of(details, settings, after))
+            requeue_insert(work, payment)
         areas = (PAYMENTS, LEDGER, CREDIT_NOTES) if note else (PAYMENTS, LEDGER)
         return PostedPayment(details, after, Changes.of(*areas))
 

@@ -11,10 +11,10 @@ from PySide6.QtWidgets import QDialog, QWidget
 
 from app.services.core.changes import CREDIT_NOTES, PAYMENTS, Changes
 from app.services.core.context import Actor
-from app.services.registry import Services
 from app.services.payments.credit_notes import CreditNoteDetails
 from app.services.payments.details import PaymentDetails
 from app.services.payments.receipts import PrintResult
+from app.services.registry import Services
 from app.views.payments import pdf_output
 from app.views.payments.credit_note_create import CreateCreditNoteDialog
 from app.views.payments.credit_note_details import ApplyCreditDialog, CreditNoteDetailsDialog

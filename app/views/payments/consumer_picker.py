@@ -8,8 +8,8 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QLabel, QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
 from app.services.core.context import Actor
-from app.services.registry import Services
 from app.services.payments.posting import AccountView, ConsumerSummary
+from app.services.registry import Services
 from app.views.common.widgets import named
 from app.views.payments.display import Background, Display, Section, error_label, show_error
 

@@ -21,8 +21,8 @@ from app.domain.core.errors import ValidationError
 from app.domain.core.money import Money
 from app.domain.payments import credit_notes as rules
 from app.services.core.context import Actor
-from app.services.registry import Services
 from app.services.payments.credit_notes import CreditNoteDetails, CreditNoteDraft
+from app.services.registry import Services
 from app.views.common.widgets import named
 from app.views.payments.display import Background, Display, Section, error_label, show_error
 

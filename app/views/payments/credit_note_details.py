@@ -21,9 +21,9 @@ from PySide6.QtWidgets import (
 from app.domain.core.permissions import Permission, can
 from app.domain.payments.credit_notes import CreditNoteStatus
 from app.services.core.context import Actor
-from app.services.registry import Services
 from app.services.payments.credit_notes import CreditNoteDetails
 from app.services.payments.posting import PayableItem
+from app.services.registry import Services
 from app.views.common.widgets import named
 from app.views.payments.display import (
     Background,

@@ -25,8 +25,8 @@ from app.domain.core.errors import ValidationError
 from app.domain.core.permissions import Permission, can
 from app.domain.payments.credit_notes import CreditNoteStatus, RemainingKind
 from app.services.core.context import Actor
-from app.services.registry import Services
 from app.services.payments.credit_notes import CreditNoteFilter, CreditNoteRow, CreditNoteSort
+from app.services.registry import Services
 from app.views.common.widgets import named
 from app.views.payments.display import Background, Display, alive, error_label, show_error
 from app.views.payments.list_widgets import DateRangeFilter, chosen, combo, lazy_table, size_columns

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
 )
 
 from app.services.core.context import Actor
-from app.services.registry import Services
 from app.services.payments.gateway_import import (
     CREATED,
     IGNORED,
@@ -26,6 +25,7 @@ from app.services.payments.gateway_import import (
     GatewayImportService,
     GatewayImportSummary,
 )
+from app.services.registry import Services
 from app.views.common.errors import show_error
 from app.views.common.widgets import named
 from app.views.payments.display import Background

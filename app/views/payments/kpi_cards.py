@@ -10,8 +10,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
 
 from app.services.core.context import Actor
-from app.services.registry import Services
 from app.services.payments.posting import PaymentKpis
+from app.services.registry import Services
 from app.views.common.widgets import named
 from app.views.payments.display import Background, Display, alive, card_frame
 

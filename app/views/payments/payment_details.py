@@ -19,8 +19,8 @@ from app.domain.core.permissions import Permission, can
 from app.domain.payments.rules import COUNTED_STATUSES
 from app.services.core.changes import Changes
 from app.services.core.context import Actor
-from app.services.registry import Services
 from app.services.payments.details import PaymentDetails
+from app.services.registry import Services
 from app.views.common.widgets import named
 from app.views.payments.display import (
     Background,

@@ -38,8 +38,8 @@ from app.domain.payments.rules import (
 )
 from app.services.cash.sessions import CashSessionsService
 from app.services.core.context import Actor
-from app.services.registry import Services
 from app.services.payments.posting import AccountView, PayableItem
+from app.services.registry import Services
 from app.views.common.widgets import named
 from app.views.payments.consumer_picker import ConsumerPicker
 from app.views.payments.display import (

@@ -21,8 +21,8 @@ from app.domain.core.errors import ValidationError
 from app.domain.core.permissions import Permission, can
 from app.domain.payments.rules import COUNTED_STATUSES, PaymentStatus, PaymentType
 from app.services.core.context import Actor
-from app.services.registry import Services
 from app.services.payments.posting import PaymentFilter, PaymentRow, Sort
+from app.services.registry import Services
 from app.views.common.widgets import named
 from app.views.payments.display import Background, Display, alive
 from app.views.payments.list_widgets import DateRangeFilter, chosen, combo, lazy_table, size_columns

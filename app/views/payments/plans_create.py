@@ -26,7 +26,6 @@ from app.domain.core.errors import ValidationError
 from app.domain.payments import installments as rules
 from app.domain.payments.installments import Frequency, PlanTerms, ScheduledInstallment
 from app.services.core.context import Actor
-from app.services.registry import Services
 from app.services.payments.payment_plans import (
     PaymentPlansService,
     PlanDetails,
@@ -34,6 +33,7 @@ from app.services.payments.payment_plans import (
     PlanRequest,
 )
 from app.services.payments.posting import AccountView
+from app.services.registry import Services
 from app.views.common.widgets import named
 from app.views.payments.consumer_picker import ConsumerPicker
 from app.views.payments.display import (

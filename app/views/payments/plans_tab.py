@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
 from app.domain.payments.installments import PlanStatus
 from app.services.core.changes import LEDGER, PAYMENTS, Changes
 from app.services.core.context import Actor
-from app.services.registry import Services
 from app.services.payments.payment_plans import (
     PAYMENT_PLANS,
     ComplianceReport,
@@ -28,6 +27,7 @@ from app.services.payments.payment_plans import (
     PlanDetails,
     PlanFilter,
 )
+from app.services.registry import Services
 from app.views.common.widgets import named
 from app.views.payments.display import Background, Display, alive, error_label, show_error
 from app.views.payments.list_widgets import chosen, combo

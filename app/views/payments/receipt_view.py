@@ -20,11 +20,11 @@ from PySide6.QtWidgets import (
 
 from app.domain.core.permissions import Permission, can
 from app.services.core.context import Actor
-from app.services.registry import Services
 from app.services.payments.receipts import PrintResult
+from app.services.registry import Services
 from app.views.common.widgets import named
 from app.views.payments import pdf_output
-from app.views.payments.display import Background
+from app.views.payments.display import Background, QuietBackground
 
 
 def _status_style(ok: bool) -> str:
@@ -93,16 +93,16 @@ class ReceiptView(QWidget):
             return
         self.print_button.setEnabled(False)
         self.set_status("Printing the receipt…", True)
-        Background(self, lambda: self.services.receipts.print_receipt(self.actor, payment_id,
+        QuietBackground(self, lambda: self.services.receipts.print_receipt(self.actor, payment_id,
                                                                      duplicate=duplicate)) \
-            .success(self._printed).failure(self._print_failed).run_in_background()
+            .success(self.show_print_result).failure(self.print_failed).run_in_background()
 
-    def _printed(self, result: PrintResult) -> None:
+    def show_print_result(self, result: PrintResult) -> None:
         self.print_button.setEnabled(True)
         self.set_status(result.message, result.printed)
         self.printed.emit(result)
 
-    def _print_failed(self, error: Exception) -> None:
+    def print_failed(self, error: Exception) -> None:
         self.print_button.setEnabled(True)
         self.set_status(f"The receipt was not printed: {error}. The payment is recorded.", False)
 

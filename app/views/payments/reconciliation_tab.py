@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
 from app.domain.payments.reconciliation import StatementErrors
 from app.services.core.changes import LEDGER, PAYMENTS, Changes
 from app.services.core.context import Actor
-from app.services.registry import Services
 from app.services.payments.reconciliation import (
     RECONCILIATION,
     Reconciliation,
@@ -33,6 +32,7 @@ from app.services.payments.reconciliation import (
     StatementInfo,
     StatementSummary,
 )
+from app.services.registry import Services
 from app.views.common.widgets import named
 from app.views.payments.display import Background, Display, error_label, show_error
 from app.views.payments.gateway_import import GatewayImportAction

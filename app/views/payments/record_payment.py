@@ -17,8 +17,8 @@ from PySide6.QtWidgets import QStackedWidget, QWidget
 from app.domain.core.errors import ValidationError
 from app.services.core.changes import Changes
 from app.services.core.context import Actor
-from app.services.registry import Services
 from app.services.payments.posting import PostedPayment
+from app.services.registry import Services
 from app.views.common.widgets import named
 from app.views.payments.display import Background, Display
 from app.views.payments.payment_form import PaymentForm

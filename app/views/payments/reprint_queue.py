@@ -16,8 +16,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.services.core.context import Actor
-from app.services.registry import Services
 from app.services.payments.receipts import PrintResult, QueuedReceipt
+from app.services.registry import Services
 from app.views.common.widgets import named
 from app.views.payments.display import Background, Display
 

@@ -15,8 +15,8 @@ from PySide6.QtWidgets import (
 
 from app.services.core.changes import Changes
 from app.services.core.context import Actor
-from app.services.registry import Services
 from app.services.payments.details import PaymentDetails
+from app.services.registry import Services
 from app.views.common.widgets import named
 from app.views.payments.display import Background, Display, error_label, show_error
 
