@@ -70,6 +70,7 @@ from app.services.payments.reads import (
     PaymentReads,
     consumer_of,
 )
+from app.services.payments.receipt_data import LoadedReceipt
 from app.services.payments.receipt_facts import facts_of, facts_to_json
 
 __all__ = ["AccountView", "ConsumerSummary", "PayableItem", "PaymentFilter", "PaymentFormOptions",
@@ -83,6 +84,7 @@ class PostedPayment:
     details: PaymentDetails
     balance_after: Money
     changes: Changes
+    receipt: LoadedReceipt | None = None  # what its receipt says, ready to print without a read
 
     @property
     def payment_no(self) -> str:
@@ -142,10 +144,12 @@ class PaymentsService(PaymentReads):
                        seconds=request.seconds_taken)
             details = load_details(work.session, payment.id, settings.currency, work.now)
             after = Money(balance(work.session, consumer.id), settings.currency)
-            payment.receipt_facts = facts_to_json(facts_of(details, settings, after))
+            facts = facts_of(details, settings, after)
+            payment.receipt_facts = facts_to_json(facts)
             requeue_insert(work, payment)
         areas = (PAYMENTS, LEDGER, CREDIT_NOTES) if note else (PAYMENTS, LEDGER)
-        return PostedPayment(details, after, Changes.of(*areas))
+        return PostedPayment(details, after, Changes.of(*areas),
+                             LoadedReceipt(settings, details, facts, 0, 0))
 
     @staticmethod
     def _open_item(session: Session, payment_type: PaymentType, item_id: str, consumer_id: str,

@@ -99,12 +99,17 @@ class ReceiptPrinting:
         with self.app.sessions() as session:
             return bool(load_settings(session).get("printing.printer_url"))
 
-    def print_receipt(self, actor: Actor, payment_id: str, *, duplicate: bool = False) -> PrintResult:
+    def print_receipt(self, actor: Actor, payment_id: str, *, duplicate: bool = False,
+                      loaded: LoadedReceipt | None = None) -> PrintResult:
         """Print on this counter's printer. A payment's later copies say DUPLICATE, with their
-        copy number and time. Never opens the drawer: that is its own command."""
+        copy number and time. Never opens the drawer: that is its own command. `loaded`: the
+        receipt as posting left it (first print, no read needed)."""
         actor.require(Permission.RECORD_PAYMENT)
         with _PRINTER_LOCK:
-            return self._print(actor, load_receipt(self.app, payment_id), duplicate)
+            fresh = loaded is not None and loaded.details.payment.payment_id == payment_id \
+                and not duplicate
+            return self._print(actor, loaded if fresh else load_receipt(self.app, payment_id),
+                               duplicate)
 
     def _print(self, actor: Actor, loaded: LoadedReceipt, duplicate: bool) -> PrintResult:
         url = loaded.settings.get("printing.printer_url")

@@ -80,20 +80,19 @@ class PostedPanel(QWidget):
             if note else "None")
         self.receipt.show_receipt(details.payment.payment_id, posted.receipt_no)
         if print_now:
-            self._deliver(details.payment.payment_id)
+            self._deliver(posted)
         else:
             self.receipt.set_status(f"{NO_PRINTER}. Download PDF or Print preview still work.",
                                     False)
         self.another.setFocus()
 
-    def _deliver(self, payment_id: str) -> None:
+    def _deliver(self, posted: PostedPayment) -> None:
         """The drawer kick first (a cash sale: its own real-time command, whatever becomes of
         the receipt), then the receipt; both off the GUI thread."""
         services, actor = self.services, self.actor
 
         def work() -> tuple[DrawerResult | None, PrintResult]:
-            drawer = services.drawer.kick_for_payment(actor, payment_id)
-            return drawer, services.receipts.print_receipt(actor, payment_id)
+            return services.drawer.deliver(actor, posted)
 
         self.receipt.print_button.setEnabled(False)
         self.receipt.set_status("Printing the receipt…", True)
