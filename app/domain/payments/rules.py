@@ -127,6 +127,7 @@ class PaymentRequest:
     keep_change_on_account: bool = False
     notes: str = ""
     seconds_taken: int | None = None
+    change_confirmed: bool = False  # the cashier confirmed change above the confirmation limit
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,9 @@ from app.services.cash.reports import OPEN, counts_to_json
 from app.services.core.settings import load_settings
 from app.services.core.work import Work
 
+NO_SESSION = ("Cash needs an open cash session at this counter: open one (Open cash session), "
+              "or take the payment by another method")
+
 
 def attach_cash_payment(work: Work, payment: Payment, counts: Mapping[Decimal, int] | None = None) -> None:
     """A payment taken while this counter's session is open belongs to it (the X/Z report's totals
@@ -31,6 +34,8 @@ def attach_cash_payment(work: Work, payment: Payment, counts: Mapping[Decimal, i
     counter = find_counter(work.session, settings, work.actor)
     cash = open_session_at(work.session, counter.id) if counter else None
     if cash is None:
+        if payment.method == CASH and settings.get("counter.cash_needs_open_session"):
+            raise ValidationError("Payment method", NO_SESSION)
         return
     payment.cash_session_id = cash.id
     requeue_insert(work, payment)

@@ -108,6 +108,14 @@ class PostedPayment:
         return note.credit_note_no if note else None
 
 
+def check_large_change(valid: ValidPayment, settings: Settings, confirmed: bool) -> None:
+    """Change above the confirmation limit is most often a mistyped amount received."""
+    limit = settings.money("counter.change_confirm_limit")
+    if valid.cash is not None and valid.cash.change > limit and not confirmed:
+        raise ValidationError("Amount received", f"gives change of {valid.cash.change.amount}, "
+                                                 f"more than {limit.amount}: check it and confirm")
+
+
 def _item_dated(item: PayableItem, valid: ValidPayment) -> dict[str, object]:
     """What the Avg Collection Time KPI reads off the payment: the bill or service date of the
     item it paid (an installment has none; nothing applied, nothing paid)."""
@@ -134,6 +142,7 @@ class PaymentsService(PaymentReads):
             item = self._open_item(work.session, payment_type, request.item_id, consumer.id,
                                    settings.currency)
             valid = validate_request(request, self._limits(work.session, settings, consumer, item))
+            check_large_change(valid, settings, request.change_confirmed)
             payment = self._write_payment(work, settings, consumer, item, valid)
             attach_cash_payment(work, payment)
             note = self._keep_overpayment(work, settings, payment, valid)

@@ -9,6 +9,7 @@ four keys: F2, Enter, Ctrl+Enter, Enter.
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -94,14 +95,15 @@ class RecordPaymentFlow(QStackedWidget):
         if data is None:
             return
         self.setCurrentIndex(REVIEW)
-        self.review.show_review(data)
+        self.review.show_review(data, self.form.settings.money("counter.change_confirm_limit"))
 
     def confirm(self) -> None:
-        if self._posting or self.currentIndex() != REVIEW:
+        if self._posting or self.currentIndex() != REVIEW or not self.review.may_confirm():
             return
         self._posting = True
         self.review.set_busy(True)
-        request = self.form.request(seconds_taken=int(time.monotonic() - self._started))
+        request = replace(self.form.request(seconds_taken=int(time.monotonic() - self._started)),
+                          change_confirmed=self.review.change_confirmed)
         Background(self, lambda: self.services.payments.record_payment(self.actor, request),
                   writes=True, label="Posting the payment…") \
             .success(self._posted).failure(self._not_posted).run_in_background()

@@ -1,0 +1,97 @@
+"""The Record Payment form at a counter with no open cash session (it says so and opens one
+there), and change above the confirmation limit (ticked as checked before Confirm works)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QCheckBox, QLabel, QSpinBox
+
+from app.services.payments.posting import PaymentFilter
+from app.views.payments.record_payment import FORM, POSTED, REVIEW
+from tests.gui.helpers import find
+from tests.gui.payments_helpers import Keys, open_payments
+from tests.payment_fixtures import actor
+
+CTRL, ALT, RETURN = (Qt.KeyboardModifier.ControlModifier, Qt.KeyboardModifier.AltModifier,
+                     Qt.Key.Key_Return)
+
+
+def find_john(qtbot, page, keys: Keys):
+    keys.press(Qt.Key.Key_F2)
+    form = page.flow.form
+    qtbot.waitUntil(lambda: form.picker.search.hasFocus(), timeout=2000)
+    keys.type("WU-10001")
+    keys.press(RETURN)
+    qtbot.waitUntil(lambda: form.amount.text() == "145.50", timeout=5000)
+    return form
+
+
+def test_the_form_says_no_session_is_open_and_opens_one_from_the_keyboard(
+        qtbot, runtime, services, cashier, sample):
+    services.settings.update(actor(runtime, "admin"), {"counter.cash_needs_open_session": True})
+    _window, page = open_payments(qtbot, services, cashier)
+    keys = Keys(qtbot)
+    form = find_john(qtbot, page, keys)
+    notice = find(form, "Cash session message", QLabel)
+    qtbot.waitUntil(notice.isVisible, timeout=3000)
+    assert "No cash session is open at this counter" in notice.text()
+
+    keys.press(Qt.Key.Key_O, CTRL | Qt.KeyboardModifier.ShiftModifier)  # Open cash session
+    qtbot.waitUntil(lambda: form.session_notice.dialog is not None
+                    and form.session_notice.dialog.isVisible(), timeout=3000)
+    dialog = form.session_notice.dialog
+    twenties = find(dialog, "$20 note", QSpinBox)
+    twenties.setFocus()
+    keys.type("5")
+    keys.press(RETURN)  # Open session (the default button)
+    qtbot.waitUntil(lambda: not notice.isVisible(), timeout=5000)
+    qtbot.waitUntil(form.review_button.hasFocus, timeout=2000)  # back where the cashier was
+    keys.press(RETURN, CTRL)
+    qtbot.waitUntil(lambda: page.flow.currentIndex() == REVIEW, timeout=2000)
+    keys.press(RETURN)
+    qtbot.waitUntil(lambda: page.flow.currentIndex() == POSTED, timeout=5000)
+    assert len(services.payments.list_payments(cashier, PaymentFilter())) == 1
+
+
+def test_cash_refused_without_a_session_says_so_beside_the_method(qtbot, runtime, services,
+                                                                  cashier, sample):
+    services.settings.update(actor(runtime, "admin"), {"counter.cash_needs_open_session": True})
+    _window, page = open_payments(qtbot, services, cashier)
+    keys = Keys(qtbot)
+    form = find_john(qtbot, page, keys)
+    keys.press(RETURN, CTRL)
+    qtbot.waitUntil(lambda: page.flow.currentIndex() == REVIEW, timeout=2000)
+    keys.press(RETURN)
+    error = find(form, "Payment method error", QLabel)
+    qtbot.waitUntil(lambda: page.flow.currentIndex() == FORM and error.isVisible(), timeout=5000)
+    assert "needs an open cash session" in error.text()
+    assert services.payments.list_payments(cashier, PaymentFilter()) == []
+
+
+def test_large_change_is_ticked_as_checked_before_confirm_works(qtbot, runtime, services, cashier,
+                                                                sample):
+    services.settings.update(actor(runtime, "admin"), {"counter.change_confirm_limit": "100.00"})
+    _window, page = open_payments(qtbot, services, cashier)
+    keys = Keys(qtbot)
+    form = find_john(qtbot, page, keys)
+    keys.press(Qt.Key.Key_R, ALT)  # Amount received
+    qtbot.waitUntil(form.tendered.hasFocus, timeout=2000)
+    form.tendered.selectAll()
+    keys.type("1450")
+    keys.press(RETURN, CTRL)
+    review = page.flow.review
+    qtbot.waitUntil(lambda: page.flow.currentIndex() == REVIEW, timeout=2000)
+    warning = find(review, "Large change warning", QLabel)
+    assert warning.isVisible() and "Change due is $1,304.50, more than $100.00" in warning.text()
+    checked = find(review, "Amount received checked", QCheckBox)
+    assert checked.hasFocus() and not review.confirm_button.isEnabled()
+    keys.press(RETURN, CTRL)  # not yet
+    qtbot.wait(200)
+    assert page.flow.currentIndex() == REVIEW and services.payments.list_payments(
+        cashier, PaymentFilter()) == []
+    keys.press(Qt.Key.Key_Space)
+    assert checked.isChecked() and review.confirm_button.isEnabled()
+    keys.press(RETURN, CTRL)
+    qtbot.waitUntil(lambda: page.flow.currentIndex() == POSTED, timeout=5000)
+    [row] = services.payments.list_payments(cashier, PaymentFilter())
+    assert QApplication.activeModalWidget() is None and row.receipt_no
