@@ -95,3 +95,44 @@ def test_large_change_is_ticked_as_checked_before_confirm_works(qtbot, runtime, 
     qtbot.waitUntil(lambda: page.flow.currentIndex() == POSTED, timeout=5000)
     [row] = services.payments.list_payments(cashier, PaymentFilter())
     assert QApplication.activeModalWidget() is None and row.receipt_no
+
+
+def test_the_notes_pad_is_skippable_and_counts_what_came_in_when_used(qtbot, runtime, services,
+                                                                      cashier, sample):
+    from decimal import Decimal as D
+
+    from app.services.cash.sessions import CashSessionsService
+
+    cash = CashSessionsService(runtime.app)
+    opened = cash.open_session(cashier, {D(20): 5, D(5): 5, D(1): 10, D("0.25"): 20})
+    _window, page = open_payments(qtbot, services, cashier)
+    keys = Keys(qtbot)
+    form = find_john(qtbot, page, keys)
+    keys.press(Qt.Key.Key_R, ALT)  # Amount received
+    form.tendered.selectAll()
+    keys.type("150")
+    pad = page.flow.pieces
+    summary = find(form, "Notes received summary", QLabel)
+    qtbot.waitUntil(lambda: summary.text() == "Notes received: 1 × $100.00, 1 × $50.00",
+                    timeout=2000)  # the fewest pieces, if the cashier skips the pad
+    keys.press(Qt.Key.Key_N, CTRL | Qt.KeyboardModifier.ShiftModifier)  # Notes received…
+    qtbot.waitUntil(lambda: pad.dialog is not None and pad.dialog.isVisible(), timeout=2000)
+    dialog = pad.dialog
+    find(dialog, "$100 note", QSpinBox).setValue(0)
+    find(dialog, "$50 note", QSpinBox).setValue(0)
+    twenties = find(dialog, "$20 note", QSpinBox)
+    twenties.setFocus()
+    twenties.selectAll()
+    keys.type("7")
+    find(dialog, "$10 note", QSpinBox).setValue(1)
+    assert dialog.ok.isEnabled()
+    keys.press(RETURN)  # OK
+    qtbot.waitUntil(lambda: "7 × $20.00" in summary.text(), timeout=2000)
+    qtbot.waitUntil(pad.received_button.hasFocus, timeout=2000)  # back on the form
+    keys.press(RETURN, CTRL)
+    qtbot.waitUntil(lambda: page.flow.currentIndex() == REVIEW, timeout=2000)
+    keys.press(RETURN)
+    qtbot.waitUntil(lambda: page.flow.currentIndex() == POSTED, timeout=5000)
+    drawer = cash.x_report(cashier, opened.session_id).expected_counts
+    # 7 x $20 and a $10 came in; $4.50 went back as advised (4 x $1, 2 x $0.25).
+    assert drawer == {D(20): 12, D(10): 1, D(5): 5, D(1): 6, D("0.25"): 18}

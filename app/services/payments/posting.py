@@ -144,7 +144,7 @@ class PaymentsService(PaymentReads):
             valid = validate_request(request, self._limits(work.session, settings, consumer, item))
             check_large_change(valid, settings, request.change_confirmed)
             payment = self._write_payment(work, settings, consumer, item, valid)
-            attach_cash_payment(work, payment)
+            attach_cash_payment(work, payment, request.received_pieces, request.change_pieces)
             note = self._keep_overpayment(work, settings, payment, valid)
             self._audit(work, payment, item, valid, note)
             work.track("payment_processed", type=valid.payment_type.value, method=valid.method,

@@ -21,6 +21,7 @@ from app.services.core.context import Actor
 from app.services.payments.posting import PostedPayment
 from app.services.registry import Services
 from app.views.common.widgets import named
+from app.views.payments.cash_pieces import CashPiecesPad
 from app.views.payments.display import Background, Display
 from app.views.payments.payment_form import PaymentForm
 from app.views.payments.posted_panel import PostedPanel
@@ -39,6 +40,8 @@ class RecordPaymentFlow(QStackedWidget):
         named(self, "Record Payment")
         self.services, self.actor = services, actor
         self.form = PaymentForm(services, actor, display)
+        self.pieces = CashPiecesPad(self.form.settings.denominations(), display)
+        self.form.cash_box.layout().insertRow(2, "Notes and coins", self.pieces)
         self.review = ReviewPanel(display)
         self.posted = PostedPanel(services, actor, display)
         for step in (self.form, self.review, self.posted):
@@ -48,6 +51,11 @@ class RecordPaymentFlow(QStackedWidget):
         self._connect()
 
     def _connect(self) -> None:
+        for edit in (self.form.amount, self.form.tendered):
+            edit.textChanged.connect(lambda _t: self._cash_changed())
+        self.form.change_choice.buttonToggled.connect(lambda *_: self._cash_changed())
+        self.form.method.currentIndexChanged.connect(lambda _i: self._cash_changed())
+        self.form.items.itemSelectionChanged.connect(self._cash_changed)
         self.form.review_requested.connect(self.to_review)
         self.form.cancel_requested.connect(self.finished.emit)
         self.review.confirmed.connect(self.confirm)
@@ -64,11 +72,19 @@ class RecordPaymentFlow(QStackedWidget):
         shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         shortcut.activated.connect(slot)
 
+    def _cash_changed(self) -> None:
+        """The pad follows the amounts: the notes received and the change of this payment."""
+        try:
+            self.pieces.show_for(self.form.validate().cash)
+        except ValidationError:
+            self.pieces.show_for(None)
+
     def start(self) -> None:
         """A new, empty payment with the cursor in Find consumer."""
         self._started = time.monotonic()
         self.setCurrentIndex(FORM)
         self.form.reset()
+        self._cash_changed()
         self.form.picker.search.setFocus()
 
     def step(self) -> QWidget:
@@ -103,7 +119,8 @@ class RecordPaymentFlow(QStackedWidget):
         self._posting = True
         self.review.set_busy(True)
         request = replace(self.form.request(seconds_taken=int(time.monotonic() - self._started)),
-                          change_confirmed=self.review.change_confirmed)
+                          change_confirmed=self.review.change_confirmed,
+                          received_pieces=self.pieces.received, change_pieces=self.pieces.change)
         Background(self, lambda: self.services.payments.record_payment(self.actor, request),
                   writes=True, label="Posting the payment…") \
             .success(self._posted).failure(self._not_posted).run_in_background()
