@@ -48,6 +48,9 @@ class Payment(Synced, Base):
     # What the receipt said when the payment was posted (money in minor units), so that every
     # later copy says the same; NULL for payments posted before it was kept.
     receipt_facts: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+    # Card (last four digits, authorisation code), cheque (number, bank, date) or transfer
+    # (reference) details, as checked by app.domain.payments.method_details; NULL for others.
+    method_details: Mapped[dict | None] = mapped_column(JSON, nullable=True)
     __table_args__ = (
         Index("ix_payments_paid_at", "paid_at"),
         Index("ix_payments_consumer_paid", "consumer_id", "paid_at"),

@@ -40,6 +40,7 @@ def test_the_form_says_no_session_is_open_and_opens_one_from_the_keyboard(
     qtbot.waitUntil(lambda: form.session_notice.dialog is not None
                     and form.session_notice.dialog.isVisible(), timeout=3000)
     dialog = form.session_notice.dialog
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog, timeout=3000)
     twenties = find(dialog, "$20 note", QSpinBox)
     twenties.setFocus()
     keys.type("5")
@@ -118,6 +119,7 @@ def test_the_notes_pad_is_skippable_and_counts_what_came_in_when_used(qtbot, run
     keys.press(Qt.Key.Key_N, CTRL | Qt.KeyboardModifier.ShiftModifier)  # Notes received…
     qtbot.waitUntil(lambda: pad.dialog is not None and pad.dialog.isVisible(), timeout=2000)
     dialog = pad.dialog
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog, timeout=3000)
     find(dialog, "$100 note", QSpinBox).setValue(0)
     find(dialog, "$50 note", QSpinBox).setValue(0)
     twenties = find(dialog, "$20 note", QSpinBox)
@@ -136,3 +138,39 @@ def test_the_notes_pad_is_skippable_and_counts_what_came_in_when_used(qtbot, run
     drawer = cash.x_report(cashier, opened.session_id).expected_counts
     # 7 x $20 and a $10 came in; $4.50 went back as advised (4 x $1, 2 x $0.25).
     assert drawer == {D(20): 12, D(10): 1, D(5): 5, D(1): 6, D("0.25"): 18}
+
+
+def test_card_details_are_asked_checked_beside_their_field_and_printed(qtbot, runtime, services,
+                                                                      cashier, sample):
+    from PySide6.QtWidgets import QLineEdit
+
+    _window, page = open_payments(qtbot, services, cashier)
+    keys = Keys(qtbot)
+    find_john(qtbot, page, keys)
+    keys.press(Qt.Key.Key_2, ALT)  # Credit Card
+    box = page.flow.method_details
+    qtbot.waitUntil(box.isVisible, timeout=2000)
+    last4 = find(box, "Card last four digits", QLineEdit)
+    auth = find(box, "Authorisation code", QLineEdit)
+    assert last4.isVisible() and auth.isVisible()
+    assert not find(box, "Cheque number", QLineEdit).isVisible()
+    last4.setFocus()
+    keys.type("42")
+    auth.setFocus()
+    keys.type("ab12c9")
+    keys.press(RETURN, CTRL)  # Review & Confirm: refused beside the field
+    error = find(box, "Card last four digits error", QLabel)
+    qtbot.waitUntil(error.isVisible, timeout=2000)
+    assert error.text() == "Card last four digits: must be the last 4 digits of the card"
+    assert page.flow.currentIndex() == FORM and last4.hasFocus()
+    keys.type("42")
+    keys.press(RETURN, CTRL)
+    qtbot.waitUntil(lambda: page.flow.currentIndex() == REVIEW, timeout=2000)
+    assert "**** 4242" in [w.text() for w in page.flow.review.findChildren(QLabel)]
+    keys.press(RETURN)
+    qtbot.waitUntil(lambda: page.flow.currentIndex() == POSTED, timeout=5000)
+    [row] = services.payments.list_payments(cashier, PaymentFilter())
+    details = services.payments.payment_details(cashier, row.payment_id)
+    assert details.payment.method_details == (("Card", "**** 4242"), ("Authorisation code",
+                                                                        "AB12C9"))
+    assert "**** 4242" in services.receipts.receipt_text(cashier, row.payment_id)

@@ -175,3 +175,30 @@ def test_screen_thermal_and_pdf_agree_on_paid_applied_kept_tendered_and_change(
     assert "DUPLICATE" in pdf and "Copy 2" in pdf and "reprinted" in pdf
     # The screen (the posted step) reads the same amounts off the same payment.
     assert (posted.amount.amount, posted.change.amount) == (Decimal("150.00"), Decimal("0.00"))
+
+
+def test_card_and_cheque_details_are_kept_and_shown_on_receipt_pdf_and_details(
+        runtime, services, cashier, sample, device, tmp_path):
+    from app.domain.core.errors import ValidationError as Refused
+
+    with pytest.raises(Refused) as refused:
+        pay(services, cashier, sample, method="Credit Card", tendered=None,
+            method_details={"last4": "42", "auth_code": "AB12C9"})
+    assert refused.value.field == "Card last four digits"
+    with runtime.app.sessions() as session:
+        assert session.execute(select(Payment)).first() is None  # nothing half-written
+    card = pay(services, cashier, sample, method="Credit Card", tendered=None,
+               method_details={"last4": "4242", "auth_code": "ab12c9"})
+    cheque = pay(services, cashier, sample, method="Cheque", tendered=None,
+                 item_id=sample.bill_apr, amount=Decimal("152.25"),
+                 method_details={"cheque_no": "004512", "bank": "State Bank",
+                                 "cheque_date": "2025-04-18"})
+    services.receipts.print_receipt(cashier, card.details.payment.payment_id)
+    text = decode(device.wait_for_jobs(1)[0]).text
+    assert "**** 4242" in text and "AB12C9" in text
+    details = services.payments.payment_details(cashier, cheque.details.payment.payment_id)
+    assert details.payment.method_details == (("Cheque number", "004512"), ("Bank", "State Bank"),
+                                              ("Cheque date", "2025-04-18"))
+    _pages, pdf = pdf_text(services.receipts.receipt_pdf(
+        cashier, cheque.details.payment.payment_id, tmp_path / "cheque.pdf"))
+    assert "004512" in pdf and "State Bank" in pdf and "2025-04-18" in pdf

@@ -132,6 +132,7 @@ class PaymentRequest:
     # pieces making the amount received, and the change advice from what the drawer holds.
     received_pieces: Mapping[Decimal, int] | None = None
     change_pieces: Mapping[Decimal, int] | None = None
+    method_details: Mapping[str, object] | None = None  # card, cheque or transfer details
 
 
 @dataclass(frozen=True)

@@ -138,6 +138,7 @@ class ReceiptData:
     amount_paid: Money | None = None  # applied + kept on account; the applied amount when None
     copy_no: int | None = None  # a DUPLICATE's copy number (the original is copy 1)
     reprinted_at: datetime | None = None
+    method_lines: tuple[tuple[str, str], ...] = ()  # card, cheque or transfer details
 
     @property
     def qr(self) -> str:
@@ -202,6 +203,7 @@ def _what_for(data: ReceiptData) -> list[Line]:
         Pair("Payment For", data.payment_type),
         Pair(REFERENCE_LABELS.get(data.payment_type, "Reference"), data.reference),
         Pair("Method", data.method),
+        *(Pair(label, value) for label, value in data.method_lines),
     ]
 
 

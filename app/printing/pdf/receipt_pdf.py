@@ -64,6 +64,7 @@ class ReceiptDocument:
     duplicate: bool = False
     copy_no: int | None = None
     reprinted_at: datetime | None = None  # in the utility's zone
+    method_lines: tuple[tuple[str, str], ...] = ()  # card, cheque or transfer details
     void: bool = False
     void_reason: str = ""
 
@@ -89,6 +90,7 @@ def _payment_rows(doc: ReceiptDocument) -> list[Row]:
     return [
         ("Payment type", doc.payment_type), (ITEM_LABELS.get(doc.payment_type, "Item"), doc.reference),
         ("Service period", period), ("Channel", doc.channel), ("Method", doc.method),
+        *doc.method_lines,
         ("Amount due on item", _money(doc, doc.item_amount)), ("Difference", doc.difference),
     ]
 

@@ -19,6 +19,7 @@ from app.domain.core.money import Money
 from app.domain.core.permissions import Permission
 from app.domain.core.settings import Settings
 from app.domain.payments.credit_notes import OVERPAYMENT, check_reason
+from app.domain.payments.method_details import check_details
 from app.domain.payments.rules import (
     COUNTED_STATUSES,
     VERIFIED,
@@ -143,7 +144,10 @@ class PaymentsService(PaymentReads):
                                    settings.currency)
             valid = validate_request(request, self._limits(work.session, settings, consumer, item))
             check_large_change(valid, settings, request.change_confirmed)
+            about = check_details(valid.method, request.method_details,
+                                  local_today(self.app, settings))
             payment = self._write_payment(work, settings, consumer, item, valid)
+            payment.method_details = about or None
             attach_cash_payment(work, payment, request.received_pieces, request.change_pieces)
             note = self._keep_overpayment(work, settings, payment, valid)
             self._audit(work, payment, item, valid, note)

@@ -94,7 +94,7 @@ def receipt_data_of(loaded: LoadedReceipt, copy: Copy = ORIGINAL) -> ReceiptData
         tendered=facts.tendered, change=facts.change, credit_note_no=facts.credit_note_no,
         credit_note_amount=facts.kept_on_account, footer_lines=facts.footer_lines,
         duplicate=copy.duplicate, copy_no=copy.copy_no, reprinted_at=copy.made_at,
-        void=details.payment.status == PaymentStatus.VOIDED)
+        method_lines=facts.method_lines, void=details.payment.status == PaymentStatus.VOIDED)
 
 
 def receipt_document_of(loaded: LoadedReceipt, copy: Copy, now: datetime) -> ReceiptDocument:
@@ -117,5 +117,6 @@ def receipt_document_of(loaded: LoadedReceipt, copy: Copy, now: datetime) -> Rec
         difference=details.analysis.kind.value, tendered=data.tendered, change=data.change,
         credit_note_no=data.credit_note_no or "", credit_note_amount=data.credit_note_amount,
         notes=details.notes, footer_lines=data.footer_lines, duplicate=copy.duplicate,
-        copy_no=copy.copy_no, reprinted_at=copy.made_at, void=data.void,
+        copy_no=copy.copy_no, reprinted_at=copy.made_at, method_lines=data.method_lines,
+        void=data.void,
         void_reason=details.void.reason if details.void else "")

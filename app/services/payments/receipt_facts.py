@@ -45,6 +45,7 @@ class ReceiptFacts:
     tendered: Money | None = None
     change: Money | None = None
     footer_lines: tuple[str, ...] = ()
+    method_lines: tuple[tuple[str, str], ...] = ()  # card, cheque or transfer details
 
 
 def facts_of(details: PaymentDetails, settings: Settings, balance_after: Money) -> ReceiptFacts:
@@ -60,7 +61,8 @@ def facts_of(details: PaymentDetails, settings: Settings, balance_after: Money) 
         balance_after=balance_after, kept_on_account=note.amount if note else None,
         credit_note_no=note.credit_note_no if note else None,
         tendered=cash.received if cash else None, change=cash.change if cash else None,
-        footer_lines=tuple(settings.get("printing.receipt_footer")))
+        footer_lines=tuple(settings.get("printing.receipt_footer")),
+        method_lines=details.payment.method_details)
 
 
 def facts_to_json(facts: ReceiptFacts) -> dict[str, object]:
@@ -70,6 +72,7 @@ def facts_to_json(facts: ReceiptFacts) -> dict[str, object]:
         money = getattr(facts, name)
         data[name] = money.to_minor() if money is not None else None
     data["footer_lines"] = list(facts.footer_lines)
+    data["method_lines"] = [list(line) for line in facts.method_lines]
     return data
 
 
@@ -79,6 +82,7 @@ def facts_from_json(data: dict, currency: str) -> ReceiptFacts:
         minor = values.get(name)
         values[name] = Money.from_minor(int(minor), currency) if minor is not None else None
     values["footer_lines"] = tuple(values.get("footer_lines") or ())
+    values["method_lines"] = tuple(tuple(line) for line in values.get("method_lines") or ())
     known = ReceiptFacts.__dataclass_fields__
     return ReceiptFacts(**{k: v for k, v in values.items() if k in known})
 

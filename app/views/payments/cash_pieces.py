@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
@@ -137,5 +138,5 @@ class CashPiecesPad(QWidget):
     def _counted(self, slot: str, pieces: dict[Decimal, int]) -> None:
         setattr(self, slot, pieces)
         self._describe()
-        self.window().activateWindow()
-        (self.received_button if slot == "received" else self.change_button).setFocus()
+        back = self.received_button if slot == "received" else self.change_button
+        QTimer.singleShot(0, lambda: (self.window().activateWindow(), back.setFocus()))

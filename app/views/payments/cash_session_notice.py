@@ -3,7 +3,7 @@ cash payment would be refused) and offers to open one there, counting the float.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
@@ -111,5 +111,5 @@ class CashSessionNotice(QWidget):
 
     def _opened(self) -> None:
         self.hide()
-        self.window().activateWindow()  # back to the form, where the cashier was
-        self.opened.emit()
+        # Back to the form, where the cashier was, once the dialog has gone.
+        QTimer.singleShot(0, lambda: (self.window().activateWindow(), self.opened.emit()))
