@@ -26,8 +26,8 @@ from app.models.payments import Payment, PaymentAllocation
 from app.models.reference import ServiceCentre, Zone
 from app.runtime import Runtime, open_runtime
 from app.services.core.context import SYSTEM_ACTOR, Actor
-from app.services.registry import Services
 from app.services.payments.posting import PaymentFilter, PaymentRequest
+from app.services.registry import Services
 
 QUICK = os.environ.get("BENCH_QUICK") == "1"
 RECEIPT_PAYMENTS = 40 if QUICK else 200
