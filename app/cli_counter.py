@@ -1,25 +1,23 @@
 """Counter commands of `utilitydesk`: printer test, receipt reprint, cash session reports.
 
-They run on this machine's data folder as the command line's own user (shown
-as "Command line" in the audit trail), with a supervisor's rights to read and
-reprint: whoever may run them already holds the data folder. Each takes the
-data folder's instance lock, as the app does: a reprint writes its print record,
-audit entry and outbox row, and a test print its audit entry, so none may run
-while the app is open on the same folder.
+The commands that print or copy money records (receipts, X and Z reports) log a user in
+first (`--username`, else asked, and a password prompt that does not echo): they are done
+with that user's rights and audited as that user, with the same lockout as the login window.
+Each takes the data folder's instance lock, as the app does: none may run while the app is
+open on the same folder.
 """
 
 from __future__ import annotations
 
 import argparse
+import getpass
 from collections.abc import Callable
 from pathlib import Path
 
 from app.config import resolve_data_dir
 from app.domain.core.errors import NotFound
-from app.domain.core.permissions import Role
 from app.services.core.context import Actor
 
-CLI_ACTOR = Actor(user_id="cli", username="cli", full_name="Command line", role=Role.SUPERVISOR)
 PRINTER_HELP = "tcp://host:9100, usb://VID:PID, serial:///dev/ttyUSB0?baud=19200 or file:///path"
 
 
@@ -45,6 +43,17 @@ def add_counter_commands(sub: argparse._SubParsersAction) -> None:
 def _outputs(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--printer", metavar="URL", help=f"print here ({PRINTER_HELP})")
     parser.add_argument("--pdf", metavar="FILE", type=Path, help="write a PDF")
+    parser.add_argument("--username", metavar="USER",
+                        help="who does it (asked when left out); the password is always asked")
+
+
+def _log_in(runtime, args: argparse.Namespace) -> Actor:
+    """The user the command runs as: the password is read from the terminal, never an argument."""
+    from app.services.core.auth import AuthService
+
+    username = args.username if args.username is not None else input("Username: ")
+    password = getpass.getpass(f"Password for {username.strip()}: ")
+    return AuthService(runtime.app).login(username, password)
 
 
 def _runtime(args: argparse.Namespace):
@@ -72,16 +81,17 @@ def cmd_receipt(args: argparse.Namespace) -> int:
 
     runtime = _runtime(args)
     try:
+        user = _log_in(runtime, args)
         services = Services(runtime.app)
-        payment_id = _payment_id(services, args.receipt_no)
+        payment_id = _payment_id(services, user, args.receipt_no)
         if args.pdf:
-            path = services.receipts.receipt_pdf(CLI_ACTOR, payment_id, args.pdf, duplicate=True)
+            path = services.receipts.receipt_pdf(user, payment_id, args.pdf, duplicate=True)
             print(f"Wrote {path}")
         if args.printer:
-            outcome = _reprint_to(runtime, payment_id, args.printer)
+            outcome = _reprint_to(runtime, user, payment_id, args.printer)
             print(f"Receipt {args.receipt_no} printed on {outcome.address} (DUPLICATE).")
         elif not args.pdf:
-            result = services.receipts.print_receipt(CLI_ACTOR, payment_id, duplicate=True)
+            result = services.receipts.print_receipt(user, payment_id, duplicate=True)
             print(result.message)
             return 0 if result.printed else 1
     finally:
@@ -89,16 +99,16 @@ def cmd_receipt(args: argparse.Namespace) -> int:
     return 0
 
 
-def _reprint_to(runtime, payment_id: str, url: str):
+def _reprint_to(runtime, user: Actor, payment_id: str, url: str):
     from app.services.cash.printers import PrintersService
 
-    return PrintersService(runtime.app).reprint_receipt_to(CLI_ACTOR, payment_id, url)
+    return PrintersService(runtime.app).reprint_receipt_to(user, payment_id, url)
 
 
-def _payment_id(services, receipt_no: str) -> str:
+def _payment_id(services, user: Actor, receipt_no: str) -> str:
     from app.services.payments.posting import PaymentFilter
 
-    rows = services.payments.list_payments(CLI_ACTOR, PaymentFilter(text=receipt_no.strip()), limit=50)
+    rows = services.payments.list_payments(user, PaymentFilter(text=receipt_no.strip()), limit=50)
     for row in rows:
         if row.receipt_no.casefold() == receipt_no.strip().casefold():
             return row.payment_id
@@ -112,15 +122,16 @@ def cmd_cash(args: argparse.Namespace) -> int:
 
     runtime = _runtime(args)
     try:
+        user = _log_in(runtime, args)
         cash = CashSessionsService(runtime.app)
-        report = cash.report(CLI_ACTOR, cash.session_id_by_number(CLI_ACTOR, args.session))
+        report = cash.report(user, cash.session_id_by_number(user, args.session))
         printer = cash.printers.counter_printer(args.printer)
-        slip = report_slip(cash.report_document(CLI_ACTOR, report), printer.profile)
+        slip = report_slip(cash.report_document(user, report), printer.profile)
         print(decode(slip, printer.profile.columns).text.rstrip())
         if args.pdf:
-            print(f"Wrote {cash.save_report_pdf(CLI_ACTOR, report, args.pdf)}")
+            print(f"Wrote {cash.save_report_pdf(user, report, args.pdf)}")
         if args.printer:
-            outcome = cash.print_report(CLI_ACTOR, report, args.printer)
+            outcome = cash.print_report(user, report, args.printer)
             print(f"{report.kind} report printed on {outcome.address}.")
     finally:
         runtime.close()

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from app.domain.core.clock import FixedClock
 from app.domain.core.permissions import Role
-from app.models.reference import ServiceCentre
+from app.models.reference import ServiceCentre, Setting
 from app.models.users import User
 from app.runtime import Runtime, open_runtime
 from app.services.core.auth import hash_password
@@ -29,7 +29,15 @@ NOW = datetime(2025, 4, 20, 10, 30, tzinfo=UTC)
 def make_runtime(folder: Path, *, clock: FixedClock | None = None, lock: bool = False) -> Runtime:
     runtime = open_runtime(folder, lock=lock, clock=clock or FixedClock(NOW))
     seed_users(runtime)
+    allow_cash_without_session(runtime)
     return runtime
+
+
+def allow_cash_without_session(runtime: Runtime) -> None:
+    """Most tests record a cash payment without opening a cash session first: their counter is
+    set (as a utility may set it) not to need one. Tests of the rule turn it back on."""
+    with runtime.app.sessions() as session, session.begin():
+        session.add(Setting(key="counter.cash_needs_open_session", value=False))
 
 
 def seed_users(runtime: Runtime) -> None:

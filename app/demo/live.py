@@ -12,6 +12,7 @@ from sqlalchemy import select
 from app.demo.regions import Region
 from app.domain.payments.rules import PaymentRequest
 from app.models.consumers import Consumer
+from app.services.cash.sessions import CashSessionsService
 from app.services.core.auth import actor_of
 from app.services.core.context import Actor, AppContext
 from app.services.payments.gateway_import import GatewayImportService
@@ -40,6 +41,7 @@ def record_live_activity(app: AppContext, today: date, now: datetime, region: Re
     cashier, supervisor = actor_of(app, "cashier"), actor_of(app, "supervisor")
     open_bills = _consumers_with_open_bills(payments, cashier, len(counter_methods) + len(GATEWAY_STORIES))
     counter, online = open_bills[:len(counter_methods)], open_bills[len(counter_methods):]
+    _open_the_counter(app, cashier)  # cash is taken in an open cash session
     for (consumer, item), method in zip(counter, counter_methods, strict=False):
         amount = item.open_amount.amount
         tendered = (amount // 10 + 1) * 10 if method == "Cash" else None
@@ -51,6 +53,14 @@ def record_live_activity(app: AppContext, today: date, now: datetime, region: Re
     if events:
         GatewayImportService(app).import_events(supervisor, json.dumps(events))
     return LiveActivity(len(counter), len(online))
+
+
+def _open_the_counter(app: AppContext, cashier: Actor) -> None:
+    """Today's cash session at the cashier's counter, with a float of five of each note."""
+    cash = CashSessionsService(app)
+    state = cash.counter_state(cashier)
+    if state.session is None:
+        cash.open_session(cashier, {d.value: 5 for d in state.denominations if d.kind == "note"})
 
 
 def _consumers_with_open_bills(payments: PaymentsService, actor: Actor, wanted: int) -> list:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Date, Index, Integer, String, Text
+from sqlalchemy import JSON, Date, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.base import Base, MoneyAmount, Synced, UTCDateTime, fk, utcnow
@@ -45,6 +45,12 @@ class Payment(Synced, Base):
     # writers that do not know): the KPI works it out from the allocations.
     item_dated_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     item_count: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # What the receipt said when the payment was posted (money in minor units), so that every
+    # later copy says the same; NULL for payments posted before it was kept.
+    receipt_facts: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+    # Card (last four digits, authorisation code), cheque (number, bank, date) or transfer
+    # (reference) details, as checked by app.domain.payments.method_details; NULL for others.
+    method_details: Mapped[dict | None] = mapped_column(JSON, nullable=True)
     __table_args__ = (
         Index("ix_payments_paid_at", "paid_at"),
         Index("ix_payments_consumer_paid", "consumer_id", "paid_at"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from app.services.billing import BillingService
+from app.services.cash.drawer import DrawerService
 from app.services.core.audit import AuditService
 from app.services.core.auth import AuthService
 from app.services.core.context import AppContext
@@ -26,6 +27,7 @@ class Services:
     settings: SettingsService = field(init=False)
     payments: PaymentsService = field(init=False)
     receipts: ReceiptsService = field(init=False)
+    drawer: DrawerService = field(init=False)
     usage: UsageService = field(init=False)
     tariffs: TariffsService = field(init=False)
     plans: PlansService = field(init=False)
@@ -41,6 +43,7 @@ class Services:
         self.settings = SettingsService(self.app)
         self.payments = PaymentsService(self.app)
         self.receipts = ReceiptsService(self.app)
+        self.drawer = DrawerService(self.app)
         self.usage = UsageService(self.app)
         self.tariffs = TariffsService(self.app)
         self.plans = PlansService(self.app)

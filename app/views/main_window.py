@@ -87,6 +87,19 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(body)
         self._build_status_bar(centre, counter, sync_link)
         self._build_menus()
+        self._watch_printer()
+
+    def _watch_printer(self) -> None:
+        """The receipt printer's state in the status bar; pages that print share the watcher."""
+        from app.views.payments.printer_monitor import PrinterMonitor
+
+        self.printer_monitor = PrinterMonitor(self.services, self.actor, self)
+        self.statusBar().addPermanentWidget(self.printer_monitor.label)
+        for index in range(self.pages.count()):
+            page = self.pages.widget(index)
+            if hasattr(page, "use_printer_monitor"):
+                page.use_printer_monitor(self.printer_monitor)
+        self.printer_monitor.start()
 
     def _build_status_bar(self, centre: str, counter: str, sync_link: SyncLink | None) -> None:
         bar = self.statusBar()

@@ -266,14 +266,18 @@ def test_the_drawer_opens_only_for_cash_and_no_sale(runtime, services, cash, cas
     opened = cash.open_session(cashier, {D(20): 5})
     card = pay(services, cashier, (sample.mary, sample.bill_mary, D("80.00")), "Credit Card")
     cash_paid = pay(services, cashier, (sample.john, sample.bill_mar, D("145.50")), "Cash")
+    assert services.drawer.kick_for_payment(cashier, card.details.payment.payment_id) is None
+    kick = services.drawer.kick_for_payment(cashier, cash_paid.details.payment.payment_id)
+    assert kick.opened and kick.message == f"Cash drawer opened for receipt {cash_paid.receipt_no}."
+    assert printer.wait_for_pulses(1) == 1  # the real-time pulse, on its own connection
     services.receipts.print_receipt(cashier, card.details.payment.payment_id)
     services.receipts.print_receipt(cashier, cash_paid.details.payment.payment_id)
     cash.print_report(cashier, cash.x_report(cashier, opened.session_id))
     services_test = cash.printers.test_print()
     cash.no_sale(supervisor, "Wrong change given")
     jobs = [decode(job) for job in printer.wait_for_jobs(5)]
-    kicked = [any(c.startswith("drawer_kick") for c in job.commands) for job in jobs]
-    assert kicked == [False, True, False, False, True]
+    kicked = [any(c.startswith("drawer") for c in job.commands) for job in jobs]
+    assert kicked == [False, False, False, False, True] and printer.pulses == 1
     assert "X REPORT (mid-shift)" in jobs[2].text and "PRINTER TEST" in jobs[3].text
     assert "online, paper OK" in services_test.summary
 

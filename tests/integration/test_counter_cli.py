@@ -52,6 +52,28 @@ def run(folder, *args: str) -> int:
     return main(["--data-dir", str(folder), *args])
 
 
+@pytest.fixture
+def password(monkeypatch):
+    """What the user types at the (not echoed) password prompt."""
+    typed = {"password": PASSWORD, "prompts": []}
+
+    def getpass(prompt: str = "") -> str:
+        typed["prompts"].append(prompt)
+        return typed["password"]
+
+    monkeypatch.setattr("app.cli_counter.getpass.getpass", getpass)
+    return typed
+
+
+def last_audit(folder) -> AuditEntry:
+    reopened = open_runtime(folder, lock=False)
+    try:
+        with reopened.app.sessions() as session:
+            return session.execute(select(AuditEntry).order_by(AuditEntry.seq.desc())).scalars().first()
+    finally:
+        reopened.close()
+
+
 def pdf_text(path) -> str:
     from PySide6.QtPdf import QPdfDocument
 
@@ -79,44 +101,73 @@ def test_printer_test_prints_the_page_and_says_how_the_printer_is(tmp_path, prin
     assert "refused the connection" in capsys.readouterr().err
 
 
-def test_cash_report_of_a_closed_session_is_its_z_report_as_pdf(shop, tmp_path, capsys):
+def test_cash_report_of_a_closed_session_is_its_z_report_as_pdf(shop, tmp_path, capsys, password):
     folder, _ = shop
     pdf = tmp_path / "z1.pdf"
-    assert run(folder, "cash", "report", "--session", "1", "--pdf", str(pdf)) == 0
+    assert run(folder, "cash", "report", "--session", "1", "--pdf", str(pdf),
+               "--username", "supervisor") == 0
     out = capsys.readouterr().out
     assert "Z REPORT" in out and "Expected cash" in out and f"Wrote {pdf}" in out
+    assert "COPY" not in out
     text = pdf_text(pdf)
-    for expected in ("Z REPORT", "Central Service Centre", "Session No", "Cash (1)", "$145.50", "Expected cash", "$245.50",
+    # One centre name: the one the receipts and the status bar use.
+    assert "Central Service Centre" not in text
+    for expected in ("Z REPORT", "Main Service Centre", "Session No", "Cash (1)", "$145.50", "Expected cash", "$245.50",
                      "Counted cash", "$220.50", "Short", "$25.00", "Change given", "Supervisor"):
         assert expected in text
 
 
-def test_cash_report_of_the_open_session_prints_an_x_report(shop, printer, capsys):
+def test_cash_report_of_the_open_session_prints_an_x_report(shop, printer, capsys, password):
     folder, _ = shop
-    assert run(folder, "cash", "report", "--session", "2", "--printer", printer.url) == 0
+    assert run(folder, "cash", "report", "--session", "2", "--printer", printer.url,
+               "--username", "cashier") == 0
     assert "X report printed" in capsys.readouterr().out
     job = decode(printer.wait_for_jobs(1)[0])
     assert "X REPORT (mid-shift)" in job.text and "$60.00" in job.text
-    assert run(folder, "cash", "report", "--session", "9") == 2
+    audit = last_audit(folder)
+    assert (audit.action, audit.user_name, audit.summary["kind"]) == ("cash_report_printed",
+                                                                      "cashier", "X")
+    assert run(folder, "cash", "report", "--session", "9", "--username", "cashier") == 2
     assert "No cash session 9" in capsys.readouterr().err
 
 
-def test_receipt_reprint_says_duplicate_never_opens_the_drawer_and_is_audited(shop, printer,
-                                                                             tmp_path, capsys):
+def test_a_reprinted_z_report_is_marked_as_a_copy(shop, printer, capsys, password):
+    folder, _ = shop
+    for _ in range(2):
+        assert run(folder, "cash", "report", "--session", "1", "--printer", printer.url,
+                   "--username", "supervisor") == 0
+    first, second = (decode(job).text for job in printer.wait_for_jobs(2))
+    assert "Z REPORT" in first and "COPY" not in first
+    assert "Z REPORT - COPY" in second and "Copy" in second and "2, reprinted" in second
+    assert last_audit(folder).summary["copy"] == 2
+
+
+def test_receipt_reprint_says_duplicate_never_opens_the_drawer_and_is_audited(
+        shop, printer, tmp_path, capsys, password, monkeypatch):
     folder, receipt_no = shop
+    monkeypatch.setattr("builtins.input", lambda prompt="": "cashier")  # no --username: asked
     assert run(folder, "receipt", "print", receipt_no, "--printer", printer.url,
                "--pdf", str(tmp_path / "r.pdf")) == 0
+    assert password["prompts"] == ["Password for cashier: "]
     assert "(DUPLICATE)" in capsys.readouterr().out
     job = decode(printer.wait_for_jobs(1)[0])
     assert "*** DUPLICATE ***" in job.text and receipt_no in job.text
     assert not any(c.startswith("drawer_kick") for c in job.commands)
     assert receipt_no in pdf_text(tmp_path / "r.pdf")
-    reopened = open_runtime(folder, lock=False)
-    try:
-        with reopened.app.sessions() as session:
-            last = session.execute(select(AuditEntry).order_by(AuditEntry.seq.desc())).scalars().first()
-        assert (last.action, last.user_name) == ("receipt_reprinted", "cli")
-    finally:
-        reopened.close()
-    assert run(folder, "receipt", "print", "R-0000") == 2
+    last = last_audit(folder)
+    assert (last.action, last.user_name) == ("receipt_reprinted", "cashier")
+    assert run(folder, "receipt", "print", "R-0000", "--username", "cashier") == 2
     assert "No payment has receipt R-0000" in capsys.readouterr().err
+
+
+def test_money_commands_refuse_without_the_right_password_and_print_nothing(shop, printer,
+                                                                            capsys, password):
+    folder, receipt_no = shop
+    password["password"] = "not-the-password"
+    assert run(folder, "receipt", "print", receipt_no, "--printer", printer.url,
+               "--username", "cashier") == 2
+    assert "Wrong username or password" in capsys.readouterr().err
+    assert run(folder, "cash", "report", "--session", "1", "--username", "supervisor") == 2
+    assert printer.jobs == []
+    audit = last_audit(folder)
+    assert (audit.action, audit.user_name) == ("login_failed", "supervisor")

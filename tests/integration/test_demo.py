@@ -107,12 +107,15 @@ def test_an_existing_utility_is_left_alone(demo):
 
 def test_history_is_not_queued_for_sync_and_audited_once(session):
     """Bulk history counts as already on the server; only today's live activity, recorded
-    through the services, is audited and waits in the outbox."""
+    through the services (the counter's cash session opened, then its payments), is audited
+    and waits in the outbox."""
     queued = set(session.execute(select(OutboxEntry.entity).distinct()).scalars())
-    assert queued <= {"payments", "payment_allocations", "ledger_entries", "credit_notes", "receipt_prints"}
+    assert queued <= {"payments", "payment_allocations", "ledger_entries", "credit_notes",
+                      "receipt_prints", "counters", "cash_sessions", "cash_movements"}
     actions = session.execute(select(AuditEntry.action).order_by(AuditEntry.seq)).scalars().all()
     assert actions[0] == "demo_built"
-    assert set(actions[1:]) <= {"payment_recorded", "online_payment_imported", "online_payment_updated"}
+    assert set(actions[1:]) <= {"payment_recorded", "online_payment_imported", "online_payment_updated",
+                                "counter_created", "cash_session_opened"}
 
 
 def test_todays_activity_goes_through_the_payment_services(session):

@@ -75,7 +75,7 @@ from app.services.payments.listing import month_range
 from app.services.payments.posting import PaymentFilter, PaymentRequest, Sort
 from app.services.payments.queries import days_between, utc_bounds, zone
 from app.services.registry import Services
-from tests.factories import NOW, seed_users
+from tests.factories import NOW, allow_cash_without_session, seed_users
 from tests.payment_fixtures import actor, build_sample
 
 D = Decimal
@@ -390,6 +390,7 @@ def any_runtime(request, tmp_path):
     url = request.getfixturevalue("pg_url") if request.param == "postgresql" else None
     rt = open_runtime(tmp_path / "any", lock=False, clock=FixedClock(NOW), database_url=url)
     seed_users(rt)
+    allow_cash_without_session(rt)
     yield rt
     rt.close()
 

@@ -15,16 +15,25 @@ from app.domain.core.money import Money
 from app.printing.escpos.decode import decode
 from app.printing.escpos.printers import (
     PrinterAddress,
+    kick_drawer,
     parse_printer_url,
     print_receipt,
     query_status,
     send,
 )
 from app.printing.escpos.receipt import PrinterProfile, ReceiptData, render_receipt
+from tests.loopback_printer import (
+    COVER_OPEN,
+    ERROR,
+    OFFLINE,
+    OK_STATUS,
+    PAPER_LOW,
+    PAPER_OUT,
+    LoopbackPrinter,
+)
 
 DLE_EOT = b"\x10\x04"
-OK_STATUS = {1: 0x12, 2: 0x12, 4: 0x12}
-PAPER_OUT = {1: 0x1A, 2: 0x32, 4: 0x72}  # offline, stopped at paper end, paper end sensors
+ALL_QUERIES = b"".join(DLE_EOT + bytes([n]) for n in (1, 2, 3, 4))
 
 
 class FakePrinter:
@@ -149,7 +158,8 @@ def test_silent_printer_does_not_report_status(printer_factory) -> None:
     printer = printer_factory(status=None)
     started = time.monotonic()
     status = query_status(printer.address, timeout=0.2)
-    assert not status.reported and status.blocking_problem is None
+    assert not status.reported and status.problem == "did not report its status"
+    assert not status.ready and status.label == "status unknown"
     assert time.monotonic() - started < 1.0
 
 
@@ -158,13 +168,18 @@ def test_paper_out_refuses_and_prints_nothing(printer_factory) -> None:
     with pytest.raises(PrinterError, match="Printer reports: paper out"):
         print_receipt(printer.address, sample_receipt())
     assert printer.finished.wait(2)
-    assert bytes(printer.received) == DLE_EOT + b"\x01" + DLE_EOT + b"\x02" + DLE_EOT + b"\x04"
+    assert bytes(printer.received) == ALL_QUERIES
 
 
-def test_cover_open_refuses(printer_factory) -> None:
-    printer = printer_factory(status={1: 0x1A, 2: 0x16, 4: 0x12})
-    with pytest.raises(PrinterError, match="Printer reports: cover open"):
+@pytest.mark.parametrize(("status", "problem"), [(COVER_OPEN, "cover open"), (OFFLINE, "offline"),
+                                                 (ERROR, "error")])
+def test_cover_open_offline_and_error_refuse_and_print_nothing(printer_factory, status,
+                                                               problem) -> None:
+    printer = printer_factory(status=status)
+    with pytest.raises(PrinterError, match=f"Printer reports: {problem}$"):
         print_receipt(printer.address, sample_receipt())
+    assert printer.finished.wait(2)
+    assert bytes(printer.received) == ALL_QUERIES
 
 
 def test_status_ok_prints(printer_factory) -> None:
@@ -174,23 +189,51 @@ def test_status_ok_prints(printer_factory) -> None:
     assert outcome.status.reported and outcome.status.online and outcome.warnings == ()
     assert printer.finished.wait(2)
     assert bytes(printer.received).endswith(receipt)
-    assert decode(bytes(printer.received)).commands[:3] == ["status_query:1", "status_query:2", "status_query:4"]
+    assert decode(bytes(printer.received)).commands[:4] == [f"status_query:{n}" for n in (1, 2, 3, 4)]
 
 
 def test_paper_near_end_prints_with_a_warning(printer_factory) -> None:
-    printer = printer_factory(status={1: 0x12, 2: 0x12, 4: 0x1E})
+    printer = printer_factory(status=PAPER_LOW)
     outcome = print_receipt(printer.address, sample_receipt())
     assert outcome.status.paper_near_end and outcome.warnings == ("Paper is nearly out",)
 
 
-def test_printer_silent_on_status_still_prints(printer_factory) -> None:
+def test_printer_silent_on_status_is_not_printed_and_gets_no_receipt(printer_factory) -> None:
+    """A printer that accepts the connection and never answers may be offline with a buffer
+    that prints everything later: unknown status is "not printed", and nothing is sent."""
     printer = printer_factory(status=None)
-    receipt = sample_receipt()
-    outcome = print_receipt(printer.address, receipt, status_timeout=0.1)
-    assert not outcome.status.reported
-    assert outcome.warnings == ("Printer did not report its status",)
+    started = time.monotonic()
+    with pytest.raises(PrinterError, match="did not report its status"):
+        print_receipt(printer.address, sample_receipt(), status_timeout=0.1)
+    assert time.monotonic() - started < 1.0
     assert printer.finished.wait(2)
-    assert bytes(printer.received).endswith(receipt)
+    assert bytes(printer.received) == DLE_EOT + b"\x01"
+
+
+# --- the drawer pulse (DLE DC4) ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("status", [OK_STATUS, PAPER_OUT, COVER_OPEN, OFFLINE])
+def test_drawer_pulse_runs_even_when_the_printer_cannot_print(status) -> None:
+    printer = LoopbackPrinter(status=status)
+    try:
+        kick_drawer(parse_printer_url(printer.url), pin=2)
+        assert printer.wait_for_pulses(1) == 1 and printer.jobs == []
+    finally:
+        printer.close()
+    assert decode(b"\x10\x14\x01\x00\x02").commands == ["drawer_pulse:pin0"]
+
+
+@pytest.mark.parametrize(("status", "reason"), [(None, "did not confirm the drawer kick"),
+                                                (ERROR, "ignores the drawer kick")])
+def test_drawer_pulse_not_delivered_says_so(status, reason) -> None:
+    printer = LoopbackPrinter(status=status)
+    try:
+        with pytest.raises(PrinterError, match=reason):
+            kick_drawer(parse_printer_url(printer.url), pin=5, status_timeout=0.1)
+        assert printer.pulses == 0
+    finally:
+        printer.close()
 
 
 # --- other destinations and addresses -------------------------------------------------------

@@ -72,25 +72,27 @@ def pdf_text(path) -> tuple[int, str]:
     return document.pageCount(), text
 
 
-def test_cash_receipt_prints_opens_the_drawer_and_a_reprint_says_duplicate(
+def test_cash_receipt_prints_without_the_drawer_and_a_reprint_says_duplicate_copy_and_time(
         runtime, services, cashier, sample, printer):
     posted = pay(services, cashier, sample)
     first = services.receipts.print_receipt(cashier, posted.details.payment.payment_id)
-    assert first.printed and first.drawer_opened and not first.duplicate
-    assert first.message.startswith(f"Receipt {posted.receipt_no} printed on "
-                                    f"127.0.0.1:{printer.port}. Cash drawer opened.")
+    assert first.printed and not first.duplicate
+    assert first.message == f"Receipt {posted.receipt_no} printed on 127.0.0.1:{printer.port}."
     job = decode(printer.wait_for_jobs(1)[0])
-    assert job.commands[:3] == ["status_query:1", "status_query:2", "status_query:4"]
-    assert "drawer_kick:pin0" in job.commands  # pin 2 is m = 0
+    assert job.commands[:4] == ["status_query:1", "status_query:2", "status_query:3",
+                                "status_query:4"]
+    # The drawer is its own real-time command, never queued behind a receipt.
+    assert not any(c.startswith("drawer") for c in job.commands)
     text = job.text
     assert "PAYMENT RECEIPT" in text and posted.receipt_no in text and "John Doe" in text
     assert "$145.50" in text and "$150.00" in text and "$4.50" in text and "DUPLICATE" not in text
 
     again = services.receipts.print_receipt(cashier, posted.details.payment.payment_id)
-    assert again.printed and again.duplicate and not again.drawer_opened
+    assert again.printed and again.duplicate
     copy = decode(printer.wait_for_jobs(2)[1])
     assert "*** DUPLICATE ***" in copy.text
-    assert not any(c.startswith("drawer_kick") for c in copy.commands)
+    assert "Copy 2 - Reprinted 20-Apr-2025" in copy.text
+    assert not any(c.startswith("drawer") for c in copy.commands)
     assert prints(runtime) == [("Printed", False), ("Printed", True)]
     assert audit_actions(runtime)[-2:] == ["receipt_printed", "receipt_reprinted"]
 
@@ -98,7 +100,8 @@ def test_cash_receipt_prints_opens_the_drawer_and_a_reprint_says_duplicate(
 def test_card_payment_never_opens_the_drawer(services, cashier, sample, printer):
     posted = pay(services, cashier, sample, method="Credit Card", tendered=None)
     result = services.receipts.print_receipt(cashier, posted.details.payment.payment_id)
-    assert result.printed and not result.drawer_opened
+    assert result.printed
+    assert services.drawer.kick_for_payment(cashier, posted.details.payment.payment_id) is None
     job = decode(printer.wait_for_jobs(1)[0])
     assert not any(c.startswith("drawer_kick") for c in job.commands)
 
@@ -110,7 +113,7 @@ def test_refusing_printer_keeps_the_payment_and_queues_the_receipt(runtime, serv
     payment_id = posted.details.payment.payment_id
     result = services.receipts.print_receipt(cashier, payment_id)
     assert not result.printed and result.queued
-    assert "refused the connection" in result.message and "reprint queue" in result.message
+    assert "refused the connection" in result.message and "waits in the queue" in result.message
     with runtime.app.sessions() as session:
         assert session.get(Payment, payment_id).status == "Posted"
     queue = services.receipts.pending_reprints(cashier)
@@ -123,7 +126,7 @@ def test_refusing_printer_keeps_the_payment_and_queues_the_receipt(runtime, serv
         use_printer(runtime, services, device.url)
         retry = services.receipts.print_receipt(cashier, payment_id)
         assert retry.printed and not retry.duplicate  # no copy had reached the customer
-        assert not retry.drawer_opened  # the moment has passed: no surprise drawer
+        assert device.pulses == 0  # printing never opens the drawer: no surprise drawer
         assert services.receipts.pending_reprints(cashier) == []
     finally:
         device.close()
@@ -160,8 +163,8 @@ def test_kept_change_shows_the_credit_note_and_a_void_receipt_says_void(
         runtime, services, cashier, sample, printer):
     posted = pay(services, cashier, sample, keep_change_on_account=True)
     data = services.receipts.receipt_data(cashier, posted.details.payment.payment_id)
-    assert (data.amount_applied.amount, data.credit_note_amount.amount) == (Decimal("145.50"),
-                                                                           Decimal("4.50"))
+    assert (data.amount_paid.amount, data.amount_applied.amount,
+            data.credit_note_amount.amount) == (Decimal("150.00"), Decimal("145.50"), Decimal("4.50"))
     assert data.credit_note_no == posted.credit_note_no and data.change.amount == 0
     supervisor = actor(runtime, "supervisor")
     services.payments.void_payment(supervisor, posted.details.payment.payment_id, "Wrong account")

@@ -421,6 +421,13 @@ declare(
       "An over/short at close larger than this needs a reason."),
     s("counter.variance_supervisor_threshold", "Cash variance needing a supervisor", MoneyKind(),
       "20.00", "An over/short at close larger than this needs a supervisor's approval."),
+    s("counter.cash_needs_open_session", "Cash payments need an open cash session",
+      BooleanKind(), True,
+      "A cash payment is refused at a counter with no open cash session, so that every cash "
+      "payment is in an X and a Z report.", per_device=True),
+    s("counter.change_confirm_limit", "Change needing confirmation", MoneyKind(), "2000.00",
+      "Change larger than this is shown for confirmation before the payment is posted "
+      "(a mistyped amount received)."),
 )
 
 def _reason_kind() -> RecordListKind:
@@ -643,7 +650,7 @@ def _fits_currency(amount: Decimal | None, values: Mapping[str, Any]) -> str | N
 
 
 for _key in ("payments.overpayment_threshold", "counter.variance_reason_threshold",
-             "counter.variance_supervisor_threshold"):
+             "counter.variance_supervisor_threshold", "counter.change_confirm_limit"):
     declare_rule(_key, lambda v, key=_key: _fits_currency(v[key], v))
 for _key in ("disconnections.reasons", "disconnections.reconnection_reasons"):
     declare_rule(_key, lambda v, key=_key: next(

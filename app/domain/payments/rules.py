@@ -9,7 +9,7 @@ the item gets its open amount, the excess becomes a credit note.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
@@ -127,6 +127,12 @@ class PaymentRequest:
     keep_change_on_account: bool = False
     notes: str = ""
     seconds_taken: int | None = None
+    change_confirmed: bool = False  # the cashier confirmed change above the confirmation limit
+    # Cash: the notes and coins received and handed back (value -> count); None: the fewest
+    # pieces making the amount received, and the change advice from what the drawer holds.
+    received_pieces: Mapping[Decimal, int] | None = None
+    change_pieces: Mapping[Decimal, int] | None = None
+    method_details: Mapping[str, object] | None = None  # card, cheque or transfer details
 
 
 @dataclass(frozen=True)

@@ -145,7 +145,11 @@ def _raster(reader: _Reader) -> None:
 
 def _dle(reader: _Reader) -> None:
     op, n = reader.take(2)
-    reader.commands.append(f"status_query:{n}" if op == 0x04 else f"unknown:10{op:02x}")
+    if op == 0x14 and n == 1:  # DLE DC4 1 m t: real-time drawer pulse
+        pin, _units = reader.take(2)
+        reader.commands.append(f"drawer_pulse:pin{pin}")
+    else:
+        reader.commands.append(f"status_query:{n}" if op == 0x04 else f"unknown:10{op:02x}")
 
 
 _PREFIXES: dict[int, Callable[[_Reader], None]] = {0x1B: _esc, 0x1D: _gs, 0x10: _dle}

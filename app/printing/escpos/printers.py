@@ -11,11 +11,11 @@ from typing import Any, Literal
 from urllib.parse import parse_qs, urlsplit
 
 from app.domain.core.errors import PrinterError, ValidationError
+from app.printing.escpos.status import PrinterStatus, drawer_pulse_bytes, read_status
 
 Scheme = Literal["tcp", "usb", "serial", "file"]
 DEFAULT_PORT = 9100
 BAUD_RATES = (1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200)
-DLE_EOT = b"\x10\x04"
 URL_RULE = (
     "must look like tcp://192.168.1.50:9100, usb://04b8:0202, "
     "serial:///dev/ttyUSB0?baud=19200 or file:///dev/usb/lp0"
@@ -39,25 +39,6 @@ class PrinterAddress:
         if self.scheme == "usb":
             return f"USB {self.vendor_id:04x}:{self.product_id:04x}"
         return self.device
-
-
-@dataclass(frozen=True, slots=True)
-class PrinterStatus:
-    """What the printer said about itself. `reported=False`: it did not answer, assume fine."""
-
-    online: bool = True
-    paper_out: bool = False
-    paper_near_end: bool = False
-    cover_open: bool = False
-    reported: bool = False
-
-    @property
-    def blocking_problem(self) -> str | None:
-        if self.paper_out:
-            return "paper out"
-        if self.cover_open:
-            return "cover open"
-        return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,28 +109,53 @@ def print_receipt(
     check_status: bool = True,
     timeout: float = 3.0,
     status_timeout: float = 0.5,
+    allow_unknown: bool = False,
 ) -> PrintOutcome:
-    """Ask the printer how it is (where it can say), refuse if it cannot print, then send."""
+    """Ask the printer how it is (where it can say) and send only when it is ready: offline,
+    cover open, paper out, an error or no answer at all mean "not printed". `allow_unknown`:
+    a printer that does not answer still gets the job (the test page, which diagnoses it)."""
     if address.scheme != "tcp":
         send(address, data_bytes, timeout)
         return PrintOutcome(address, len(data_bytes), PrinterStatus())
     with _connect(address, timeout) as sock:
-        status = _read_status(sock, status_timeout) if check_status else PrinterStatus()
-        if status.blocking_problem:
-            raise PrinterError(f"Printer reports: {status.blocking_problem}")
+        status = read_status(sock, status_timeout) if check_status else PrinterStatus()
+        if check_status and status.problem and (status.reported or not allow_unknown):
+            raise PrinterError(f"Printer reports: {status.problem}" if status.reported
+                               else f"Printer at {address} did not report its status")
         _write(sock, address, data_bytes, timeout)
     return PrintOutcome(address, len(data_bytes), status, _warnings(status, check_status))
 
 
 def _warnings(status: PrinterStatus, checked: bool) -> tuple[str, ...]:
-    warnings = []
-    if checked and not status.reported:
-        warnings.append("Printer did not report its status")
-    if status.paper_near_end:
-        warnings.append("Paper is nearly out")
-    if not status.online:
-        warnings.append("Printer reports: offline")
-    return tuple(warnings)
+    unknown = ("Printer did not report its status",) if checked and not status.reported else ()
+    return unknown + (("Paper is nearly out",) if status.paper_near_end else ())
+
+
+def kick_drawer(address: PrinterAddress, pin: int, timeout: float = 1.0,
+                status_timeout: float = 0.5) -> PrinterStatus:
+    """The real-time drawer pulse, on its own connection. A network printer must then answer
+    the status queries (which it reads after the pulse) to count as having received it; one in
+    an error state ignores the pulse."""
+    pulse = drawer_pulse_bytes(pin)
+    if address.scheme != "tcp":
+        send(address, pulse, timeout)
+        return PrinterStatus()
+    with _connect(address, timeout) as sock:
+        _send_only(sock, address, pulse, timeout)
+        status = read_status(sock, status_timeout)
+    if not status.reported:
+        raise PrinterError(f"Printer at {address} did not confirm the drawer kick")
+    if status.error:
+        raise PrinterError("Printer reports: error (it ignores the drawer kick until cleared)")
+    return status
+
+
+def _send_only(sock: socket.socket, address: PrinterAddress, data: bytes, timeout: float) -> None:
+    sock.settimeout(timeout)
+    try:
+        sock.sendall(data)
+    except OSError as exc:
+        raise PrinterError(f"Printer at {address} dropped the connection: {exc.strerror or exc}") from None
 
 
 def send(address: PrinterAddress, data: bytes, timeout: float = 3.0) -> None:
@@ -163,11 +169,11 @@ def send(address: PrinterAddress, data: bytes, timeout: float = 3.0) -> None:
 
 
 def query_status(address: PrinterAddress, timeout: float = 0.5) -> PrinterStatus:
-    """DLE EOT 1, 2 and 4 (Epson real-time status). Only network printers are asked."""
+    """DLE EOT 1-4 (Epson real-time status). Only network printers are asked."""
     if address.scheme != "tcp":
         return PrinterStatus()
     with _connect(address, timeout) as sock:
-        return _read_status(sock, timeout)
+        return read_status(sock, timeout)
 
 
 def _no_answer(address: PrinterAddress, timeout: float) -> str:
@@ -209,38 +215,6 @@ def _close(sock: socket.socket) -> None:
         while sock.recv(256):
             pass
     sock.close()
-
-
-def _read_status(sock: socket.socket, timeout: float) -> PrinterStatus:
-    sock.settimeout(timeout)
-    answers: dict[int, int] = {}
-    for query in (1, 2, 4):
-        answer = _ask(sock, query)
-        if answer is None:
-            break  # a printer that ignores one query ignores them all
-        answers[query] = answer
-    return _status_from(answers)
-
-
-def _ask(sock: socket.socket, query: int) -> int | None:
-    try:
-        sock.sendall(DLE_EOT + bytes([query]))
-        reply = sock.recv(1)
-    except OSError:
-        return None
-    # Every real-time status byte has bits 1 and 4 set and bits 0 and 7 clear.
-    return reply[0] if len(reply) == 1 and reply[0] & 0x93 == 0x12 else None
-
-
-def _status_from(answers: dict[int, int]) -> PrinterStatus:
-    printer, offline_cause, paper = answers.get(1, 0), answers.get(2, 0), answers.get(4, 0)
-    return PrinterStatus(
-        online=not printer & 0x08,
-        paper_out=bool(paper & 0x60 or offline_cause & 0x20),
-        paper_near_end=bool(paper & 0x0C),
-        cover_open=bool(offline_cause & 0x04),
-        reported=len(answers) == 3,
-    )
 
 
 def _write_file(address: PrinterAddress, data: bytes) -> None:

@@ -135,6 +135,10 @@ class ReceiptData:
     duplicate: bool = False
     void: bool = False
     qr_payload: str | None = None
+    amount_paid: Money | None = None  # applied + kept on account; the applied amount when None
+    copy_no: int | None = None  # a DUPLICATE's copy number (the original is copy 1)
+    reprinted_at: datetime | None = None
+    method_lines: tuple[tuple[str, str], ...] = ()  # card, cheque or transfer details
 
     @property
     def qr(self) -> str:
@@ -172,7 +176,16 @@ def _banners(data: ReceiptData) -> list[Line]:
     # Both at the top and the bottom, so a torn-off half still says what it is.
     banners = ["*** VOID ***"] if data.void else []
     banners += ["*** DUPLICATE ***"] if data.duplicate else []
-    return [Text(b, "center", bold=True, tall=True) for b in banners]
+    lines: list[Line] = [Text(b, "center", bold=True, tall=True) for b in banners]
+    if data.duplicate:
+        lines.append(Text(duplicate_note(data.copy_no, data.reprinted_at), "center"))
+    return lines
+
+
+def duplicate_note(copy_no: int | None, reprinted_at: datetime | None) -> str:
+    parts = [f"Copy {copy_no}"] if copy_no else []
+    parts += [f"Reprinted {reprinted_at.strftime('%d-%b-%Y %H:%M')}"] if reprinted_at else []
+    return " - ".join(parts)
 
 
 def _who_and_when(data: ReceiptData) -> list[Line]:
@@ -190,19 +203,22 @@ def _what_for(data: ReceiptData) -> list[Line]:
         Pair("Payment For", data.payment_type),
         Pair(REFERENCE_LABELS.get(data.payment_type, "Reference"), data.reference),
         Pair("Method", data.method),
+        *(Pair(label, value) for label, value in data.method_lines),
     ]
 
 
 def _amounts(data: ReceiptData, symbol: str) -> list[Line]:
-    lines: list[Line] = [Pair("Amount Paid", format_money(data.amount_applied, symbol), True, True)]
+    paid = data.amount_paid if data.amount_paid is not None else data.amount_applied
+    lines: list[Line] = [Pair("Amount Paid", format_money(paid, symbol), True, True)]
+    if data.credit_note_amount is not None:
+        lines.append(Pair("Applied", format_money(data.amount_applied, symbol)))
+        lines.append(Pair("Kept on Account", format_money(data.credit_note_amount, symbol)))
+    if data.credit_note_no:
+        lines.append(Pair("Credit Note", data.credit_note_no))
     if data.tendered is not None:
         lines.append(Pair("Tendered", format_money(data.tendered, symbol)))
     if data.change is not None:
         lines.append(Pair("Change", format_money(data.change, symbol)))
-    if data.credit_note_no:
-        lines.append(Pair("Credit Note", data.credit_note_no))
-    if data.credit_note_amount is not None:
-        lines.append(Pair("Credit Amount", format_money(data.credit_note_amount, symbol)))
     return lines + [Pair("Balance After Payment", format_money(data.balance_after, symbol))]
 
 

@@ -62,6 +62,9 @@ class ReceiptDocument:
     notes: str = ""
     footer_lines: tuple[str, ...] = ()
     duplicate: bool = False
+    copy_no: int | None = None
+    reprinted_at: datetime | None = None  # in the utility's zone
+    method_lines: tuple[tuple[str, str], ...] = ()  # card, cheque or transfer details
     void: bool = False
     void_reason: str = ""
 
@@ -84,16 +87,22 @@ def _consumer_rows(doc: ReceiptDocument) -> list[Row]:
 def _payment_rows(doc: ReceiptDocument) -> list[Row]:
     period = "" if doc.period is None else (
         f"{format_day(doc.period[0], doc.locale)} – {format_day(doc.period[1], doc.locale)}")
-    rows: list[Row] = [
+    return [
         ("Payment type", doc.payment_type), (ITEM_LABELS.get(doc.payment_type, "Item"), doc.reference),
         ("Service period", period), ("Channel", doc.channel), ("Method", doc.method),
-        ("Amount due on item", _money(doc, doc.item_amount)), ("Amount paid", _money(doc, doc.amount)),
-        ("Difference", doc.difference), ("Amount received", _money(doc, doc.tendered)),
-        ("Change given", _money(doc, doc.change)),
+        *doc.method_lines,
+        ("Amount due on item", _money(doc, doc.item_amount)), ("Difference", doc.difference),
     ]
+
+
+def _amount_rows(doc: ReceiptDocument) -> list[Row]:
+    """The same words and order as the thermal receipt and the screen."""
+    rows: list[Row] = [("Amount paid", _money(doc, doc.amount))]
     if doc.credit_note_no:
-        rows += [("Applied to item", _money(doc, doc.applied)), ("Credit note", doc.credit_note_no),
-                 ("Kept on account", _money(doc, doc.credit_note_amount))]
+        rows += [("Applied", _money(doc, doc.applied)),
+                 ("Kept on account", _money(doc, doc.credit_note_amount)),
+                 ("Credit note", doc.credit_note_no)]
+    rows += [("Tendered", _money(doc, doc.tendered)), ("Change", _money(doc, doc.change))]
     return rows + [("Balance after payment", _money(doc, doc.balance_after))]
 
 
@@ -107,18 +116,28 @@ def receipt_story(doc: ReceiptDocument) -> list:
     marks = ("VOID" if doc.void else "", "DUPLICATE" if doc.duplicate else "")
     story = [paragraph(doc.utility_name, "utility"), paragraph(f"{doc.centre} · {doc.counter}", "muted"),
              spacer(2), paragraph("Payment Receipt", "title"), *banners(*marks),
+             *_copy_note(doc),
              paragraph(f"Amount paid {_money(doc, doc.amount)}", "heading")]
     half = width / 2 - 8
     story += side_by_side(section("Receipt", _receipt_rows(doc), half),
                           section("Processing", _processing_rows(doc), half), width)
     story += section("Consumer", _consumer_rows(doc), width)
-    story += section("Payment", _payment_rows(doc), width)
+    story += side_by_side(section("Payment", _payment_rows(doc), half),
+                          section("Amounts", _amount_rows(doc), half), width)
     if doc.void_reason:
         story += section("Void", [("Reason", doc.void_reason)], width)
     if doc.notes:
         story += section("Notes", [("Notes", doc.notes)], width)
-    story += [spacer(4), *(paragraph(line, "center") for line in doc.footer_lines)]
-    return story + banners(*marks)
+    # One A5 page: the marks stand once, at the top (a PDF is not torn in two like a slip).
+    return story + [spacer(4), *(paragraph(line, "center") for line in doc.footer_lines)]
+
+
+def _copy_note(doc: ReceiptDocument) -> list:
+    if not doc.duplicate:
+        return []
+    parts = [f"Copy {doc.copy_no}"] if doc.copy_no else []
+    parts += [f"reprinted {format_moment(doc.reprinted_at, doc.locale)}"] if doc.reprinted_at else []
+    return [paragraph(" · ".join(parts), "center")] if parts else []
 
 
 def write_receipt_pdf(doc: ReceiptDocument, path: Path) -> Path:

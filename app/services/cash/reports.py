@@ -231,7 +231,8 @@ def unsynced_warning(db: Session, payment_ids: list[str]) -> tuple[str, ...]:
 def report_document(report: SessionReport, settings: Settings) -> ReportDocument:
     money = _money_formatter(settings.locale)
     when = lambda moment: local_moment(moment, settings)  # noqa: E731
-    header = [("Utility", settings.utility_name), ("Centre", report.centre),
+    header = [("Utility", settings.utility_name),
+              ("Centre", settings.get("general.centre_name") or report.centre),
               ("Counter", report.counter), ("Session No", str(report.session_no)),
               ("Status", report.status), ("Opened by", report.opened_by),
               ("Opened at", when(report.opened_at))]

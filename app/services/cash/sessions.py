@@ -50,6 +50,7 @@ from app.services.cash.counter import (
     open_session_at,
 )
 from app.services.cash.printers import PrintersService, no_sale_slip, report_slip
+from app.services.cash.report_prints import PDF, as_copy, audit_print, z_prints_before
 from app.services.cash.reports import (
     CLOSED,
     NO_SALE,
@@ -268,11 +269,25 @@ class CashSessionsService:
 
     def print_report(self, actor: Actor, report: SessionReport, url: str | None = None) -> PrintOutcome:
         printer = self.printers.counter_printer(url)
-        slip = report_slip(self.report_document(actor, report), printer.profile)
-        return self.printers.send(printer, slip)
+        document, copy_no = self._numbered_copy(actor, report, "printer")
+        outcome = self.printers.send(printer, report_slip(document, printer.profile))
+        with unit_of_work(self.app, actor) as work:
+            audit_print(work, report, copy_no, str(outcome.address))
+        return outcome
 
     def save_report_pdf(self, actor: Actor, report: SessionReport, path: Path) -> Path:
-        return write_report_pdf(self.report_document(actor, report), path)
+        document, copy_no = self._numbered_copy(actor, report, PDF)
+        written = write_report_pdf(document, path)
+        with unit_of_work(self.app, actor) as work:
+            audit_print(work, report, copy_no, PDF)
+        return written
+
+    def _numbered_copy(self, actor: Actor, report: SessionReport,
+                       output: str) -> tuple[ReportDocument, int]:
+        document = self.report_document(actor, report)
+        with self.app.sessions() as db:
+            settings, copy_no = load_settings(db), z_prints_before(db, report, output) + 1
+        return as_copy(document, copy_no, local_moment(self.app.clock.now(), settings)), copy_no
 
     def app_settings(self) -> Settings:
         with self.app.sessions() as db:

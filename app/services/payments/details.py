@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from app.domain.core.errors import NotFound
 from app.domain.core.money import Money
+from app.domain.payments.method_details import detail_rows
 from app.domain.payments.rules import (
     CASH,
     SYSTEM_RECEIVER,
@@ -46,6 +47,7 @@ class PaymentInfo:
     channel: str
     webhook_status: str
     settlement_status: str
+    method_details: tuple[tuple[str, str], ...] = ()  # card, cheque or transfer: (label, value)
 
 
 @dataclass(frozen=True)
@@ -154,7 +156,8 @@ def load_details(session: Session, payment_id: str, currency: str, now: datetime
     return PaymentDetails(
         payment=PaymentInfo(payment.id, payment.payment_no, payment.status, amount, payment.method,
                             payment.payment_type, payment.channel, payment.webhook_status,
-                            payment.settlement_status),
+                            payment.settlement_status,
+                            tuple(detail_rows(payment.method, payment.method_details))),
         item=item,
         analysis=analyse_amount(item.amount if item else amount, amount),
         credit_notes=_credit_notes(session, payment, currency),

@@ -19,6 +19,7 @@ from app.domain.core.money import Money
 from app.domain.core.permissions import Permission
 from app.domain.core.settings import Settings
 from app.domain.payments.credit_notes import OVERPAYMENT, check_reason
+from app.domain.payments.method_details import check_details
 from app.domain.payments.rules import (
     COUNTED_STATUSES,
     VERIFIED,
@@ -34,6 +35,7 @@ from app.domain.payments.rules import (
 from app.models.billing import LedgerEntry
 from app.models.consumers import Consumer
 from app.models.payments import CreditNote, CreditNoteApplication, Payment, PaymentAllocation
+from app.services.cash.counter import requeue_insert
 from app.services.cash.takings import attach_cash_payment, attach_cash_void
 from app.services.core.changes import CREDIT_NOTES, LEDGER, PAYMENTS, Changes
 from app.services.core.context import Actor, AppContext
@@ -69,6 +71,8 @@ from app.services.payments.reads import (
     PaymentReads,
     consumer_of,
 )
+from app.services.payments.receipt_data import LoadedReceipt
+from app.services.payments.receipt_facts import facts_of, facts_to_json
 
 __all__ = ["AccountView", "ConsumerSummary", "PayableItem", "PaymentFilter", "PaymentFormOptions",
            "PaymentKpis", "PaymentRequest", "PaymentRow", "PaymentsService", "PostedPayment", "Sort"]
@@ -81,6 +85,7 @@ class PostedPayment:
     details: PaymentDetails
     balance_after: Money
     changes: Changes
+    receipt: LoadedReceipt | None = None  # what its receipt says, ready to print without a read
 
     @property
     def payment_no(self) -> str:
@@ -102,6 +107,14 @@ class PostedPayment:
     def credit_note_no(self) -> str | None:
         note = self.details.overpayment_credit_note
         return note.credit_note_no if note else None
+
+
+def check_large_change(valid: ValidPayment, settings: Settings, confirmed: bool) -> None:
+    """Change above the confirmation limit is most often a mistyped amount received."""
+    limit = settings.money("counter.change_confirm_limit")
+    if valid.cash is not None and valid.cash.change > limit and not confirmed:
+        raise ValidationError("Amount received", f"gives change of {valid.cash.change.amount}, "
+                                                 f"more than {limit.amount}: check it and confirm")
 
 
 def _item_dated(item: PayableItem, valid: ValidPayment) -> dict[str, object]:
@@ -130,8 +143,12 @@ class PaymentsService(PaymentReads):
             item = self._open_item(work.session, payment_type, request.item_id, consumer.id,
                                    settings.currency)
             valid = validate_request(request, self._limits(work.session, settings, consumer, item))
+            check_large_change(valid, settings, request.change_confirmed)
+            about = check_details(valid.method, request.method_details,
+                                  local_today(self.app, settings))
             payment = self._write_payment(work, settings, consumer, item, valid)
-            attach_cash_payment(work, payment)
+            payment.method_details = about or None
+            attach_cash_payment(work, payment, request.received_pieces, request.change_pieces)
             note = self._keep_overpayment(work, settings, payment, valid)
             self._audit(work, payment, item, valid, note)
             work.track("payment_processed", type=valid.payment_type.value, method=valid.method,
@@ -140,8 +157,12 @@ class PaymentsService(PaymentReads):
                        seconds=request.seconds_taken)
             details = load_details(work.session, payment.id, settings.currency, work.now)
             after = Money(balance(work.session, consumer.id), settings.currency)
+            facts = facts_of(details, settings, after)
+            payment.receipt_facts = facts_to_json(facts)
+            requeue_insert(work, payment)
         areas = (PAYMENTS, LEDGER, CREDIT_NOTES) if note else (PAYMENTS, LEDGER)
-        return PostedPayment(details, after, Changes.of(*areas))
+        return PostedPayment(details, after, Changes.of(*areas),
+                             LoadedReceipt(settings, details, facts, 0, 0))
 
     @staticmethod
     def _open_item(session: Session, payment_type: PaymentType, item_id: str, consumer_id: str,

@@ -94,6 +94,14 @@ class Background(Operation):
         return self
 
 
+class QuietBackground(Background):
+    """Background work that says how it is going on its own screen (printing, the drawer): no
+    progress dialog, which would take the keyboard focus from the cashier."""
+
+    def _show_progress(self) -> None:
+        pass
+
+
 def to_qdate(day: date) -> QDate:
     return QDate(day.year, day.month, day.day)
 

@@ -95,7 +95,7 @@ class PaymentDetailsDialog(QDialog):
         for label, value in (("Payment ID", p.payment_no), ("Status", p.status),
                              ("Amount paid", self.display.money(p.amount)),
                              ("Payment method", p.method), ("Payment type", p.payment_type),
-                             ("Channel", p.channel)):
+                             ("Channel", p.channel), *p.method_details):
             section.row(label, value)
         if p.webhook_status or p.settlement_status:
             section.row("Webhook status", p.webhook_status or "—")

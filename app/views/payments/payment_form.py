@@ -41,6 +41,7 @@ from app.services.payments.posting import AccountView, PayableItem
 from app.services.registry import Services
 from app.views.common.forms import DateEdit, Form, multiline
 from app.views.common.widgets import named
+from app.views.payments.cash_session_notice import CashSessionNotice
 from app.views.payments.consumer_picker import ConsumerPicker
 from app.views.payments.display import (
     Background,
@@ -113,6 +114,7 @@ class PaymentForm(QWidget):
         self.change_due = named(QLabel(""), "Change due")
         self.change_due.setStyleSheet("font-size: 13pt; font-weight: 600;")
         self.hand_back = HandBackLine(CashSessionsService(self.services.app), self.actor, self.display)
+        self.session_notice = CashSessionNotice(self.services, self.actor)
         self.give_change = named(QRadioButton("&Give change"), "Give change")
         self.keep_on_account = named(QRadioButton("&Keep on account"), "Keep on account")
         self.change_choice = QButtonGroup(self)
@@ -153,6 +155,7 @@ class PaymentForm(QWidget):
         cash = QGroupBox("Cash")
         named(cash, "Cash")
         cash_form = Form(cash)
+        cash_form.addRow(self.session_notice)  # no room taken while hidden
         self._row(cash_form, "Amount &received", "Amount received", self.tendered)
         change = QVBoxLayout()
         change.setSpacing(2)
@@ -206,6 +209,7 @@ class PaymentForm(QWidget):
         self.notes.textChanged.connect(self._notes_changed)
         self.channel.currentIndexChanged.connect(lambda _i: self._edited("Channel"))
         self.review_button.clicked.connect(self.review_requested.emit)
+        self.session_notice.opened.connect(self.review_button.setFocus)
         self.cancel_button.clicked.connect(self.cancel_requested.emit)
         for number in range(1, min(len(self.options.methods), 9) + 1):
             key = QShortcut(QKeySequence(f"Alt+{number}"), self)
@@ -299,6 +303,7 @@ class PaymentForm(QWidget):
 
     def _method_changed(self) -> None:
         self.cash_box.setVisible(self.method.currentText() == CASH)
+        self.session_notice.refresh()
         self._edited("Payment method")
 
     def _notes_changed(self) -> None:

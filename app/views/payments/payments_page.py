@@ -24,10 +24,12 @@ from app.services.registry import Services
 from app.views.common.widgets import named
 from app.views.payments.actions import PaymentActions
 from app.views.payments.credit_notes_tab import CreditNotesTab
-from app.views.payments.display import Background, Display, alive
+from app.views.payments.display import Background, Display, QuietBackground, alive
 from app.views.payments.kpi_cards import KpiStrip
 from app.views.payments.payments_tab import PaymentsTab
 from app.views.payments.plans_tab import PaymentPlansTab
+from app.views.payments.printer_banner import PrinterAlerts, PrinterBanner
+from app.views.payments.printer_monitor import PrinterMonitor
 from app.views.payments.reconciliation_tab import ReconciliationTab
 from app.views.payments.record_payment import RecordPaymentFlow
 
@@ -38,9 +40,11 @@ NOTICE_MS = 8000
 class LandingPanel(QWidget):
     """Header KPIs, the two tabs, Record Payment and the reprint queue."""
 
-    def __init__(self, services: Services, actor: Actor, display: Display, today) -> None:
+    def __init__(self, services: Services, actor: Actor, display: Display, today,
+                 alerts: PrinterAlerts) -> None:
         super().__init__()
         named(self, "Payments dashboard")
+        self.banner = PrinterBanner(alerts)
         title = QLabel("<h2>Payments</h2>")
         self.record_button = named(QPushButton("Record Payment"), "Record Payment")
         self.record_button.setToolTip("F2 or Ctrl+N")
@@ -71,6 +75,7 @@ class LandingPanel(QWidget):
         header.addWidget(self.reprint_button)
         header.addWidget(self.record_button)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.banner)
         layout.addLayout(header)
         layout.addWidget(self.kpis)
         layout.addWidget(self.notice)
@@ -85,9 +90,12 @@ class PaymentsModulePage(QStackedWidget):
         named(self, "Payments page")
         self.services, self.actor = services, actor
         self.display = Display.of(services.settings.current())
-        self.landing = LandingPanel(services, actor, self.display, self.today)
+        self.alerts = PrinterAlerts(self)
+        self.monitor: PrinterMonitor | None = None
+        self.landing = LandingPanel(services, actor, self.display, self.today, self.alerts)
         self.actions = PaymentActions(services, actor, self.display, self)
         self.flow: RecordPaymentFlow | None = None
+        self.recording: QWidget | None = None  # the printer banner above the flow
         self.addWidget(self.landing)
         self._notice_timer = QTimer(self, singleShot=True, interval=NOTICE_MS)
         self._notice_timer.timeout.connect(self.landing.notice.hide)
@@ -118,6 +126,7 @@ class PaymentsModulePage(QStackedWidget):
         for extra in self._extra_tabs():
             extra.changed.connect(self.operation_done.emit)
         actions.notice.connect(self.show_notice)
+        self.alerts.open_drawer_requested.connect(self.open_drawer_for_sale)
         for keys in ("F2", "Ctrl+N"):
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
@@ -145,9 +154,49 @@ class PaymentsModulePage(QStackedWidget):
             self.flow.recorded.connect(self.operation_done.emit)
             self.flow.finished.connect(self.show_landing)
             self.flow.open_credit_note.connect(self.actions.open_credit_note)
-            self.flow.posted.receipt.printed.connect(lambda _r: self._refresh_reprints())
-            self.addWidget(self.flow)
+            self.flow.posted.receipt.printed.connect(self._printed)
+            self.flow.posted.drawer_result.connect(self.alerts.drawer_failed)
+            self.recording = QWidget()
+            layout = QVBoxLayout(self.recording)
+            layout.setContentsMargins(0, 0, 0, 0)
+            layout.addWidget(PrinterBanner(self.alerts))
+            layout.addWidget(self.flow, 1)
+            self.addWidget(self.recording)
         return self.flow
+
+    # the printer and the drawer ----------------------------------------------------------------
+
+    def use_printer_monitor(self, monitor: PrinterMonitor) -> None:
+        """The main window's printer watcher: its automatic reprints land here too."""
+        self.monitor = monitor
+        monitor.retried.connect(self._retried)
+
+    def _printed(self, result) -> None:
+        self.alerts.print_failed(result)
+        if self.monitor is not None:
+            self.monitor.report(result)
+        self._refresh_reprints()
+
+    def _retried(self, results) -> None:
+        for result in results:
+            self.alerts.print_failed(result)
+        printed = [r.receipt_no for r in results if r.printed]
+        if printed:
+            self.show_notice(f"Printed from the queue: {', '.join(printed)}.", True)
+        self.operation_done.emit(Changes.of(PAYMENTS))
+        self._refresh_reprints()
+
+    def open_drawer_for_sale(self, payment_id: str) -> None:
+        def done(result) -> None:
+            if result.opened:
+                self.alerts.drawer_opened(payment_id)
+            else:
+                self.alerts.drawer_failed(result)
+            self.show_notice(result.message, result.opened)
+
+        QuietBackground(self, lambda: self.services.drawer.open_for_sale(self.actor, payment_id)) \
+            .success(done).failure(lambda error: self.show_notice(str(error), False)) \
+            .run_in_background()
 
     def show_landing(self) -> None:
         self.setCurrentIndex(LANDING)
@@ -180,9 +229,9 @@ class PaymentsModulePage(QStackedWidget):
         for extra in self._extra_tabs():
             extra.use_display(display)
         if self.flow is not None and self.currentIndex() == LANDING:
-            self.removeWidget(self.flow)
-            self.flow.deleteLater()
-            self.flow = None  # rebuilt with the new settings on the next F2
+            self.removeWidget(self.recording)
+            self.recording.deleteLater()
+            self.flow = self.recording = None  # rebuilt with the new settings on the next F2
 
     def refresh(self) -> None:
         self._stale = False

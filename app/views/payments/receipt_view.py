@@ -26,7 +26,7 @@ from app.views.common.dialogs import keyboard_dialog
 from app.views.common.forms import multiline
 from app.views.common.widgets import named
 from app.views.payments import pdf_output
-from app.views.payments.display import Background
+from app.views.payments.display import Background, QuietBackground
 
 
 def _status_style(ok: bool) -> str:
@@ -95,16 +95,16 @@ class ReceiptView(QWidget):
             return
         self.print_button.setEnabled(False)
         self.set_status("Printing the receipt…", True)
-        Background(self, lambda: self.services.receipts.print_receipt(self.actor, payment_id,
+        QuietBackground(self, lambda: self.services.receipts.print_receipt(self.actor, payment_id,
                                                                      duplicate=duplicate)) \
-            .success(self._printed).failure(self._print_failed).run_in_background()
+            .success(self.show_print_result).failure(self.print_failed).run_in_background()
 
-    def _printed(self, result: PrintResult) -> None:
+    def show_print_result(self, result: PrintResult) -> None:
         self.print_button.setEnabled(True)
         self.set_status(result.message, result.printed)
         self.printed.emit(result)
 
-    def _print_failed(self, error: Exception) -> None:
+    def print_failed(self, error: Exception) -> None:
         self.print_button.setEnabled(True)
         self.set_status(f"The receipt was not printed: {error}. The payment is recorded.", False)
 
