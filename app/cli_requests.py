@@ -73,9 +73,9 @@ def show_record(detail) -> dict[str, object]:
 
 
 def _show(services, args: argparse.Namespace) -> int:
-    from app.cli_counter import CLI_ACTOR  # the service layer, loaded only to run
+    reader = _reader()
 
-    record = show_record(services.requests.request_by_number(CLI_ACTOR, args.number))
+    record = show_record(services.requests.request_by_number(reader, args.number))
     if args.json:
         print(json.dumps(record, indent=2))
         return 0
@@ -96,10 +96,10 @@ def _show(services, args: argparse.Namespace) -> int:
 
 
 def _list(services, args: argparse.Namespace) -> int:
-    from app.cli_counter import CLI_ACTOR  # the service layer, loaded only to run
+    reader = _reader()
     from app.services.requests import RequestFilter
 
-    rows = services.requests.list_requests(CLI_ACTOR, RequestFilter(status=args.status or ""), limit=10_000)
+    rows = services.requests.list_requests(reader, RequestFilter(status=args.status or ""), limit=10_000)
     records = [{"request_no": r.request_no, "type": r.request_type, "status": r.status,
                 "consumer": r.consumer, "account_no": r.account_no, "priority": r.priority,
                 "created_at": r.created_at.isoformat(), "outstanding": _money(r.outstanding)}
@@ -112,3 +112,12 @@ def _list(services, args: argparse.Namespace) -> int:
               f"{r['created_at'][:10]}  {r['consumer']} ({r['account_no']})  {r['outstanding']}")
     print(f"{len(records)} request(s)")
     return 0
+
+
+def _reader():
+    """Who the command line reads requests as: a supervisor's read rights, audited as the
+    command line (the commands here only read; the service layer loads only to run)."""
+    from app.domain.core.permissions import Role
+    from app.services.core.context import Actor
+
+    return Actor(user_id="cli", username="cli", full_name="Command line", role=Role.SUPERVISOR)

@@ -77,6 +77,8 @@ def import_reads(app: AppContext, actor: Actor, path: Path) -> ReadsImported:
         text = path.read_text(encoding="utf-8-sig")
     except OSError as error:
         raise ValidationError("file", f"Cannot read {path}: {error.strerror}") from None
+    except UnicodeDecodeError:
+        raise ValidationError("file", f"{path.name} is not a CSV text file (UTF-8)") from None
     entries = parse_reads(text)
     with unit_of_work(app, actor) as work:
         _store(work, entries, local_today(app, load_settings(work.session)))
