@@ -13,8 +13,13 @@ from app.cli_args import iso_date, whole_number
 from app.config import resolve_data_dir
 from app.domain.core.errors import UtilityDeskError
 
+COUNTER_NAMES = frozenset({"printer", "receipt", "cash"})  # app/cli_counter.py
+BILLING_NAMES = frozenset({"cycles", "bills", "reads", "gl"})  # app/cli_billing.py
 
-def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+
+def build_parser(command: str | None = None, *, full: bool = False) -> argparse.ArgumentParser:
+    """The parser for `command` (None: the top-level help); `full` builds every argument of every
+    command (the guard test walks them)."""
     """The whole command line; given the `command` about to run, the other commands'
     arguments that take long to import (the sync service's) are left out."""
     parser = argparse.ArgumentParser(
@@ -70,17 +75,21 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
 
     server = sub.add_parser("server", help="run the central sync service (uvicorn)")
     sync = sub.add_parser("sync", help="enrol with the central service and sync once")
-    if command in (None, "server", "sync"):  # their arguments import FastAPI and httpx: ~1 s
+    if full or command in ("server", "sync"):  # their arguments import FastAPI and httpx: ~1 s
         from sync.cli_sync import add_arguments as sync_arguments
         from sync.server.main import add_arguments as server_arguments
 
         server_arguments(server)
         sync_arguments(sync)
-    if command != "tariff":  # the counter's and billing's commands import the service layer (~0.2 s)
-        from app.cli_billing import add_billing_commands
+    # The counter's and billing's commands import the service layer: only for their own commands
+    # (and for the full help), so that every other command starts without it.
+    if full or command is None or command in COUNTER_NAMES:
         from app.cli_counter import add_counter_commands
 
         add_counter_commands(sub)
+    if full or command is None or command in BILLING_NAMES:
+        from app.cli_billing import add_billing_commands
+
         add_billing_commands(sub)
     return parser
 

@@ -70,7 +70,7 @@ EXTRA = (["receipt", "print", "R-5001", "--pdf", UNWRITABLE],)
 
 
 def _cases(junk: Path):
-    for path, parser in _leaves(build_parser()):
+    for path, parser in _leaves(build_parser(full=True)):
         yield path, [*path, "--no-such-option"]
         bad = _required_arguments(parser, junk)
         if bad and path not in LONG_RUNNING:  # nothing required: nothing to get wrong
@@ -118,5 +118,17 @@ def test_reading_commands_refuse_a_mistyped_data_folder(tmp_path, capsys):
 
 
 def test_the_guard_sees_every_subcommand():
-    names = {path for path, _ in _leaves(build_parser())}
+    names = {path for path, _ in _leaves(build_parser(full=True))}
     assert {("demo",), ("audit", "verify"), ("tariff", "quote"), ("receipt", "print")} <= names
+
+
+def test_each_command_finds_its_parser_when_only_its_own_is_built():
+    """build_parser(command) builds only the named command's parser (a fast start): the name
+    lists in app/cli.py must cover every command the counter and billing modules add."""
+    from app.cli import BILLING_NAMES, COUNTER_NAMES
+
+    everything = {path[0] for path, _ in _leaves(build_parser(full=True))}
+    for name in everything:
+        own = {path[0] for path, _ in _leaves(build_parser(name))}
+        assert name in own, f"{name} is missing from its own parser"
+    assert everything >= COUNTER_NAMES | BILLING_NAMES
