@@ -102,7 +102,7 @@ def test_reconciliation_shows_a_bill_missing_from_the_ledger(services, world, ma
                          service_account_id=template.service_account_id, cycle_id=None,
                          period_start=template.period_start, period_end=template.period_end,
                          bill_date=date(2025, 4, 2), due_date=date(2025, 4, 17), consumption=D(1),
-                         total=D("7.00")))
+                         total=D("7.00"), rebill_no=1))  # one bill per account and period
     checks = services.dashboard.overview(manager, march(world)).reconciliation
     assert [c.name for c in checks.mismatches] == ["Outstanding"]
     assert checks.mismatches[0].difference == D("7.00")

@@ -115,7 +115,7 @@ def test_history_is_not_queued_for_sync_and_audited_once(session):
     actions = session.execute(select(AuditEntry.action).order_by(AuditEntry.seq)).scalars().all()
     assert actions[0] == "demo_built"
     assert set(actions[1:]) <= {"payment_recorded", "online_payment_imported", "online_payment_updated",
-                                "counter_created", "cash_session_opened"}
+                                "counter_created", "counter_claimed", "cash_session_opened"}
 
 
 def test_todays_activity_goes_through_the_payment_services(session):
