@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -35,6 +36,10 @@ def add_counter_commands(sub: argparse._SubParsersAction) -> None:
 
     cash = sub.add_parser("cash", help="cash sessions of this counter")
     cash_sub = cash.add_subparsers(dest="cash_command", metavar="ACTION", required=True)
+    sessions = cash_sub.add_parser("sessions", help="list this counter's sessions (numbers for `cash report`)")
+    sessions.add_argument("--json", action="store_true", help="one JSON list instead of a table")
+    sessions.add_argument("--username", metavar="USER",
+                          help="who asks (asked when left out); the password is always asked")
     report = cash_sub.add_parser("report", help="X report of an open session, Z report of a closed one")
     report.add_argument("--session", type=int, required=True, metavar="N", help="session number")
     _outputs(report)
@@ -116,6 +121,8 @@ def _payment_id(services, user: Actor, receipt_no: str) -> str:
 
 
 def cmd_cash(args: argparse.Namespace) -> int:
+    if args.cash_command == "sessions":
+        return _cmd_cash_sessions(args)
     from app.printing.escpos.decode import decode
     from app.services.cash.printers import report_slip
     from app.services.cash.sessions import CashSessionsService
@@ -135,6 +142,32 @@ def cmd_cash(args: argparse.Namespace) -> int:
             print(f"{report.kind} report printed on {outcome.address}.")
     finally:
         runtime.close()
+    return 0
+
+
+def _cmd_cash_sessions(args: argparse.Namespace) -> int:
+    from app.services.cash.session_list import list_sessions
+
+    runtime = _runtime(args)
+    try:
+        lines = list_sessions(runtime.app, _log_in(runtime, args))
+    finally:
+        runtime.close()
+    if args.json:
+        print(json.dumps([{"number": s.number, "counter": s.counter, "cashier": s.cashier,
+                           "opened": s.opened.isoformat(), "closed": s.closed.isoformat() if s.closed else None,
+                           "state": s.state} for s in lines], indent=2))
+        return 0
+    if not lines:
+        print("No cash sessions at this counter yet.")
+        return 0
+    rows = [("Number", "Counter", "Cashier", "Opened", "Closed", "State")] + [
+        (str(s.number), s.counter, s.cashier, f"{s.opened:%Y-%m-%d %H:%M}",
+         f"{s.closed:%Y-%m-%d %H:%M}" if s.closed else "—", s.state) for s in lines]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        print("  ".join(cell.rjust(w) if i == 0 else cell.ljust(w)
+                        for i, (cell, w) in enumerate(zip(row, widths, strict=True))).rstrip())
     return 0
 
 

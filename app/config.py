@@ -96,7 +96,6 @@ class DeviceConfig:
     device_id: str
     device_code: str
     server_url: str = ""
-    printer_url: str = ""
     # A private CA for the central service's TLS certificate ([sync] ca_file in config.toml).
     ca_file: str = ""
 
@@ -115,13 +114,11 @@ def load_device_config(paths: Paths) -> DeviceConfig:
         data["device"] = device
         paths.config_file.write_text(tomli_w.dumps(data), encoding="utf-8")
     sync = data.get("sync", {})
-    printer = data.get("printer", {})
     return DeviceConfig(
         device_id=device["id"],
         device_code=device.get("code", "D" + device["id"][:4].upper()),
         server_url=sync.get("server_url", ""),
         ca_file=sync.get("ca_file", ""),
-        printer_url=printer.get("url", ""),
     )
 
 

@@ -11,6 +11,7 @@ import tomli_w
 from app.runtime import open_runtime
 from sync.client import HISTORY_DAYS, Progress, SyncAgent
 from sync.keyring_store import CredentialStore
+from sync.protocol import EnrolResponse
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -24,6 +25,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              f"everything still open (default {HISTORY_DAYS})")
 
 
+def centre_label(enrolled: EnrolResponse) -> str:
+    """ "Central Service Centre (CSC)"; the id only from a server that does not name centres."""
+    if enrolled.centre_name and enrolled.centre_code:
+        return f"{enrolled.centre_name} ({enrolled.centre_code})"
+    return enrolled.centre_name or enrolled.centre_code or enrolled.centre_id
+
+
 def run(args: argparse.Namespace, data_dir: Path) -> int:
     runtime = open_runtime(data_dir)
     credentials = CredentialStore(runtime.app.device_id, folder=runtime.paths.root)
@@ -32,7 +40,7 @@ def run(args: argparse.Namespace, data_dir: Path) -> int:
     try:
         if args.enrolment_code:
             enrolled = agent.enrol(args.enrolment_code)
-            print(f"Enrolled device {runtime.device.device_code} in centre {enrolled.centre_id}")
+            print(f"Enrolled device {runtime.device.device_code} in centre {centre_label(enrolled)}")
             if credentials.notice:
                 print(credentials.notice)
             remember_server(runtime.paths.config_file, args.server)

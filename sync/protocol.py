@@ -88,6 +88,8 @@ class EnrolResponse(Wire):
     device_secret: str
     centre_id: str
     zone_ids: list[str]
+    centre_code: str = ""  # for people: "Enrolled … in centre Central Service Centre (CSC)"
+    centre_name: str = ""
 
 
 class ServerInfo(Wire):

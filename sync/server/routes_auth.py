@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from app.domain.core.errors import AccountLocked, AuthenticationError, ValidationError
 from app.domain.core.permissions import Permission
+from app.models.reference import ServiceCentre
 from app.models.users import User
 from app.services.core.auth import AuthService
 from sync.protocol import (
@@ -72,8 +73,10 @@ def enrol(body: EnrolRequest, request: Request) -> EnrolResponse:
     with transaction(central) as session:
         device, secret = auth.enrol_device(session, body.enrolment_code, body.device_id,
                                            body.device_code, body.name, central.now())
+        centre = session.get(ServiceCentre, device.centre_id)
         return EnrolResponse(device_id=device.id, device_secret=secret, centre_id=device.centre_id,
-                             zone_ids=auth.zone_ids_of(session, device.centre_id))
+                             zone_ids=auth.zone_ids_of(session, device.centre_id),
+                             centre_code=centre.code if centre else "", centre_name=centre.name if centre else "")
 
 
 @router.post("/devices/{device_id}/revoke", status_code=204, responses=error_responses(401, 403, 404))

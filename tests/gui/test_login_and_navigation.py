@@ -48,7 +48,7 @@ def test_counter_executive_sees_counter_modules_only(qtbot, runtime):
     labels = [rail.item(i).text() for i in range(rail.count())]
     assert labels == ["Payments", "Cash", "Plans & Tariffs", "Disconnections"]
     assert find(window, "Signed-in user", QLabel).text() == "Jane Smith · Customer Service Executive"
-    assert find(window, "Sync state", QLabel).text() == "Offline · never synced"
+    assert find(window, "Sync state", QLabel).text() == "Standalone"  # no central service
     # Disconnections is built now: its page, not the "not available yet" one.
     window.show_module(Module.DISCONNECTIONS)
     assert window.pages.currentWidget().accessibleName() == "Disconnections page"

@@ -8,8 +8,9 @@ from decimal import Decimal
 
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtWidgets import QLabel, QPlainTextEdit, QPushButton
-from sqlalchemy import select
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QHeaderView, QLabel, QPlainTextEdit, QPushButton
+from sqlalchemy import select, update
 
 from app.domain.core.money import Money
 from app.models.payments import Payment
@@ -114,6 +115,47 @@ def test_search_and_filters(qtbot, services, runtime, world):
 
     tab.table.sortByColumn(COL_AMOUNT, Qt.SortOrder.AscendingOrder)
     assert [tab.model.index(0, COL_AMOUNT).data()] == ["$75.00"]
+
+
+def arrow_points(header: QHeaderView, column: int) -> str:
+    """"down" or "up": the rightmost dark shape in the section's rendering is the sort arrow;
+    a down arrow (▼) is widest at its top row."""
+    image = header.grab().toImage()
+    left = header.sectionViewportPosition(column)
+    dark = {(x, y) for x in range(left, left + header.sectionSize(column)) for y in range(image.height())
+            if QColor(image.pixel(x, y)).lightness() < 140}
+    columns = sorted({x for x, _y in dark})
+    start = columns[-1]
+    while start - 1 in columns:  # back to the gap between the caption and the arrow
+        start -= 1
+    widths = [sum(1 for x, y in dark if x >= start and y == row) for row in range(image.height())]
+    widths = [w for w in widths if w]
+    assert len(widths) >= 3, "no sort arrow drawn"
+    return "down" if widths[0] > widths[-1] else "up"
+
+
+def test_newest_first_shows_a_descending_arrow_on_date_and_orders_a_day_by_time(
+        qtbot, services, runtime, world):
+    sample, payments = world
+    cashier = actor(runtime, "cashier")
+    early, late = (pay(services, cashier, sample, consumer_id=sample.mary, item_id=sample.bill_mary,
+                       amount=Decimal("10.00")) for _ in range(2))
+    with runtime.app.sessions() as session, session.begin():  # the later receipt is the earlier payment
+        for payment, moment in ((early, datetime(2025, 4, 20, 9, 0, tzinfo=UTC)),
+                                (late, datetime(2025, 4, 20, 4, 0, tzinfo=UTC))):
+            session.execute(update(Payment).where(Payment.receipt_no == payment.receipt_no).values(paid_at=moment))
+    _window, page = open_payments(qtbot, services, cashier)
+    table = page.landing.payments.table
+    header = table.horizontalHeader()
+    assert (header.sortIndicatorSection(), header.sortIndicatorOrder()) == (COL_DATE, Qt.SortOrder.DescendingOrder)
+    assert arrow_points(header, COL_DATE) == "down"  # newest first
+    assert receipts_shown(page) == [payments["john"].receipt_no, early.receipt_no, late.receipt_no,
+                                    payments["fee"].receipt_no, payments["mary"].receipt_no]
+    header.setSortIndicator(COL_DATE, Qt.SortOrder.AscendingOrder)  # as a header click does
+    qtbot.waitUntil(lambda: receipts_shown(page)[0] == payments["mary"].receipt_no, timeout=3000)
+    assert arrow_points(header, COL_DATE) == "up"  # oldest first
+    assert receipts_shown(page) == [payments["mary"].receipt_no, payments["fee"].receipt_no, late.receipt_no,
+                                    early.receipt_no, payments["john"].receipt_no]
 
 
 def test_the_lazy_model_fetches_pages_and_sorts_in_the_service():

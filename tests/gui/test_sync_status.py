@@ -86,11 +86,15 @@ def run_sync(qtbot, window) -> None:
     qtbot.waitUntil(lambda: not window.sync_status.running, timeout=5000)
 
 
-def test_a_desktop_that_never_synced_says_so(qtbot, runtime):
+def test_a_standalone_desktop_says_so_and_counts_no_queue(qtbot, runtime):
+    queue(runtime, 3)  # recorded here; with no central service they will never be sent
     window = open_window(qtbot, runtime)
-    assert text(window, "Sync state") == "Offline · never synced"
+    assert text(window, "Sync state") == "Standalone"
+    assert "no central service is configured" in find(window, "Sync state", QLabel).toolTip()
     assert text(window, "Data age") == "Data: local only"
-    assert text(window, "Queued operations") == "0 queued"
+    assert not find(window, "Queued operations", QLabel).isVisible()
+    window.notify(Changes.of(PAYMENTS))  # a screen recorded a payment: still no count
+    assert not find(window, "Queued operations", QLabel).isVisible()
     assert not window.sync_status.problems_button.isVisible()
     assert not window.sync_status.sync_now()  # nothing to talk to
     assert "Connect to central service" in window.statusBar().currentMessage()
@@ -99,8 +103,10 @@ def test_a_desktop_that_never_synced_says_so(qtbot, runtime):
 def test_queued_operations_count_live_and_sync_now_empties_the_queue(qtbot, runtime):
     agent = FakeAgent(runtime, SyncReport(pulled=4))
     window = open_window(qtbot, runtime, FakeLink(agent))
+    assert text(window, "Sync state") == "Offline · never synced"  # connected, no sync yet
     queue(runtime, 3)
     window.notify(Changes.of(PAYMENTS))  # a screen recorded a payment
+    assert find(window, "Queued operations", QLabel).isVisible()
     assert text(window, "Queued operations") == "3 queued"
     with qtbot.waitSignal(window.changed, timeout=5000) as pulled:
         run_sync(qtbot, window)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from decimal import Decimal
 
@@ -171,3 +172,33 @@ def test_money_commands_refuse_without_the_right_password_and_print_nothing(shop
     assert printer.jobs == []
     audit = last_audit(folder)
     assert (audit.action, audit.user_name) == ("login_failed", "supervisor")
+
+
+def test_cash_sessions_lists_the_numbers_cash_report_takes(shop, capsys, password):
+    folder, _receipt = shop
+    assert run(folder, "cash", "sessions", "--username", "cashier") == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split() == ["Number", "Counter", "Cashier", "Opened", "Closed", "State"]
+    assert [line.split()[0] for line in lines[1:]] == ["2", "1"]  # newest first
+    assert lines[1].split()[-2:] == ["—", "Open"] and lines[2].split()[-1] == "Closed"
+    assert "Counter 1  Jane Smith  2025-04-20 06:30" in lines[2]  # in the utility's time zone
+    assert run(folder, "cash", "sessions", "--json", "--username", "cashier") == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert [(s["number"], s["cashier"], s["state"], s["closed"] is None) for s in listed] == [
+        (2, "Jane Smith", "Open", True), (1, "Jane Smith", "Closed", False)]
+    assert listed[1]["opened"] <= listed[1]["closed"] <= listed[0]["opened"]
+    assert run(folder, "cash", "report", "--session", str(listed[1]["number"]), "--username", "cashier") == 0
+    assert "Z REPORT" in capsys.readouterr().out  # a listed number works with `cash report`
+
+
+def test_cash_sessions_refuses_bad_input_in_one_line(shop, capsys, password):
+    folder, _receipt = shop
+    password["password"] = "wrong"
+    assert run(folder, "cash", "sessions", "--username", "cashier") == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and len(captured.err.strip().splitlines()) == 1
+    assert "Traceback" not in captured.err
+    with pytest.raises(SystemExit) as bad:
+        run(folder, "cash", "sessions", "--jsn")
+    assert bad.value.code == 2
+    assert "unrecognized arguments: --jsn" in capsys.readouterr().err

@@ -111,7 +111,9 @@ def test_enrolment_code_works_once(server, tmp_path):
     code = server.enrolment_code()
     first, second = open_desktop(tmp_path / "a", server.url), open_desktop(tmp_path / "b", server.url)
     try:
-        assert first.agent.enrol(code).zone_ids == [server.world.zone_id]
+        enrolled = first.agent.enrol(code)
+        assert enrolled.zone_ids == [server.world.zone_id]
+        assert (enrolled.centre_name, enrolled.centre_code) == ("Central", "CSC")  # for the enrolment message
         with pytest.raises(SyncError) as refused:
             second.agent.enrol(code)
         assert refused.value.kind == "enrolment_refused"

@@ -30,7 +30,8 @@ def test_server_command_serves_health_ready_metrics_openapi_and_json_logs(pg_url
         assert main(["--data-dir", str(data_dir), "sync", "--server", url, "--username", "cashier",
                      "--password", PASSWORD, "--enrolment-code", code]) == 0
         out = capsys.readouterr().out
-        assert "Enrolled device" in out and "consumers 3 rows" in out
+        assert "consumers 3 rows" in out
+        assert "Enrolled device D" in out and " in centre Central (CSC)\n" in out  # the name, not a UUID
         assert f'server_url = "{url}"' in (data_dir / "config.toml").read_text()
         assert httpx.get(f"{url}/metrics").status_code == 401
         # Whichever worker answers, a scrape adds up both workers' counters.

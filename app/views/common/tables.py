@@ -9,7 +9,14 @@ from typing import TypeVar
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt
 from PySide6.QtGui import QAction, QContextMenuEvent, QKeyEvent, QKeySequence
-from PySide6.QtWidgets import QAbstractItemView, QMenu
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QMenu,
+    QProxyStyle,
+    QStyle,
+    QStyleOptionHeader,
+)
 
 V = TypeVar("V", bound=QAbstractItemView)
 RowAction = Callable[[QModelIndex], None]
@@ -107,3 +114,28 @@ def _run_row_entry(view: QAbstractItemView, menu_for_row: Callable[[int], QMenu]
                 break
     finally:
         menu.deleteLater()
+
+
+class SortArrowStyle(QProxyStyle):
+    """Qt draws an up arrow for a descending sort (QHeaderView passes SortUp for DescendingOrder);
+    people read ▲ as "smallest first". This draws ▼ when the rows run largest/newest first."""
+
+    def drawPrimitive(self, element, option, painter, widget=None) -> None:  # noqa: N802 - Qt API
+        if element == QStyle.PrimitiveElement.PE_IndicatorHeaderArrow and isinstance(option, QStyleOptionHeader):
+            flipped = QStyleOptionHeader(option)
+            flipped.sortIndicator = _FLIPPED.get(option.sortIndicator, option.sortIndicator)
+            option = flipped
+        super().drawPrimitive(element, option, painter, widget)
+
+
+_FLIPPED = {QStyleOptionHeader.SortIndicator.SortUp: QStyleOptionHeader.SortIndicator.SortDown,
+            QStyleOptionHeader.SortIndicator.SortDown: QStyleOptionHeader.SortIndicator.SortUp}
+
+
+def arrows_point_the_sort_way(header: QHeaderView) -> QHeaderView:
+    """Descending (newest first) shows ▼, ascending ▲. The style lives as long as the header."""
+    style = SortArrowStyle()
+    style.setParent(header)
+    header.setStyle(style)
+    return header
+

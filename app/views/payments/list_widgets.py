@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from app.domain.core.errors import ValidationError
 from app.domain.payments.credit_notes import DatePreset, created_range
 from app.views.common.forms import DateEdit, caption
-from app.views.common.tables import RowAction, keyboard_table
+from app.views.common.tables import RowAction, arrows_point_the_sort_way, keyboard_table
 from app.views.common.widgets import named
 from app.views.payments.display import (
     BADGE_COLOURS,
@@ -74,7 +74,7 @@ def lazy_table(model: LazyTableModel, name: str, sort_column: int, on_row: RowAc
     table.setAlternatingRowColors(True)
     table.verticalHeader().hide()
     table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-    header = table.horizontalHeader()
+    header = arrows_point_the_sort_way(table.horizontalHeader())
     header.setSortIndicator(sort_column, Qt.SortOrder.DescendingOrder)
     header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     header.setStretchLastSection(False)

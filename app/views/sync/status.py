@@ -125,6 +125,7 @@ class SyncStatusController(QObject):
         self.sync_label.setToolTip(tip)
         self.sync_label.setStyleSheet(STOP_STYLE if text.startswith("Sync stopped") else "")
         self.queue_label.setText(f"{overview.pending:,} queued")
+        self.queue_label.setVisible(self.configured)  # standalone: nothing will ever be sent
         self._show_problems_count(overview)
         self.age_label.setText(data_age_text(overview.last_sync, now))
 
@@ -290,9 +291,9 @@ def _sync(agent: SyncAgentLike, sign_in: tuple[str, str] | None):
 def sync_state_text(configured: bool, running: bool, last: Attempt | None,
                     last_sync: datetime | None) -> tuple[str, str]:
     """(label, tooltip) for "Sync state"."""
-    if not configured and last_sync is None:
-        return "Offline · never synced", ("This desktop works on its local database; it is not connected "
-                                         "to a central service (Session → Connect to central service…).")
+    if not configured:
+        return "Standalone", ("This desktop works on its own database; no central service is configured, "
+                              "so nothing waits to be sent (Session → Connect to central service…).")
     if running:
         return "Syncing…", "Sending queued changes and receiving the central service's."
     if last is None:
