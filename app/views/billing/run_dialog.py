@@ -23,9 +23,19 @@ from app.views.common.widgets import named
 
 
 class _RunSignals(QObject):
-    progressed = Signal(object)
-    finished = Signal(object)
-    failed = Signal(object)
+    """Argument-free (see app/views/common/operations.py): the values wait in `latest`."""
+
+    progressed = Signal()
+    finished = Signal()
+    failed = Signal()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.latest: dict[str, object] = {}
+
+    def put(self, kind: str, value: object) -> None:
+        self.latest[kind] = value
+        getattr(self, kind).emit()
 
 
 class _RunJob(QRunnable):
@@ -39,11 +49,13 @@ class _RunJob(QRunnable):
         try:
             billing = self.services.billing
             run_id = billing.start_run(self.actor, self.scope)
-            result = billing.execute(self.actor, run_id, self.signals.progressed.emit, self.stop.is_set)
+            result = billing.execute(self.actor, run_id,
+                                     lambda progress: self.signals.put("progressed", progress),
+                                     self.stop.is_set)
         except Exception as error:  # noqa: BLE001 - shown on the GUI thread
-            self.signals.failed.emit(error)
+            self.signals.put("failed", error)
         else:
-            self.signals.finished.emit(result)
+            self.signals.put("finished", result)
 
 
 class RunDialog(QDialog):
@@ -81,9 +93,10 @@ class RunDialog(QDialog):
         self.result: RunProgress | None = None
         self._stop_flag = threading.Event()
         self._signals = _RunSignals()
-        self._signals.progressed.connect(self._show_progress)
-        self._signals.finished.connect(self._done)
-        self._signals.failed.connect(self._failed)
+        latest = self._signals.latest
+        self._signals.progressed.connect(lambda: self._show_progress(latest["progressed"]))
+        self._signals.finished.connect(lambda: self._done(latest["finished"]))
+        self._signals.failed.connect(lambda: self._failed(latest["failed"]))
         writer_pool().start(_RunJob(services, actor, scope, self._signals, self._stop_flag))
 
     def _stop(self) -> None:

@@ -8,6 +8,7 @@ dialog appears only if the work is still running after 600 ms.
 from __future__ import annotations
 
 import logging
+from collections import deque
 from collections.abc import Callable
 from typing import Any
 
@@ -28,25 +29,36 @@ def writer_pool() -> QThreadPool:
 
 
 class _Signals(QObject):
-    succeeded = Signal(object)
-    failed = Signal(object)
-    progressed = Signal(str, int, int)  # stage, done, total (0: not known yet)
+    # Argument-free on purpose. A queued signal that carries a Python object makes Qt copy it,
+    # which takes the GIL, while Qt holds the sender's connection lock; the GUI thread building
+    # widgets holds the GIL and waits for a lock of the same pool: a deadlock seen under load
+    # (a MainWindow built while page refreshes finish). Results travel in Python instead.
+    finished = Signal()
+    progressed = Signal()
 
 
 class _Job(QRunnable):
-    def __init__(self, work: Callable[..., Any], signals: _Signals, reports: bool) -> None:
+    def __init__(self, work: Callable[..., Any], signals: _Signals, reports: bool,
+                 outcome: list[tuple[bool, Any]], progress: deque[tuple[str, int, int]]) -> None:
         super().__init__()
         self.work = work
         self.signals = signals
         self.reports = reports
+        self.outcome = outcome
+        self.progress = progress
 
     def run(self) -> None:
         try:
-            result = self.work(self.signals.progressed.emit) if self.reports else self.work()
+            result = self.work(self._report) if self.reports else self.work()
         except Exception as error:  # noqa: BLE001 - handed to the failure callback on the GUI thread
-            self.signals.failed.emit(error)
+            self.outcome.append((False, error))
         else:
-            self.signals.succeeded.emit(result)
+            self.outcome.append((True, result))
+        self.signals.finished.emit()
+
+    def _report(self, stage: str, done: int, total: int) -> None:
+        self.progress.append((stage, done, total))
+        self.signals.progressed.emit()
 
 
 class Operation:
@@ -68,6 +80,8 @@ class Operation:
         self._on_success: Callable[[Any], None] = lambda _result: None
         self._on_failure: Callable[[Exception], None] | None = None
         self._signals = _Signals()
+        self._outcome: list[tuple[bool, Any]] = []
+        self._reported: deque[tuple[str, int, int]] = deque(maxlen=1)
         self._dialog: QProgressDialog | None = None
         self._timer: QTimer | None = None
 
@@ -81,15 +95,26 @@ class Operation:
 
     def run_in_background(self) -> None:
         Operation._running.add(self)
-        self._signals.succeeded.connect(self._done_ok)
-        self._signals.failed.connect(self._done_failed)
-        self._signals.progressed.connect(self._progressed)
+        self._signals.finished.connect(self._done)
+        self._signals.progressed.connect(self._latest_progress)
         self._timer = QTimer()
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self._show_progress)
         self._timer.start(600)
         pool = writer_pool() if self.writes else QThreadPool.globalInstance()
-        pool.start(_Job(self.work, self._signals, self.reports_progress))
+        pool.start(_Job(self.work, self._signals, self.reports_progress, self._outcome,
+                        self._reported))
+
+    def _latest_progress(self) -> None:
+        if self._reported:
+            self._progressed(*self._reported[-1])
+
+    def _done(self) -> None:
+        ok, value = self._outcome[0]
+        if ok:
+            self._done_ok(value)
+        else:
+            self._done_failed(value)
 
     def _show_progress(self) -> None:
         self._dialog = QProgressDialog(self.label, "", 0, 0, self.parent)
