@@ -70,9 +70,8 @@ def test_continuous_writes_keep_numbers_leased_and_each_round_bounded(server, tm
         backlog = [record_payment(desk, consumer, f"B{n:04d}") for n in range(200)]  # taken offline
         provisional, stop, reports = [], threading.Event(), []
 
-        def counter() -> None:
-            deadline = time.monotonic() + SECONDS
-            while time.monotonic() < deadline:
+        def counter() -> None:  # a count, not a deadline: a slow machine writes them all, just later
+            for _ in range(int(RATE * SECONDS)):
                 provisional.append(numbered_payment(desk, consumer))
                 time.sleep(1 / RATE)
             stop.set()
@@ -85,7 +84,7 @@ def test_continuous_writes_keep_numbers_leased_and_each_round_bounded(server, tm
         writer.join()
         assert reports[0].pushed == ROUND  # of 400 queued: the rest waits for the next rounds
         assert all(r.pushed <= ROUND for r in reports)
-        assert len(provisional) >= RATE * SECONDS * 0.5
+        assert len(provisional) == RATE * SECONDS
         assert sum(provisional) == 0, f"{sum(provisional)} of {len(provisional)} numbers were provisional online"
         for _ in range(30):  # after the burst, the queue drains round by round
             if desk.agent.sync_once().pushed == 0:

@@ -33,7 +33,7 @@ INTRO = ("Connect this desktop to your utility's central service. An administrat
 
 class ConnectDialog(QDialog):
     connected = Signal(object)  # Connected
-    _stepped = Signal(object)  # ConnectStep, from the worker thread
+    _stepped = Signal()  # argument-free (see Operation): the step itself waits in self._latest_step
 
     def __init__(self, link: SyncLink, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -61,6 +61,7 @@ class ConnectDialog(QDialog):
         self.close_button = named(QPushButton("Cancel"), "Cancel")
         self.connect_button.clicked.connect(self.connect_desktop)
         self.close_button.clicked.connect(self.reject)
+        self._latest_step: ConnectStep | None = None
         self._stepped.connect(self._show_step)
         self._lay_out()
         (self.code if link.server_url else self.server_url).setFocus()
@@ -95,7 +96,7 @@ class ConnectDialog(QDialog):
         self.message.clear()
         self.progress.setValue(0)
         self.progress.show()
-        QuietOperation(self, lambda: self.link.connect(self.actor, *values, progress=self._stepped.emit),
+        QuietOperation(self, lambda: self.link.connect(self.actor, *values, progress=self._report_step),
                        label="Connecting…").success(self._done).failure(self._failed).run_in_background()
 
     def _busy(self, busy: bool) -> None:
@@ -103,7 +104,14 @@ class ConnectDialog(QDialog):
             widget.setEnabled(not busy)
         self.close_button.setEnabled(not busy)
 
-    def _show_step(self, step: ConnectStep) -> None:
+    def _report_step(self, step: ConnectStep) -> None:  # on the worker thread
+        self._latest_step = step
+        self._stepped.emit()
+
+    def _show_step(self) -> None:
+        step = self._latest_step
+        if step is None:
+            return
         self.progress.setValue(max(self.progress.value(), step.step - 1))
         self.step.setText(step.text)
 

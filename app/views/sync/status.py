@@ -52,7 +52,9 @@ class SyncStatusController(QObject):
     """Owns the status bar's sync widgets, the background timer and the one running sync."""
 
     changed = Signal(object)  # Changes: what a sync brought in or sent
-    _downloading = Signal(object)  # sync.client.Progress, from the worker thread
+    # Argument-free, like Operation's signals: the worker leaves the latest progress in Python and
+    # only pokes the GUI thread, so Qt never takes the GIL while holding its connection lock.
+    _downloading = Signal()
 
     def __init__(self, window: QMainWindow, status: SyncStatusService, link: SyncLinkLike | None,
                  actor: Actor) -> None:
@@ -70,6 +72,7 @@ class SyncStatusController(QObject):
         self._age_timer = QTimer(self)
         self._age_timer.timeout.connect(self.refresh)
         self._age_timer.start(SYNC_INTERVAL_MS)
+        self._latest_download = None  # sync.client.Progress, written by the worker thread
         self._downloading.connect(self._show_download)
         self._build_widgets()
         self.refresh()
@@ -187,7 +190,7 @@ class SyncStatusController(QObject):
     def _ensure_agent(self) -> SyncAgentLike:
         if self._agent is None:
             assert self.link is not None
-            self._agent = self.link.agent(progress=self._downloading.emit)
+            self._agent = self.link.agent(progress=self._report_download)
         return self._agent
 
     def _close_agent(self) -> None:
@@ -230,8 +233,13 @@ class SyncStatusController(QObject):
         if not self._stopped and self.configured:
             self._timer.start(delay_ms)
 
-    def _show_download(self, progress) -> None:
-        if self.running and not self._closed:
+    def _report_download(self, progress) -> None:  # on the worker thread
+        self._latest_download = progress
+        self._downloading.emit()
+
+    def _show_download(self) -> None:
+        progress = self._latest_download
+        if progress is not None and self.running and not self._closed:
             self.sync_label.setText(f"Syncing… {progress.entity.replace('_', ' ')} {progress.entity_rows:,} rows")
 
     # dialogs ------------------------------------------------------------------------------
