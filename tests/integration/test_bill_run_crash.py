@@ -3,16 +3,10 @@ bills of an uninterrupted run: same invoice numbers, accounts, totals, lines and
 
 from __future__ import annotations
 
-import os
 import shutil
-import signal
-import subprocess
-import sys
-import time
 from datetime import date
 from pathlib import Path
 
-import pytest
 from sqlalchemy import select, text
 
 from app.domain.core.clock import FixedClock
@@ -21,12 +15,12 @@ from app.models.consumers import ServiceAccount
 from app.runtime import open_runtime
 from app.services.registry import Services
 from tests.billing_fixtures import CYCLE, build_world
+from tests.crash import kill_at_marker, needs_sigkill
 from tests.factories import NOW
 from tests.tariff_fixtures import actor
 
-pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
+pytestmark = needs_sigkill
 
-ROOT = Path(__file__).resolve().parents[2]
 ACCOUNTS = 23
 CHILD = """
 import sys, time
@@ -116,19 +110,7 @@ def test_killed_half_way_then_resumed_gives_the_bills_of_an_uninterrupted_run(ru
     twin = tmp_path / "twin"
     shutil.copytree(folder, twin)
 
-    child = subprocess.Popen([sys.executable, "-c", CHILD, str(folder)], cwd=ROOT,
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                             env={**os.environ, "PYTHONPATH": str(ROOT)})
-    try:
-        line = child.stdout.readline()
-        assert line.startswith("INSIDE"), f"child said {line!r}; stderr: {child.stderr.read()}"
-        time.sleep(0.1)
-    finally:
-        os.kill(child.pid, signal.SIGKILL)
-        child.wait(timeout=10)
-        child.stdout.close()
-        child.stderr.close()
-    assert child.returncode == -signal.SIGKILL
+    kill_at_marker(CHILD, [str(folder)], "INSIDE")
     killed = snapshot(folder)
     assert killed["runs"] == [("Running", 8, 0)]  # two chunks of five committed (2 refused)
     assert 0 < len(killed["bills"]) < ACCOUNTS

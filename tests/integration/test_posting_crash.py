@@ -7,11 +7,6 @@ as in a power cut or a crash) and reopens the database.
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -22,12 +17,12 @@ from app.models.billing import LedgerEntry
 from app.models.payments import CreditNote, Payment, PaymentAllocation
 from app.models.system import AuditEntry, NumberBlock, OutboxEntry, UsageEvent
 from app.runtime import open_runtime
+from tests.crash import kill_at_marker, needs_sigkill
 from tests.factories import NOW
 from tests.payment_fixtures import build_sample
 
-pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
+pytestmark = needs_sigkill
 
-ROOT = Path(__file__).resolve().parents[2]
 TABLES = {"payments": Payment, "allocations": PaymentAllocation, "ledger": LedgerEntry,
           "credit_notes": CreditNote, "audit": AuditEntry, "outbox": OutboxEntry,
           "usage": UsageEvent}
@@ -80,20 +75,7 @@ def counts(sessions) -> dict[str, int]:
 
 
 def kill_at(folder: Path, sample, point: str, marker: str) -> None:
-    child = subprocess.Popen(
-        [sys.executable, "-c", CHILD, str(folder), sample.john, sample.bill_mar, point],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        env={**os.environ, "PYTHONPATH": str(ROOT)})
-    try:
-        line = child.stdout.readline()
-        assert line.startswith(marker), f"child said {line!r}; stderr: {child.stderr.read()}"
-        time.sleep(0.1)  # let it settle at the point (it is asleep there)
-    finally:
-        os.kill(child.pid, signal.SIGKILL)
-        child.wait(timeout=10)
-        child.stdout.close()
-        child.stderr.close()
-    assert child.returncode == -signal.SIGKILL
+    kill_at_marker(CHILD, [str(folder), sample.john, sample.bill_mar, point], marker)
 
 
 @pytest.fixture

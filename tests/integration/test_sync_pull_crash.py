@@ -6,11 +6,7 @@ the pull resumes from its cursor to the state of a desktop whose pull was never 
 
 from __future__ import annotations
 
-import os
 import shutil
-import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -23,12 +19,12 @@ from app.services.core.audit import verify
 from app.services.core.work import unit_of_work
 from sync import local
 from sync.protocol import PullResponse
+from tests.crash import kill_at_marker, needs_sigkill
 from tests.sync_helpers import Desktop, enrolled_desktop, open_desktop, record_payment
 
 pytestmark = [pytest.mark.postgres,
-              pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")]
+              needs_sigkill]
 
-ROOT = Path(__file__).resolve().parents[2]
 PAYMENTS = 20  # a payment and its ledger entry each: 40 changes
 PAGE = 6  # seven pages
 
@@ -137,19 +133,7 @@ def test_killed_while_applying_a_page_then_resumed_gives_the_state_of_an_uninter
     assert {row.id for row in straight["payments"]} == set(paid)
     assert all(len(page.changes) == PAGE for page in pages)
 
-    child = subprocess.Popen([sys.executable, "-c", CHILD, str(folder), server.url, token, str(PAGE)],
-                             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                             env={**os.environ, "PYTHONPATH": str(ROOT)})
-    try:
-        line = child.stdout.readline()
-        assert line.startswith("INSIDE"), f"child said {line!r}; stderr: {child.stderr.read()}"
-        time.sleep(0.1)  # let it settle at the point (it is asleep there)
-    finally:
-        os.kill(child.pid, signal.SIGKILL)
-        child.wait(timeout=10)
-        child.stdout.close()
-        child.stderr.close()
-    assert child.returncode == -signal.SIGKILL
+    kill_at_marker(CHILD, [str(folder), server.url, token, str(PAGE)], "INSIDE")
 
     desk = checked(folder, server)
     try:

@@ -7,11 +7,6 @@ the same command run again completes the import.
 from __future__ import annotations
 
 import csv
-import os
-import signal
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -24,10 +19,10 @@ from app.runtime import open_runtime
 from app.services.core.audit import verify
 from app.services.tariffs.rows import COLUMNS
 from bench.bench_tariff_import import tariff_rows
+from tests.crash import kill_at_marker, needs_sigkill
 
-pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
+pytestmark = needs_sigkill
 
-ROOT = Path(__file__).resolve().parents[2]
 TARIFFS = 300  # five rows each: 1,500 rows
 
 CHILD = """
@@ -89,20 +84,7 @@ def state(folder: Path) -> dict[str, object]:
 
 
 def kill_at(folder: Path, file: Path, point: str, marker: str) -> str:
-    child = subprocess.Popen([sys.executable, "-c", CHILD, str(folder), str(file), point], cwd=ROOT,
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                             env={**os.environ, "PYTHONPATH": str(ROOT)})
-    try:
-        line = child.stdout.readline()
-        assert line.startswith(marker), f"child said {line!r}; stderr: {child.stderr.read()}"
-        time.sleep(0.1)  # let it settle at the point (it is asleep there)
-    finally:
-        os.kill(child.pid, signal.SIGKILL)
-        child.wait(timeout=10)
-        child.stdout.close()
-        child.stderr.close()
-    assert child.returncode == -signal.SIGKILL
-    return line
+    return kill_at_marker(CHILD, [str(folder), str(file), point], marker)
 
 
 @pytest.fixture
