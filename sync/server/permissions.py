@@ -39,6 +39,9 @@ NEEDS: dict[tuple[str, str] | str, tuple[P, ...]] = {
     "bill_lines": _BILLING,
     "billing_cycles": _BILLING,
     "bill_runs": _BILLING,
+    # Opened by a bill run, by a gateway import that meets a refused payment, by a bill that does
+    # not fit its template when printed; worked (updated) only by those who resolve them.
+    ("billing_exceptions", "insert"): (P.RESOLVE_EXCEPTIONS, P.RUN_BILLING, P.RECONCILE, P.VIEW_BILLING),
     "billing_exceptions": (P.RESOLVE_EXCEPTIONS,),
     "service_charges": _BILLING + (P.WORK_REQUEST,),
     "meter_reads": _BILLING,

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from app.domain.core.errors import PermissionDenied
 from app.models.billing import LedgerEntry
 from app.models.payments import Payment
-from app.models.system import OutboxEntry
+from app.models.system import AuditEntry, OutboxEntry
 from app.services.payments.gateway_import import GatewayErrors, GatewayImportService
 from tests.factories import NOW
 from tests.payment_fixtures import actor, build_sample
@@ -134,3 +134,25 @@ def test_a_bad_file_names_each_problem_and_imports_nothing(runtime, world):
     with pytest.raises(PermissionDenied):
         gateway.import_events(actor(runtime, "cashier"), json.dumps(EVENTS))
     assert counts(runtime) == before
+
+
+def test_a_refused_payment_and_a_failed_payout_each_open_one_payment_processing_exception(runtime, services,
+                                                                                       world):
+    from app.models.billing import BillingException
+
+    _sample, gateway, supervisor = world
+    gateway.import_events(supervisor, json.dumps(EVENTS))
+    gateway.import_events(supervisor, json.dumps(EVENTS))  # a replay opens nothing new
+    with runtime.app.sessions() as session:
+        opened = session.execute(select(BillingException).order_by(BillingException.message)).scalars().all()
+        payments = stored(runtime)
+        assert [(e.category, e.severity, e.status) for e in opened] == [
+            ("Payment Processing Failures", "High", "Open")] * 2
+        refused, payout_failed = sorted(opened, key=lambda e: "payout" in e.message)
+        assert refused.consumer_id == payments["pi_2"].consumer_id
+        assert refused.message.startswith(f"Online payment {payments['pi_2'].payment_no} (pi_2) of $80.00 "
+                                          "for INV-2025-002000 was refused by the gateway")
+        assert "failed at payout" in payout_failed.message and "(pi_3)" in payout_failed.message
+        audited = session.execute(select(func.count()).select_from(AuditEntry).where(
+            AuditEntry.action == "exception_opened")).scalar_one()
+    assert audited == 2

@@ -20,8 +20,9 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.domain.billing.exceptions import Category
 from app.domain.core.errors import ImportRefused, ValidationError
-from app.domain.core.money import minor_digits
+from app.domain.core.money import Money, minor_digits
 from app.domain.core.permissions import Permission
 from app.domain.core.settings import Settings
 from app.domain.payments.rules import (
@@ -34,10 +35,12 @@ from app.domain.payments.rules import (
     map_settlement_status,
     processing_days,
 )
+from app.formatting import format_money
 from app.models.billing import Bill, LedgerEntry
 from app.models.central import WebhookEvent
 from app.models.consumers import Consumer
 from app.models.payments import Payment, PaymentAllocation
+from app.services.billing.raised import open_exception
 from app.services.core.changes import LEDGER, PAYMENTS, Changes
 from app.services.core.context import Actor, AppContext
 from app.services.core.numbering import issue_number
@@ -50,7 +53,8 @@ PAYMENT_EVENTS = {"payment_intent.succeeded": "Succeeded", "payment_intent.payme
                   "payment_intent.processing": "Pending"}
 SETTLEMENT_EVENTS = {f"{prefix}.{kind}": kind.title() for prefix in ("payout", "settlement")
                      for kind in ("created", "paid", "failed")}
-OUR_STATUS = {"Failed": PaymentStatus.FAILED, "Not Confirmed": PaymentStatus.PENDING}
+FAILED = "Failed"  # a webhook or settlement status
+OUR_STATUS = {FAILED: PaymentStatus.FAILED, "Not Confirmed": PaymentStatus.PENDING}
 ONLINE_CHANNEL = "Online Portal"
 DEFAULT_METHOD = "Credit Card"
 PROVIDER = "stripe"
@@ -277,7 +281,7 @@ class _Run:
                                    self.settings.get("payments.stripe_payment_statuses"))
         if payment is None:
             payment = self._new_payment(event)
-            self._save(payment, state, None)
+            self._save(payment, state, None, event)
             self._allocate(payment, event)
             return self._outcome(event, CREATED, payment, state)
         return self._change(event, payment, state, settled=False)
@@ -299,7 +303,7 @@ class _Run:
         previous = GatewayState(payment.webhook_status, payment.settlement_status)
         if state == previous and not settled:
             return self._outcome(event, UNCHANGED, payment, state)
-        self._save(payment, state, previous)
+        self._save(payment, state, previous, event)
         return self._outcome(event, UPDATED, payment, state)
 
     @staticmethod
@@ -325,7 +329,8 @@ class _Run:
                        received_by=SYSTEM_RECEIVER, gateway_ref=event.intent_id,
                        notes=f"Imported gateway event {event.event_id}")
 
-    def _save(self, payment: Payment, state: GatewayState, previous: GatewayState | None) -> None:
+    def _save(self, payment: Payment, state: GatewayState, previous: GatewayState | None,
+              event: GatewayEvent) -> None:
         work, was = self.work, payment.status
         payment.webhook_status, payment.settlement_status = state.webhook_status, state.settlement_status
         payment.status = OUR_STATUS.get(state.webhook_status, PaymentStatus.POSTED).value
@@ -342,6 +347,21 @@ class _Run:
                    before=None if previous is None else f"{was} / {previous.webhook_status} / "
                                                         f"{previous.settlement_status}",
                    after=f"{payment.status} / {state.webhook_status} / {state.settlement_status}")
+        if FAILED in (state.webhook_status, state.settlement_status) and (
+                previous is None or FAILED not in (previous.webhook_status, previous.settlement_status)):
+            self._payment_failed(payment, state, event)
+
+    def _payment_failed(self, payment: Payment, state: GatewayState, event: GatewayEvent) -> None:
+        """A payment the gateway refused (or whose payout failed) is a Payment Processing Failure
+        for a billing specialist to compare with the gateway's settlement report."""
+        bill = self.bills.get((payment.consumer_id, event.invoice_no))
+        what = "was refused by the gateway" if state.webhook_status == FAILED else "failed at payout"
+        amount = format_money(Money(payment.amount, self.settings.currency), self.settings.locale)
+        invoice = f" for {bill.invoice_no}" if bill is not None else ""
+        open_exception(self.work, consumer_id=payment.consumer_id, category=Category.PAYMENT_PROCESSING,
+                       cycle_id=None if bill is None else bill.cycle_id,
+                       detail=f"Online payment {payment.payment_no} ({payment.gateway_ref}) of {amount}"
+                              f"{invoice} {what} (event {event.event_id}).")
 
     def _allocate(self, payment: Payment, event: GatewayEvent) -> None:
         """The invoice in the event's metadata gets what it still owes, at most the payment."""
