@@ -168,8 +168,12 @@ def _print(billing, args: argparse.Namespace):
         path = billing.bill_pdf(BILLING_CLI_ACTOR, args.invoice_no, args.pdf)
         return {"written": [str(path)]}, f"Bill {args.invoice_no} written to {path}"
     if args.cycle and args.out and not args.invoice_no:
-        paths = billing.print_cycle(BILLING_CLI_ACTOR, args.cycle, args.out, _count_bar(args))
-        return {"written": [str(p) for p in paths]}, f"{len(paths)} bill(s) written to {args.out}"
+        batch = billing.print_cycle(BILLING_CLI_ACTOR, args.cycle, args.out, _count_bar(args))
+        text = f"{len(batch.written)} bill(s) written to {args.out}"
+        if batch.refused:
+            text += f"; {len(batch.refused)} not printed (Print Format Errors exceptions opened):\n  " + \
+                "\n  ".join(batch.refused)
+        return {"written": [str(p) for p in batch.written], "refused": batch.refused}, text
     raise ValidationError("print", "give INVOICE_NO --pdf FILE, or --cycle NAME --out DIR")
 
 

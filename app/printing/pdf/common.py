@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from functools import cache
@@ -15,8 +16,9 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
-from reportlab.platypus.doctemplate import BaseDocTemplate
+from reportlab.platypus.doctemplate import BaseDocTemplate, LayoutError
 
+from app.domain.core.errors import ValidationError
 from app.formatting import format_moment
 
 FONT_DIR = Path(__file__).resolve().parents[3] / "resources" / "fonts"
@@ -146,8 +148,26 @@ def build(path: Path, pagesize: tuple[float, float], title: str, story: list[Flo
                             leftMargin=14 * mm, rightMargin=14 * mm, topMargin=10 * mm,
                             bottomMargin=14 * mm)
     draw = stamp(footer)
-    doc.build(story, onFirstPage=draw, onLaterPages=draw)
+    try:
+        doc.build(story, onFirstPage=draw, onLaterPages=draw)
+    except LayoutError as error:
+        path.unlink(missing_ok=True)  # never leave half a document behind
+        raise DoesNotFit(title, _block_of(error)) from None
     return path
+
+
+class DoesNotFit(ValidationError):
+    """A value too large for the document's template: no page can hold the block it is in."""
+
+    def __init__(self, document: str, block: str) -> None:
+        super().__init__(block, f"is too large to fit on a page of {document}; shorten it and print again")
+        self.document, self.block = document, block
+
+
+def _block_of(error: LayoutError) -> str:
+    """The caption of the block that did not fit ("Consumer", "Description"), from ReportLab's message."""
+    found = re.search(r"<Paragraph at 0x[0-9a-f]+>([^'\n]{1,40})", str(error))
+    return found.group(1).strip() if found else "A block"
 
 
 def content_width(pagesize: tuple[float, float]) -> float:

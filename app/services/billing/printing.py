@@ -3,20 +3,25 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.domain.billing.exceptions import Category
 from app.domain.billing.lifecycle import check_printable
 from app.domain.core.permissions import Permission
 from app.models.billing import Bill
 from app.models.consumers import Meter, MeterRead
 from app.printing.pdf.bill_pdf import BillDocLine, BillDocRead, BillDocument, write_bill_pdf
+from app.printing.pdf.common import DoesNotFit
 from app.services.billing.bills import bill_detail, mark_printed
+from app.services.billing.raised import open_exception
 from app.services.billing.scope import cycle_scope
 from app.services.core.context import Actor, AppContext
 from app.services.core.settings import load_settings
+from app.services.core.work import unit_of_work
 
 
 def bill_document(session: Session, invoice_no: str, actor: Actor, now) -> BillDocument:
@@ -57,17 +62,39 @@ def _reads(session: Session, bill: Bill) -> tuple[BillDocRead, ...]:
 
 
 def bill_pdf(app: AppContext, actor: Actor, invoice_no: str, path: Path) -> Path:
+    """The bill as a PDF, then marked printed. A bill whose data does not fit the template is a
+    Print Format Error: an exception is opened for a specialist, and the message says so."""
     actor.require(Permission.VIEW_BILLING)
     with app.sessions() as session:
         document = bill_document(session, invoice_no, actor, app.clock.now())
-    written = write_bill_pdf(document, path)
+    try:
+        written = write_bill_pdf(document, path)
+    except DoesNotFit as error:
+        _print_format_error(app, actor, invoice_no, error)
+        raise DoesNotFit(error.document, f"{error.block} (a Print Format Errors exception was opened)") from None
     mark_printed(app, actor, document.invoice_no)
     return written
 
 
+def _print_format_error(app: AppContext, actor: Actor, invoice_no: str, error: DoesNotFit) -> None:
+    with unit_of_work(app, actor) as work:
+        bill = work.session.execute(select(Bill).where(Bill.invoice_no == invoice_no)).scalar_one()
+        open_exception(work, consumer_id=bill.consumer_id, category=Category.PRINT_FORMAT,
+                       cycle_id=bill.cycle_id, service_account_id=bill.service_account_id,
+                       detail=f"Bill {invoice_no} cannot be printed: the {error.block} block is too "
+                              "large for a page of the bill template.")
+
+
+@dataclass(frozen=True)
+class PrintedCycle:
+    written: list[Path]
+    refused: list[str]  # "INV-...: why", each with its Print Format Errors exception opened
+
+
 def print_cycle(app: AppContext, actor: Actor, cycle_name: str, folder: Path,
-                progress: Callable[[int, int], None] | None = None) -> list[Path]:
-    """Every approved bill of the cycle as <invoice>.pdf in the folder, with progress."""
+                progress: Callable[[int, int], None] | None = None) -> PrintedCycle:
+    """Every approved bill of the cycle as <invoice>.pdf in the folder, with progress. A bill that
+    does not fit its template is left out (and an exception opened); the others still print."""
     actor.require(Permission.VIEW_BILLING)
     with app.sessions() as session:
         scope = cycle_scope(session, cycle_name)
@@ -75,9 +102,12 @@ def print_cycle(app: AppContext, actor: Actor, cycle_name: str, folder: Path,
             Bill.cycle_id == scope.cycle_id, Bill.status == "Approved")
             .order_by(Bill.invoice_no)).scalars().all()
     folder.mkdir(parents=True, exist_ok=True)
-    written = []
+    written, refused = [], []
     for done, invoice in enumerate(invoices, start=1):
-        written.append(bill_pdf(app, actor, invoice, folder / f"{invoice}.pdf"))
+        try:
+            written.append(bill_pdf(app, actor, invoice, folder / f"{invoice}.pdf"))
+        except DoesNotFit as error:
+            refused.append(f"{invoice}: {error}")
         if progress is not None:
             progress(done, len(invoices))
-    return written
+    return PrintedCycle(written, refused)

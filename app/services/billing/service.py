@@ -100,7 +100,7 @@ class BillingService:
         return printing.bill_pdf(self.app, actor, invoice_no, path)
 
     def print_cycle(self, actor: Actor, cycle_name: str, folder: Path,
-                    progress: Callable[[int, int], None] | None = None) -> list[Path]:
+                    progress: Callable[[int, int], None] | None = None) -> printing.PrintedCycle:
         return printing.print_cycle(self.app, actor, cycle_name, folder, progress)
 
     def approve_run(self, actor: Actor, run_id: str) -> int:
