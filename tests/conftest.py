@@ -67,3 +67,44 @@ def pg_url():
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@pytest.fixture(autouse=True)
+def pushable_by_its_author(monkeypatch, request):
+    """Every synced row a service queues must be one the central service lets its author push.
+
+    A row that the server refuses for the author's role becomes a sync problem on a desktop
+    that did nothing wrong (a supervisor's gateway import opening a billing exception, say).
+    The server's own permission table decides; the system actor (the demo, migrations) is
+    exempt, and so are tests that forge operations on purpose (mark them `forged_push`)."""
+    if request.node.get_closest_marker("forged_push"):
+        yield
+        return
+    from app.services.core.work import Work
+    from sync.protocol import Operation
+    from sync.server.auth import Caller
+    from sync.server.permissions import permission_problem
+
+    original = Work.record
+    refused: list[str] = []
+
+    def record(self, row, operation="insert", **kwargs):
+        original(self, row, operation, **kwargs)
+        if self.actor.username == "system":
+            return
+        caller = Caller(user_id=self.actor.user_id, username=self.actor.username, role=self.actor.role,
+                        centre_id=self.actor.centre_id, device_id=None, device_centre_id=None)
+        op = Operation.model_construct(seq=1, entity=type(row).__tablename__, entity_id=str(row.id),
+                                       operation=operation, payload={}, author=self.actor.username)
+        problem = permission_problem(caller, op)
+        if problem:
+            refused.append(problem)
+
+    monkeypatch.setattr(Work, "record", record)
+    yield
+    log = os.environ.get("UTILITYDESK_PUSH_GUARD_LOG")
+    if log and refused:
+        with open(log, "a") as out:
+            out.write("".join(f"{request.node.nodeid}\t{p}\n" for p in sorted(set(refused))))
+    elif refused:
+        pytest.fail("The central service would refuse what this desktop queued:\n" + "\n".join(sorted(set(refused))))

@@ -16,9 +16,10 @@ PASSWORD_COLUMNS = frozenset({"password_hash", "password_changed_at"})
 
 # (entity, operation) first, then the entity for any operation.
 NEEDS: dict[tuple[str, str] | str, tuple[P, ...]] = {
-    ("payments", "insert"): (P.RECORD_PAYMENT,),
-    "payments": (P.VOID_PAYMENT, P.VERIFY_PAYMENT),
-    "payment_allocations": (P.RECORD_PAYMENT,),
+    # Reconciliation imports the gateway's online payments and follows their status changes.
+    ("payments", "insert"): (P.RECORD_PAYMENT, P.RECONCILE),
+    "payments": (P.VOID_PAYMENT, P.VERIFY_PAYMENT, P.RECONCILE),
+    "payment_allocations": (P.RECORD_PAYMENT, P.RECONCILE),
     "receipt_prints": (P.RECORD_PAYMENT, P.OPERATE_CASH),
     "credit_notes": (P.CREATE_CREDIT_NOTE,),
     "credit_note_applications": (P.APPLY_CREDIT_NOTE,),
@@ -35,6 +36,8 @@ NEEDS: dict[tuple[str, str] | str, tuple[P, ...]] = {
     "request_events": _REQUESTS + (P.NOTE_REQUEST,),
     "notifications": _REQUESTS + _TARIFFS + (P.RECORD_PAYMENT, P.RUN_BILLING),
     "consumers": _REQUESTS + _REFERENCE,
+    # a disconnection or reconnection sets the account's status; plans are assigned to accounts
+    "service_accounts": (P.WORK_REQUEST,) + _TARIFFS + _REFERENCE,
     "bills": _BILLING,
     "bill_lines": _BILLING,
     "billing_cycles": _BILLING,
