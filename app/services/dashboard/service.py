@@ -23,7 +23,7 @@ from app.domain.dashboard.reconcile import Reconciliation, reconcile
 from app.domain.dashboard.seasonality import SeasonalReading
 from app.domain.dashboard.trends import Period, months_earlier
 from app.models.billing import Bill, BillingCycle
-from app.models.consumers import Consumer
+from app.models.consumers import Consumer, ServiceAccount
 from app.models.reference import Zone
 from app.services.core.context import Actor, AppContext
 from app.services.core.settings import load_settings
@@ -41,16 +41,16 @@ from app.services.dashboard.sql import money_sum
 DASHBOARD_ROLES = (Role.BILLING_MANAGER, Role.BILLING_SPECIALIST, Role.UTILITY_ADMINISTRATOR)
 QUICK_ACTIONS = ("Bulk Bill Generation", "Single Bill Generation", "Print & Distribute",
                  "GL Codes Management")
-NOT_YET = ("{action} needs the billing module (bill runs, printing and GL postings), which is not "
-           "available yet in this version.")
+# What each quick action does needs, beyond opening the dashboard: bill runs need RUN_BILLING
+# (a Utility Administrator's role has none); printing and the GL journal need VIEW_BILLING.
+ACTION_PERMISSIONS = {"Bulk Bill Generation": Permission.RUN_BILLING,
+                      "Single Bill Generation": Permission.RUN_BILLING,
+                      "Print & Distribute": Permission.VIEW_BILLING,
+                      "GL Codes Management": Permission.VIEW_BILLING}
 
 
 class StaleData(ConflictError):
     """The figures on screen are older than the stale-data limit: ask before acting on them."""
-
-
-class NotAvailableYet(ConflictError):
-    pass
 
 
 @dataclass(frozen=True)
@@ -213,13 +213,34 @@ class DashboardService:
 
     def quick_action(self, actor: Actor, action: str, loaded_at: datetime | None,
                      confirmed: bool = False) -> None:
+        """May the person start this quick action now? StaleData asks first; a role without the
+        action's permission is refused with a clear message, and the refusal is recorded. The
+        screen then runs the workflow and reports its outcome with `quick_action_done`."""
         require_dashboard(actor)
         if action not in QUICK_ACTIONS:
             raise ValidationError("Quick action", f"must be one of {', '.join(QUICK_ACTIONS)}")
         self.check_fresh(actor, loaded_at, confirmed)
+        try:
+            actor.require(ACTION_PERMISSIONS[action])
+        except PermissionDenied:
+            self.quick_action_done(actor, action, "refused: not permitted for the role")
+            raise PermissionDenied(f"{action} is for Billing Managers and Billing Specialists; a "
+                                   f"{actor.role.value} may not run it.") from None
+
+    def quick_action_done(self, actor: Actor, action: str, outcome: str, **details: object) -> None:
+        """The audit entry and Quick_Action_Initiated event of one quick action, with what it did."""
         self.record(actor, "dashboard_quick_action", action, "Quick_Action_Initiated",
-                    action_type=action, outcome="not available yet")
-        raise NotAvailableYet(NOT_YET.format(action=action))
+                    action_type=action, outcome=outcome, **details)
+
+    def bill_for(self, actor: Actor, account_no: str, period_start: date) -> str | None:
+        """The invoice number of the account's bill for the period (the newest, if re-billed)."""
+        require_dashboard(actor)
+        with self.app.sessions() as session:
+            return session.execute(
+                select(Bill.invoice_no).join(ServiceAccount, ServiceAccount.id == Bill.service_account_id)
+                .where(ServiceAccount.account_no == account_no, Bill.period_start == period_start,
+                       Bill.status != "Cancelled")
+                .order_by(Bill.rebill_no.desc())).scalars().first()
 
     def record(self, actor: Actor, action: str, entity_id: str, event: str | None = None,
                **properties: object) -> None:

@@ -39,6 +39,8 @@ from app.views.common.widgets import UnavailablePage, named
 from app.views.dashboard.drill_dialog import DrillDialog
 from app.views.dashboard.layout_dialog import LayoutDialog
 from app.views.dashboard.overview_tab import OverviewTab
+from app.views.dashboard.quick_billing import ExceptionsDialog, QuickActionDialog
+from app.views.dashboard.quick_print import QUICK_DIALOGS
 from app.views.dashboard.search_tab import SearchTab
 from app.views.dashboard.tables import CyclesTab, ExceptionsTab
 from app.views.payments.display import Background, Display
@@ -255,20 +257,35 @@ class DashboardPage(QWidget):
         self.drill_dialog = dialog
         return dialog
 
-    def quick_action(self, action: str) -> None:
+    def quick_action(self, action: str) -> QuickActionDialog | None:
+        """The action's workflow in a dialog over the dashboard; its outcome is recorded when the
+        dialog closes."""
         if not self.fresh_enough():
-            return
+            return None
         try:
             self.services.dashboard.quick_action(self.actor, action,
                                                  self.loaded.overview.loaded_at if self.loaded else None,
                                                  confirmed=True)
-        except Exception as error:  # noqa: BLE001 - NotAvailableYet is the expected answer today
+        except Exception as error:  # noqa: BLE001 - refused for the role: said on the page
             self.say(getattr(error, "message", str(error)))
+            return None
+        self.say("")
+        dialog = QUICK_DIALOGS[action](self.services, self.actor, self.display, self)
+        dialog.changed.connect(lambda _changes: self.refresh())
+        dialog.finished.connect(lambda _code: self.services.dashboard.quick_action_done(
+            self.actor, action, dialog.outcome()))
+        dialog.open()
+        self.quick_dialog = dialog
+        return dialog
 
     def _exception_workflow(self) -> None:
         self.services.dashboard.record(self.actor, "dashboard_exceptions_opened", "exceptions", "Exception_View")
-        self.say("The exception workflow (review, resolve, escalate) belongs to the billing module, "
-                 "which is not available yet in this version.")
+        row = self.exceptions.table.currentRow()
+        item = self.exceptions.table.item(row, 0) if row >= 0 else None
+        dialog = ExceptionsDialog(self.services, self.actor, item.text() if item else None, self)
+        dialog.finished.connect(lambda _code: self.refresh())
+        dialog.open()
+        self.exceptions_dialog = dialog
 
     def search(self) -> None:
         words = self.search_box.text()
