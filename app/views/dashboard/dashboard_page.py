@@ -35,19 +35,18 @@ from app.services.dashboard.panels import ExceptionGroup, TrendPoint
 from app.services.dashboard.service import Choices, Overview
 from app.services.registry import Services
 from app.views.common.errors import show_error
-from app.views.common.widgets import UnavailablePage, named
+from app.views.common.widgets import named
 from app.views.dashboard.drill_dialog import DrillDialog
 from app.views.dashboard.layout_dialog import LayoutDialog
 from app.views.dashboard.overview_tab import OverviewTab
 from app.views.dashboard.quick_billing import ExceptionsDialog, QuickActionDialog
 from app.views.dashboard.quick_print import QUICK_DIALOGS
 from app.views.dashboard.search_tab import SearchTab
+from app.views.dashboard.simulation_tab import SimulationTab
 from app.views.dashboard.tables import CyclesTab, ExceptionsTab
 from app.views.payments.display import Background, Display
 
 WARNING = "color: #8a5a00; background: #fff3d6; padding: 4px;"
-SIMULATIONS = ("Pick a draft tariff version or changed rates and see the effect on the last cycle's "
-               "real consumption. It is planned for a later version; no figures are shown until then.")
 
 
 @dataclass(frozen=True)
@@ -121,9 +120,10 @@ class DashboardPage(QWidget):
         self.cycles = CyclesTab()
         self.exceptions = ExceptionsTab()
         self.search_tab = SearchTab(self.services, self.actor, self.display)
+        self.simulations = SimulationTab(self.services, self.actor, self.display)
         for tab, title in ((self.overview, "Overview"), (self.cycles, "Billing Cycles"),
                            (self.exceptions, "Exceptions"),
-                           (UnavailablePage("Simulations", SIMULATIONS), "Simulations"),
+                           (self.simulations, "Simulations"),
                            (self.search_tab, "Search")):
             self.tabs.addTab(tab, title)
         top = QHBoxLayout()
@@ -372,4 +372,6 @@ class DashboardPage(QWidget):
         self.apply_filter(flt)
 
     def _tab_changed(self, index: int) -> None:
+        if self.tabs.widget(index) is self.simulations and not self.simulations.options:
+            self.simulations.load_tariffs()
         self.services.dashboard.track(self.actor, "Tab_Navigation", tab=self.tabs.tabText(index))
