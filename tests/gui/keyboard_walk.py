@@ -56,7 +56,7 @@ OPENERS: tuple[Opener, ...] = (
     Opener(T, "Plan details", tab="Plans"), Opener(T, "Version history", tab="Plans"),
     Opener(D, "Bulk Bill Generation", tab="Overview"), Opener(D, "Single Bill Generation", tab="Overview"),
     Opener(D, "Print & Distribute", tab="Overview"), Opener(D, "GL Codes Management", tab="Overview"),
-    Opener(D, "Open Exception Workflow", tab="Exceptions"),
+    Opener(D, "Open Exception Workflow", tab="Exceptions"), Opener(D, "Scheduled Reports"),
     Opener(None, "Change &password…"), Opener(None, "Sync &problems…"),
     Opener(None, "&Connect to central service…"),
 )

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QLineEdit, QPushButton, QTableWidget
 from sqlalchemy import select
 
@@ -172,3 +173,29 @@ def test_the_exceptions_tab_opens_the_billing_exceptions_workflow(qtbot, service
     with runtime.app.sessions() as session:
         [exception] = session.execute(select(BillingException)).scalars().all()
     assert exception.status == "Resolved" and "Meter read taken on site" in exception.resolution
+
+
+def test_a_dashboard_report_is_scheduled_from_the_dashboard(qtbot, services, runtime, world):
+    page = open_page(qtbot, services, runtime, "admin")
+    click(qtbot, find(page, "Scheduled Reports", QPushButton))
+    dialog = page.schedules_dialog
+    table = find(dialog, "Scheduled reports", QTableWidget)
+    assert table.rowCount() == 1  # the daily collections summary
+    click(qtbot, find(dialog, "Add row", QPushButton))
+    for column, text in enumerate(("Dashboard to managers", "Billing dashboard summary", "All centres",
+                                   "billing.manager@example.com", "07:30")):
+        table.item(1, column).setText(text)
+    table.item(1, 5).setCheckState(Qt.CheckState.Checked)
+    click(qtbot, find(dialog, "Save schedules", QPushButton))
+    assert find(dialog, "Outcome", QLabel).text().startswith("Schedules saved")
+    [_, schedule] = services.settings.current().get("reports.schedules")
+    assert (schedule.report, schedule.recipients, schedule.send_at, schedule.enabled) == (
+        "Billing dashboard summary", ("billing.manager@example.com",), "07:30", True)
+    table.item(1, 4).setText("7 am")
+    click(qtbot, find(dialog, "Save schedules", QPushButton))
+    assert "Not saved. Scheduled reports" in find(dialog, "Outcome", QLabel).text()
+    assert services.settings.current().get("reports.schedules")[1].send_at == "07:30"
+
+    manager_page = open_page(qtbot, services, runtime)
+    click(qtbot, find(manager_page, "Scheduled Reports", QPushButton))
+    assert not find(manager_page.schedules_dialog, "Save schedules", QPushButton).isEnabled()

@@ -78,6 +78,30 @@ class Choices:
     time_zone: str
 
 
+def overview_in(session: Session, settings: Settings, flt: DashboardFilter, today: date, dialect: str,
+                now: datetime, threshold: Decimal | None = None) -> Overview:
+    """The overview as of `today`: the screen's, the command line's and the scheduled report's."""
+    tz = ZoneInfo(settings.time_zone)
+    scopes = resolve(session, flt, today, tz)
+    figures = [scope_figures(session, with_ledger_until(scope, today), dialect) if scope else None
+               for scope in (scopes.current, scopes.previous, scopes.last_year)]
+    checks = _reconcile(session, scopes.current, figures[0], today, tz)
+    limit = threshold if threshold is not None else Decimal(settings.get("dashboard.trend_highlight_percent"))
+    return Overview(now, settings.currency, limit,
+                    (scopes.current.label, scopes.previous and scopes.previous.label,
+                     scopes.last_year and scopes.last_year.label),
+                    figures[0], build_metrics(figures[0], figures[1], figures[2], limit), checks)
+
+
+def _reconcile(session: Session, scope: Scope, figures: PeriodFigures, today: date,
+               tz: ZoneInfo) -> Reconciliation:
+    totals = session.execute(scope.bills(select(money_sum(Bill.total)))).scalar_one()
+    everything = Scope("to date", Period(min(scope.window.start, today), today), tz,
+                       zone_id=scope.zone_id, segment=scope.segment)
+    return reconcile(figures.total_billed, totals, lines_by_gl(session, scope),
+                     ledger_balance(session, everything), documents_total(session, everything))
+
+
 def require_dashboard(actor: Actor) -> None:
     """A clear message for anyone else; the screen hides the module, the service refuses anyway."""
     try:
@@ -140,27 +164,11 @@ class DashboardService:
         started = time.perf_counter()
         with self.app.sessions() as session:
             settings, tz, today = self._context(session)
-            scopes = resolve(session, flt, today, tz)
-            dialect = self.app.dialect
-            figures = [scope_figures(session, with_ledger_until(scope, today), dialect) if scope else None
-                       for scope in (scopes.current, scopes.previous, scopes.last_year)]
-            checks = self._reconcile(session, scopes.current, figures[0], today, tz)
-        limit = threshold if threshold is not None else Decimal(settings.get("dashboard.trend_highlight_percent"))
-        overview = Overview(self.app.clock.now(), settings.currency, limit,
-                            (scopes.current.label, scopes.previous and scopes.previous.label,
-                             scopes.last_year and scopes.last_year.label),
-                            figures[0], build_metrics(figures[0], figures[1], figures[2], limit), checks)
+            overview = overview_in(session, settings, flt, today, self.app.dialect, self.app.clock.now(),
+                                   threshold)
         self.track(actor, "Dashboard_Load_Time", duration_ms=round((time.perf_counter() - started) * 1000),
-                   scope=scopes.current.label)
+                   scope=overview.scopes[0])
         return overview
-
-    def _reconcile(self, session: Session, scope: Scope, figures: PeriodFigures, today: date,
-                   tz: ZoneInfo) -> Reconciliation:
-        totals = session.execute(scope.bills(select(money_sum(Bill.total)))).scalar_one()
-        everything = Scope("to date", Period(min(scope.window.start, today), today), tz,
-                           zone_id=scope.zone_id, segment=scope.segment)
-        return reconcile(figures.total_billed, totals, lines_by_gl(session, scope),
-                         ledger_balance(session, everything), documents_total(session, everything))
 
     def scopes(self, actor: Actor, flt: DashboardFilter) -> Scopes:
         require_dashboard(actor)

@@ -41,6 +41,7 @@ from app.views.dashboard.layout_dialog import LayoutDialog
 from app.views.dashboard.overview_tab import OverviewTab
 from app.views.dashboard.quick_billing import ExceptionsDialog, QuickActionDialog
 from app.views.dashboard.quick_print import QUICK_DIALOGS
+from app.views.dashboard.schedules_dialog import SchedulesDialog
 from app.views.dashboard.search_tab import SearchTab
 from app.views.dashboard.simulation_tab import SimulationTab
 from app.views.dashboard.tables import CyclesTab, ExceptionsTab
@@ -107,6 +108,7 @@ class DashboardPage(QWidget):
         self.export_xlsx = named(QPushButton("Export XLSX"), "Export XLSX")
         self.export_pdf = named(QPushButton("Export PDF"), "Export PDF")
         self.customise = named(QPushButton("Customise Cards"), "Customise Cards")
+        self.schedules = named(QPushButton("Scheduled Reports"), "Scheduled Reports")
         self.views = named(QComboBox(), "Saved views")
         self.open_view_button = named(QPushButton("Open View"), "Open View")
         self.save_view_button = named(QPushButton("Save View"), "Save View")
@@ -136,7 +138,8 @@ class DashboardPage(QWidget):
         second.addWidget(self.status, 1)
         views_label = QLabel("Sa&ved views:")
         views_label.setBuddy(self.views)
-        for widget in (views_label, self.views, self.open_view_button, self.save_view_button, self.customise):
+        for widget in (views_label, self.views, self.open_view_button, self.save_view_button, self.customise,
+                       self.schedules):
             second.addWidget(widget)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -161,6 +164,7 @@ class DashboardPage(QWidget):
         self.search_tab.run_saved.connect(self._run_saved_search)
         self.tabs.currentChanged.connect(self._tab_changed)
         self.customise.clicked.connect(self.customise_cards)
+        self.schedules.clicked.connect(self.open_schedules)
         self.open_view_button.clicked.connect(lambda: self.open_view(self.views.currentText()))
         self.save_view_button.clicked.connect(lambda: self.save_view())
         self._refresh_views()
@@ -329,6 +333,11 @@ class DashboardPage(QWidget):
         dialog.finished.connect(lambda _code: self._layout_chosen(dialog.result_layout))
         dialog.open()
         self.layout_dialog = dialog
+
+    def open_schedules(self) -> SchedulesDialog:
+        self.schedules_dialog = SchedulesDialog(self.services, self.actor, self)
+        self.schedules_dialog.open()
+        return self.schedules_dialog
 
     def _layout_chosen(self, layout: Layout | None) -> None:
         if layout is None:
