@@ -75,6 +75,8 @@ def test_the_request_is_checked(runtime, world):
         simulation.simulate(manager, SimulationRequest(world.electricity_id))
     with pytest.raises(ValidationError, match="more than -100%"):
         simulation.simulate(manager, SimulationRequest(world.electricity_id, percent=D("-100")))
+    with pytest.raises(ValidationError, match="must not be 0%"):
+        simulation.simulate(manager, SimulationRequest(world.electricity_id, percent=D("0")))
     with pytest.raises(PermissionDenied):
         simulation.simulate(actor(runtime, "cashier"), SimulationRequest(world.electricity_id, percent=D("1")))
 

@@ -26,11 +26,17 @@ def _slabs(slabs: tuple[Slab, ...], factor: Decimal) -> tuple[Slab, ...]:
     return tuple(Slab(slab.upper, _scaled(slab.rate, factor)) for slab in slabs)
 
 
+def check_rate_change(percent: Decimal) -> None:
+    if percent == 0:
+        raise ValidationError("Rate change", "must not be 0%")
+    if percent <= -HUNDRED:
+        raise ValidationError("Rate change", "must be more than -100%")
+
+
 def scale_rates(version: TariffVersion, percent: Decimal) -> TariffVersion:
     """The version with every energy rate (flat, slab, seasonal, time-of-use) changed by
     `percent`; fixed charges, allowances and taxes stay as they are."""
-    if percent <= -HUNDRED:
-        raise ValidationError("Rate change", "must be more than -100%")
+    check_rate_change(percent)
     factor = 1 + percent / HUNDRED
     return replace(
         version, unit_rate=_scaled(version.unit_rate, factor), slabs=_slabs(version.slabs, factor),

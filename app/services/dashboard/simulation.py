@@ -18,7 +18,13 @@ from app.domain.billing.account import AccountFacts, TariffChoice, bill_account
 from app.domain.billing.compose import ComposedBill, LineGroup
 from app.domain.billing.exceptions import BillingRefused
 from app.domain.core.errors import NotFound, ValidationError
-from app.domain.dashboard.simulation import SimulatedBill, SimulationSummary, scale_rates, summarise
+from app.domain.dashboard.simulation import (
+    SimulatedBill,
+    SimulationSummary,
+    check_rate_change,
+    scale_rates,
+    summarise,
+)
 from app.domain.tariffs.model import TariffVersion
 from app.models.billing import Bill, BillingCycle
 from app.models.consumers import Consumer, ServiceAccount
@@ -88,9 +94,7 @@ def _proposal(state, request: SimulationRequest) -> tuple[Callable[[TariffChoice
         raise ValidationError("Proposal", "choose a draft version or enter a rate change, not both")
     if request.percent is not None:
         percent = request.percent
-        if percent == 0:
-            raise ValidationError("Rate change", "must not be 0%")
-        scale_rates(state.in_force()[0], percent)  # refuses -100% and below before any work
+        check_rate_change(percent)  # before any work
         return (lambda choice, _start: tuple(scale_rates(v, percent) for v in choice.versions),
                 f"energy rates {'+' if percent > 0 else ''}{percent}%")
     record = state.version_no(request.draft_version)

@@ -191,7 +191,7 @@ class SingleBillDialog(QuickActionDialog):
     def _generated(self, outcome) -> None:
         scope, result, detail = outcome
         self.generate_button.setEnabled(True)
-        if result.billed:
+        if result.billed and detail is not None:
             self.did(f"{detail.invoice_no} generated for {scope.account_no}")
             self.changed.emit(Changes.of(BILLS, LEDGER))
         elif result.skipped and detail is not None:
