@@ -1,4 +1,4 @@
-"""Tariff simulations for the dashboard: the last billed cycle's accounts rated by a tariff,
+"""Tariff simulations for the dashboard: the last billed cycle's accounts (each zone's) rated by a tariff,
 billed again by the bill run's own code (facts loaded as a run loads them, bill_account, the
 rating engine) once with the versions in force and once with a draft version or the rates
 changed by a percentage; the difference is summarised (app/domain/dashboard/simulation.py)."""
@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from app.domain.billing.account import AccountFacts, TariffChoice, bill_account
@@ -28,6 +28,7 @@ from app.domain.dashboard.simulation import (
 from app.domain.tariffs.model import TariffVersion
 from app.models.billing import Bill, BillingCycle
 from app.models.consumers import Consumer, ServiceAccount
+from app.models.tariffs import PlanService
 from app.services.billing.loading import TariffBook, load_chunk
 from app.services.core.context import Actor, AppContext
 from app.services.core.settings import load_settings
@@ -80,12 +81,12 @@ class TariffSimulation:
         with self.app.sessions() as session:
             state = load_state(session, request.tariff_id)
             proposed, proposal = _proposal(state, request)
-            cycle = _last_billed_cycle(session)
+            cycles = _last_billed_cycles(session)
             settings = load_settings(session)
-            bills, refused = _simulated(session, state.row.name, proposed, cycle, settings.currency,
+            bills, refused = _simulated(session, state.row, proposed, cycles, settings.currency,
                                         progress or (lambda *_: None))
-        return SimulationResult(cycle.name, state.row.name, proposal, settings.currency,
-                                summarise(bills), refused)
+        return SimulationResult(", ".join(c.name for c in cycles), state.row.name, proposal,
+                                settings.currency, summarise(bills), refused)
 
 
 def _proposal(state, request: SimulationRequest) -> tuple[Callable[[TariffChoice, date], tuple], str]:
@@ -106,31 +107,44 @@ def _proposal(state, request: SimulationRequest) -> tuple[Callable[[TariffChoice
             f"draft v{record.version_no}")
 
 
-def _last_billed_cycle(session: Session) -> BillingCycle:
-    cycle = session.execute(
-        select(BillingCycle).join(Bill, Bill.cycle_id == BillingCycle.id)
-        .where(Bill.status == "Approved", BillingCycle.deleted.is_(False))
-        .order_by(BillingCycle.period_start.desc()).limit(1)).scalars().first()
-    if cycle is None:
+def _last_billed_cycles(session: Session) -> list[BillingCycle]:
+    """Each zone's most recent cycle with approved bills: the last cycle, utility-wide."""
+    billed = (select(BillingCycle.zone_id, func.max(BillingCycle.period_start).label("start"))
+              .where(BillingCycle.deleted.is_(False),
+                     exists().where(Bill.cycle_id == BillingCycle.id, Bill.status == "Approved"))
+              .group_by(BillingCycle.zone_id).subquery())
+    cycles = list(session.execute(
+        select(BillingCycle).join(billed, (billed.c.zone_id == BillingCycle.zone_id)
+                                  & (billed.c.start == BillingCycle.period_start))
+        .where(BillingCycle.deleted.is_(False)).order_by(BillingCycle.name)).scalars())
+    if not cycles:
         raise NotFound("No billing cycle has approved bills yet: there is no consumption to simulate on")
-    return cycle
+    return cycles
 
 
-def _simulated(session: Session, tariff: str, proposed, cycle: BillingCycle, currency: str,
+def _simulated(session: Session, tariff_row, proposed, cycles: list[BillingCycle], currency: str,
                progress: Progress) -> tuple[list[SimulatedBill], int]:
+    tariff = tariff_row.name
+    # Only accounts that could be rated by the tariff (directly or through their plan) are
+    # loaded; which tariff really rates each service is decided below, as the run decides it.
+    plans = select(PlanService.plan_id).where(PlanService.tariff_id == tariff_row.id,
+                                              PlanService.deleted.is_(False))
     rows = session.execute(
-        select(Bill.service_account_id, Bill.bill_date, Consumer.category)
+        select(Bill.service_account_id, Bill.cycle_id, Bill.bill_date, Consumer.category)
         .join(ServiceAccount, ServiceAccount.id == Bill.service_account_id)
         .join(Consumer, Consumer.id == ServiceAccount.consumer_id)
-        .where(Bill.cycle_id == cycle.id, Bill.status == "Approved")
+        .where(Bill.cycle_id.in_([c.id for c in cycles]), Bill.status == "Approved",
+               or_(ServiceAccount.tariff_id == tariff_row.id, ServiceAccount.plan_id.in_(plans)))
         .order_by(ServiceAccount.account_no)).all()
-    by_date: dict[date, list[str]] = defaultdict(list)
+    by_cycle = {cycle.id: cycle for cycle in cycles}
+    groups: dict[tuple[str, date], list[str]] = defaultdict(list)
     category = {}
-    for account_id, bill_date, segment in rows:
-        by_date[bill_date].append(account_id)
+    for account_id, cycle_id, bill_date, segment in rows:
+        groups[(cycle_id, bill_date)].append(account_id)
         category[account_id] = segment
     book, bills, refused, done = TariffBook(session), [], 0, 0
-    for bill_date, ids in sorted(by_date.items()):
+    for (cycle_id, bill_date), ids in sorted(groups.items()):
+        cycle = by_cycle[cycle_id]
         for first in range(0, len(ids), CHUNK):
             chunk = load_chunk(session, book, ids[first:first + CHUNK], cycle.period_start, bill_date)
             for account_id, facts in chunk.facts.items():
