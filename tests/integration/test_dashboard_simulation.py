@@ -5,15 +5,18 @@ are left out; the summary's histogram and segments; the rules on the request."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal as D
 
 import pytest
+from sqlalchemy import select
 
 from app.domain.core.errors import PermissionDenied, ValidationError
 from app.domain.dashboard.simulation import SimulatedBill, histogram, scale_rates, summarise
+from app.models.billing import BillingCycle
+from app.models.reference import ServiceCentre, Zone
 from app.services.dashboard.simulation import SimulationRequest, TariffSimulation
-from tests.billing_fixtures import CYCLE, build_world, electricity, gas
+from tests.billing_fixtures import CYCLE, PERIOD, build_world, electricity, gas
 from tests.tariff_fixtures import actor
 
 READS = {n: [(date(2025, 3, 16), "100"), (date(2025, 4, 16), str(180 + 25 * n))] for n in range(4)}
@@ -92,3 +95,19 @@ def test_scaling_every_kind_of_rate_and_the_histogram():
     summary = summarise(bills, top=3)
     assert [b.account_no for b in summary.most_affected] == ["A10", "A9", "A8"]
     assert summary.revenue_delta == D(55) and summary.revenue_delta_percent == D("5.00")
+
+
+def test_the_last_cycle_of_every_zone_is_simulated(runtime, services, world):
+    with runtime.app.sessions() as session, session.begin():
+        centre = session.execute(select(ServiceCentre)).scalars().first()
+        south = Zone(code="SZ", name="South", centre_id=centre.id)
+        session.add(south)
+        session.flush()
+        session.add(BillingCycle(name="South Zone - Apr 2025", zone_id=south.id, period_start=PERIOD[0],
+                                 period_end=PERIOD[1], deadline=datetime(2025, 4, 25, 17, tzinfo=UTC)))
+        world.zone_id = south.id
+    world.consumer("Southern Home", meters={"electricity": READS[0]})
+    services.billing.generate(actor(runtime, "manager"), services.billing.cycle_scope("South Zone - Apr 2025"))
+    result = TariffSimulation(runtime.app).simulate(
+        actor(runtime, "manager"), SimulationRequest(world.electricity_id, percent=D("10")))
+    assert result.cycle == f"{CYCLE}, South Zone - Apr 2025" and result.summary.accounts == 5
