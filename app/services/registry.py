@@ -12,6 +12,7 @@ from app.services.core.context import AppContext
 from app.services.core.settings import SettingsService
 from app.services.core.usage import UsageService
 from app.services.dashboard import DashboardLists, DashboardPreferences, DashboardService
+from app.services.dashboard.simulation import TariffSimulation
 from app.services.payments.posting import PaymentsService
 from app.services.payments.receipts import ReceiptsService
 from app.services.requests import RequestsService
@@ -36,6 +37,7 @@ class Services:
     dashboard: DashboardService = field(init=False)
     dashboard_lists: DashboardLists = field(init=False)
     dashboard_preferences: DashboardPreferences = field(init=False)
+    dashboard_simulation: TariffSimulation = field(init=False)
 
     def __post_init__(self) -> None:
         self.auth = AuthService(self.app)
@@ -52,3 +54,4 @@ class Services:
         self.dashboard = DashboardService(self.app)
         self.dashboard_lists = DashboardLists(self.app, self.dashboard)
         self.dashboard_preferences = DashboardPreferences(self.app)
+        self.dashboard_simulation = TariffSimulation(self.app)

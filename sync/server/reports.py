@@ -24,6 +24,7 @@ from app.domain.core.settings_catalog import ReportSchedule
 from app.models.requests import Notification
 from app.reports.collections import daily_collections, render_csv, render_text
 from app.services.core.settings import load_settings
+from app.services.dashboard.scheduled import DASHBOARD_REPORT, dashboard_report
 from sync.server.changelog import current_txid, record_change
 from sync.server.periodic import PeriodicTask
 from sync.server.scope import SERVER_ONLY
@@ -90,9 +91,7 @@ def _produce(session_factory: sessionmaker[Session], schedule: ReportSchedule, d
             .limit(1)).first()
         if done is not None:
             return None
-        summary = daily_collections(session, day, schedule.centre_code, settings.currency, tz)
-        body = (render_text(summary, settings.locale)
-                + "\n--- CSV ---\n" + render_csv(summary))
+        body = _body(session, schedule, day, settings, tz, now)
         rows = [Notification(kind=KIND, recipient=recipient, subject=subject, body=body,
                              status="Queued", attempts=0, created_at=now, updated_at=now)
                 for recipient in schedule.recipients]
@@ -104,6 +103,15 @@ def _produce(session_factory: sessionmaker[Session], schedule: ReportSchedule, d
     log.info("scheduled report queued", extra={"schedule": schedule.name, "day": day.isoformat(),
                                                "recipients": len(rows)})
     return QueuedReport(schedule.name, day, schedule.recipients)
+
+
+def _body(session: Session, schedule: ReportSchedule, day: date, settings: Settings, tz: ZoneInfo,
+          now: datetime) -> str:
+    """The report the schedule names, from the report catalogue (settings: REPORTS)."""
+    if schedule.report == DASHBOARD_REPORT:  # the whole utility; the centre does not narrow it
+        return dashboard_report(session, settings, day, session.get_bind().dialect.name, now)
+    summary = daily_collections(session, day, schedule.centre_code, settings.currency, tz)
+    return render_text(summary, settings.locale) + "\n--- CSV ---\n" + render_csv(summary)
 
 
 def _lock_key(schedule: ReportSchedule, day: date) -> int:

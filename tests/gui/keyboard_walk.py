@@ -39,7 +39,7 @@ class Opener:
 # Sections walked one by one: the list that switches them, by accessible name.
 SECTION_LISTS = ("Settings sections",)
 
-P, C, T = Module.PAYMENTS, Module.CASH, Module.TARIFFS
+P, C, T, D = Module.PAYMENTS, Module.CASH, Module.TARIFFS, Module.DASHBOARD
 OPENERS: tuple[Opener, ...] = (
     Opener(P, "Record Payment", back="Cancel", screen="Record Payment: find consumer"),
     Opener(P, "Record Payment", typed="WU-10001", back="Cancel", screen="Record Payment: payment"),
@@ -54,6 +54,9 @@ OPENERS: tuple[Opener, ...] = (
     Opener(T, "History", tab="Tariffs"), Opener(T, "Compare", tab="Tariffs"),
     Opener(T, "New plan", tab="Plans"), Opener(T, "Edit plan", tab="Plans"),
     Opener(T, "Plan details", tab="Plans"), Opener(T, "Version history", tab="Plans"),
+    Opener(D, "Bulk Bill Generation", tab="Overview"), Opener(D, "Single Bill Generation", tab="Overview"),
+    Opener(D, "Print & Distribute", tab="Overview"), Opener(D, "GL Codes Management", tab="Overview"),
+    Opener(D, "Open Exception Workflow", tab="Exceptions"), Opener(D, "Scheduled Reports"),
     Opener(None, "Change &password…"), Opener(None, "Sync &problems…"),
     Opener(None, "&Connect to central service…"),
 )

@@ -15,7 +15,7 @@ from app.domain.dashboard.trends import Granularity, Period
 from app.models.billing import Bill, BillLine
 from app.models.dashboard import DashboardPreference
 from app.models.system import AuditEntry, OutboxEntry, UsageEvent
-from app.services.dashboard import DashboardFilter, DrillRequest, Layout, NotAvailableYet, StaleData
+from app.services.dashboard import DashboardFilter, DrillRequest, Layout, StaleData
 from tests.dashboard_fixtures import build_world
 from tests.payment_fixtures import actor
 
@@ -196,8 +196,31 @@ def test_acting_on_stale_data_asks_first(services, world, manager, runtime):
     runtime.app.clock.advance(timedelta(minutes=31))
     with pytest.raises(StaleData, match="more than 30 minutes old"):
         services.dashboard.quick_action(manager, "Bulk Bill Generation", loaded)
-    with pytest.raises(NotAvailableYet, match="Bulk Bill Generation needs the billing module"):
-        services.dashboard.quick_action(manager, "Bulk Bill Generation", loaded, confirmed=True)
+    services.dashboard.quick_action(manager, "Bulk Bill Generation", loaded, confirmed=True)  # allowed
+    with runtime.app.sessions() as session:  # nothing is recorded until the workflow reports back
+        assert not session.execute(select(AuditEntry).where(AuditEntry.action == "dashboard_quick_action")).all()
+
+
+def test_quick_actions_are_checked_against_the_role_and_record_their_outcome(services, world, runtime):
+    admin = actor(runtime, "admin")
+    loaded = services.dashboard.overview(admin, march(world)).loaded_at
+    with pytest.raises(PermissionDenied, match="Bulk Bill Generation is for Billing Managers"):
+        services.dashboard.quick_action(admin, "Bulk Bill Generation", loaded)
+    with pytest.raises(PermissionDenied, match="a Utility Administrator may not run it"):
+        services.dashboard.quick_action(admin, "Single Bill Generation", loaded)
+    services.dashboard.quick_action(admin, "GL Codes Management", loaded)
+    services.dashboard.quick_action(admin, "Print & Distribute", loaded)
+    with pytest.raises(ValidationError, match="must be one of"):
+        services.dashboard.quick_action(admin, "Format Disk", loaded)
+    services.dashboard.quick_action_done(admin, "GL Codes Management", "GL codes saved")
+    with runtime.app.sessions() as session:
+        rows = session.execute(select(AuditEntry.entity_id, AuditEntry.summary).where(
+            AuditEntry.action == "dashboard_quick_action").order_by(AuditEntry.seq)).all()
+        events = session.execute(select(func.count()).select_from(UsageEvent).where(
+            UsageEvent.event == "Quick_Action_Initiated")).scalar()
+    assert [entity for entity, _ in rows] == ["Bulk Bill Generation", "Single Bill Generation",
+                                               "GL Codes Management"]
+    assert "refused" in str(rows[0][1]) and "GL codes saved" in str(rows[2][1]) and events == 3
 
 
 def test_actions_are_audited_and_tracked(services, world, manager, runtime):

@@ -23,7 +23,7 @@ from app.domain.dashboard.reconcile import Reconciliation, reconcile
 from app.domain.dashboard.seasonality import SeasonalReading
 from app.domain.dashboard.trends import Period, months_earlier
 from app.models.billing import Bill, BillingCycle
-from app.models.consumers import Consumer
+from app.models.consumers import Consumer, ServiceAccount
 from app.models.reference import Zone
 from app.services.core.context import Actor, AppContext
 from app.services.core.settings import load_settings
@@ -41,16 +41,16 @@ from app.services.dashboard.sql import money_sum
 DASHBOARD_ROLES = (Role.BILLING_MANAGER, Role.BILLING_SPECIALIST, Role.UTILITY_ADMINISTRATOR)
 QUICK_ACTIONS = ("Bulk Bill Generation", "Single Bill Generation", "Print & Distribute",
                  "GL Codes Management")
-NOT_YET = ("{action} needs the billing module (bill runs, printing and GL postings), which is not "
-           "available yet in this version.")
+# What each quick action does needs, beyond opening the dashboard: bill runs need RUN_BILLING
+# (a Utility Administrator's role has none); printing and the GL journal need VIEW_BILLING.
+ACTION_PERMISSIONS = {"Bulk Bill Generation": Permission.RUN_BILLING,
+                      "Single Bill Generation": Permission.RUN_BILLING,
+                      "Print & Distribute": Permission.VIEW_BILLING,
+                      "GL Codes Management": Permission.VIEW_BILLING}
 
 
 class StaleData(ConflictError):
     """The figures on screen are older than the stale-data limit: ask before acting on them."""
-
-
-class NotAvailableYet(ConflictError):
-    pass
 
 
 @dataclass(frozen=True)
@@ -76,6 +76,30 @@ class Choices:
     currency: str
     locale: str
     time_zone: str
+
+
+def overview_in(session: Session, settings: Settings, flt: DashboardFilter, today: date, dialect: str,
+                now: datetime, threshold: Decimal | None = None) -> Overview:
+    """The overview as of `today`: the screen's, the command line's and the scheduled report's."""
+    tz = ZoneInfo(settings.time_zone)
+    scopes = resolve(session, flt, today, tz)
+    figures = [scope_figures(session, with_ledger_until(scope, today), dialect) if scope else None
+               for scope in (scopes.current, scopes.previous, scopes.last_year)]
+    checks = _reconcile(session, scopes.current, figures[0], today, tz)
+    limit = threshold if threshold is not None else Decimal(settings.get("dashboard.trend_highlight_percent"))
+    return Overview(now, settings.currency, limit,
+                    (scopes.current.label, scopes.previous and scopes.previous.label,
+                     scopes.last_year and scopes.last_year.label),
+                    figures[0], build_metrics(figures[0], figures[1], figures[2], limit), checks)
+
+
+def _reconcile(session: Session, scope: Scope, figures: PeriodFigures, today: date,
+               tz: ZoneInfo) -> Reconciliation:
+    totals = session.execute(scope.bills(select(money_sum(Bill.total)))).scalar_one()
+    everything = Scope("to date", Period(min(scope.window.start, today), today), tz,
+                       zone_id=scope.zone_id, segment=scope.segment)
+    return reconcile(figures.total_billed, totals, lines_by_gl(session, scope),
+                     ledger_balance(session, everything), documents_total(session, everything))
 
 
 def require_dashboard(actor: Actor) -> None:
@@ -140,27 +164,11 @@ class DashboardService:
         started = time.perf_counter()
         with self.app.sessions() as session:
             settings, tz, today = self._context(session)
-            scopes = resolve(session, flt, today, tz)
-            dialect = self.app.dialect
-            figures = [scope_figures(session, with_ledger_until(scope, today), dialect) if scope else None
-                       for scope in (scopes.current, scopes.previous, scopes.last_year)]
-            checks = self._reconcile(session, scopes.current, figures[0], today, tz)
-        limit = threshold if threshold is not None else Decimal(settings.get("dashboard.trend_highlight_percent"))
-        overview = Overview(self.app.clock.now(), settings.currency, limit,
-                            (scopes.current.label, scopes.previous and scopes.previous.label,
-                             scopes.last_year and scopes.last_year.label),
-                            figures[0], build_metrics(figures[0], figures[1], figures[2], limit), checks)
+            overview = overview_in(session, settings, flt, today, self.app.dialect, self.app.clock.now(),
+                                   threshold)
         self.track(actor, "Dashboard_Load_Time", duration_ms=round((time.perf_counter() - started) * 1000),
-                   scope=scopes.current.label)
+                   scope=overview.scopes[0])
         return overview
-
-    def _reconcile(self, session: Session, scope: Scope, figures: PeriodFigures, today: date,
-                   tz: ZoneInfo) -> Reconciliation:
-        totals = session.execute(scope.bills(select(money_sum(Bill.total)))).scalar_one()
-        everything = Scope("to date", Period(min(scope.window.start, today), today), tz,
-                           zone_id=scope.zone_id, segment=scope.segment)
-        return reconcile(figures.total_billed, totals, lines_by_gl(session, scope),
-                         ledger_balance(session, everything), documents_total(session, everything))
 
     def scopes(self, actor: Actor, flt: DashboardFilter) -> Scopes:
         require_dashboard(actor)
@@ -213,13 +221,34 @@ class DashboardService:
 
     def quick_action(self, actor: Actor, action: str, loaded_at: datetime | None,
                      confirmed: bool = False) -> None:
+        """May the person start this quick action now? StaleData asks first; a role without the
+        action's permission is refused with a clear message, and the refusal is recorded. The
+        screen then runs the workflow and reports its outcome with `quick_action_done`."""
         require_dashboard(actor)
         if action not in QUICK_ACTIONS:
             raise ValidationError("Quick action", f"must be one of {', '.join(QUICK_ACTIONS)}")
         self.check_fresh(actor, loaded_at, confirmed)
+        try:
+            actor.require(ACTION_PERMISSIONS[action])
+        except PermissionDenied:
+            self.quick_action_done(actor, action, "refused: not permitted for the role")
+            raise PermissionDenied(f"{action} is for Billing Managers and Billing Specialists; a "
+                                   f"{actor.role.value} may not run it.") from None
+
+    def quick_action_done(self, actor: Actor, action: str, outcome: str, **details: object) -> None:
+        """The audit entry and Quick_Action_Initiated event of one quick action, with what it did."""
         self.record(actor, "dashboard_quick_action", action, "Quick_Action_Initiated",
-                    action_type=action, outcome="not available yet")
-        raise NotAvailableYet(NOT_YET.format(action=action))
+                    action_type=action, outcome=outcome, **details)
+
+    def bill_for(self, actor: Actor, account_no: str, period_start: date) -> str | None:
+        """The invoice number of the account's bill for the period (the newest, if re-billed)."""
+        require_dashboard(actor)
+        with self.app.sessions() as session:
+            return session.execute(
+                select(Bill.invoice_no).join(ServiceAccount, ServiceAccount.id == Bill.service_account_id)
+                .where(ServiceAccount.account_no == account_no, Bill.period_start == period_start,
+                       Bill.status != "Cancelled")
+                .order_by(Bill.rebill_no.desc())).scalars().first()
 
     def record(self, actor: Actor, action: str, entity_id: str, event: str | None = None,
                **properties: object) -> None:

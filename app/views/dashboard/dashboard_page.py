@@ -35,17 +35,19 @@ from app.services.dashboard.panels import ExceptionGroup, TrendPoint
 from app.services.dashboard.service import Choices, Overview
 from app.services.registry import Services
 from app.views.common.errors import show_error
-from app.views.common.widgets import UnavailablePage, named
+from app.views.common.widgets import named
 from app.views.dashboard.drill_dialog import DrillDialog
 from app.views.dashboard.layout_dialog import LayoutDialog
 from app.views.dashboard.overview_tab import OverviewTab
+from app.views.dashboard.quick_billing import ExceptionsDialog, QuickActionDialog
+from app.views.dashboard.quick_print import QUICK_DIALOGS
+from app.views.dashboard.schedules_dialog import SchedulesDialog
 from app.views.dashboard.search_tab import SearchTab
+from app.views.dashboard.simulation_tab import SimulationTab
 from app.views.dashboard.tables import CyclesTab, ExceptionsTab
 from app.views.payments.display import Background, Display
 
 WARNING = "color: #8a5a00; background: #fff3d6; padding: 4px;"
-SIMULATIONS = ("Pick a draft tariff version or changed rates and see the effect on the last cycle's "
-               "real consumption. It is planned for a later version; no figures are shown until then.")
 
 
 @dataclass(frozen=True)
@@ -106,6 +108,7 @@ class DashboardPage(QWidget):
         self.export_xlsx = named(QPushButton("Export XLSX"), "Export XLSX")
         self.export_pdf = named(QPushButton("Export PDF"), "Export PDF")
         self.customise = named(QPushButton("Customise Cards"), "Customise Cards")
+        self.schedules = named(QPushButton("Scheduled Reports"), "Scheduled Reports")
         self.views = named(QComboBox(), "Saved views")
         self.open_view_button = named(QPushButton("Open View"), "Open View")
         self.save_view_button = named(QPushButton("Save View"), "Save View")
@@ -119,9 +122,10 @@ class DashboardPage(QWidget):
         self.cycles = CyclesTab()
         self.exceptions = ExceptionsTab()
         self.search_tab = SearchTab(self.services, self.actor, self.display)
+        self.simulations = SimulationTab(self.services, self.actor, self.display)
         for tab, title in ((self.overview, "Overview"), (self.cycles, "Billing Cycles"),
                            (self.exceptions, "Exceptions"),
-                           (UnavailablePage("Simulations", SIMULATIONS), "Simulations"),
+                           (self.simulations, "Simulations"),
                            (self.search_tab, "Search")):
             self.tabs.addTab(tab, title)
         top = QHBoxLayout()
@@ -134,7 +138,8 @@ class DashboardPage(QWidget):
         second.addWidget(self.status, 1)
         views_label = QLabel("Sa&ved views:")
         views_label.setBuddy(self.views)
-        for widget in (views_label, self.views, self.open_view_button, self.save_view_button, self.customise):
+        for widget in (views_label, self.views, self.open_view_button, self.save_view_button, self.customise,
+                       self.schedules):
             second.addWidget(widget)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -159,6 +164,7 @@ class DashboardPage(QWidget):
         self.search_tab.run_saved.connect(self._run_saved_search)
         self.tabs.currentChanged.connect(self._tab_changed)
         self.customise.clicked.connect(self.customise_cards)
+        self.schedules.clicked.connect(self.open_schedules)
         self.open_view_button.clicked.connect(lambda: self.open_view(self.views.currentText()))
         self.save_view_button.clicked.connect(lambda: self.save_view())
         self._refresh_views()
@@ -255,20 +261,35 @@ class DashboardPage(QWidget):
         self.drill_dialog = dialog
         return dialog
 
-    def quick_action(self, action: str) -> None:
+    def quick_action(self, action: str) -> QuickActionDialog | None:
+        """The action's workflow in a dialog over the dashboard; its outcome is recorded when the
+        dialog closes."""
         if not self.fresh_enough():
-            return
+            return None
         try:
             self.services.dashboard.quick_action(self.actor, action,
                                                  self.loaded.overview.loaded_at if self.loaded else None,
                                                  confirmed=True)
-        except Exception as error:  # noqa: BLE001 - NotAvailableYet is the expected answer today
+        except Exception as error:  # noqa: BLE001 - refused for the role: said on the page
             self.say(getattr(error, "message", str(error)))
+            return None
+        self.say("")
+        dialog = QUICK_DIALOGS[action](self.services, self.actor, self.display, self)
+        dialog.changed.connect(lambda _changes: self.refresh())
+        dialog.finished.connect(lambda _code: self.services.dashboard.quick_action_done(
+            self.actor, action, dialog.outcome()))
+        dialog.open()
+        self.quick_dialog = dialog
+        return dialog
 
     def _exception_workflow(self) -> None:
         self.services.dashboard.record(self.actor, "dashboard_exceptions_opened", "exceptions", "Exception_View")
-        self.say("The exception workflow (review, resolve, escalate) belongs to the billing module, "
-                 "which is not available yet in this version.")
+        row = self.exceptions.table.currentRow()
+        item = self.exceptions.table.item(row, 0) if row >= 0 else None
+        dialog = ExceptionsDialog(self.services, self.actor, item.text() if item else None, self)
+        dialog.finished.connect(lambda _code: self.refresh())
+        dialog.open()
+        self.exceptions_dialog = dialog
 
     def search(self) -> None:
         words = self.search_box.text()
@@ -313,6 +334,11 @@ class DashboardPage(QWidget):
         dialog.open()
         self.layout_dialog = dialog
 
+    def open_schedules(self) -> SchedulesDialog:
+        self.schedules_dialog = SchedulesDialog(self.services, self.actor, self)
+        self.schedules_dialog.open()
+        return self.schedules_dialog
+
     def _layout_chosen(self, layout: Layout | None) -> None:
         if layout is None:
             return
@@ -355,4 +381,6 @@ class DashboardPage(QWidget):
         self.apply_filter(flt)
 
     def _tab_changed(self, index: int) -> None:
+        if self.tabs.widget(index) is self.simulations and not self.simulations.options:
+            self.simulations.load_tariffs()
         self.services.dashboard.track(self.actor, "Tab_Navigation", tab=self.tabs.tabText(index))
