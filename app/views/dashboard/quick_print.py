@@ -12,6 +12,7 @@ from app.domain.core import settings as registry
 from app.domain.core.errors import ValidationError
 from app.domain.core.permissions import Permission, can
 from app.services.billing.journal import CycleJournal
+from app.services.billing.printing import PrintedCycle
 from app.services.core.changes import BILLS, Changes
 from app.services.core.context import Actor
 from app.services.registry import Services
@@ -73,22 +74,25 @@ class PrintDialog(QuickActionDialog):
         self.print_button.setEnabled(False)
         Operation(self, lambda progress: self._print(cycle, folder, sent, progress), writes=True,
                   label="Printing bills…", reports_progress=True).success(
-            lambda written: self._printed(cycle, folder, sent, written)).failure(
+            lambda batch: self._printed(cycle, folder, sent, batch)).failure(
             self._not_printed).run_in_background()
 
-    def _print(self, cycle: str, folder: Path, sent: bool, progress) -> list[Path]:
+    def _print(self, cycle: str, folder: Path, sent: bool, progress) -> PrintedCycle:
         billing = self.services.billing
-        written = billing.print_cycle(self.actor, cycle, folder,
-                                      lambda done, total: progress("bill PDFs", done, total))
-        for done, path in enumerate(written if sent else (), start=1):
+        batch = billing.print_cycle(self.actor, cycle, folder,
+                                    lambda done, total: progress("bill PDFs", done, total))
+        for done, path in enumerate(batch.written if sent else (), start=1):
             billing.mark_printed(self.actor, path.stem, sent=True)
-            progress("marked sent", done, len(written))
-        return written
+            progress("marked sent", done, len(batch.written))
+        return batch
 
-    def _printed(self, cycle: str, folder: Path, sent: bool, written: list[Path]) -> None:
+    def _printed(self, cycle: str, folder: Path, sent: bool, batch: PrintedCycle) -> None:
         self.print_button.setEnabled(True)
+        written = batch.written
         marked = f", {len(written):,} marked sent" if sent else ""
-        self.did(f"{cycle}: {len(written):,} bill PDF(s) written to {folder}{marked}")
+        refused = (f"; {len(batch.refused):,} not printed (see the Print Format Errors exceptions): "
+                   + "; ".join(batch.refused)) if batch.refused else ""
+        self.did(f"{cycle}: {len(written):,} bill PDF(s) written to {folder}{marked}{refused}")
         self.changed.emit(Changes.of(BILLS))
 
     def _not_printed(self, error: Exception) -> None:
