@@ -128,6 +128,8 @@ def test_a_notice_is_taken_once_and_marked_read_only_by_its_recipient(world):
     (own,) = push(("notices", "n-2", "update", {"read_at": "2025-04-01T11:00:00+00:00",
                                                 "subject": "rewritten"}, 1))
     assert own["status"] == "applied"
+    (other_desk,) = push(("notices", "n-2", "update", {"read_at": "2025-04-01T11:05:00+00:00"}, 1))
+    assert other_desk["status"] == "duplicate"  # read on two desks: no conflict for anyone to settle
     row = server_row(server, Notice, "n-2")
     assert row.read_at is not None and row.subject == "SLA breached: DR-1"  # only the read mark is taken
     assert server_row(server, Notice, "n-1").read_at is None
