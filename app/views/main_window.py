@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.core.permissions import Module, visible_modules
-from app.services.core.changes import Changes
+from app.services.core.changes import NOTICES, Changes
 from app.services.core.context import Actor
 from app.services.registry import Services
 from app.views.common.widgets import UnavailablePage, named
@@ -128,6 +128,7 @@ class MainWindow(QMainWindow):
         bar.addPermanentWidget(self.bell)
         self.changed.connect(self.bell.on_changes)
         self.bell.link_opened.connect(self.open_link)
+        self.bell.marked.connect(lambda: self.changed.emit(Changes(frozenset({NOTICES}))))
 
     def open_link(self, link: str) -> None:
         """A notice's record: its module, and the record itself where the page can show one."""

@@ -26,6 +26,7 @@ def bell_name(unread: int) -> str:
 
 class NotificationBell(QToolButton):
     link_opened = Signal(str)  # the dialog asked to show a record: "service_request:<id>", ...
+    marked = Signal()  # notices were marked read in the dialog: other screens may refresh
 
     def __init__(self, inbox: Inbox, actor: Actor, display: Display, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -72,7 +73,7 @@ class NotificationBell(QToolButton):
         from app.views.inbox.dialog import InboxDialog
 
         dialog = InboxDialog(self.inbox, self.actor, self.display, self.window())
-        dialog.changed.connect(self.refresh)
+        dialog.changed.connect(self.marked.emit)
         dialog.open_link.connect(self.link_opened.emit)
         dialog.exec()
         self.refresh()
