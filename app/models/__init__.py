@@ -6,6 +6,7 @@ from app.models import (
     central,
     consumers,
     dashboard,
+    notices,
     payments,
     reference,
     requests,
@@ -15,4 +16,4 @@ from app.models import (
 )
 from app.models.base import Base
 
-__all__ = ["Base", "billing", "cash", "central", "consumers", "dashboard", "payments", "reference", "requests", "system", "tariffs", "users"]
+__all__ = ["Base", "billing", "cash", "central", "consumers", "dashboard", "notices", "payments", "reference", "requests", "system", "tariffs", "users"]

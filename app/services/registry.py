@@ -9,6 +9,7 @@ from app.services.cash.drawer import DrawerService
 from app.services.core.audit import AuditService
 from app.services.core.auth import AuthService
 from app.services.core.context import AppContext
+from app.services.core.inbox import Inbox
 from app.services.core.settings import SettingsService
 from app.services.core.usage import UsageService
 from app.services.dashboard import DashboardLists, DashboardPreferences, DashboardService
@@ -30,6 +31,7 @@ class Services:
     receipts: ReceiptsService = field(init=False)
     drawer: DrawerService = field(init=False)
     usage: UsageService = field(init=False)
+    inbox: Inbox = field(init=False)
     tariffs: TariffsService = field(init=False)
     plans: PlansService = field(init=False)
     billing: BillingService = field(init=False)
@@ -47,6 +49,7 @@ class Services:
         self.receipts = ReceiptsService(self.app)
         self.drawer = DrawerService(self.app)
         self.usage = UsageService(self.app)
+        self.inbox = Inbox(self.app)
         self.tariffs = TariffsService(self.app)
         self.plans = PlansService(self.app)
         self.billing = BillingService(self.app)

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.core.permissions import Module, visible_modules
-from app.services.core.changes import Changes
+from app.services.core.changes import NOTICES, Changes
 from app.services.core.context import Actor
 from app.services.registry import Services
 from app.views.common.widgets import UnavailablePage, named
@@ -46,6 +46,10 @@ def built_pages() -> dict[Module, PageFactory]:
             Module.PAYMENTS: PaymentsModulePage, Module.BILLING: BillingModulePage,
             Module.DISCONNECTIONS: DisconnectionsPage,
             Module.DASHBOARD: DashboardPage}
+
+
+LINKED_MODULES = {"service_request": Module.DISCONNECTIONS, "payment_plan": Module.PAYMENTS,
+                  "tariff": Module.TARIFFS, "billing_exception": Module.BILLING}
 
 
 class MainWindow(QMainWindow):
@@ -113,6 +117,28 @@ class MainWindow(QMainWindow):
         self.sync_label, self.age_label = self.sync_status.sync_label, self.sync_status.age_label
         self.sync_status.changed.connect(self.changed.emit)
         self.changed.connect(self.sync_status.on_changes)
+        self._build_bell(bar)
+
+    def _build_bell(self, bar) -> None:
+        from app.views.inbox.bell import NotificationBell
+        from app.views.payments.display import Display
+
+        display = Display.of(self.services.settings.current())
+        self.bell = NotificationBell(self.services.inbox, self.actor, display, self)
+        bar.addPermanentWidget(self.bell)
+        self.changed.connect(self.bell.on_changes)
+        self.bell.link_opened.connect(self.open_link)
+        self.bell.marked.connect(lambda: self.changed.emit(Changes(frozenset({NOTICES}))))
+
+    def open_link(self, link: str) -> None:
+        """A notice's record: its module, and the record itself where the page can show one."""
+        kind, _, record_id = link.partition(":")
+        module = LINKED_MODULES.get(kind)
+        if module is None or module not in self.modules:
+            return
+        page = self.show_module(module)
+        if kind == "service_request" and hasattr(page, "open_request"):
+            page.open_request(record_id)
 
     def _build_menus(self) -> None:
         session_menu = self.menuBar().addMenu("&Session")
@@ -125,6 +151,11 @@ class MainWindow(QMainWindow):
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
         session_menu.addActions(self.sync_status.actions())  # Sync now (F9), Sync problems…, Connect…
+        notices = QAction("&Notifications…", self)
+        notices.setShortcut(QKeySequence("Ctrl+Shift+N"))
+        notices.triggered.connect(self.bell.open_inbox)
+        session_menu.addAction(notices)
+        self.addAction(notices)
         session_menu.addSeparator()
         for action in (change, logout, quit_action):
             session_menu.addAction(action)

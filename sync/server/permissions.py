@@ -13,6 +13,7 @@ _BILLING = (P.RUN_BILLING,)
 _REQUESTS = (P.CREATE_REQUEST, P.WORK_REQUEST)
 _PLANS = (P.MANAGE_PAYMENT_PLANS,)
 PASSWORD_COLUMNS = frozenset({"password_hash", "password_changed_at"})
+NOTICE_COLUMNS = frozenset({"read_at"})
 
 # (entity, operation) first, then the entity for any operation.
 NEEDS: dict[tuple[str, str] | str, tuple[P, ...]] = {
@@ -84,7 +85,7 @@ def needed(entity: str, operation: str) -> tuple[P, ...]:
 
 def permission_problem(caller: Caller, op: Operation) -> str:
     """Empty when allowed; otherwise the reason, naming the role and what it lacks."""
-    if _own_password_change(caller, op):
+    if _own_password_change(caller, op) or _notice(op):
         return ""
     permissions = needed(op.entity, op.operation)
     if any(can(caller.role, p) for p in permissions):
@@ -97,11 +98,19 @@ def _own_password_change(caller: Caller, op: Operation) -> bool:
     return op.entity == "users" and op.operation == "update" and op.entity_id == caller.user_id
 
 
+def _notice(op: Operation) -> bool:
+    """Any signed-in user: whichever desk sees an event first (an SLA breach, a tariff's
+    expiry) raises its notices, and everyone reads and marks their own (rules.py checks whose)."""
+    return op.entity == "notices" and op.operation in ("insert", "update")
+
+
 def writable_columns(caller: Caller, op: Operation) -> frozenset[str] | None:
     """None: every column. A user changing their own row without MANAGE_USERS may only
     change their password (the rest of the row, such as the role, is kept)."""
     if _own_password_change(caller, op) and not can(caller.role, P.MANAGE_USERS):
         return PASSWORD_COLUMNS
+    if _notice(op):
+        return NOTICE_COLUMNS  # marking read; the notice itself is kept as raised
     return None
 
 

@@ -119,6 +119,8 @@ def _change(batch: Batch, op: Operation, cls: type, values: dict, location: Loca
     rule = change_problem(author, op, row, values, batch.now)
     if rule:  # against the server's current row, stale base_version or not: a rule, not a conflict
         return result(op, "rejected", reason=rule)
+    if op.entity == "notices" and row.read_at is not None:
+        return result(op, "duplicate", version=row.version)  # read on another desk first: nothing to do
     if row.version != op.base_version:
         return result(op, "conflict", version=row.version, current=row_payload(row),
                       reason=f"Changed elsewhere first (server version {row.version}, "

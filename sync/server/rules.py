@@ -32,6 +32,8 @@ def change_problem(caller: Caller, op: Operation, row: object, values: dict, now
                 return str(error)
     if op.entity == "consumers":
         return _lock_problem(caller, row, now)
+    if op.entity == "notices" and row.recipient != caller.username:
+        return "Notice: only its recipient may mark it read"
     return ""
 
 

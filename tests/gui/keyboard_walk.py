@@ -58,7 +58,7 @@ OPENERS: tuple[Opener, ...] = (
     Opener(D, "Print & Distribute", tab="Overview"), Opener(D, "GL Codes Management", tab="Overview"),
     Opener(D, "Open Exception Workflow", tab="Exceptions"), Opener(D, "Scheduled Reports"),
     Opener(None, "Change &password…"), Opener(None, "Sync &problems…"),
-    Opener(None, "&Connect to central service…"),
+    Opener(None, "&Connect to central service…"), Opener(None, "&Notifications…"),
 )
 
 

@@ -22,6 +22,7 @@ from sqlalchemy import select
 from app.domain.core.permissions import Module
 from app.models.billing import ServiceCharge
 from app.models.consumers import Consumer, Meter
+from app.models.notices import Notice
 from app.models.requests import Notification, ServiceRequest
 from app.views.main_window import MainWindow
 from app.views.payments.display import to_qdate
@@ -228,10 +229,11 @@ def test_an_open_page_escalates_a_breach_to_supervisors_by_itself(qtbot, runtime
     runtime.app.clock.advance(timedelta(hours=3))  # nobody acknowledged it within 2 hours
     _, page = open_disconnections(qtbot, services, actor(runtime, "supervisor"))
 
-    def escalated():
+    def escalated():  # the e-mail's state, then the in-app notice's
         with runtime.app.sessions() as session:
-            return sorted(session.execute(select(Notification.status).where(
-                Notification.kind == "sla_breach")).scalars())
+            mails = session.execute(select(Notification.status).where(Notification.kind == "sla_breach")).scalars()
+            notices = session.execute(select(Notice.read_at).where(Notice.kind == "sla_breach")).scalars()
+            return [*mails, *("Unread" if at is None else "Read" for at in notices)]
 
     qtbot.waitUntil(lambda: escalated() == ["Queued", "Unread"], timeout=WAIT_MS)
     inbox = find(page, "Escalations list")

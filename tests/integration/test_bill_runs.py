@@ -220,3 +220,24 @@ def test_a_zones_month_billed_the_first_time_opens_its_cycle(world, runtime):
         date(2025, 2, 1), date(2025, 2, 28), 1)
     assert february.status == "Completed" and february.success_rate == D("100.00")
     assert february.deadline.isoformat() == "2025-03-10T21:00:00+00:00"  # 17:00 in New York
+
+
+def test_a_critical_exception_tells_the_billing_managers_at_once(world, runtime):
+    from app.models.requests import Notification
+
+    reads = {"electricity": [(date(2025, 3, 16), "10"), (date(2025, 4, 16), "60")]}
+    world.consumer("Shop", category="Commercial", meters=reads)  # Rate Calculation Errors: Critical
+    world.consumer("No Address", address="", meters=reads)  # Medium: nobody is told
+    run_cycle(world)
+    manager, specialist = actor(runtime, "manager"), actor(runtime, "specialist")
+    told = world.services.inbox.unread(manager)
+    assert [n.subject for n in told] == ["Critical billing exception: Rate Calculation Errors (Shop)"]
+    assert told[0].link.startswith("billing_exception:") and world.services.inbox.unread(specialist) == []
+    with runtime.app.sessions() as session:
+        mail = session.execute(select(Notification.recipient, Notification.status)
+                               .where(Notification.kind == "billing_exception_critical")).all()
+    assert mail == [("manager", "Queued")]
+    # assigned to the specialist: the specialist is told too, at once
+    exception_id = told[0].link.split(":", 1)[1]
+    world.services.billing.act_on_exception(manager, exception_id, "Assign", "", assignee="specialist")
+    assert [n.link for n in world.services.inbox.unread(specialist)] == [told[0].link]

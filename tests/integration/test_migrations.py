@@ -77,3 +77,32 @@ def test_0008_converts_stored_rates_to_six_decimals_exactly(tmp_path):
         rates = session.execute(select(BillLine.rate).order_by(BillLine.line_no)).scalars().all()
         assert rates == [Decimal("0.1237"), None]
     engine.dispose()
+
+
+def test_0013_moves_in_app_notices_out_of_the_mail_outbox(tmp_path):
+    """SLA escalations' in-app copies (notifications with status Unread or Read) become inbox
+    notices with their read state; the e-mails stay in the outbox for the mailer."""
+    import sqlite3
+
+    from alembic import command
+
+    from app.models.db import alembic_config
+
+    path = tmp_path / "old.sqlite3"
+    engine = make_engine(f"sqlite:///{path}")
+    command.upgrade(alembic_config(engine), "0012")
+    columns = "(id, version, updated_at, deleted, kind, recipient, subject, body, status, attempts, created_at)"
+    with sqlite3.connect(path) as raw:
+        for row_id, recipient, status in (("n1", "supervisor", "Unread"), ("n2", "supervisor", "Read"),
+                                          ("n3", "karen@utility.example", "Queued")):
+            raw.execute(f"INSERT INTO notifications {columns} VALUES (?, 2, '2025-04-02 09:00:00', 0, "
+                        "'sla_breach', ?, 'SLA breached: DIS-1', 'late', ?, 0, '2025-04-01 09:00:00')",
+                        (row_id, recipient, status))
+    command.upgrade(alembic_config(engine), "0013")
+    with sqlite3.connect(path) as raw:
+        notices = raw.execute("SELECT id, recipient, read_at, event_key FROM notices ORDER BY id").fetchall()
+        outbox = raw.execute("SELECT id, status FROM notifications").fetchall()
+    engine.dispose()
+    assert notices == [("n1", "supervisor", None, "legacy:n1"),
+                       ("n2", "supervisor", "2025-04-02 09:00:00", "legacy:n2")]
+    assert outbox == [("n3", "Queued")]

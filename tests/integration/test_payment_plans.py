@@ -117,10 +117,14 @@ def test_missed_installments_default_the_plan_and_flag_the_consumer(runtime, ser
     assert flagged[plan.plan_no].outstanding == usd("80.00")
     [note] = _notifications(runtime)
     assert note.recipient == "recovery" and plan.plan_no in note.subject
+    [notice] = services.inbox.unread(recovery)  # and in the recovery executive's in-app inbox
+    assert (notice.kind, notice.subject, notice.link) == (
+        "payment_plan_defaulted", note.subject, f"payment_plan:{plan.plan_id}")
+    assert services.inbox.unread(actor(runtime, "supervisor")) == []
     assert services.payments.payable_items(recovery, sample.mary, "Installment") == []
     assert count(runtime, AuditEntry, AuditEntry.action == "installment_missed") == 4  # John's
     plans.check_compliance(recovery, today=TODAY + timedelta(days=30))  # nothing new for Mary
-    assert len(_notifications(runtime)) == 1
+    assert len(_notifications(runtime)) == 1 and services.inbox.unread_count(recovery) == 1
 
 
 def _notifications(runtime):

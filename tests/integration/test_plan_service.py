@@ -169,3 +169,6 @@ def test_administrators_are_told_once_when_a_plan_tariff_expires(world, runtime)
         notice = session.execute(select(Notification)).scalar_one()
     assert (notice.kind, notice.recipient) == ("tariff_expired", "admin")
     assert notice.subject == "Tariff 'Commercial Water Basic' expired on 2025-05-15"
+    [told] = services.inbox.unread(actor(runtime, "admin"))  # and in the administrator's inbox
+    assert (told.kind, told.subject, told.link) == ("tariff_expired", notice.subject, f"tariff:{water.tariff_id}")
+    assert services.inbox.unread(manager) == []

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from app.domain.core.errors import ConflictError, PermissionDenied, ValidationError
 from app.models.billing import LedgerEntry, ServiceCharge
 from app.models.consumers import Consumer, Meter, MeterMovement, ServiceAccount
+from app.models.notices import Notice
 from app.models.requests import Communication, Notification, ServiceRequest
 from app.models.system import AuditEntry
 from app.services.requests import DisconnectionOrder, ReconnectionOrder, RequestDraft, RequestFilter
@@ -168,7 +169,9 @@ def test_sla_in_real_time_and_a_breach_escalates_to_supervisors_once(runtime, se
     with runtime.app.sessions() as session:
         sent = session.execute(select(Notification.recipient, Notification.status)
                                .where(Notification.kind == "sla_breach")).all()
-    assert sorted(sent) == [("karen@utility.example", "Queued"), ("supervisor", "Unread")]
+        told = session.execute(select(Notice.recipient, Notice.read_at, Notice.link)).all()
+    assert sent == [("karen@utility.example", "Queued")]
+    assert told == [("supervisor", None, f"service_request:{request_id}")]
     assert _audits(runtime, "SLA breach escalated")[0].summary["supervisors"] == ["supervisor"]
 
 

@@ -107,3 +107,29 @@ def test_a_locked_consumer_profile_is_changed_only_by_the_lock_holder(world, tmp
     assert (row.phone, row.locked_by, row.locked_until) == ("555-0101", None, None)
     (after,) = push(("consumers", consumer_id, "update", {"phone": "555-0102"}, version + 2))
     assert after["status"] == "applied"
+
+
+def notice_payload(recipient: str) -> dict:
+    return {"recipient": recipient, "kind": "sla_breach", "subject": "SLA breached: DR-1", "body": "",
+            "link": "", "event_key": "sla_breach:sr-1", "created_at": "2025-04-01T10:00:00+00:00",
+            "read_at": None}
+
+
+def test_a_notice_is_taken_once_and_marked_read_only_by_its_recipient(world):
+    from app.models.notices import Notice
+
+    server, _, push = world
+    raised, again = push(("notices", "n-1", "insert", notice_payload("supervisor"), None),
+                         ("notices", "n-1", "insert", notice_payload("supervisor"), None))
+    assert (raised["status"], again["status"]) == ("applied", "duplicate")  # two desks, one event
+    (foreign,) = push(("notices", "n-1", "update", {"read_at": "2025-04-01T11:00:00+00:00"}, 1))
+    assert foreign["status"] == "rejected" and "only its recipient" in foreign["reason"]
+    push(("notices", "n-2", "insert", notice_payload("cashier"), None))
+    (own,) = push(("notices", "n-2", "update", {"read_at": "2025-04-01T11:00:00+00:00",
+                                                "subject": "rewritten"}, 1))
+    assert own["status"] == "applied"
+    (other_desk,) = push(("notices", "n-2", "update", {"read_at": "2025-04-01T11:05:00+00:00"}, 1))
+    assert other_desk["status"] == "duplicate"  # read on two desks: no conflict for anyone to settle
+    row = server_row(server, Notice, "n-2")
+    assert row.read_at is not None and row.subject == "SLA breached: DR-1"  # only the read mark is taken
+    assert server_row(server, Notice, "n-1").read_at is None

@@ -13,6 +13,7 @@ from app.domain.core.errors import NotFound, ValidationError
 from app.domain.core.settings import Settings
 from app.models.billing import BillingCycle, BillingException
 from app.models.consumers import Consumer, ServiceAccount
+from app.services.billing.critical import tell_assignee
 
 OPEN_STATES = ("Open", "Escalated")
 SEVERITY_ORDER = {"Critical": 0, "High": 1, "Medium": 2, "Low": 3}
@@ -93,6 +94,7 @@ def act_on_exception(session: Session, work, exception_id: str, action: str, not
         row.status = "Escalated"
     elif action == "Assign":
         row.assigned_to = assignee.strip()
+        tell_assignee(work, row)
     row.version, row.updated_at = base + 1, work.now
     work.record(row, "update", base_version=base)
     work.audit(f"exception_{action.lower().replace(' ', '_')}", "billing_exception", row.id,

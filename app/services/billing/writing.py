@@ -34,13 +34,16 @@ from app.models.billing import (
     ServiceCharge,
 )
 from app.models.consumers import MeterRead
+from app.models.notices import Notice
+from app.models.requests import Notification
 from app.models.system import OutboxEntry
+from app.services.billing.critical import add_critical_notices
 from app.services.core.serialize import json_safe
 
 OPEN_EXCEPTION_STATES = ("Open", "Escalated")
 # parents before children, for the foreign keys
 TABLES: tuple[Table, ...] = tuple(model.__table__ for model in (
-    Bill, BillLine, ServiceCharge, LedgerEntry, MeterRead, BillingException))
+    Bill, BillLine, ServiceCharge, LedgerEntry, MeterRead, BillingException, Notice, Notification))
 QUANTITY = Decimal("0.001")
 
 
@@ -160,6 +163,7 @@ def resolve_problems(session: Session, target: BillTarget, billed: Mapping[str, 
 
 def flush_rows(session: Session, target: BillTarget) -> int:
     """Inserts the chunk's rows and their outbox entries; returns how many rows."""
+    add_critical_notices(session, target)
     written = 0
     outbox = []
     for table in TABLES:

@@ -15,6 +15,7 @@ PLANS = "plans"
 REQUESTS = "requests"
 CASH = "cash"
 BILLS = "bills"
+NOTICES = "notices"
 
 
 @dataclass(frozen=True)

@@ -26,11 +26,11 @@ from app.domain.payments import installments as rules
 from app.domain.payments.installments import InstallmentState, PlanStatus, PlanTerms, ValidTerms
 from app.models.consumers import Consumer
 from app.models.payments import Installment, PaymentPlan, PaymentPlanRevision
-from app.models.requests import Notification
 from app.models.system import AuditEntry
 from app.models.users import User
 from app.services.core.changes import PAYMENTS, Changes
 from app.services.core.context import Actor, AppContext
+from app.services.core.inbox import Recipient, notify
 from app.services.core.numbering import issue_number
 from app.services.core.settings import load_settings
 from app.services.core.work import Work, unit_of_work
@@ -329,9 +329,8 @@ class PaymentPlansService:
         body = (f"{consumer.name} ({consumer.account_no}) has missed {missed} installments of "
                 f"payment plan {plan.plan_no}. The plan is Defaulted and the account is flagged "
                 "for the disconnection workflow.")
-        for user in users:
-            work.record(Notification(kind="payment_plan_defaulted", recipient=user.email or user.username,
-                                     subject=subject, body=body, created_at=work.now))
+        notify(work, [Recipient(user.username, user.email) for user in users], subject, body,
+               "payment_plan_defaulted", f"payment_plan:{plan.id}", key=f"payment_plan_defaulted:{plan.id}")
 
     def plans_flagged_for_disconnection(self, actor: Actor) -> list[FlaggedConsumer]:
         """Consumers whose latest plan defaulted and who have no active plan since."""

@@ -16,7 +16,6 @@ from app.models.consumers import Consumer
 from app.models.requests import Notification, RequestEvent, ServiceRequest
 from app.services.core.work import Work
 
-IN_APP_UNREAD = "Unread"  # the mailer only sends "Queued": in-app rows never become e-mails
 QUEUED = "Queued"
 
 
@@ -90,7 +89,3 @@ def queue_email(work: Work, kind: str, recipient: str, subject: str, body: str) 
     work.record(Notification(kind=kind, recipient=recipient, subject=subject, body=body,
                              status=QUEUED, created_at=work.now))
 
-
-def post_in_app(work: Work, kind: str, username: str, subject: str, body: str) -> None:
-    work.record(Notification(kind=kind, recipient=username, subject=subject, body=body,
-                             status=IN_APP_UNREAD, created_at=work.now))

@@ -17,13 +17,12 @@ from app.models.requests import RequestEvent, ServiceRequest
 from app.models.users import User
 from app.services.core.changes import REQUESTS, Changes
 from app.services.core.context import SYSTEM_ACTOR, Actor, AppContext
+from app.services.core.inbox import Recipient, notify
 from app.services.core.settings import load_settings
 from app.services.core.work import Work, unit_of_work
 from app.services.requests.common import (
     consumer_row,
     event,
-    post_in_app,
-    queue_email,
     request_by_id,
     sla_hours,
     touch,
@@ -142,9 +141,8 @@ class RequestWorkflow:
         subject = f"SLA breached: {request.request_no} ({consumer.name}, {consumer.account_no})"
         body = (f"{request.request_type} request {request.request_no} ({request.reason}, priority "
                 f"{request.priority}, status {request.status}) has breached its SLA.")
-        for supervisor in supervisors:
-            post_in_app(work, "sla_breach", supervisor.username, subject, body)
-            queue_email(work, "sla_breach", supervisor.email or supervisor.username, subject, body)
+        notify(work, [Recipient(s.username, s.email) for s in supervisors], subject, body, "sla_breach",
+               f"service_request:{request.id}", key=f"sla_breach:{request.id}")
         event(work, request, BREACH_EVENT,
               "Escalated to " + (", ".join(s.full_name for s in supervisors) or "no supervisor"))
         work.audit("SLA breach escalated", "service_request", request.id,

@@ -23,11 +23,11 @@ from app.domain.tariffs.plans import (
 from app.domain.tariffs.validation import RateType, TariffStatus, Utility, tariff_status
 from app.models.consumers import ServiceAccount
 from app.models.reference import ConsumerCategory, ConsumerSubCategory
-from app.models.requests import Notification
 from app.models.tariffs import Plan, PlanService, PlanVersion
 from app.models.users import User
 from app.services.core.changes import PLANS, Changes
 from app.services.core.context import SYSTEM_ACTOR, Actor, AppContext
+from app.services.core.inbox import Recipient, notify
 from app.services.core.settings import load_settings
 from app.services.core.work import Work, unit_of_work
 from app.services.tariffs.plan_records import (
@@ -276,7 +276,7 @@ class PlansService:
                 _, end = state.span()
                 subject = f"Tariff '{state.row.name}' expired on {end.isoformat() if end else ''}"
                 for admin in admins:
-                    queued += _queue_notice(work, admin.email or admin.username, subject, state.row.id)
+                    queued += _queue_notice(work, admin, subject, state.row.id)
             return queued
 
 
@@ -363,15 +363,12 @@ def _live_services(session: Session) -> list[PlanService]:
         PlanService.deleted.is_(False), Plan.deleted.is_(False))).scalars().all()
 
 
-def _queue_notice(work: Work, recipient: str, subject: str, tariff_id: str) -> int:
-    exists = work.session.execute(select(Notification.id).where(
-        Notification.kind == "tariff_expired", Notification.recipient == recipient,
-        Notification.subject == subject)).first()
-    if exists:
-        return 0
+def _queue_notice(work: Work, admin: User, subject: str, tariff_id: str) -> int:
     body = (f"{subject}. Plans that reference it keep their historical link, but it can no "
             "longer be assigned to new plans. Create a new version or choose another tariff.")
-    work.record(Notification(kind="tariff_expired", recipient=recipient, subject=subject, body=body,
-                             created_at=work.now))
-    work.audit("tariff_expiry_notified", "tariff", tariff_id, recipient=recipient, subject=subject)
-    return 1
+    told = notify(work, [Recipient(admin.username, admin.email)], subject, body, "tariff_expired",
+                  f"tariff:{tariff_id}", key=f"tariff_expired:{tariff_id}:{subject}")
+    if told:
+        work.audit("tariff_expiry_notified", "tariff", tariff_id,
+                   recipient=admin.email or admin.username, subject=subject)
+    return len(told)

@@ -1,0 +1,1 @@
+"""The notification inbox: the status bar's bell and the dialog it opens."""
