@@ -1,0 +1,39 @@
+"""SLA escalation runs from the main window at login, also for a user whose role does not see
+the Disconnections module at all."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlalchemy import select
+
+from app.domain.core.permissions import Module
+from app.models.requests import Notification
+from app.services.requests import RequestDraft
+from app.views.main_window import MainWindow
+from tests.gui.test_disconnections_screens import WAIT_MS
+from tests.payment_fixtures import actor
+from tests.request_fixtures import build_requests_world
+
+
+def test_a_billing_manager_desktop_escalates_a_breach_at_login(qtbot, runtime, services):
+    world = build_requests_world(runtime, services)
+    cashier = actor(runtime, "cashier")
+    services.requests.verify_and_lock(cashier, world.smith)
+    services.requests.create_request(cashier, RequestDraft(world.smith, "NP-001", date(2025, 4, 21),
+                                                           "10:00-12:00", notify_customer=False))
+    runtime.app.clock.advance(timedelta(hours=3))
+    window = MainWindow(services, actor(runtime, "manager"), centre="Central Service Centre",
+                        counter="Office 1", utility_name="Sunrise Utilities")
+    qtbot.addWidget(window)
+    assert Module.DISCONNECTIONS not in window.modules
+
+    def escalated():
+        with runtime.app.sessions() as session:
+            return sorted(session.execute(select(Notification.status).where(
+                Notification.kind == "sla_breach")).scalars())
+
+    qtbot.waitUntil(lambda: escalated() == ["Queued", "Unread"], timeout=WAIT_MS)
+    window.sla_watch.run()  # the next tick finds nothing new
+    qtbot.wait(300)
+    assert escalated() == ["Queued", "Unread"]
