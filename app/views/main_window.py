@@ -89,7 +89,7 @@ class MainWindow(QMainWindow):
         self._build_status_bar(centre, counter, sync_link)
         self._build_menus()
         self._watch_printer()
-        self.sla_watch = SlaWatch(services, self)  # escalates breaches with the module open or not
+        self.sla_watch = SlaWatch(services, actor, self)  # escalates breaches with the module open or not
         self.sla_watch.escalated.connect(lambda: self.changed.emit(Changes.of(REQUESTS)))
 
     def _watch_printer(self) -> None:

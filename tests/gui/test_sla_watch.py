@@ -1,5 +1,5 @@
-"""SLA escalation runs from the main window at login, also for a user whose role does not see
-the Disconnections module at all."""
+"""SLA escalation runs from the main window at login, whichever module is on screen; not from
+a desktop whose user may not write request events (the central service would refuse them)."""
 
 from __future__ import annotations
 
@@ -16,17 +16,21 @@ from tests.payment_fixtures import actor
 from tests.request_fixtures import build_requests_world
 
 
-def test_a_billing_manager_desktop_escalates_a_breach_at_login(qtbot, runtime, services):
+def test_a_counter_desktop_on_payments_escalates_a_breach_at_login(qtbot, runtime, services):
     world = build_requests_world(runtime, services)
     cashier = actor(runtime, "cashier")
     services.requests.verify_and_lock(cashier, world.smith)
     services.requests.create_request(cashier, RequestDraft(world.smith, "NP-001", date(2025, 4, 21),
                                                            "10:00-12:00", notify_customer=False))
     runtime.app.clock.advance(timedelta(hours=3))
-    window = MainWindow(services, actor(runtime, "manager"), centre="Central Service Centre",
-                        counter="Office 1", utility_name="Sunrise Utilities")
+    manager = MainWindow(services, actor(runtime, "manager"), centre="Central Service Centre",
+                         counter="Office 1", utility_name="Sunrise Utilities")
+    qtbot.addWidget(manager)
+    assert Module.DISCONNECTIONS not in manager.modules and not manager.sla_watch.active
+    window = MainWindow(services, actor(runtime, "cashier"), centre="Central Service Centre",
+                        counter="Counter 1", utility_name="Sunrise Utilities")
     qtbot.addWidget(window)
-    assert Module.DISCONNECTIONS not in window.modules
+    assert window.rail.currentItem().text() != Module.DISCONNECTIONS.value
 
     def escalated():
         with runtime.app.sessions() as session:

@@ -153,3 +153,23 @@ def test_only_the_billing_roles_generate_it(runtime, services, world, request_id
     from app.domain.core.errors import PermissionDenied
     with pytest.raises(PermissionDenied):
         services.requests.generate_final_bill(actor(runtime, "cashier"), request_id, READS)
+
+
+@pytest.mark.parametrize("username", ["specialist", "recovery"])
+def test_the_central_service_accepts_what_a_final_bill_pushes(runtime, services, world, request_id, username):
+    """Every row the final bill queues for the central service is one its author may push
+    (the server authorises by the token's role), and the invoice series may be leased."""
+    from app.domain.core.permissions import can
+    from app.models.system import OutboxEntry
+    from sync.server.permissions import SERIES_NEEDS, needed
+
+    who = actor(runtime, username)
+    services.requests.generate_final_bill(who, request_id, READS)
+    services.requests.approve_final_bill(who, request_id, use_in_bill=True)
+    with runtime.app.sessions() as session:
+        pushed = set(session.execute(select(OutboxEntry.entity, OutboxEntry.operation)
+                                     .where(OutboxEntry.actor_username == username)).all())
+    assert {"bills", "bill_lines", "bill_runs", "meter_reads", "ledger_entries"} <= {e for e, _ in pushed}
+    refused = [(e, o) for e, o in pushed if not any(can(who.role, p) for p in needed(e, o))]
+    assert refused == []
+    assert any(can(who.role, p) for p in SERIES_NEEDS["invoice"])
