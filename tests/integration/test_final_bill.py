@@ -17,6 +17,7 @@ from app.models.consumers import MeterRead, SecurityDeposit
 from app.models.requests import Notification, RequestEvent
 from app.services.requests import DisconnectionOrder
 from tests.final_bill_fixtures import TODAY, disconnection_in_progress, rate_smith
+from tests.integration.test_bill_pdfs import pdf_text
 from tests.payment_fixtures import actor
 from tests.request_fixtures import build_requests_world
 
@@ -124,7 +125,11 @@ def test_discard_and_generate_new_bill_takes_the_next_numbers(runtime, services,
     services.requests.generate_final_bill(specialist, request_id, READS)
     printed = services.requests.final_bill_pdf(specialist, request_id, tmp_path / "final.pdf")
     assert [p.name for p in printed] == ["final.pdf", "final-INV-414014.pdf"]
-    assert printed[0].read_bytes().startswith(b"%PDF")
+    _, text = pdf_text(printed[0])
+    assert "Final bill · Draft" in text and "Final settlement" in text
+    assert "$283.78" in text and "-$200.00" in text
+    _, off = pdf_text(services.requests.final_bill_pdf(specialist, request_id, tmp_path / "off.pdf", False)[0])
+    assert "$483.78" in off
     services.requests.discard_final_bill(specialist, request_id)
     assert services.requests.final_bill(specialist, request_id) is None
     again = services.requests.generate_final_bill(specialist, request_id, (

@@ -10,7 +10,7 @@ and freezes billing (the accounts become Disconnected, and no bill run bills the
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -197,16 +197,23 @@ class RequestFinalBill:
                        amount_due=str(figures.amount_due.amount))
             return _view(work.session, request, bills, settings.currency, None)
 
-    def final_bill_pdf(self, actor: Actor, request_id: str, path: Path) -> list[Path]:
-        """Print Bill: the bill's PDF (one per utility's account beside the first)."""
+    def final_bill_pdf(self, actor: Actor, request_id: str, path: Path,
+                       use_in_bill: bool | None = None) -> list[Path]:
+        """Print Bill: the bill's PDF (one per utility's account beside the first); the first
+        carries the final settlement, with a draft's deposit as toggled."""
         actor.require(Permission.PRINT_FINAL_BILL)
         with self.app.sessions() as session:
             request = request_by_id(session, request_id)
             bills = _final_bills(session, request)
             if not bills:
                 raise ValidationError("Final bill", "generate the final bill first")
+            figures = _view(session, request, bills, load_settings(session).currency, use_in_bill).figures
             documents = [bill_document(session, b.invoice_no, actor, self.app.clock.now(), draft_ok=True)
                          for b in bills]
+        documents[0] = replace(documents[0], settlement=(
+            ("Billed amount", figures.billed.amount), ("Outstanding amount", figures.outstanding.amount),
+            ("Security deposit applied", -figures.deposit_applied.amount),
+            ("Final amount due", figures.amount_due.amount)))
         written = []
         for index, document in enumerate(documents):
             target = path if index == 0 else path.with_name(f"{path.stem}-{document.invoice_no}.pdf")

@@ -235,8 +235,8 @@ class FinalBillTab(QWidget):
         path = pdf_output.choose_save_path(self, f"{self.bill.parts[0].invoice_no}.pdf")
         if path is None:
             return
-        request_id = self.detail.request_id
-        Background(self, lambda: self.services.requests.final_bill_pdf(self.actor, request_id, path)) \
+        request_id, use = self.detail.request_id, self.use_in_bill()
+        Background(self, lambda: self.services.requests.final_bill_pdf(self.actor, request_id, path, use)) \
             .success(lambda paths: self.notice.setText("Saved " + ", ".join(str(p) for p in paths))) \
             .failure(self._refused).run_in_background()
 
