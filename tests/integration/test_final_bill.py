@@ -178,3 +178,25 @@ def test_the_central_service_accepts_what_a_final_bill_pushes(runtime, services,
     refused = [(e, o) for e, o in pushed if not any(can(who.role, p) for p in needed(e, o))]
     assert refused == []
     assert any(can(who.role, p) for p in SERIES_NEEDS["invoice"])
+
+
+def test_the_mailer_sends_the_approved_final_bill_with_its_pdfs(runtime, services, world, request_id):
+    """Approve and Send queues the e-mail naming the bills; the central mailer attaches them."""
+    from sync.server.mailer import SmtpSettings, _deliver
+    from tests.sync_helpers import SmtpSink
+
+    specialist = actor(runtime, "specialist")
+    services.requests.generate_final_bill(specialist, request_id, READS)
+    services.requests.approve_final_bill(specialist, request_id, use_in_bill=True)
+    sink = SmtpSink()
+    try:
+        with runtime.app.sessions() as session, session.begin():
+            mail = session.execute(select(Notification).where(Notification.kind == "final_bill")).scalar_one()
+            assert mail.attachment == "bills:INV-414013,INV-414014"
+            assert _deliver(session, SmtpSettings.from_url(sink.url), mail, runtime.app.clock.now()) == "Sent"
+        (message,) = sink.messages
+        assert "To: john.smith@email.com" in message and "Subject: Final bill INV-414013, INV-414014" in message
+        assert message.count("Content-Type: application/pdf") == 2
+        assert 'filename="INV-414013.pdf"' in message and 'filename="INV-414014.pdf"' in message
+    finally:
+        sink.close()

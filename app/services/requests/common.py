@@ -89,11 +89,13 @@ def _aware(moment: datetime) -> datetime:
 
 
 def queue_email(work: Work, kind: str, recipient: str, subject: str, body: str,
-                key: str | None = None) -> None:
+                key: str | None = None, attachment: str = "") -> None:
     """`key`: a notification that must exist once whichever desktop makes it (its id follows
-    from the key, and the central service keeps the first of equal ids)."""
+    from the key, and the central service keeps the first of equal ids). `attachment`: the
+    documents the mailer attaches ("bills:INV-1,INV-2")."""
     work.record(Notification(id=keyed_id(key, "email", recipient), kind=kind, recipient=recipient,
-                             subject=subject, body=body, status=QUEUED, created_at=work.now))
+                             subject=subject, body=body, status=QUEUED, created_at=work.now,
+                             attachment=attachment))
 
 
 def post_in_app(work: Work, kind: str, username: str, subject: str, body: str,

@@ -322,5 +322,6 @@ class RequestFinalBill:
         body = (f"Dear {consumer.name}, your final bill {invoices} for account {consumer.account_no}: "
                 f"billed {figures.billed}, outstanding {figures.outstanding}, security deposit "
                 f"applied {figures.deposit_applied}, final amount due {figures.amount_due}.")
-        queue_email(work, "final_bill", consumer.email, f"Final bill {invoices}", body)
+        queue_email(work, "final_bill", consumer.email, f"Final bill {invoices}", body,
+                    attachment="bills:" + ",".join(b.invoice_no for b in bills))
         event(work, request, "Final bill sent", f"Email queued to {consumer.email}")
