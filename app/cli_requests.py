@@ -12,7 +12,7 @@ from pathlib import Path
 from app.domain.requests.disconnection import RequestStatus, status_of
 
 DataDir = Callable[[argparse.Namespace], Path]
-FINAL_BILL = "not available yet (needs the billing engine)"
+NO_FINAL_BILL = "none generated"
 
 
 def request_status(text: str) -> str:
@@ -53,7 +53,22 @@ def _money(money) -> str:
     return None if money is None else f"{money.amount} {money.currency}"
 
 
-def show_record(detail) -> dict[str, object]:
+def final_bill_record(bill) -> dict[str, object] | None:
+    if bill is None:
+        return None
+    f = bill.figures
+    return {"status": bill.status, "invoice_nos": [p.invoice_no for p in bill.parts],
+            "period": bill.period, "period_start": bill.period_start.isoformat(),
+            "period_end": bill.period_end.isoformat(), "bill_date": bill.bill_date.isoformat(),
+            "due_date": bill.due_date.isoformat(),
+            "lines": [{"utility": p.utility, "account_no": p.account_no, "invoice_no": p.invoice_no,
+                       "consumption": str(p.consumption), "billed": _money(p.billed)} for p in bill.parts],
+            "billed": _money(f.billed), "outstanding": _money(f.outstanding),
+            "deposit_applied": _money(f.deposit_applied), "amount_due": _money(f.amount_due),
+            "sent_at": bill.sent_at and bill.sent_at.isoformat()}
+
+
+def show_record(detail, final_bill=None) -> dict[str, object]:
     s, sla = detail.settlement, detail.sla
     return {
         "request_no": detail.request_no, "type": detail.request_type, "status": detail.status,
@@ -68,14 +83,15 @@ def show_record(detail) -> dict[str, object]:
                        "deposit": _money(s.settlement.deposit_held), "use_in_bill": s.settlement.use_in_bill,
                        "deposit_applied": _money(s.settlement.deposit_applied),
                        "net": _money(s.settlement.net), "status": s.settlement.status},
-        "final_bill": FINAL_BILL,
+        "final_bill": final_bill_record(final_bill),
     }
 
 
 def _show(services, args: argparse.Namespace) -> int:
     reader = _reader()
 
-    record = show_record(services.requests.request_by_number(reader, args.number))
+    detail = services.requests.request_by_number(reader, args.number)
+    record = show_record(detail, services.requests.final_bill(reader, detail.request_id))
     if args.json:
         print(json.dumps(record, indent=2))
         return 0
@@ -90,9 +106,19 @@ def _show(services, args: argparse.Namespace) -> int:
              f"Outstanding: {money['outstanding']} (due {money['due_date'] or '--'})",
              f"Deposit:     {money['deposit']}, use in bill {'ON' if money['use_in_bill'] else 'OFF'}",
              f"Net:         {money['net']} ({money['status']})",
-             f"Final bill:  {record['final_bill']}"]
+             *_final_bill_lines(record["final_bill"])]
     print("\n".join(lines))
     return 0
+
+
+def _final_bill_lines(bill: dict | None) -> list[str]:
+    if bill is None:
+        return [f"Final bill:  {NO_FINAL_BILL}"]
+    lines = [f"Final bill:  {', '.join(bill['invoice_nos'])} ({bill['status']}), {bill['period']}"]
+    lines += [f"  {line['utility']:<12} {line['invoice_no']}  {line['consumption']} units  {line['billed']}"
+              for line in bill["lines"]]
+    return [*lines, f"  Billed {bill['billed']} + outstanding {bill['outstanding']} - deposit applied "
+                    f"{bill['deposit_applied']} = final amount due {bill['amount_due']}"]
 
 
 def _list(services, args: argparse.Namespace) -> int:

@@ -93,3 +93,5 @@ class Notification(Synced, Base):
     attempts: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # documents the mailer attaches as PDFs: "bills:INV-1,INV-2" (a final bill), or none
+    attachment: Mapped[str] = mapped_column(String(200), default="", server_default="")

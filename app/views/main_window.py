@@ -17,10 +17,11 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.core.permissions import Module, visible_modules
-from app.services.core.changes import NOTICES, Changes
+from app.services.core.changes import NOTICES, REQUESTS, Changes
 from app.services.core.context import Actor
 from app.services.registry import Services
 from app.views.common.widgets import UnavailablePage, named
+from app.views.disconnections.sla_watch import SlaWatch
 from app.views.sync.status import SyncStatusController
 from sync.desktop import SyncLink, SyncStatusService
 
@@ -92,6 +93,8 @@ class MainWindow(QMainWindow):
         self._build_status_bar(centre, counter, sync_link)
         self._build_menus()
         self._watch_printer()
+        self.sla_watch = SlaWatch(services, actor, self)  # escalates breaches with the module open or not
+        self.sla_watch.escalated.connect(lambda: self.changed.emit(Changes.of(REQUESTS)))
 
     def _watch_printer(self) -> None:
         """The receipt printer's state in the status bar; pages that print share the watcher."""

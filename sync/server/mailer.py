@@ -4,15 +4,23 @@ from __future__ import annotations
 
 import logging
 import smtplib
+import tempfile
 from dataclasses import dataclass
+from datetime import datetime
 from email.message import EmailMessage
+from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.domain.core.errors import NotFound
+from app.domain.core.permissions import Role
 from app.models.requests import Notification
 from app.models.users import User
+from app.printing.pdf.bill_pdf import write_bill_pdf
+from app.services.billing.printing import bill_document
+from app.services.core.context import Actor
 from sync.server.changelog import current_txid, record_change
 from sync.server.periodic import PeriodicTask
 from sync.server.scope import SERVER_ONLY
@@ -20,6 +28,7 @@ from sync.server.state import Central
 
 log = logging.getLogger("utilitydesk.mailer")
 MAX_ATTEMPTS = 5
+MAILER = Actor(user_id="mailer", username="mailer", full_name="UtilityDesk mailer", role=Role.SUPERVISOR)
 
 
 @dataclass(frozen=True)
@@ -59,7 +68,7 @@ def send_queued(central: Central, smtp: SmtpSettings, limit: int = 50) -> Mailer
         ).scalars().all()
         txid = current_txid(session)
         for notification in queued:
-            counts[_deliver(session, smtp, notification)] += 1
+            counts[_deliver(session, smtp, notification, central.now())] += 1
             notification.version, notification.updated_at = notification.version + 1, central.now()
             if notification.status == "Sent":
                 notification.sent_at = central.now()
@@ -68,12 +77,13 @@ def send_queued(central: Central, smtp: SmtpSettings, limit: int = 50) -> Mailer
     return MailerReport(counts["Sent"], counts["Failed"], counts["Queued"])
 
 
-def _deliver(session: Session, smtp: SmtpSettings, notification: Notification) -> str:
+def _deliver(session: Session, smtp: SmtpSettings, notification: Notification, now: datetime) -> str:
     notification.attempts += 1
     try:
-        _send(smtp, _address(session, notification.recipient), notification.subject, notification.body)
+        _send(smtp, _address(session, notification.recipient), notification.subject, notification.body,
+              attachments(session, notification.attachment, now))
         notification.status = "Sent"
-    except (smtplib.SMTPException, OSError, ValueError) as error:
+    except (smtplib.SMTPException, OSError, ValueError, NotFound) as error:
         log.warning("notification not sent", extra={"notification": notification.id, "error": str(error)})
         notification.status = "Failed" if notification.attempts >= MAX_ATTEMPTS else "Queued"
     return notification.status
@@ -89,10 +99,29 @@ def _address(session: Session, recipient: str) -> str:
     return email
 
 
-def _send(smtp: SmtpSettings, to: str, subject: str, body: str) -> None:
+def attachments(session: Session, reference: str, now: datetime) -> list[tuple[str, bytes]]:
+    """(file name, PDF) for each document the notification names: "bills:INV-1,INV-2"."""
+    kind, _, names = (reference or "").partition(":")
+    if not kind:
+        return []
+    if kind != "bills":
+        raise ValueError(f"unknown attachment kind '{kind}'")
+    files = []
+    with tempfile.TemporaryDirectory() as folder:
+        for invoice_no in filter(None, names.split(",")):
+            document = bill_document(session, invoice_no, MAILER, now)
+            path = write_bill_pdf(document, Path(folder) / f"{invoice_no}.pdf")
+            files.append((path.name, path.read_bytes()))
+    return files
+
+
+def _send(smtp: SmtpSettings, to: str, subject: str, body: str,
+          files: list[tuple[str, bytes]] = ()) -> None:
     message = EmailMessage()
     message["From"], message["To"], message["Subject"] = smtp.sender, to, subject
     message.set_content(body)
+    for name, content in files:
+        message.add_attachment(content, maintype="application", subtype="pdf", filename=name)
     with smtplib.SMTP(smtp.host, smtp.port, timeout=10) as client:
         if smtp.starttls:
             client.starttls()

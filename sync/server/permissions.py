@@ -12,6 +12,9 @@ _TARIFFS = (P.EDIT_TARIFFS, P.PUBLISH_TARIFFS)
 _BILLING = (P.RUN_BILLING,)
 _REQUESTS = (P.CREATE_REQUEST, P.WORK_REQUEST)
 _PLANS = (P.MANAGE_PAYMENT_PLANS,)
+# A disconnection's final bill: its reads, its one-off draft run, bills, lines, the ledger
+# postings and deposit applied at approval, its timeline events and e-mail.
+_FINAL = (P.GENERATE_FINAL_BILL,)
 PASSWORD_COLUMNS = frozenset({"password_hash", "password_changed_at"})
 NOTICE_COLUMNS = frozenset({"read_at"})
 
@@ -25,7 +28,7 @@ NEEDS: dict[tuple[str, str] | str, tuple[P, ...]] = {
     "credit_notes": (P.CREATE_CREDIT_NOTE,),
     "credit_note_applications": (P.APPLY_CREDIT_NOTE,),
     "ledger_entries": (P.RECORD_PAYMENT, P.CREATE_CREDIT_NOTE, P.APPLY_CREDIT_NOTE, P.RUN_BILLING,
-                       P.SETTLE_ACCOUNT, P.VOID_PAYMENT),
+                       P.SETTLE_ACCOUNT, P.VOID_PAYMENT) + _FINAL,
     "cash_sessions": (P.OPERATE_CASH,),
     "counters": (P.OPERATE_CASH,),  # a counter's row is created when its first session opens
     "cash_movements": (P.OPERATE_CASH,),
@@ -34,22 +37,23 @@ NEEDS: dict[tuple[str, str] | str, tuple[P, ...]] = {
     "meters": (P.WORK_REQUEST,) + _REFERENCE,  # executing a request unassigns or assigns meters
     "meter_movements": (P.WORK_REQUEST,),
     "communications": _REQUESTS + (P.NOTE_REQUEST,),
-    "request_events": _REQUESTS + (P.NOTE_REQUEST,),
-    "notifications": _REQUESTS + _TARIFFS + (P.RECORD_PAYMENT, P.RUN_BILLING),
+    "request_events": _REQUESTS + (P.NOTE_REQUEST,) + _FINAL,
+    "notifications": _REQUESTS + _TARIFFS + (P.RECORD_PAYMENT, P.RUN_BILLING) + _FINAL,
     "consumers": _REQUESTS + _REFERENCE,
     # a disconnection or reconnection sets the account's status; plans are assigned to accounts
     "service_accounts": (P.WORK_REQUEST,) + _TARIFFS + _REFERENCE,
-    "bills": _BILLING,
-    "bill_lines": _BILLING,
+    "bills": _BILLING + _FINAL,
+    "bill_lines": _BILLING + _FINAL,
     "billing_cycles": _BILLING,
-    "bill_runs": _BILLING,
+    "bill_runs": _BILLING + _FINAL,
     # Opened by a bill run, by a gateway import that meets a refused payment, by a bill that does
     # not fit its template when printed; worked (updated) only by those who resolve them.
-    ("billing_exceptions", "insert"): (P.RESOLVE_EXCEPTIONS, P.RUN_BILLING, P.RECONCILE, P.VIEW_BILLING),
+    ("billing_exceptions", "insert"): (P.RESOLVE_EXCEPTIONS, P.RUN_BILLING, P.RECONCILE, P.VIEW_BILLING)
+    + _FINAL,
     "billing_exceptions": (P.RESOLVE_EXCEPTIONS,),
-    "service_charges": _BILLING + (P.WORK_REQUEST,),
-    "meter_reads": _BILLING,
-    "security_deposits": _BILLING + (P.SETTLE_ACCOUNT,),
+    "service_charges": _BILLING + (P.WORK_REQUEST,) + _FINAL,
+    "meter_reads": _BILLING + _FINAL,
+    "security_deposits": _BILLING + (P.SETTLE_ACCOUNT,) + _FINAL,
     "payment_plans": _PLANS,
     "installments": _PLANS,
     "payment_plan_revisions": _PLANS,
@@ -71,7 +75,7 @@ SERIES_NEEDS: dict[str, tuple[P, ...]] = {
     "payment": (P.RECORD_PAYMENT,),
     "transaction": (P.RECORD_PAYMENT,),
     "credit_note": (P.CREATE_CREDIT_NOTE,),
-    "invoice": _BILLING,
+    "invoice": _BILLING + _FINAL,
     "disconnection_request": (P.CREATE_REQUEST,),
     "reconnection_request": (P.CREATE_REQUEST,),
     "service_order": (P.WORK_REQUEST,),

@@ -136,7 +136,6 @@ def test_a_full_disconnection_then_a_reconnection_through_the_screens(qtbot, run
     assert label(detail.settlement, "Settlement status") == "Amount payable by consumer"
     find(detail.settlement, "Use in bill", QCheckBox).setChecked(False)
     assert label(detail.settlement, "Net amount") == "$456.78"
-    assert "not available yet" in label(detail.settlement, "Final bill")
 
     click(qtbot, find(detail.header, "Create service order", QPushButton))
     orders = detail.orders

@@ -56,6 +56,7 @@ class SlaStatus:
     status: str  # ON_TRACK or BREACHED
     time_remaining: timedelta  # due minus now (or minus the stop); negative once breached
     metrics: tuple[SlaMetric, ...]
+    missed: tuple[str, ...] = ()  # the targets breached: each escalates once
 
     @property
     def breached(self) -> bool:
@@ -90,8 +91,8 @@ def sla_status(targets: SlaHours, *, created_at: datetime, now: datetime,
         SlaMetric("Resolution", targets.resolution, _achieved(created_at, resolved_at)),
     )
     due = due_at(created_at, targets)
-    ok = all(metric.met(elapsed) for metric in metrics)
-    return SlaStatus(due, ON_TRACK if ok else BREACHED, due - stop, metrics)
+    missed = tuple(metric.name for metric in metrics if not metric.met(elapsed))
+    return SlaStatus(due, BREACHED if missed else ON_TRACK, due - stop, metrics, missed)
 
 
 def _achieved(created_at: datetime, at: datetime | None) -> Decimal | None:

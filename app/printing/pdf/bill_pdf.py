@@ -69,6 +69,8 @@ class BillDocument:
     late_charges: tuple[tuple[str, Decimal], ...]
     generated_at: datetime
     generated_by: str
+    # a final bill's settlement (billed, outstanding, deposit applied, final amount due)
+    settlement: tuple[tuple[str, Decimal], ...] = ()
 
 
 def qr_code(text: str, size_mm: float = 28) -> Drawing:
@@ -119,6 +121,8 @@ def bill_story(doc: BillDocument) -> list:
                                ("Pay by", format_day(doc.due_date, doc.locale))], half,
                 bold_last=False),
         [qr_code(doc.invoice_no), paragraph(doc.invoice_no, "muted")], width)
+    if doc.settlement:
+        story += section("Final settlement", [(text, money(amount)) for text, amount in doc.settlement], half)
     return story
 
 

@@ -22,7 +22,7 @@ from app.models.billing import Bill, BillLine, BillRun, LedgerEntry, ServiceChar
 from app.models.consumers import Consumer, ServiceAccount
 from app.services.core.changes import BILLS, LEDGER, Changes
 from app.services.core.context import Actor, AppContext
-from app.services.core.work import unit_of_work
+from app.services.core.work import Work, unit_of_work
 
 CORRECTING_CREDIT = "bill_credit"
 
@@ -141,16 +141,21 @@ def approve_run(app: AppContext, actor: Actor, run_id: str) -> int:
         drafts = work.session.execute(select(Bill).where(
             Bill.run_id == run_id, Bill.status == BillStatus.DRAFT.value)
             .order_by(Bill.invoice_no)).scalars().all()
-        for bill in drafts:
-            check_transition(bill.status, BillStatus.APPROVED)
-            base = bill.version
-            bill.status, bill.approved_by = BillStatus.APPROVED.value, actor.username
-            bill.version, bill.updated_at = base + 1, work.now
-            work.record(bill, "update", base_version=base)
-            work.record(LedgerEntry(id=new_id(), consumer_id=bill.consumer_id, entry_type="bill",
-                                    amount=bill.total, source_type="bill", source_id=bill.id,
-                                    description=f"Bill {bill.invoice_no}", posted_at=work.now))
+        approve_bills(work, drafts)
         if not drafts and work.session.get(BillRun, run_id) is None:
             raise NotFound(f"No bill run '{run_id}'")
         work.audit("bills_approved", "bill_run", run_id, bills=len(drafts))
         return len(drafts)
+
+
+def approve_bills(work: Work, drafts: list[Bill]) -> None:
+    """Draft bills approved and posted to the ledger (a run's, or a request's final bill)."""
+    for bill in drafts:
+        check_transition(bill.status, BillStatus.APPROVED)
+        base = bill.version
+        bill.status, bill.approved_by = BillStatus.APPROVED.value, work.actor.username
+        bill.version, bill.updated_at = base + 1, work.now
+        work.record(bill, "update", base_version=base)
+        work.record(LedgerEntry(id=new_id(), consumer_id=bill.consumer_id, entry_type="bill",
+                                amount=bill.total, source_type="bill", source_id=bill.id,
+                                description=f"Bill {bill.invoice_no}", posted_at=work.now))

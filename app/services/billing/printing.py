@@ -24,9 +24,12 @@ from app.services.core.settings import load_settings
 from app.services.core.work import unit_of_work
 
 
-def bill_document(session: Session, invoice_no: str, actor: Actor, now) -> BillDocument:
+def bill_document(session: Session, invoice_no: str, actor: Actor, now, *,
+                  draft_ok: bool = False) -> BillDocument:
+    """The bill's PDF content; a draft only for its review (a final bill before approval)."""
     detail = bill_detail(session, invoice_no)
-    check_printable(detail.status)
+    if not (draft_ok and detail.status == "Draft"):
+        check_printable(detail.status)
     settings = load_settings(session)
     bill = session.execute(select(Bill).where(Bill.id == detail.id)).scalar_one()
     return BillDocument(

@@ -22,6 +22,7 @@ from app.models.reference import Zone
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 BILLABLE_CONSUMERS = ("Active",)
+FROZEN = "Disconnected"  # an executed disconnection: no bill run bills the account after it
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,9 @@ def segment_scope(segment: str, month: str) -> RunScope:
 
 def account_scope(session: Session, account_no: str, period: tuple[date, date] | None) -> RunScope:
     account, consumer = find_account(session, account_no)
+    if account.status == FROZEN:
+        raise ValidationError("account", f"{account.account_no} is disconnected: final billing is "
+                                         "frozen (its final bill comes from the disconnection request)")
     if period is None:
         cycle = session.execute(select(BillingCycle).where(BillingCycle.zone_id == consumer.zone_id)
                                 .order_by(BillingCycle.period_start.desc())).scalars().first()
@@ -127,8 +131,9 @@ def accounts_in_scope(scope: RunScope):
              .where(ServiceAccount.connected_on <= scope.period_end,
                     ServiceAccount.deleted.is_(False))
              .order_by(ServiceAccount.account_no))
-    if scope.kind == "account":
-        return query.where(ServiceAccount.account_no == scope.account_no)
+    if scope.kind == "account":  # a resumed run too: nothing after the disconnection
+        return query.where(ServiceAccount.account_no == scope.account_no,
+                           ServiceAccount.status != FROZEN)
     query = query.where(ServiceAccount.status == "Active", Consumer.status.in_(BILLABLE_CONSUMERS))
     if scope.zone_id:
         query = query.where(Consumer.zone_id == scope.zone_id)

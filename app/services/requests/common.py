@@ -4,6 +4,7 @@ settings, bumping a mutable row, timeline events and queued e-mails."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from uuid import NAMESPACE_URL, uuid5
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -12,6 +13,7 @@ from app.domain.core.errors import NotFound
 from app.domain.core.settings import Settings
 from app.domain.requests.form import ReasonChoice
 from app.domain.requests.sla import SlaHours
+from app.models.base import new_id
 from app.models.consumers import Consumer
 from app.models.requests import Notification, RequestEvent, ServiceRequest
 from app.services.core.work import Work
@@ -71,21 +73,30 @@ def touch(work: Work, request: ServiceRequest) -> None:
     bump(work, request)
 
 
-def event(work: Work, request: ServiceRequest, name: str, detail: str = "") -> None:
+def event(work: Work, request: ServiceRequest, name: str, detail: str = "", key: str | None = None) -> None:
     """A timeline entry, never earlier than the request's last one: events in one transaction
     (or under a clock that stands still) follow each other by a microsecond, in order."""
     last = work.session.execute(select(func.max(RequestEvent.at))
                                 .where(RequestEvent.request_id == request.id)).scalar()
     at = work.now if last is None else max(work.now, _aware(last) + timedelta(microseconds=1))
-    work.record(RequestEvent(request_id=request.id, event=name, detail=detail,
-                             user_name=work.actor.full_name, at=at))
+    work.record(RequestEvent(id=keyed_id(key, "event"), request_id=request.id, event=name,
+                             detail=detail, user_name=work.actor.full_name, at=at))
 
 
 def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def queue_email(work: Work, kind: str, recipient: str, subject: str, body: str) -> None:
-    work.record(Notification(kind=kind, recipient=recipient, subject=subject, body=body,
-                             status=QUEUED, created_at=work.now))
+def queue_email(work: Work, kind: str, recipient: str, subject: str, body: str,
+                key: str | None = None, attachment: str = "") -> None:
+    """`key`: a notification that must exist once whichever desktop makes it (its id follows
+    from the key, and the central service keeps the first of equal ids). `attachment`: the
+    documents the mailer attaches ("bills:INV-1,INV-2")."""
+    work.record(Notification(id=keyed_id(key, "email", recipient), kind=kind, recipient=recipient,
+                             subject=subject, body=body, status=QUEUED, created_at=work.now,
+                             attachment=attachment))
 
+
+def keyed_id(key: str | None, *parts: str) -> str:
+    """A record id decided by what the record is (uuid5), or a fresh one without a key."""
+    return new_id() if key is None else str(uuid5(NAMESPACE_URL, ":".join(("utilitydesk", key, *parts))))

@@ -121,6 +121,14 @@ class RequestKpis:
     completed_reconnections: int
 
 
+@dataclass(frozen=True)
+class MonthKpis:
+    """The chosen month's cards and the month before, shown beside them."""
+
+    current: RequestKpis
+    previous: RequestKpis
+
+
 def _card(consumer: Consumer, now: datetime) -> ConsumerCard:
     return ConsumerCard(consumer.id, consumer.name, consumer.account_no, consumer.vip, consumer.status,
                         consumer.phone, consumer.email, consumer.category, consumer.sub_category,
@@ -244,6 +252,10 @@ class RequestReads:
                 counts[request_type] = (session.execute(pending).scalar(), session.execute(done).scalar())
             return RequestKpis(first, counts["Disconnection"][0], counts["Disconnection"][1],
                                counts["Reconnection"][0], counts["Reconnection"][1])
+
+    def month_kpis(self, actor: Actor, month: date | None = None) -> MonthKpis:
+        current = self.kpis(actor, month)
+        return MonthKpis(current, self.kpis(actor, (current.month - timedelta(days=1)).replace(day=1)))
 
     def write_receipt(self, actor: Actor, request_id: str, path: Path, notified: str = "") -> Path:
         """The request's receipt as a PDF (print or download at the counter)."""

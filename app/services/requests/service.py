@@ -6,6 +6,7 @@ from app.services.core.context import AppContext
 from app.services.requests.collections import CollectionsLink
 from app.services.requests.create import RequestCreation
 from app.services.requests.execute import RequestExecution
+from app.services.requests.final_bill import RequestFinalBill
 from app.services.requests.inbox import RequestInbox
 from app.services.requests.lock import ProfileLocks
 from app.services.requests.notes import RequestNotes
@@ -17,7 +18,7 @@ from app.services.requests.workflow import RequestWorkflow
 
 class RequestsService(RequestReads, ProfileLocks, RequestCreation, RequestWorkflow, ServiceOrders,
                       RequestNotes, RequestExecution, CollectionsLink, RequestInbox,
-                      RequestReceiptSlip):
+                      RequestReceiptSlip, RequestFinalBill):
     """Disconnection and reconnection requests, from the counter to the meter."""
 
     def __init__(self, app: AppContext) -> None:

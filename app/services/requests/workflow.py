@@ -23,6 +23,7 @@ from app.services.core.work import Work, unit_of_work
 from app.services.requests.common import (
     consumer_row,
     event,
+    keyed_id,
     request_by_id,
     sla_hours,
     touch,
@@ -112,38 +113,51 @@ class RequestWorkflow:
     # SLA escalation ---------------------------------------------------------------------------
 
     def escalate_breaches(self, actor: Actor = SYSTEM_ACTOR) -> list[str]:
-        """Each open request found Breached is escalated once: a timeline event, an in-app
-        notification and a queued e-mail to every active supervisor, audited. Returns the
-        request numbers escalated now."""
+        """Each target an open request breaches is escalated once, whichever desktop sees it
+        first: a timeline event, an in-app notification and a queued e-mail to every active
+        supervisor, audited. Their ids follow from (request, target, recipient), so another
+        desktop escalating the same breach before it has synced writes the same records, and
+        the central service keeps one of each. Returns the request numbers escalated now."""
         with unit_of_work(self.app, actor) as work:
             settings = load_settings(work.session)
-            escalated = [request for request in self._open_requests(work)
-                         if sla_status(sla_hours(settings, request.request_type),
-                                       created_at=request.created_at, now=work.now,
-                                       acknowledged_at=request.acknowledged_at,
-                                       responded_at=request.responded_at).breached]
             supervisors = work.session.execute(select(User).where(
-                User.role == Role.SUPERVISOR.value, User.active.is_(True))).scalars().all()
-            for request in escalated:
-                self._escalate(work, request, supervisors)
-            return [request.request_no for request in escalated]
+                User.role == Role.SUPERVISOR.value, User.active.is_(True))
+                .order_by(User.username)).scalars().all()
+            escalated = []
+            for request in self._open_requests(work):
+                missed = sla_status(sla_hours(settings, request.request_type),
+                                    created_at=request.created_at, now=work.now,
+                                    acknowledged_at=request.acknowledged_at,
+                                    responded_at=request.responded_at).missed
+                fresh = [target for target in missed
+                         if work.session.get(RequestEvent, keyed_id(breach_key(request.id, target), "event"))
+                         is None]
+                for target in fresh:
+                    self._escalate(work, request, target, supervisors)
+                if fresh:
+                    escalated.append(request.request_no)
+            return escalated
 
     @staticmethod
     def _open_requests(work: Work) -> list[ServiceRequest]:
-        escalated = select(RequestEvent.request_id).where(RequestEvent.event == BREACH_EVENT)
         return list(work.session.execute(select(ServiceRequest).where(
             ServiceRequest.status.in_(OPEN_STATUSES + ("In Progress", "On Hold")),
-            ServiceRequest.deleted.is_(False), ServiceRequest.id.not_in(escalated))).scalars())
+            ServiceRequest.deleted.is_(False))).scalars())
 
     @staticmethod
-    def _escalate(work: Work, request: ServiceRequest, supervisors: list[User]) -> None:
+    def _escalate(work: Work, request: ServiceRequest, target: str, supervisors: list[User]) -> None:
+        key = breach_key(request.id, target)
         consumer = consumer_row(work.session, request.consumer_id)
         subject = f"SLA breached: {request.request_no} ({consumer.name}, {consumer.account_no})"
         body = (f"{request.request_type} request {request.request_no} ({request.reason}, priority "
-                f"{request.priority}, status {request.status}) has breached its SLA.")
+                f"{request.priority}, status {request.status}) has breached its {target.lower()} target.")
         notify(work, [Recipient(s.username, s.email) for s in supervisors], subject, body, "sla_breach",
-               f"service_request:{request.id}", key=f"sla_breach:{request.id}")
-        event(work, request, BREACH_EVENT,
-              "Escalated to " + (", ".join(s.full_name for s in supervisors) or "no supervisor"))
-        work.audit("SLA breach escalated", "service_request", request.id,
-                   request_no=request.request_no, supervisors=[s.username for s in supervisors])
+               f"service_request:{request.id}", key=key)
+        event(work, request, BREACH_EVENT, f"{target} target missed; escalated to "
+              + (", ".join(s.full_name for s in supervisors) or "no supervisor"), key=key)
+        work.audit("SLA breach escalated", "service_request", request.id, request_no=request.request_no,
+                   target=target, supervisors=[s.username for s in supervisors])
+
+
+def breach_key(request_id: str, target: str) -> str:
+    return f"sla-breach:{request_id}:{target}"

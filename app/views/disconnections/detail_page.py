@@ -1,5 +1,5 @@
 """The request detail: header with the status button and quick actions, and the Details,
-Financial settlement, Service orders, Communication, Timeline and Disconnect/Reconnect tabs.
+Financial settlement, Final bill, Service orders, Communication, Timeline and Disconnect/Reconnect tabs.
 The SLA is re-read every 30 seconds while the page is open, so On Track turns Breached live."""
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from app.views.disconnections.communication_tab import CommunicationTab, Timelin
 from app.views.disconnections.detail_header import DetailHeader
 from app.views.disconnections.details_tab import DetailsTab, SettlementTab
 from app.views.disconnections.execute_tab import ExecuteTab
+from app.views.disconnections.final_bill_tab import FinalBillTab
 from app.views.disconnections.orders_tab import OrdersTab
 from app.views.disconnections.quiet import QuietBackground
 from app.views.payments.display import Background, Display, alive
@@ -60,14 +61,16 @@ class RequestDetailPage(QWidget):
         self.header = DetailHeader(actor, display)
         self.details = DetailsTab(display)
         self.settlement = SettlementTab(display)
+        self.final_bill = FinalBillTab(services, actor, display, self.settlement.use_in_bill.isChecked)
         self.orders = OrdersTab(services, actor, display)
         self.communication = CommunicationTab(services, actor, display)
         self.timeline = TimelineTab(services, actor, display)
         self.execute = ExecuteTab(services, actor, display)
         self.tabs = named(QTabWidget(), "Request tabs")
-        self.tab_widgets = [self.details, self.settlement, self.orders, self.communication,
-                            self.timeline, self.execute]
+        self.tab_widgets = [self.details, self.settlement, self.final_bill, self.orders,
+                            self.communication, self.timeline, self.execute]
         for tab, text in ((self.details, "Details"), (self.settlement, "Financial settlement"),
+                          (self.final_bill, "Final bill"),
                           (self.orders, "Service orders"), (self.communication, "Communication"),
                           (self.timeline, "Timeline"), (self.execute, "Disconnect")):
             self.tabs.addTab(_scrolling(tab), text)
@@ -85,8 +88,9 @@ class RequestDetailPage(QWidget):
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.back.emit)
         self.header.status_action.connect(self.change_status)
         self.header.quick_action.connect(self.quick_action)
-        for tab in (self.orders, self.communication):
+        for tab in (self.orders, self.communication, self.final_bill):
             tab.changed.connect(self.reload)
+        self.settlement.use_in_bill.toggled.connect(lambda _on: self.final_bill.refresh_figures())
         self.execute.executed.connect(self._executed)
 
     def load(self, request_id: str) -> None:
@@ -105,7 +109,10 @@ class RequestDetailPage(QWidget):
         self.details.show_detail(detail)
         self.settlement.show_detail(detail)
         self.execute.show_detail(detail)
-        self.tabs.setTabText(5, "Disconnect" if detail.request_type == "Disconnection" else "Reconnect")
+        self.final_bill.show_detail(detail)
+        disconnection = detail.request_type == "Disconnection"
+        self.tabs.setTabVisible(self.tab_widgets.index(self.final_bill), disconnection)
+        self.tabs.setTabText(self.tab_widgets.index(self.execute), "Disconnect" if disconnection else "Reconnect")
         self.orders.load(detail.request_id, self.today)
         self.communication.load(detail.request_id)
         self.timeline.load(detail.request_id)
@@ -142,8 +149,8 @@ class RequestDetailPage(QWidget):
             self._show_tab(self.orders)
             self.orders.template.setFocus()
         elif text == "Generate bill":
-            self._show_tab(self.settlement)
-            self.settlement.use_in_bill.setFocus()
+            self._show_tab(self.final_bill)
+            (self.final_bill.rows[0].meter if self.final_bill.rows else self.final_bill.generate).setFocus()
         elif text == "Close request":
             self.close_request()
 

@@ -1,7 +1,6 @@
 """The Details tab (request information, SLA targets and achieved, consumer, meters) and the
 Financial settlement tab (outstanding from the ledger, last payment, the security deposit with
-"Use in bill", the net recomputed live). The final bill is not available yet: it needs the
-billing engine, which is being built."""
+"Use in bill", the net recomputed live; the Final bill tab applies the deposit as toggled here)."""
 
 from __future__ import annotations
 
@@ -25,8 +24,6 @@ INFO_ROWS = ("Request type", "Reason", "Reason code", "Priority", "Description",
              "Last updated by")
 CONSUMER_ROWS = ("Phone", "Email", "Consumer category", "Consumer sub category", "Service address",
                  "Billing address")
-FINAL_BILL_NOTE = ("Final bill: not available yet. Final bills need the billing engine (bill runs "
-                   "for one account, prorated), which is being built; the settlement above is final.")
 
 
 def _table(name: str, headers: tuple[str, ...]) -> QTableWidget:
@@ -103,8 +100,6 @@ class SettlementTab(QWidget):
         self.net_values = {row: self.net.row(row, "") for row in
                            ("Outstanding amount", "Security deposit applied", "Net amount",
                             "Settlement status")}
-        self.final_bill = named(QLabel(FINAL_BILL_NOTE), "Final bill")
-        self.final_bill.setWordWrap(True)
         self.use_in_bill.toggled.connect(self._toggled)
         grid = QHBoxLayout()
         for section in (self.outstanding, self.history, self.deposit):
@@ -112,7 +107,6 @@ class SettlementTab(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(grid)
         layout.addWidget(self.net)
-        layout.addWidget(self.final_bill)
         layout.addStretch(1)
 
     def show_detail(self, detail: RequestDetail) -> None:

@@ -1,7 +1,9 @@
-"""The requests landing page: the month's KPI cards, search, filters, and the Current requests
+"""The requests landing page: the KPI cards of a chosen month (the month before beside), search, filters, and the Current requests
 and Request history tabs (a lazy list: pages come from SQL as the user scrolls)."""
 
 from __future__ import annotations
+
+from datetime import timedelta
 
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (
@@ -22,6 +24,7 @@ from app.domain.requests.disconnection import RequestStatus
 from app.services.core.context import Actor
 from app.services.registry import Services
 from app.services.requests import RequestFilter, RequestKpis, RequestRow
+from app.services.requests.reads import MonthKpis
 from app.views.common.forms import DateEdit, caption
 from app.views.common.widgets import named
 from app.views.disconnections.inbox_tab import InboxTab
@@ -31,10 +34,16 @@ from app.views.payments.display import Display, from_qdate
 from app.views.payments.kpi_cards import KpiCard
 from app.views.payments.table_models import RAW_ROLE, LazyTableModel
 
+KPI_MONTHS = 12  # the month picker offers this month and the eleven before it
 KPI_TITLES = ("Pending disconnections", "Completed disconnections", "Pending reconnections",
               "Completed reconnections")
 ANY = "Any"
 NO_DATE = QDate(2000, 1, 1)
+
+
+def _figures(kpis: RequestKpis) -> tuple[int, int, int, int]:
+    return (kpis.pending_disconnections, kpis.completed_disconnections,
+            kpis.pending_reconnections, kpis.completed_reconnections)
 
 
 class RequestsTableModel(LazyTableModel):
@@ -99,7 +108,13 @@ class RequestsLanding(QWidget):
         named(self, "Disconnections dashboard")
         self.services, self.actor, self.display = services, actor, display
         self.kpis: RequestKpis | None = None
+        self.previous_kpis: RequestKpis | None = None
         self.cards = [KpiCard(title) for title in KPI_TITLES]
+        self.kpi_month = named(QComboBox(), "KPI month")
+        this_month = services.requests.form_choices(actor)[3].replace(day=1)
+        for _ in range(KPI_MONTHS):
+            self.kpi_month.addItem(display.month(this_month), this_month)
+            this_month = (this_month - timedelta(days=1)).replace(day=1)
         self.new_button = named(QPushButton("New Request"), "New Request")
         self.new_button.setToolTip("F2 or Ctrl+N")
         self.new_button.setVisible(can(actor.role, Permission.CREATE_REQUEST))
@@ -123,6 +138,7 @@ class RequestsLanding(QWidget):
         self.inbox.counted.connect(lambda n: self.tabs.setTabText(self.inbox_index, f"Escalations ({n})"))
         self._layout()
         self.search.returnPressed.connect(self.refresh)
+        self.kpi_month.currentIndexChanged.connect(lambda _i: self.refresh_kpis())
         for combo in (self.status, self.request_type, self.priority):
             combo.currentIndexChanged.connect(lambda _i: self.refresh())
         for edit in (self.date_from, self.date_to):
@@ -135,6 +151,8 @@ class RequestsLanding(QWidget):
         header = QHBoxLayout()
         header.addWidget(QLabel("<h2>Disconnections</h2>"))
         header.addStretch(1)
+        header.addWidget(caption("KPI month", self.kpi_month))
+        header.addWidget(self.kpi_month)
         header.addWidget(self.new_button)
         strip = QHBoxLayout()
         for card in self.cards:
@@ -168,19 +186,23 @@ class RequestsLanding(QWidget):
             flt = self.current_filter(history)
             tab.model.reset(lambda offset, limit, *_s, flt=flt: self.services.requests.list_requests(
                 self.actor, flt, offset, limit))
-        QuietBackground(self, lambda: self.services.requests.kpis(self.actor)).success(self._show_kpis) \
-            .run_in_background()
+        self.refresh_kpis()
         if self.suggestions is not None:
             self.suggestions.refresh()
         self.inbox.refresh()
 
-    def _show_kpis(self, kpis: RequestKpis) -> None:
-        self.kpis = kpis
-        month = self.display.month(kpis.month)
-        figures = (kpis.pending_disconnections, kpis.completed_disconnections,
-                   kpis.pending_reconnections, kpis.completed_reconnections)
-        for card, figure in zip(self.cards, figures, strict=True):
-            card.show_figure(str(figure), month)
+    def refresh_kpis(self) -> None:
+        month = self.kpi_month.currentData()
+        QuietBackground(self, lambda: self.services.requests.month_kpis(self.actor, month)) \
+            .success(self._show_kpis).run_in_background()
+
+    def _show_kpis(self, kpis: MonthKpis) -> None:
+        if kpis.current.month != self.kpi_month.currentData():
+            return  # an answer for a month no longer chosen
+        self.kpis, self.previous_kpis = kpis.current, kpis.previous
+        before = self.display.month(kpis.previous.month)
+        for card, now, then in zip(self.cards, _figures(kpis.current), _figures(kpis.previous), strict=True):
+            card.show_figure(str(now), f"{self.display.month(kpis.current.month)} · {before}: {then}")
 
     def focus_search(self) -> None:
         self.search.setFocus(Qt.FocusReason.OtherFocusReason)

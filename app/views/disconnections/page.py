@@ -3,9 +3,6 @@ detail. F2 or Ctrl+N raises a new request from anywhere in the module."""
 
 from __future__ import annotations
 
-import logging
-
-from PySide6.QtCore import QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QStackedWidget
 
@@ -17,12 +14,9 @@ from app.views.common.widgets import named
 from app.views.disconnections.create_flow import CreateRequestFlow
 from app.views.disconnections.detail_page import RequestDetailPage
 from app.views.disconnections.landing import RequestsLanding
-from app.views.disconnections.quiet import QuietBackground
 from app.views.payments.display import Background, Display
 
-log = logging.getLogger(__name__)
 LANDING, CREATING, DETAIL = range(3)
-ESCALATION_MS = 60_000
 
 
 class DisconnectionsPage(QStackedWidget):
@@ -47,18 +41,7 @@ class DisconnectionsPage(QStackedWidget):
         self.detail.back.connect(self.show_landing)
         for keys in ("F2", "Ctrl+N"):
             QShortcut(QKeySequence(keys), self, self.new_request)
-        self.escalation = QTimer(self)
-        self.escalation.setInterval(ESCALATION_MS)
-        self.escalation.timeout.connect(self.escalate_breaches)
-        self.escalation.start()
-        self.landing.refresh()
-        self.escalate_breaches()
-
-    def escalate_breaches(self) -> None:
-        """SLA breaches escalate to supervisors without anyone asking (in-app and e-mail)."""
-        QuietBackground(self, self.services.requests.escalate_breaches, writes=True) \
-            .success(lambda escalated: self.landing.refresh() if escalated else None) \
-            .failure(lambda error: log.warning("SLA escalation failed: %s", error)).run_in_background()
+        self.landing.refresh()  # SLA escalation is the main window's (sla_watch), module open or not
 
     def new_request(self) -> None:
         if not can(self.actor.role, Permission.CREATE_REQUEST):
