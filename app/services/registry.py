@@ -15,6 +15,7 @@ from app.services.dashboard import DashboardLists, DashboardPreferences, Dashboa
 from app.services.payments.posting import PaymentsService
 from app.services.payments.receipts import ReceiptsService
 from app.services.requests import RequestsService
+from app.services.tariffs.assignments import PlanAssignments
 from app.services.tariffs.plans import PlansService
 from app.services.tariffs.service import TariffsService
 
@@ -31,6 +32,7 @@ class Services:
     usage: UsageService = field(init=False)
     tariffs: TariffsService = field(init=False)
     plans: PlansService = field(init=False)
+    plan_assignments: PlanAssignments = field(init=False)
     billing: BillingService = field(init=False)
     requests: RequestsService = field(init=False)
     dashboard: DashboardService = field(init=False)
@@ -47,6 +49,7 @@ class Services:
         self.usage = UsageService(self.app)
         self.tariffs = TariffsService(self.app)
         self.plans = PlansService(self.app)
+        self.plan_assignments = PlanAssignments(self.app)
         self.billing = BillingService(self.app)
         self.requests = RequestsService(self.app)
         self.dashboard = DashboardService(self.app)

@@ -54,6 +54,7 @@ NEEDS: dict[tuple[str, str] | str, tuple[P, ...]] = {
     "plan_services": _TARIFFS,
     "plan_charges": _TARIFFS,
     "plan_versions": _TARIFFS,
+    "plan_assignments": _TARIFFS,  # a service account's plan history
     "users": (P.MANAGE_USERS,),
     "dashboard_preferences": (P.VIEW_DASHBOARD,),  # a user's own dashboard layout and views
 }

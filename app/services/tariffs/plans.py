@@ -212,6 +212,8 @@ class PlansService:
                 raise PlanInUse(plan.name, accounts)
             base = plan.version
             plan.manually_inactive, plan.version, plan.updated_at = inactive, base + 1, work.now
+            if inactive != (before is TariffStatus.INACTIVE):  # its accounts keep it until their next cycle
+                plan.inactive_since = today if inactive else None
             work.record(plan, "update", base_version=base)
             after = tariff_status(plan.valid_from, plan.valid_to, inactive, today)
             work.audit("plan_status_changed", "plan", plan_id, name=plan.name, before=before,
