@@ -4,7 +4,6 @@ audit, and the bill run rating each period through the plan in force when it sta
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal as D
 
 import pytest
 from sqlalchemy import func, select
@@ -12,8 +11,9 @@ from sqlalchemy import func, select
 from app.domain.core.errors import ConflictError, ValidationError
 from app.models.billing import Bill, BillingException, BillLine
 from app.models.system import AuditEntry
-from app.models.tariffs import Plan, PlanAssignment, PlanCategory, PlanCharge, PlanService
-from tests.billing_fixtures import CYCLE, build_world
+from app.models.tariffs import PlanAssignment
+from tests.billing_fixtures import CYCLE
+from tests.plan_fixtures import green_world
 from tests.tariff_fixtures import actor
 
 READS = {"electricity": [(date(2025, 3, 16), "100"), (date(2025, 4, 16), "200")]}
@@ -21,21 +21,7 @@ READS = {"electricity": [(date(2025, 3, 16), "100"), (date(2025, 4, 16), "200")]
 
 @pytest.fixture
 def world(runtime, services):
-    world = build_world(runtime, services)
-    with runtime.app.sessions() as session, session.begin():
-        green = Plan(name="Green Saver", short_name="GS", description="Greener",
-                     billing_frequency="Monthly", tax_type="Exempt", tax_rate=D(0),
-                     valid_from=date(2025, 1, 1))
-        session.add(green)
-        session.flush()
-        session.add_all([
-            PlanCategory(plan_id=world.plan_id, category="Residential", sub_category="Single Family"),
-            PlanCategory(plan_id=green.id, category="Residential", sub_category="Single Family"),
-            PlanService(plan_id=green.id, utility="electricity", tariff_id=world.electricity_id),
-            PlanCharge(plan_id=green.id, name="Green Fee", scope="Common", charge_type="Fixed",
-                       amount=D("9.99"))])
-        world.green_id = green.id
-    return world
+    return green_world(runtime, services)
 
 
 def manager(world):
@@ -155,3 +141,23 @@ def test_an_inactive_plan_keeps_its_customers_until_their_next_billing_cycle(wor
     with world.runtime.app.sessions() as session:
         reason = session.execute(select(BillingException.message)).scalar_one()
     assert "Plan 'Dual Fuel' stopped applying on 2025-04-20" in reason
+
+
+def test_the_command_line_shows_the_count_before_writing_and_keeps_a_history(world, runtime, capsys):
+    from app.cli import main
+
+    accounts = [world.consumer(name, meters=READS) for name in ("A", "B")]
+    folder = str(runtime.paths.root)
+    runtime.close()
+    bulk = ["--data-dir", folder, "plans", "assign", "--plan", "GS", "--category", "Residential"]
+    assert main(bulk) == 0
+    assert "2 Residential account(s) change to plan 'Green Saver'" in capsys.readouterr().out
+    assert main(["--data-dir", folder, "plans", "history", "--account", accounts[0]]) == 0
+    assert "has no recorded plan change" in capsys.readouterr().out  # nothing written yet
+    assert main([*bulk, "--yes"]) == 0
+    assert "Assigned: 2 account(s)." in capsys.readouterr().out
+    assert main(["--data-dir", folder, "plans", "history", "--account", accounts[0]]) == 0
+    assert "Dual Fuel -> Green Saver  by system" in capsys.readouterr().out
+    assert main(["--data-dir", folder, "plans", "assign", "--plan", "Dual Fuel", "--account",
+                 accounts[0], "--effective", "2024-01-01"]) == 2
+    assert "A plan change effective 2026-12-06 is already recorded" in capsys.readouterr().err

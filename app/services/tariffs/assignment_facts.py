@@ -37,6 +37,16 @@ class AccountFacts:
     billed_to: date | None  # the end of the latest billed period
 
 
+def find_plan(session: Session, name: str) -> str:
+    """A live plan's id from its name or short name (any case)."""
+    wanted = name.strip().casefold()
+    for plan_id, plan_name, short in session.execute(
+            select(Plan.id, Plan.name, Plan.short_name).where(Plan.deleted.is_(False))):
+        if wanted in (plan_name.casefold(), short.casefold()):
+            return plan_id
+    raise NotFound(f"No plan named '{name.strip()}'")
+
+
 def plan_facts(session: Session, plan_id: str) -> PlanFacts:
     return load_plan(session, plan_id, None).facts
 

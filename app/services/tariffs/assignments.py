@@ -23,6 +23,7 @@ from app.services.tariffs.assignment_facts import (
     AccountFacts,
     LoadedPlan,
     account_by_number,
+    find_plan,
     load_accounts,
     load_plan,
 )
@@ -77,6 +78,11 @@ class AssignmentResult:
 class PlanAssignments:
     def __init__(self, app: AppContext) -> None:
         self.app = app
+
+    def plan_named(self, actor: Actor, name: str) -> str:
+        actor.require(Permission.VIEW_TARIFFS)
+        with self.app.sessions() as session:
+            return find_plan(session, name)
 
     def accounts_of(self, actor: Actor, consumer_id: str) -> list[AccountPlan]:
         actor.require(Permission.VIEW_TARIFFS)

@@ -29,6 +29,7 @@ from app.services.tariffs.plans import PlanInUse, PlanRow
 from app.views.common.forms import caption
 from app.views.common.tables import keyboard_table
 from app.views.common.widgets import named
+from app.views.tariffs.assign_plan_dialog import AssignPlanDialog
 from app.views.tariffs.dialogs import Asker, deactivate_confirming
 from app.views.tariffs.plan_details import PlanDetailsDialog
 from app.views.tariffs.plan_wizard import PlanWizard
@@ -40,7 +41,7 @@ COL_STATUS = 6
 P = Permission
 ACTIONS = (("New plan", P.EDIT_TARIFFS), ("Edit plan", P.EDIT_TARIFFS), ("Plan details", P.VIEW_TARIFFS),
            ("Version history", P.VIEW_TARIFFS), ("Deactivate plan", P.PUBLISH_TARIFFS),
-           ("Activate plan", P.PUBLISH_TARIFFS))
+           ("Activate plan", P.PUBLISH_TARIFFS), ("Assign plan", P.EDIT_TARIFFS))
 
 
 class PlanListPanel(QWidget):
@@ -54,6 +55,7 @@ class PlanListPanel(QWidget):
         self.ask = Asker(self)
         self.wizard: PlanWizard | None = None
         self.dialog: PlanDetailsDialog | None = None
+        self.assigning: AssignPlanDialog | None = None
         self.rows: list[PlanRow] = []
         self.search = named(QLineEdit(), "Search plans")
         self.search.setPlaceholderText("Search by name, short name or category")
@@ -92,7 +94,8 @@ class PlanListPanel(QWidget):
         self.table.itemSelectionChanged.connect(self._enable)
         handlers = {"New plan": self.new_plan, "Edit plan": self.edit_plan, "Plan details": self.show_details,
                     "Version history": lambda: self.show_details(history=True),
-                    "Deactivate plan": self.deactivate, "Activate plan": self.activate}
+                    "Deactivate plan": self.deactivate, "Activate plan": self.activate,
+                    "Assign plan": self.assign}
         for label, button in self.buttons.items():
             button.clicked.connect(handlers[label])
         self.refresh()
@@ -127,7 +130,8 @@ class PlanListPanel(QWidget):
         states = {"Edit plan": row is not None, "Plan details": row is not None,
                   "Version history": row is not None,
                   "Deactivate plan": row is not None and row.status is TariffStatus.ACTIVE,
-                  "Activate plan": row is not None and row.status is TariffStatus.INACTIVE}
+                  "Activate plan": row is not None and row.status is TariffStatus.INACTIVE,
+                  "Assign plan": row is not None and row.status is TariffStatus.ACTIVE}
         for label, enabled in states.items():
             if label in self.buttons:
                 self.buttons[label].setEnabled(enabled)
@@ -159,6 +163,16 @@ class PlanListPanel(QWidget):
         self.dialog = PlanDetailsDialog(self.services, self.actor, row.id, history=history, parent=self)
         self.dialog.open()
         return self.dialog
+
+    def assign(self) -> AssignPlanDialog | None:
+        """Only an Active plan takes customers; the dialog says how many a bulk change moves."""
+        row = self.selected()
+        if row is None:
+            return None
+        self.assigning = AssignPlanDialog(self.services, self.actor, row, self.ask, parent=self)
+        self.assigning.assigned.connect(self.changed.emit)
+        self.assigning.open()
+        return self.assigning
 
     def deactivate(self) -> None:
         row = self.selected()
