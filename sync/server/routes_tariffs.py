@@ -22,7 +22,7 @@ from app.services.tariffs.records import TariffState, load_states, version_of
 from sync.server.deps import Authenticated, central_of
 from sync.server.errors import ApiError, error_responses
 
-router = APIRouter(prefix="/v1/tariffs", tags=["tariffs"], responses=error_responses(401, 403, 422))
+router = APIRouter(prefix="/v1/tariffs", tags=["tariffs"], responses=error_responses(400, 401, 403, 422))
 
 MAX_QUANTITY = Decimal("1000000000")  # units or kW: far beyond any one meter's period
 MAX_PERIOD_DAYS = 3660

@@ -133,6 +133,6 @@ def test_the_openapi_documents_every_tariff_response(server):
     with httpx.Client(base_url=server.url) as http:
         paths = http.get("/openapi.json").json()["paths"]
     assert set(paths["/v1/tariffs/{code}/quote"]["post"]["responses"]) == {
-        "200", "401", "403", "404", "422"}
-    assert set(paths["/v1/tariffs"]["get"]["responses"]) == {"200", "401", "403", "422"}
+        "200", "400", "401", "403", "404", "422"}
+    assert set(paths["/v1/tariffs"]["get"]["responses"]) == {"200", "400", "401", "403", "422"}
     assert paths["/v1/tariffs/{code}"]["get"]["security"] == [{"token": []}]
