@@ -52,6 +52,7 @@ OPENERS: tuple[Opener, ...] = (
     Opener(C, "Close session", back="Cancel closing", screen="Close session"),
     Opener(T, "New tariff", tab="Tariffs"), Opener(T, "New version", tab="Tariffs"),
     Opener(T, "History", tab="Tariffs"), Opener(T, "Compare", tab="Tariffs"),
+    Opener(T, "Batch edit", tab="Tariffs"),
     Opener(T, "New plan", tab="Plans"), Opener(T, "Edit plan", tab="Plans"),
     Opener(T, "Plan details", tab="Plans"), Opener(T, "Version history", tab="Plans"),
     Opener(T, "Assign plan", tab="Plans"),
