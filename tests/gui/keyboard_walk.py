@@ -55,7 +55,7 @@ OPENERS: tuple[Opener, ...] = (
     Opener(T, "Batch edit", tab="Tariffs"),
     Opener(T, "New plan", tab="Plans"), Opener(T, "Edit plan", tab="Plans"),
     Opener(T, "Plan details", tab="Plans"), Opener(T, "Version history", tab="Plans"),
-    Opener(T, "Assign plan", tab="Plans"),
+    Opener(T, "Assign plan", tab="Plans"), Opener(T, "Batch edit plans", tab="Plans"),
     Opener(None, "Change &password…"), Opener(None, "Sync &problems…"),
     Opener(None, "&Connect to central service…"),
 )

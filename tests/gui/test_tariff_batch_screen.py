@@ -47,3 +47,34 @@ def test_change_the_rates_of_two_tariffs_by_ten_percent(qtbot, services, runtime
     assert (quote.version, quote.bill.total.amount) == (2, D("13.20"))
     dialog.resize(1280, 800)
     dialog.grab().save("/tmp/tariffs_batch.png")
+
+
+def test_extend_two_plans_from_the_plan_list(qtbot, services, runtime):
+    from app.domain.tariffs.plans import ChargeType, PlanChargeLine
+    from app.views.tariffs.plan_list_panel import PlanListPanel
+    from tests.integration.test_plan_service import residential_basic
+
+    dollar_utility(services, runtime)
+    manager = actor(runtime, "manager")
+    tariff_id = services.tariffs.create(manager, standard_residential(), categories=["Residential"]).tariff_id
+    services.plans.create(manager, residential_basic(tariff_id))
+    services.plans.create(manager, residential_basic(tariff_id, name="Fixed Only", short_name="FO", charges=(
+        PlanChargeLine("Administrative Fee", "Common", ChargeType.FIXED, D("5.99")),)))
+    panel = PlanListPanel(services, manager)
+    qtbot.addWidget(panel)
+    panel.show()
+    table = find(panel, "Plan list")
+    table.selectAll()
+    assert not find(panel, "Edit plan", QPushButton).isEnabled()
+    click(qtbot, find(panel, "Batch edit plans", QPushButton))
+    dialog = panel.batch
+    action = find(dialog, "Action", QComboBox)
+    action.setCurrentIndex(action.findText("Change rates"))
+    assert not find(dialog, "Effective from", QDateEdit).isVisibleTo(dialog)  # plans: when saved
+    type_into(qtbot, find(dialog, "Change in percent", QLineEdit), "-10")
+    click(qtbot, find(dialog, "Apply", QPushButton))
+    assert find(dialog, "Batch summary", QLabel).text() == (
+        "Change rates: 1 plan(s) changed, 1 skipped.\n"
+        "Skipped Fixed Only: Has no Variable or Consumption-based charge")
+    [basic] = [row for row in services.plans.list_plans(manager) if row.short_name == "RBE"]
+    assert services.plans.details(manager, basic.id).draft.charges[0].amount == D("0.135000")

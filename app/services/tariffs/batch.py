@@ -35,9 +35,10 @@ class BatchSummary:
     changed: tuple[str, ...]  # tariff names
     skipped: tuple[tuple[str, str], ...]  # (tariff name, why)
     changes: Changes
+    kind: str = "tariff"
 
     def describe(self) -> str:
-        lines = [f"{self.action.value}: {len(self.changed)} tariff(s) changed, "
+        lines = [f"{self.action.value}: {len(self.changed)} {self.kind}(s) changed, "
                  f"{len(self.skipped)} skipped."]
         lines += [f"Skipped {name}: {why}" for name, why in self.skipped]
         return "\n".join(lines)

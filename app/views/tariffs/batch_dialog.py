@@ -1,4 +1,4 @@
-"""Batch edit of the tariffs selected in the list: extend validity, change rates by a
+"""Batch edit of the tariffs (or plans) selected in a list: extend validity, change rates by a
 percentage, or deactivate; the summary says how many changed and which were skipped and why."""
 
 from __future__ import annotations
@@ -21,7 +21,6 @@ from app.domain.core.errors import UtilityDeskError, ValidationError
 from app.services.core.context import Actor
 from app.services.registry import Services
 from app.services.tariffs.batch import BatchAction, BatchSummary
-from app.services.tariffs.service import TariffRow
 from app.views.common.dialogs import keyboard_dialog
 from app.views.common.forms import DateEdit, Form
 from app.views.common.widgets import named
@@ -35,15 +34,25 @@ FIELDS = {  # which fields each action uses
 }
 
 
+RULES = {
+    "tariff": "Rates change by the percentage and are rounded half up to 6 decimals; each change "
+              "is published as a new version. If any tariff is refused, none is changed.",
+    "plan": "The rates of Variable and Consumption-based charges change by the percentage, rounded "
+            "half up to 6 decimals; each change is the plan's next version. If any plan is "
+            "refused, none is changed.",
+}
+
+
 class BatchEditDialog(QDialog):
     applied = Signal(object)  # Changes
 
-    def __init__(self, services: Services, actor: Actor, rows: list[TariffRow],
-                 parent: QWidget | None = None) -> None:
+    def __init__(self, services: Services, actor: Actor, chosen: dict[str, str], *,
+                 kind: str = "tariff", parent: QWidget | None = None) -> None:
+        """`chosen`: id -> name of the selected tariffs (kind "tariff") or plans ("plan")."""
         super().__init__(parent)
         named(self, "Batch edit")
-        self.setWindowTitle(f"Batch edit: {len(rows)} tariff(s)")
-        self.services, self.actor, self.rows = services, actor, rows
+        self.setWindowTitle(f"Batch edit: {len(chosen)} {kind}(s)")
+        self.services, self.actor, self.chosen, self.kind = services, actor, chosen, kind
         display = Display.of(services.settings.current())
         today = to_qdate(services.plans.context(actor).today)
         self.action = named(QComboBox(), "Action")
@@ -75,11 +84,9 @@ class BatchEditDialog(QDialog):
         buttons.addWidget(self.apply_button)
         buttons.addWidget(close)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("Tariffs: " + ", ".join(row.name for row in rows)))
+        layout.addWidget(QLabel(f"{kind.capitalize()}s: " + ", ".join(chosen.values())))
         layout.addLayout(self.form)
-        layout.addWidget(QLabel("Rates change by the percentage and are rounded half up to 6 "
-                                "decimals; each change is published as a new version. If any "
-                                "tariff is refused, none is changed."))
+        layout.addWidget(QLabel(RULES[kind]))
         layout.addWidget(self.error)
         layout.addWidget(self.summary, 1)
         layout.addLayout(buttons)
@@ -90,20 +97,24 @@ class BatchEditDialog(QDialog):
         keyboard_dialog(self, accept=self.apply_button, first=self.action)
 
     def _fields(self) -> None:
-        used = FIELDS[BatchAction(self.action.currentData())]
+        action = BatchAction(self.action.currentData())
+        used = FIELDS[action] if self.kind == "tariff" or action is not BatchAction.CHANGE_RATES \
+            else ("Change in percent",)  # a plan's new version applies when saved
         for field in (self.end_date, self.percent, self.effective, self.reason):
             self.form.setRowVisible(field, field.accessibleName() in used)
 
     def apply(self) -> None:
-        ids = [row.id for row in self.rows]
-        batch = self.services.tariff_batch
+        ids = list(self.chosen)
+        batch = self.services.tariff_batch if self.kind == "tariff" else self.services.plan_batch
         action = BatchAction(self.action.currentData())
         try:
             if action is BatchAction.EXTEND:
                 result = batch.extend_validity(self.actor, ids, from_qdate(self.end_date.date()))
+            elif action is BatchAction.CHANGE_RATES and self.kind == "plan":
+                result = self.services.plan_batch.change_rates(self.actor, ids, self._percent())
             elif action is BatchAction.CHANGE_RATES:
-                result = batch.change_rates(self.actor, ids, self._percent(),
-                                            from_qdate(self.effective.date()))
+                result = self.services.tariff_batch.change_rates(
+                    self.actor, ids, self._percent(), from_qdate(self.effective.date()))
             else:
                 result = batch.deactivate(self.actor, ids, reason=self.reason.text(), confirm_in_use=False)
         except UtilityDeskError as error:

@@ -30,6 +30,7 @@ from app.views.common.forms import caption
 from app.views.common.tables import keyboard_table
 from app.views.common.widgets import named
 from app.views.tariffs.assign_plan_dialog import AssignPlanDialog
+from app.views.tariffs.batch_dialog import BatchEditDialog
 from app.views.tariffs.dialogs import Asker, deactivate_confirming
 from app.views.tariffs.plan_details import PlanDetailsDialog
 from app.views.tariffs.plan_wizard import PlanWizard
@@ -41,7 +42,8 @@ COL_STATUS = 6
 P = Permission
 ACTIONS = (("New plan", P.EDIT_TARIFFS), ("Edit plan", P.EDIT_TARIFFS), ("Plan details", P.VIEW_TARIFFS),
            ("Version history", P.VIEW_TARIFFS), ("Deactivate plan", P.PUBLISH_TARIFFS),
-           ("Activate plan", P.PUBLISH_TARIFFS), ("Assign plan", P.EDIT_TARIFFS))
+           ("Activate plan", P.PUBLISH_TARIFFS), ("Assign plan", P.EDIT_TARIFFS),
+           ("Batch edit plans", P.PUBLISH_TARIFFS))
 
 
 class PlanListPanel(QWidget):
@@ -69,7 +71,8 @@ class PlanListPanel(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        # several rows (Ctrl/Shift) for a batch edit; the other actions take exactly one
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setItemDelegateForColumn(COL_STATUS, BadgeDelegate(self.table))
         self.table.verticalHeader().hide()
         self.message = named(QLabel(""), "Plan list message")
@@ -95,7 +98,7 @@ class PlanListPanel(QWidget):
         handlers = {"New plan": self.new_plan, "Edit plan": self.edit_plan, "Plan details": self.show_details,
                     "Version history": lambda: self.show_details(history=True),
                     "Deactivate plan": self.deactivate, "Activate plan": self.activate,
-                    "Assign plan": self.assign}
+                    "Assign plan": self.assign, "Batch edit plans": self.batch_edit}
         for label, button in self.buttons.items():
             button.clicked.connect(handlers[label])
         self.refresh()
@@ -117,8 +120,13 @@ class PlanListPanel(QWidget):
         self._enable()
 
     def selected(self) -> PlanRow | None:
-        rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
-        return self.rows[rows[0].row()] if rows and rows[0].row() < len(self.rows) else None
+        """The one selected plan; None when none or several are selected."""
+        rows = self.selected_rows()
+        return rows[0] if len(rows) == 1 else None
+
+    def selected_rows(self) -> list[PlanRow]:
+        indexes = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
+        return [self.rows[i.row()] for i in sorted(indexes, key=lambda i: i.row()) if i.row() < len(self.rows)]
 
     def select(self, plan_id: str) -> None:
         for r, row in enumerate(self.rows):
@@ -131,7 +139,8 @@ class PlanListPanel(QWidget):
                   "Version history": row is not None,
                   "Deactivate plan": row is not None and row.status is TariffStatus.ACTIVE,
                   "Activate plan": row is not None and row.status is TariffStatus.INACTIVE,
-                  "Assign plan": row is not None and row.status is TariffStatus.ACTIVE}
+                  "Assign plan": row is not None and row.status is TariffStatus.ACTIVE,
+                  "Batch edit plans": bool(self.selected_rows())}
         for label, enabled in states.items():
             if label in self.buttons:
                 self.buttons[label].setEnabled(enabled)
@@ -173,6 +182,16 @@ class PlanListPanel(QWidget):
         self.assigning.assigned.connect(self.changed.emit)
         self.assigning.open()
         return self.assigning
+
+    def batch_edit(self) -> BatchEditDialog | None:
+        rows = self.selected_rows()
+        if not rows:
+            return None
+        self.batch = BatchEditDialog(self.services, self.actor, {r.id: r.name for r in rows},
+                                     kind="plan", parent=self)
+        self.batch.applied.connect(lambda changes: self._done(changes, ""))
+        self.batch.open()
+        return self.batch
 
     def deactivate(self) -> None:
         row = self.selected()

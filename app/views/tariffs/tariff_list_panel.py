@@ -235,7 +235,8 @@ class TariffListPanel(QWidget):
         rows = self.selected_rows()
         if not rows:
             return None
-        self.batch = BatchEditDialog(self.services, self.actor, rows, parent=self)
+        self.batch = BatchEditDialog(self.services, self.actor, {row.id: row.name for row in rows},
+                                     parent=self)
         self.batch.applied.connect(lambda changes: (self.refresh(), self.changed.emit(changes)))
         self.batch.open()
         return self.batch
