@@ -161,3 +161,13 @@ def test_the_command_line_shows_the_count_before_writing_and_keeps_a_history(wor
     assert main(["--data-dir", folder, "plans", "assign", "--plan", "Dual Fuel", "--account",
                  accounts[0], "--effective", "2024-01-01"]) == 2
     assert "A plan change effective 2026-12-06 is already recorded" in capsys.readouterr().err
+
+
+def test_a_plan_deactivated_before_its_day_was_kept_is_not_assignable(world):
+    from app.models.tariffs import Plan
+
+    ann = world.consumer("Ann", meters=READS, plan=False)
+    with world.runtime.app.sessions() as session, session.begin():
+        session.get(Plan, world.green_id).manually_inactive = True  # inactive_since unknown
+    with pytest.raises(ValidationError, match="'Green Saver' is not Active"):
+        world.services.plan_assignments.assign(manager(world), ann, world.green_id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.domain.tariffs.assignment import (
@@ -67,6 +67,7 @@ def test_an_inactive_plan_rates_only_periods_that_started_before_it_stopped():
 days = st.integers(min_value=0, max_value=400).map(lambda n: date(2025, 1, 1) + timedelta(days=n))
 
 
+@settings(deadline=None)
 @given(st.lists(st.tuples(days, st.sampled_from("ABC")), min_size=1, max_size=6), days)
 def test_the_plan_in_force_is_always_one_the_history_names(changes, day):
     steps, current = [], None

@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal as D
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.domain.core.errors import ValidationError
@@ -54,6 +54,7 @@ def test_every_energy_rate_changes_and_nothing_else():
     assert scale_rates(version(unit_rate=D("0.1200")), D(-50)).unit_rate == D("0.060000")
 
 
+@settings(deadline=None)
 @given(st.decimals(min_value=D("0.000001"), max_value=D(100), places=6),
        st.decimals(min_value=D(-99), max_value=D(1000), places=2))
 def test_a_scaled_rate_is_within_half_a_millionth_of_the_exact_one(rate, percent):

@@ -41,6 +41,7 @@ class PlanFacts:
     inactive_since: date | None  # the day it was deactivated; None while it is not
     categories: tuple[tuple[str, str], ...]  # (category, sub-category)
     utilities: frozenset[str]  # lower case
+    manually_inactive: bool = False  # Inactive now: never assignable, whatever the date
 
     def stops_on(self) -> date | None:
         """The first day the plan no longer applies, or None while it runs on."""
@@ -71,7 +72,7 @@ def plan_on(steps: Sequence[AssignmentStep], assigned: str | None, day: date) ->
 def assignment_problem(plan: PlanFacts, *, category: str, sub_category: str, utility: str,
                        tariff_status: TariffStatus | None, effective_from: date) -> str | None:
     """Why this account cannot be put on the plan from that date, or None when it can."""
-    if not plan.active_on(effective_from):
+    if plan.manually_inactive or not plan.active_on(effective_from):
         return f"Plan '{plan.name}' is not Active on {effective_from.isoformat()}"
     subs = {sub for main, sub in plan.categories if main == category}
     if not subs:

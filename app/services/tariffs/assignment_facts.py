@@ -64,10 +64,11 @@ def load_plan(session: Session, plan_id: str, on: date | None) -> LoadedPlan:
     if on is not None:
         status = {utility.lower(): states[tariff].status(on) if tariff in states
                   else TariffStatus.EXPIRED for utility, tariff in services}
-    facts = PlanFacts(plan.name, plan.valid_from, plan.valid_to,
-                      plan.inactive_since if plan.manually_inactive else None,
+    # a plan deactivated before its day was recorded (migration 0015): its last change's day
+    stopped = (plan.inactive_since or plan.updated_at.date()) if plan.manually_inactive else None
+    facts = PlanFacts(plan.name, plan.valid_from, plan.valid_to, stopped,
                       tuple((c, s) for c, s in categories),
-                      frozenset(utility.lower() for utility, _ in services))
+                      frozenset(utility.lower() for utility, _ in services), plan.manually_inactive)
     return LoadedPlan(plan.id, facts, status)
 
 
