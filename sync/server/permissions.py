@@ -13,6 +13,7 @@ _BILLING = (P.RUN_BILLING,)
 _REQUESTS = (P.CREATE_REQUEST, P.WORK_REQUEST)
 _PLANS = (P.MANAGE_PAYMENT_PLANS,)
 PASSWORD_COLUMNS = frozenset({"password_hash", "password_changed_at"})
+PLAN_COLUMNS = frozenset({"plan_id"})  # what a plan assignment changes on a service account
 
 # (entity, operation) first, then the entity for any operation.
 NEEDS: dict[tuple[str, str] | str, tuple[P, ...]] = {
@@ -55,6 +56,8 @@ NEEDS: dict[tuple[str, str] | str, tuple[P, ...]] = {
     "plan_charges": _TARIFFS,
     "plan_versions": _TARIFFS,
     "plan_assignments": _TARIFFS,  # a service account's plan history
+    # assigning a plan updates the account's plan_id; only that column unless MANAGE_SETTINGS
+    ("service_accounts", "update"): _REFERENCE + _TARIFFS,
     "users": (P.MANAGE_USERS,),
     "dashboard_preferences": (P.VIEW_DASHBOARD,),  # a user's own dashboard layout and views
 }
@@ -97,6 +100,8 @@ def writable_columns(caller: Caller, op: Operation) -> frozenset[str] | None:
     change their password (the rest of the row, such as the role, is kept)."""
     if _own_password_change(caller, op) and not can(caller.role, P.MANAGE_USERS):
         return PASSWORD_COLUMNS
+    if op.entity == "service_accounts" and not can(caller.role, P.MANAGE_SETTINGS):
+        return PLAN_COLUMNS
     return None
 
 
