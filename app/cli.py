@@ -65,6 +65,10 @@ def build_parser(command: str | None = None, *, full: bool = False) -> argparse.
 
     add_tariff_parser(sub)
 
+    from app.cli_plans import add_plans_parser
+
+    add_plans_parser(sub)
+
     from app.cli_requests import add_requests_parser
 
     add_requests_parser(sub)
@@ -175,6 +179,12 @@ def cmd_tariff(args: argparse.Namespace) -> int:
     return run(args, _data_dir)
 
 
+def cmd_plans(args: argparse.Namespace) -> int:
+    from app.cli_plans import cmd_plans as run
+
+    return run(args, _data_dir)
+
+
 def cmd_requests(args: argparse.Namespace) -> int:
     from app.cli_requests import cmd_requests as run
 
@@ -201,7 +211,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "gui": cmd_gui, "demo": cmd_demo, "db": cmd_db, "screenshots": cmd_screenshots, "audit": cmd_audit,
-    "tariff": cmd_tariff, "requests": cmd_requests, "dashboard": cmd_dashboard, "server": cmd_server,
+    "tariff": cmd_tariff, "plans": cmd_plans, "requests": cmd_requests, "dashboard": cmd_dashboard, "server": cmd_server,
     "sync": cmd_sync,
 }
 

@@ -11,12 +11,10 @@ import json
 import sys
 from collections.abc import Callable
 from datetime import date
-from decimal import Decimal
 from pathlib import Path
 from typing import TextIO
 
 from app.domain.core.errors import ValidationError
-from app.domain.core.money import Money, minor_digits
 from app.domain.tariffs.validation import RateType, TariffStatus, Utility
 
 DataDir = Callable[[argparse.Namespace], Path]
@@ -147,7 +145,7 @@ def _template(tariffs, args: argparse.Namespace) -> int:
 def _quote(args: argparse.Namespace, folder: Path) -> int:
     """Read-only and light: no migrations, no ORM (see app.services.tariffs.quotes)."""
     from app.config import Paths
-    from app.services.tariffs.quotes import published_in_file, quote_versions
+    from app.services.tariffs.quotes import published_in_file, quote_json, quote_versions
 
     if args.units is None and not args.units_by_period:
         raise ValidationError("units", "Give --units or --units-by-period")
@@ -156,35 +154,6 @@ def _quote(args: argparse.Namespace, folder: Path) -> int:
                            units_by_period=args.units_by_period, load_kw=args.load_kw)
     print(json.dumps(quote_json(quote), ensure_ascii=False))
     return 0
-
-
-def quote_json(quote) -> dict[str, object]:
-    """{"tariff", "version", "factor", "metered", "billed", "basis", "lines": [{description,
-    quantity, rate, amount}], "total"}."""
-    bill = quote.bill
-    return {
-        "tariff": quote.tariff,
-        "version": quote.version,
-        "factor": _number(bill.factor),
-        "metered": {"quantity": _number(bill.metered), "unit": bill.meter_unit},
-        "billed": {"quantity": _number(bill.billed), "unit": bill.billed_unit},
-        "basis": bill.basis,
-        "lines": [{"description": line.description, "quantity": _number(line.quantity),
-                   "rate": None if line.rate is None else _number(line.rate),
-                   "amount": _money(line.amount)} for line in quote.bill.lines],
-        "total": _money(quote.bill.total),
-    }
-
-
-def _number(value: Decimal) -> str:
-    """A quantity, rate or factor as text: exact, or to 6 decimals where it does not end."""
-    if value.as_tuple().exponent < -6:  # type: ignore[operator]
-        value = value.quantize(Decimal("0.000001"))
-    return str(value)
-
-
-def _money(money: Money) -> str:
-    return f"{money.amount:.{minor_digits(money.currency)}f}"
 
 
 _ACTIONS = {"import": _import, "export": _export, "template": _template}

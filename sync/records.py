@@ -17,7 +17,7 @@ from app.services.core.serialize import row_to_dict
 APPEND_ONLY = frozenset({
     "ledger_entries", "cash_movements", "payment_allocations", "credit_note_applications",
     "receipt_prints", "request_events", "communications", "bill_lines", "meter_reads",
-    "plan_versions", "payment_plan_revisions", "installments",
+    "plan_versions", "plan_assignments", "payment_plan_revisions", "installments",
 })
 SERVER_COLUMNS = frozenset({"id", "version", "updated_at"})
 

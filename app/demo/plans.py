@@ -98,6 +98,8 @@ def write_plans(writer: BulkWriter, ids: DemoIds, local: LocalTime, tariffs: Tar
             "description": plan.description, "billing_frequency": plan.frequency,
             "tax_type": plan.tax[0], "tax_rate": plan.tax[1], "valid_from": plan.valid[0],
             "valid_to": plan.valid[1], "manually_inactive": plan.manually_inactive,
+            # deactivated by its last version ("Status: Active → Inactive"), on that day
+            "inactive_since": date(*plan.versions[-1].changed_at[:3]) if plan.manually_inactive else None,
             "version_no": len(plan.versions),
         }
         writer.add(Plan.__table__, row)

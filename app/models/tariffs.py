@@ -52,6 +52,8 @@ class Plan(Synced, Base):
     valid_from: Mapped[date] = mapped_column(Date)
     valid_to: Mapped[date | None] = mapped_column(Date, nullable=True)
     manually_inactive: Mapped[bool] = mapped_column(Boolean, default=False)
+    # the day it was deactivated: its accounts keep it until their next billing cycle
+    inactive_since: Mapped[date | None] = mapped_column(Date, nullable=True)
     version_no: Mapped[int] = mapped_column(Integer, default=1)
 
 
@@ -89,3 +91,18 @@ class PlanVersion(Synced, Base):
     changed_by: Mapped[str] = mapped_column(String(80))
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
+
+
+class PlanAssignment(Synced, Base):
+    """One change of a service account's plan: append-only, the account's plan history.
+
+    It applies from the account's first billing period starting on or after effective_from."""
+
+    __tablename__ = "plan_assignments"
+    service_account_id: Mapped[str] = fk("service_accounts.id")
+    from_plan_id: Mapped[str | None] = fk("plans.id", nullable=True, index=False)
+    to_plan_id: Mapped[str] = fk("plans.id")
+    effective_from: Mapped[date] = mapped_column(Date)
+    source: Mapped[str] = mapped_column(String(80))  # "Consumer" or "Bulk: Residential"
+    assigned_by: Mapped[str] = mapped_column(String(80))
+    assigned_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -17,6 +17,9 @@ from app.services.dashboard.simulation import TariffSimulation
 from app.services.payments.posting import PaymentsService
 from app.services.payments.receipts import ReceiptsService
 from app.services.requests import RequestsService
+from app.services.tariffs.assignments import PlanAssignments
+from app.services.tariffs.batch import TariffBatch
+from app.services.tariffs.plan_batch import PlanBatch
 from app.services.tariffs.plans import PlansService
 from app.services.tariffs.service import TariffsService
 
@@ -34,6 +37,9 @@ class Services:
     inbox: Inbox = field(init=False)
     tariffs: TariffsService = field(init=False)
     plans: PlansService = field(init=False)
+    plan_assignments: PlanAssignments = field(init=False)
+    tariff_batch: TariffBatch = field(init=False)
+    plan_batch: PlanBatch = field(init=False)
     billing: BillingService = field(init=False)
     requests: RequestsService = field(init=False)
     dashboard: DashboardService = field(init=False)
@@ -52,6 +58,9 @@ class Services:
         self.inbox = Inbox(self.app)
         self.tariffs = TariffsService(self.app)
         self.plans = PlansService(self.app)
+        self.plan_assignments = PlanAssignments(self.app)
+        self.tariff_batch = TariffBatch(self.app)
+        self.plan_batch = PlanBatch(self.app)
         self.billing = BillingService(self.app)
         self.requests = RequestsService(self.app)
         self.dashboard = DashboardService(self.app)

@@ -16,7 +16,7 @@ from starlette.responses import Response
 
 from app.models.db import alembic_config
 from sync.protocol import MIN_PROTOCOL_VERSION, PROTOCOL_HEADER, PROTOCOL_VERSION
-from sync.server import routes_auth, routes_ops, routes_sync
+from sync.server import routes_auth, routes_ops, routes_sync, routes_tariffs
 from sync.server.config import ServerConfig
 from sync.server.errors import (
     ApiError,
@@ -30,14 +30,15 @@ from sync.server.reports import ReportScheduler
 from sync.server.state import Central, open_central
 
 log = logging.getLogger("utilitydesk.server")
-UNVERSIONED = ("/v1/webhooks/",)
+UNVERSIONED = ("/v1/webhooks/", "/v1/tariffs")  # for other systems, not the desktop
 
 
 def create_app(config: ServerConfig) -> FastAPI:
     """One process's app; the schema must already be migrated (the `server` command does it)."""
     central = open_central(config)
     app = FastAPI(title="UtilityDesk central service", version=f"protocol {PROTOCOL_VERSION}",
-                  description="Sync, number leases, payment webhooks and the mailer for UtilityDesk.",
+                  description="Sync, number leases, payment webhooks, the mailer and read-only tariffs "
+                              "and quotes for UtilityDesk.",
                   lifespan=_lifespan)
     app.state.central = central
     app.state.expected_revision = ScriptDirectory.from_config(alembic_config(central.engine)).get_current_head()
@@ -46,7 +47,7 @@ def create_app(config: ServerConfig) -> FastAPI:
     app.add_exception_handler(StarletteHTTPException, http_error_handler)
     app.add_middleware(ProtocolCheck)
     app.add_middleware(RequestLog)
-    for module in (routes_ops, routes_auth, routes_sync):
+    for module in (routes_ops, routes_auth, routes_sync, routes_tariffs):
         app.include_router(module.router)
     return app
 

@@ -24,7 +24,7 @@ ACCOUNT_ENTITIES = [
     "consumers", "service_accounts", "meters", "billing_cycles", "bills", "service_charges",
     "ledger_entries", "payment_plans", "installments", "service_requests", "security_deposits",
     # a request's orders, messages and meter history: the Disconnect tab checks SO IDs locally
-    "service_orders", "communications", "meter_movements",
+    "service_orders", "communications", "meter_movements", "plan_assignments",
 ]
 # The centre's money history: what a counter needs to reprint a receipt, show a consumer's recent
 # payments or void yesterday's payment, and what later pulled rows refer to (a cash movement's

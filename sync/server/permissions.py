@@ -17,6 +17,8 @@ _PLANS = (P.MANAGE_PAYMENT_PLANS,)
 _FINAL = (P.GENERATE_FINAL_BILL,)
 PASSWORD_COLUMNS = frozenset({"password_hash", "password_changed_at"})
 NOTICE_COLUMNS = frozenset({"read_at"})
+PLAN_COLUMNS = frozenset({"plan_id"})  # what a plan assignment changes on a service account
+SUPPLY_COLUMNS = frozenset({"status"})  # what a disconnection or reconnection changes on one
 
 # (entity, operation) first, then the entity for any operation.
 NEEDS: dict[tuple[str, str] | str, tuple[P, ...]] = {
@@ -40,8 +42,6 @@ NEEDS: dict[tuple[str, str] | str, tuple[P, ...]] = {
     "request_events": _REQUESTS + (P.NOTE_REQUEST,) + _FINAL,
     "notifications": _REQUESTS + _TARIFFS + (P.RECORD_PAYMENT, P.RUN_BILLING) + _FINAL,
     "consumers": _REQUESTS + _REFERENCE,
-    # a disconnection or reconnection sets the account's status; plans are assigned to accounts
-    "service_accounts": (P.WORK_REQUEST,) + _TARIFFS + _REFERENCE,
     "bills": _BILLING + _FINAL,
     "bill_lines": _BILLING + _FINAL,
     "billing_cycles": _BILLING,
@@ -65,6 +65,10 @@ NEEDS: dict[tuple[str, str] | str, tuple[P, ...]] = {
     "plan_services": _TARIFFS,
     "plan_charges": _TARIFFS,
     "plan_versions": _TARIFFS,
+    "plan_assignments": _TARIFFS,  # a service account's plan history
+    # assigning a plan updates the account's plan_id, a disconnection or reconnection its status;
+    # only that column unless MANAGE_SETTINGS (see writable_columns)
+    ("service_accounts", "update"): _REFERENCE + _TARIFFS + (P.WORK_REQUEST,),
     "users": (P.MANAGE_USERS,),
     "dashboard_preferences": (P.VIEW_DASHBOARD,),  # a user's own dashboard layout and views
 }
@@ -115,6 +119,13 @@ def writable_columns(caller: Caller, op: Operation) -> frozenset[str] | None:
         return PASSWORD_COLUMNS
     if _notice(op):
         return NOTICE_COLUMNS  # marking read; the notice itself is kept as raised
+    if op.entity == "service_accounts" and not can(caller.role, P.MANAGE_SETTINGS):
+        columns = set()
+        if any(can(caller.role, p) for p in _TARIFFS):
+            columns |= PLAN_COLUMNS
+        if can(caller.role, P.WORK_REQUEST):
+            columns |= SUPPLY_COLUMNS
+        return frozenset(columns)
     return None
 
 

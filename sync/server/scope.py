@@ -29,6 +29,7 @@ PARENTS: dict[str, tuple[str, type]] = {
     "billing_exceptions": ("cycle_id", BillingCycle),
     "meter_reads": ("meter_id", Meter),
     "meters": ("service_account_id", ServiceAccount),
+    "plan_assignments": ("service_account_id", ServiceAccount),
 }
 
 
@@ -129,7 +130,7 @@ def visible_rows(entity: str, scope: DeviceScope) -> ColumnElement[bool] | None:
         return cls.zone_id.in_(scope.zone_ids)
     if hasattr(cls, "consumer_id"):
         return cls.consumer_id.in_(consumers)
-    if entity == "meters":
+    if entity in ("meters", "plan_assignments"):
         return cls.service_account_id.in_(select(ServiceAccount.id).where(ServiceAccount.consumer_id.in_(consumers)))
     if entity == "installments":
         return cls.plan_id.in_(select(PaymentPlan.id).where(PaymentPlan.consumer_id.in_(consumers)))

@@ -52,11 +52,13 @@ OPENERS: tuple[Opener, ...] = (
     Opener(C, "Close session", back="Cancel closing", screen="Close session"),
     Opener(T, "New tariff", tab="Tariffs"), Opener(T, "New version", tab="Tariffs"),
     Opener(T, "History", tab="Tariffs"), Opener(T, "Compare", tab="Tariffs"),
+    Opener(T, "Batch edit", tab="Tariffs"),
     Opener(T, "New plan", tab="Plans"), Opener(T, "Edit plan", tab="Plans"),
     Opener(T, "Plan details", tab="Plans"), Opener(T, "Version history", tab="Plans"),
     Opener(D, "Bulk Bill Generation", tab="Overview"), Opener(D, "Single Bill Generation", tab="Overview"),
     Opener(D, "Print & Distribute", tab="Overview"), Opener(D, "GL Codes Management", tab="Overview"),
     Opener(D, "Open Exception Workflow", tab="Exceptions"), Opener(D, "Scheduled Reports"),
+    Opener(T, "Assign plan", tab="Plans"), Opener(T, "Batch edit plans", tab="Plans"),
     Opener(None, "Change &password…"), Opener(None, "Sync &problems…"),
     Opener(None, "&Connect to central service…"), Opener(None, "&Notifications…"),
 )

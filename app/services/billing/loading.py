@@ -24,12 +24,15 @@ from app.domain.billing.account import (
 )
 from app.domain.billing.compose import PlanCharge, PlanTerms
 from app.domain.billing.late_payment import OverdueBill
+from app.domain.core.errors import NotFound
+from app.domain.tariffs.assignment import period_problem, plan_on
 from app.domain.tariffs.plans import ChargeType, TaxType
 from app.models.billing import Bill, LedgerEntry
 from app.models.consumers import Consumer, Meter, MeterRead, MeterType, ServiceAccount
 from app.models.tariffs import Plan, PlanService
 from app.models.tariffs import PlanCharge as PlanChargeRow
 from app.services.payments.queries import bill_open
+from app.services.tariffs.assignment_facts import plan_facts, plan_histories
 from app.services.tariffs.records import load_states
 
 ZERO = Decimal(0)
@@ -45,6 +48,7 @@ class TariffBook:
     version_ids: dict[tuple[str, int], str] = field(default_factory=dict)  # (tariff, version) -> row
     plans: dict[str, PlanTerms | None] = field(default_factory=dict)
     plan_services: dict[str, dict[str, str]] = field(default_factory=dict)
+    plan_stops: dict[str, object] = field(default_factory=dict)  # plan id -> PlanFacts
 
     def tariff(self, tariff_id: str, category: str) -> TariffChoice:
         if tariff_id not in self.choices:
@@ -84,9 +88,23 @@ class TariffBook:
             self.plan_services[plan_id] = {s.utility.lower(): s.tariff_id for s in services}
         return self.plans[plan_id]
 
-    def tariffs_for(self, account, category: str, utilities: Sequence[str]) -> dict[str, TariffChoice]:
-        self.plan(account.plan_id)
-        by_plan = self.plan_services.get(account.plan_id or "", {})
+    def plan_problem(self, plan_id: str | None, period_start: date) -> str:
+        """An inactive plan rates only periods that started before it stopped applying."""
+        if plan_id is None or self.plan(plan_id) is None:
+            return ""
+        if plan_id not in self.plan_stops:
+            try:
+                self.plan_stops[plan_id] = plan_facts(self.session, plan_id)
+            except NotFound:
+                return "The account's plan was deleted: assign an Active plan"
+        return period_problem(self.plan_stops[plan_id], period_start) or ""
+
+    def tariffs_for(self, account, plan_id: str | None, category: str, utilities: Sequence[str],
+                    problem: str = "") -> dict[str, TariffChoice]:
+        if problem:
+            return {utility: TariffChoice(problem=problem) for utility in utilities}
+        self.plan(plan_id)
+        by_plan = self.plan_services.get(plan_id or "", {})
         chosen = {}
         for utility in utilities:
             tariff_id = by_plan.get(utility.lower())
@@ -120,13 +138,17 @@ def load_chunk(session: Session, book: TariffBook, account_ids: Sequence[str], p
     meters, meter_ids = _meters(session, account_ids, bill_date)
     past = _past_bills(session, account_ids, period_start)
     arrears = _arrears(session, {row.consumer_id for row in rows}, period_start)
+    histories = plan_histories(session, account_ids)
     facts = {}
     for account in rows:
         own = meters.get(account.id, [])
+        # the plan in force when the period starts rates the whole period
+        plan_id = plan_on(histories.get(account.id, ()), account.plan_id, period_start)
+        problem = book.plan_problem(plan_id, period_start)
         facts[account.id] = AccountFacts(
             account.account_no, account.name, account.billing_address, tuple(own),
-            book.tariffs_for(account, account.category, [m.utility for m in own]),
-            book.plan(account.plan_id), tuple(past.get(account.id, ())), account.sanctioned_load_kw,
+            book.tariffs_for(account, plan_id, account.category, [m.utility for m in own], problem),
+            book.plan(plan_id), tuple(past.get(account.id, ())), account.sanctioned_load_kw,
             arrears.get(account.consumer_id, ZERO))
     return ChunkFacts(list(rows), facts, _overdue(session, account_ids, bill_date), meter_ids)
 

@@ -165,25 +165,7 @@ class PlansService:
         with unit_of_work(self.app, actor) as work:
             plan = _plan(work.session, plan_id)
             check_base_version(work.session, plan, "plan", base_version, plan.name)
-            _raise_first(validate_plan(draft, _context(self.app, work.session, plan_id)))
-            before = _snapshot_of(work.session, plan_id, version_label(plan.version_no))
-            after = snapshot(work.session, draft)
-            changes = plan_changes(before, after, load_settings(work.session).currency)
-            if not changes:
-                raise ValidationError("plan", "Nothing changed since the current version")
-            base = plan.version
-            _fill(plan, draft)
-            plan.version_no += 1
-            plan.version, plan.updated_at = base + 1, work.now
-            work.record(plan, "update", base_version=base)
-            replace_parts(work, plan_id, draft)
-            label = version_label(plan.version_no)
-            work.record(PlanVersion(plan_id=plan_id, version_label=label, snapshot=after,
-                                    change_summary="\n".join(changes), changed_by=actor.username,
-                                    changed_at=work.now))
-            work.audit("plan_version_saved", "plan", plan_id, name=plan.name, version=label,
-                       changes=changes)
-            return PlanSaved(plan_id, label, plan.version, Changes.of(PLANS))
+            return save_plan_version(self.app, work, plan, draft)
 
     def deactivate(self, actor: Actor, plan_id: str, *, reason: str, base_version: int | None,
                    confirm_in_use: bool = False) -> Changes:
@@ -207,11 +189,13 @@ class PlansService:
             if before is TariffStatus.EXPIRED:
                 raise ValidationError("status", f"'{plan.name}' has expired and cannot be "
                                                 "reactivated: create a new version instead")
-            accounts = _accounts_on(work.session, plan_id)
+            accounts = accounts_on(work.session, plan_id)
             if inactive and accounts and not confirmed:
                 raise PlanInUse(plan.name, accounts)
             base = plan.version
             plan.manually_inactive, plan.version, plan.updated_at = inactive, base + 1, work.now
+            if inactive != (before is TariffStatus.INACTIVE):  # its accounts keep it until their next cycle
+                plan.inactive_since = today if inactive else None
             work.record(plan, "update", base_version=base)
             after = tariff_status(plan.valid_from, plan.valid_to, inactive, today)
             work.audit("plan_status_changed", "plan", plan_id, name=plan.name, before=before,
@@ -281,6 +265,31 @@ class PlansService:
 
 
 # helpers ------------------------------------------------------------------------------------
+
+
+def save_plan_version(app: AppContext, work: Work, plan: Plan, draft: PlanDraft,
+                      audit: bool = True) -> PlanSaved:
+    """The plan's next version (1.0 → 1.1) inside an open unit of work, its change list said."""
+    _raise_first(validate_plan(draft, _context(app, work.session, plan.id)))
+    before = _snapshot_of(work.session, plan.id, version_label(plan.version_no))
+    after = snapshot(work.session, draft)
+    changes = plan_changes(before, after, load_settings(work.session).currency)
+    if not changes:
+        raise ValidationError("plan", "Nothing changed since the current version")
+    base = plan.version
+    _fill(plan, draft)
+    plan.version_no += 1
+    plan.version, plan.updated_at = base + 1, work.now
+    work.record(plan, "update", base_version=base)
+    replace_parts(work, plan.id, draft)
+    label = version_label(plan.version_no)
+    work.record(PlanVersion(plan_id=plan.id, version_label=label, snapshot=after,
+                            change_summary="\n".join(changes), changed_by=work.actor.username,
+                            changed_at=work.now))
+    if audit:
+        work.audit("plan_version_saved", "plan", plan.id, name=plan.name, version=label,
+                   changes=changes)
+    return PlanSaved(plan.id, label, plan.version, Changes.of(PLANS))
 
 
 def _context(app: AppContext, session: Session, plan_id: str | None) -> PlanContext:
@@ -353,7 +362,7 @@ def _plan_row(plan: Plan, draft: PlanDraft, today: date) -> PlanRow:
                    version_label(plan.version_no), plan.updated_at, plan.version)
 
 
-def _accounts_on(session: Session, plan_id: str) -> int:
+def accounts_on(session: Session, plan_id: str) -> int:
     return session.execute(select(func.count()).select_from(ServiceAccount).where(
         ServiceAccount.plan_id == plan_id, ServiceAccount.deleted.is_(False))).scalar_one()
 

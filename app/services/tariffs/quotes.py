@@ -13,9 +13,11 @@ import sqlite3
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 from app.domain.core.errors import NotFound, ValidationError
+from app.domain.core.money import Money, minor_digits
 from app.domain.tariffs.document import from_document
 from app.domain.tariffs.model import TariffVersion
 from app.domain.tariffs.rating import RatedBill, rate_period
@@ -77,3 +79,32 @@ def _period_names(versions: Sequence[TariffVersion],
 
 def _folded(name: str) -> str:
     return "".join(ch for ch in name.casefold() if ch.isalnum())
+
+
+def quote_json(quote) -> dict[str, object]:
+    """{"tariff", "version", "factor", "metered", "billed", "basis", "lines": [{description,
+    quantity, rate, amount}], "total"}."""
+    bill = quote.bill
+    return {
+        "tariff": quote.tariff,
+        "version": quote.version,
+        "factor": _number(bill.factor),
+        "metered": {"quantity": _number(bill.metered), "unit": bill.meter_unit},
+        "billed": {"quantity": _number(bill.billed), "unit": bill.billed_unit},
+        "basis": bill.basis,
+        "lines": [{"description": line.description, "quantity": _number(line.quantity),
+                   "rate": None if line.rate is None else _number(line.rate),
+                   "amount": _money(line.amount)} for line in quote.bill.lines],
+        "total": _money(quote.bill.total),
+    }
+
+
+def _number(value: Decimal) -> str:
+    """A quantity, rate or factor as text: exact, or to 6 decimals where it does not end."""
+    if value.as_tuple().exponent < -6:  # type: ignore[operator]
+        value = value.quantize(Decimal("0.000001"))
+    return str(value)
+
+
+def _money(money: Money) -> str:
+    return f"{money.amount:.{minor_digits(money.currency)}f}"

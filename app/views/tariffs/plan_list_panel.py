@@ -29,6 +29,8 @@ from app.services.tariffs.plans import PlanInUse, PlanRow
 from app.views.common.forms import caption
 from app.views.common.tables import keyboard_table
 from app.views.common.widgets import named
+from app.views.tariffs.assign_plan_dialog import AssignPlanDialog
+from app.views.tariffs.batch_dialog import BatchEditDialog
 from app.views.tariffs.dialogs import Asker, deactivate_confirming
 from app.views.tariffs.plan_details import PlanDetailsDialog
 from app.views.tariffs.plan_wizard import PlanWizard
@@ -40,7 +42,8 @@ COL_STATUS = 6
 P = Permission
 ACTIONS = (("New plan", P.EDIT_TARIFFS), ("Edit plan", P.EDIT_TARIFFS), ("Plan details", P.VIEW_TARIFFS),
            ("Version history", P.VIEW_TARIFFS), ("Deactivate plan", P.PUBLISH_TARIFFS),
-           ("Activate plan", P.PUBLISH_TARIFFS))
+           ("Activate plan", P.PUBLISH_TARIFFS), ("Assign plan", P.EDIT_TARIFFS),
+           ("Batch edit plans", P.PUBLISH_TARIFFS))
 
 
 class PlanListPanel(QWidget):
@@ -54,6 +57,7 @@ class PlanListPanel(QWidget):
         self.ask = Asker(self)
         self.wizard: PlanWizard | None = None
         self.dialog: PlanDetailsDialog | None = None
+        self.assigning: AssignPlanDialog | None = None
         self.rows: list[PlanRow] = []
         self.search = named(QLineEdit(), "Search plans")
         self.search.setPlaceholderText("Search by name, short name or category")
@@ -67,7 +71,8 @@ class PlanListPanel(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        # several rows (Ctrl/Shift) for a batch edit; the other actions take exactly one
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setItemDelegateForColumn(COL_STATUS, BadgeDelegate(self.table))
         self.table.verticalHeader().hide()
         self.message = named(QLabel(""), "Plan list message")
@@ -92,7 +97,8 @@ class PlanListPanel(QWidget):
         self.table.itemSelectionChanged.connect(self._enable)
         handlers = {"New plan": self.new_plan, "Edit plan": self.edit_plan, "Plan details": self.show_details,
                     "Version history": lambda: self.show_details(history=True),
-                    "Deactivate plan": self.deactivate, "Activate plan": self.activate}
+                    "Deactivate plan": self.deactivate, "Activate plan": self.activate,
+                    "Assign plan": self.assign, "Batch edit plans": self.batch_edit}
         for label, button in self.buttons.items():
             button.clicked.connect(handlers[label])
         self.refresh()
@@ -114,8 +120,13 @@ class PlanListPanel(QWidget):
         self._enable()
 
     def selected(self) -> PlanRow | None:
-        rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
-        return self.rows[rows[0].row()] if rows and rows[0].row() < len(self.rows) else None
+        """The one selected plan; None when none or several are selected."""
+        rows = self.selected_rows()
+        return rows[0] if len(rows) == 1 else None
+
+    def selected_rows(self) -> list[PlanRow]:
+        indexes = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
+        return [self.rows[i.row()] for i in sorted(indexes, key=lambda i: i.row()) if i.row() < len(self.rows)]
 
     def select(self, plan_id: str) -> None:
         for r, row in enumerate(self.rows):
@@ -127,7 +138,9 @@ class PlanListPanel(QWidget):
         states = {"Edit plan": row is not None, "Plan details": row is not None,
                   "Version history": row is not None,
                   "Deactivate plan": row is not None and row.status is TariffStatus.ACTIVE,
-                  "Activate plan": row is not None and row.status is TariffStatus.INACTIVE}
+                  "Activate plan": row is not None and row.status is TariffStatus.INACTIVE,
+                  "Assign plan": row is not None and row.status is TariffStatus.ACTIVE,
+                  "Batch edit plans": bool(self.selected_rows())}
         for label, enabled in states.items():
             if label in self.buttons:
                 self.buttons[label].setEnabled(enabled)
@@ -159,6 +172,26 @@ class PlanListPanel(QWidget):
         self.dialog = PlanDetailsDialog(self.services, self.actor, row.id, history=history, parent=self)
         self.dialog.open()
         return self.dialog
+
+    def assign(self) -> AssignPlanDialog | None:
+        """Only an Active plan takes customers; the dialog says how many a bulk change moves."""
+        row = self.selected()
+        if row is None:
+            return None
+        self.assigning = AssignPlanDialog(self.services, self.actor, row, self.ask, parent=self)
+        self.assigning.assigned.connect(self.changed.emit)
+        self.assigning.open()
+        return self.assigning
+
+    def batch_edit(self) -> BatchEditDialog | None:
+        rows = self.selected_rows()
+        if not rows:
+            return None
+        self.batch = BatchEditDialog(self.services, self.actor, {r.id: r.name for r in rows},
+                                     kind="plan", parent=self)
+        self.batch.applied.connect(lambda changes: self._done(changes, ""))
+        self.batch.open()
+        return self.batch
 
     def deactivate(self) -> None:
         row = self.selected()

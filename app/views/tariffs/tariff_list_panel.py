@@ -31,6 +31,7 @@ from app.views.common.forms import caption
 from app.views.common.operations import Operation
 from app.views.common.tables import keyboard_table
 from app.views.common.widgets import named
+from app.views.tariffs.batch_dialog import BatchEditDialog
 from app.views.tariffs.dialogs import Asker, ImportReportDialog, deactivate_confirming
 from app.views.tariffs.history_dialog import VersionHistoryDialog
 from app.views.tariffs.tariff_model import (
@@ -48,7 +49,7 @@ ACTIONS = (  # label, permission needed to see it
     ("New tariff", P.EDIT_TARIFFS), ("New version", P.EDIT_TARIFFS), ("Publish draft", P.PUBLISH_TARIFFS),
     ("History", P.VIEW_TARIFFS), ("Compare", P.VIEW_TARIFFS), ("Deactivate", P.PUBLISH_TARIFFS),
     ("Activate", P.PUBLISH_TARIFFS), ("Delete", P.DELETE_TARIFFS), ("Import", P.EDIT_TARIFFS),
-    ("Export", P.VIEW_TARIFFS),
+    ("Export", P.VIEW_TARIFFS), ("Batch edit", P.PUBLISH_TARIFFS),
 )
 
 
@@ -86,7 +87,8 @@ class TariffListPanel(QWidget):
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(COL_NAME, Qt.SortOrder.AscendingOrder)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        # several rows (Ctrl/Shift) for a batch edit; the other actions take exactly one
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setItemDelegateForColumn(COL_STATUS, BadgeDelegate(self.table))
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setSectionResizeMode(COL_NAME, QHeaderView.ResizeMode.Stretch)
@@ -130,7 +132,7 @@ class TariffListPanel(QWidget):
                     "Publish draft": self.publish, "History": self.show_history,
                     "Compare": lambda: self.show_history(compare=True), "Deactivate": self.deactivate,
                     "Activate": self.activate, "Delete": self.delete, "Import": self.choose_import,
-                    "Export": self.choose_export}
+                    "Export": self.choose_export, "Batch edit": self.batch_edit}
         for label, button in self.buttons.items():
             button.clicked.connect(handlers[label])
 
@@ -165,8 +167,13 @@ class TariffListPanel(QWidget):
         self.status.setCurrentIndex(max(0, self.status.findData(status)))
 
     def selected(self) -> TariffRow | None:
+        """The one selected tariff; None when none or several are selected."""
+        rows = self.selected_rows()
+        return rows[0] if len(rows) == 1 else None
+
+    def selected_rows(self) -> list[TariffRow]:
         indexes = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
-        return indexes[0].data(RAW_ROLE) if indexes else None
+        return [index.data(RAW_ROLE) for index in sorted(indexes, key=lambda index: index.row())]
 
     def select(self, tariff_id: str) -> None:
         for row in range(self.proxy.rowCount()):
@@ -182,7 +189,7 @@ class TariffListPanel(QWidget):
             "Publish draft": row is not None and row.version_state == "Draft",
             "Deactivate": row is not None and row.status is TariffStatus.ACTIVE,
             "Activate": row is not None and row.status is TariffStatus.INACTIVE,
-            "Delete": row is not None,
+            "Delete": row is not None, "Batch edit": bool(self.selected_rows()),
         }
         for label, enabled in states.items():
             if label in self.buttons:
@@ -223,6 +230,16 @@ class TariffListPanel(QWidget):
         self.dialog = VersionHistoryDialog(self.services, self.actor, row.id, compare=compare, parent=self)
         self.dialog.open()
         return self.dialog
+
+    def batch_edit(self) -> BatchEditDialog | None:
+        rows = self.selected_rows()
+        if not rows:
+            return None
+        self.batch = BatchEditDialog(self.services, self.actor, {row.id: row.name for row in rows},
+                                     parent=self)
+        self.batch.applied.connect(lambda changes: (self.refresh(), self.changed.emit(changes)))
+        self.batch.open()
+        return self.batch
 
     def publish(self) -> None:
         row = self.selected()
