@@ -64,7 +64,7 @@ def enter_read(app: AppContext, actor: Actor, entry: ReadEntry) -> None:
     actor.require(Permission.RUN_BILLING)
     with unit_of_work(app, actor) as work:
         try:
-            _store(work, [entry], local_today(app, load_settings(work.session)))
+            store_reads(work, [entry], local_today(app, load_settings(work.session)))
         except ReadsRefused as refused:  # one read: its own field and rule
             raise ValidationError(refused.problems[0].field, refused.problems[0].rule) from None
         work.audit("meter_read_entered", "meter", entry.meter_no, account_no=entry.account_no,
@@ -81,7 +81,7 @@ def import_reads(app: AppContext, actor: Actor, path: Path) -> ReadsImported:
         raise ValidationError("file", f"{path.name} is not a CSV text file (UTF-8)") from None
     entries = parse_reads(text)
     with unit_of_work(app, actor) as work:
-        _store(work, entries, local_today(app, load_settings(work.session)))
+        store_reads(work, entries, local_today(app, load_settings(work.session)))
         work.audit("meter_reads_imported", "meter_read", path.name, rows=len(entries))
         return ReadsImported(len(entries))
 
@@ -129,7 +129,7 @@ def _entry(row: dict[str, str | None]) -> ReadEntry:
                      values["register"] or "total", reason)
 
 
-def _store(work: Work, entries: list[ReadEntry], today: date) -> None:
+def store_reads(work: Work, entries: list[ReadEntry], today: date) -> None:
     problems, latest = [], {}
     for index, entry in enumerate(entries, start=1):
         try:

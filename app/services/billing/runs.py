@@ -170,7 +170,7 @@ class _RunContext:
         with unit_of_work(self.app, self.actor) as work:
             run = work.session.get(BillRun, self.run_id)
             settings = load_settings(work.session)
-            counts = _bill_accounts(work, run, settings, account_ids)
+            counts = bill_accounts(work, run, settings, account_ids)
             run.billed += counts[0]
             run.skipped += counts[1]
             run.failed += counts[2]
@@ -223,7 +223,7 @@ def _close_cycle(session: Session, run: BillRun) -> None:
     cycle.version += 1
 
 
-def _bill_accounts(work: Work, run: BillRun, settings: Settings,
+def bill_accounts(work: Work, run: BillRun, settings: Settings,
                    account_ids: Sequence[str]) -> tuple[int, int, int]:
     """Bills the chunk's accounts; returns (billed, skipped as billed before, failed)."""
     session = work.session

@@ -33,10 +33,9 @@ from app.models.consumers import SecurityDeposit, ServiceAccount
 from app.models.requests import ServiceRequest
 from app.printing.pdf.bill_pdf import write_bill_pdf
 from app.services.billing.bills import approve_bills, mark_printed
-from app.services.billing.meter_reads import ReadEntry, ReadsRefused
-from app.services.billing.meter_reads import _store as store_reads
+from app.services.billing.meter_reads import ReadEntry, ReadsRefused, store_reads
 from app.services.billing.printing import bill_document
-from app.services.billing.runs import _bill_accounts as bill_accounts
+from app.services.billing.runs import bill_accounts
 from app.services.billing.scope import FROZEN
 from app.services.core.changes import BILLS, REQUESTS, Changes
 from app.services.core.context import Actor, AppContext
