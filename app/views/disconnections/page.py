@@ -7,7 +7,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QStackedWidget
 
 from app.domain.core.permissions import Permission, can
-from app.services.core.changes import REQUESTS, SETTINGS, Changes
+from app.services.core.changes import NOTICES, REQUESTS, SETTINGS, Changes
 from app.services.core.context import Actor
 from app.services.registry import Services
 from app.views.common.widgets import named
@@ -75,7 +75,7 @@ class DisconnectionsPage(QStackedWidget):
         self.landing.focus_search()
 
     def on_changes(self, changes: Changes) -> None:
-        if changes.touches(REQUESTS, SETTINGS):
+        if changes.touches(REQUESTS, SETTINGS, NOTICES):  # the escalations tab lists unread notices
             self.landing.refresh()
 
 
