@@ -16,6 +16,7 @@ from app.domain.requests.sla import SlaHours
 from app.models.base import new_id
 from app.models.consumers import Consumer
 from app.models.requests import Notification, RequestEvent, ServiceRequest
+from app.services.core.inbox import email_id
 from app.services.core.work import Work
 
 QUEUED = "Queued"
@@ -92,7 +93,7 @@ def queue_email(work: Work, kind: str, recipient: str, subject: str, body: str,
     """`key`: a notification that must exist once whichever desktop makes it (its id follows
     from the key, and the central service keeps the first of equal ids). `attachment`: the
     documents the mailer attaches ("bills:INV-1,INV-2")."""
-    work.record(Notification(id=keyed_id(key, "email", recipient), kind=kind, recipient=recipient,
+    work.record(Notification(id=new_id() if key is None else email_id(key, recipient), kind=kind, recipient=recipient,
                              subject=subject, body=body, status=QUEUED, created_at=work.now,
                              attachment=attachment))
 
