@@ -75,9 +75,9 @@ def build_parser(command: str | None = None, *, full: bool = False) -> argparse.
 
     server = sub.add_parser("server", help="run the central sync service (uvicorn)")
     sync = sub.add_parser("sync", help="enrol with the central service and sync once")
-    if full or command in ("server", "sync"):  # their arguments import FastAPI and httpx: ~1 s
-        from sync.cli_sync import add_arguments as sync_arguments
-        from sync.server.main import add_arguments as server_arguments
+    if full or command in ("server", "sync"):  # light modules: FastAPI and httpx only when run
+        from sync.cli_sync_args import add_arguments as sync_arguments
+        from sync.server.arguments import add_arguments as server_arguments
 
         server_arguments(server)
         sync_arguments(sync)
