@@ -23,7 +23,7 @@ from app.runtime import open_runtime
 from app.services.core.context import SYSTEM_ACTOR
 from app.services.payments.posting import PaymentRequest
 from app.services.registry import Services
-from bench.bench_payments import CASHIER, _consumers, _load, _open_bills
+from bench.bench_payments import CASHIER, _consumers, _load, _open_bills, _open_cash_session
 from bench.figures import p95, record, scaled
 
 PAYMENTS = max(20, scaled(200))  # p95 needs at least 20
@@ -115,6 +115,7 @@ def bench_confirm(folder: Path) -> None:
             "general.currency": "USD", "general.locale": "en_US",
             "general.time_zone": "America/New_York", "printing.printer_url": printer.url})
         ids = _consumers(runtime, PAYMENTS)
+        _open_cash_session(runtime)  # in the centre _consumers made
         _load(runtime, ids, PAYMENTS * 5, ledger=True)  # some history per account
         kick, receipt, posting = [], [], []
         for n, (consumer_id, bill_id) in enumerate(_open_bills(runtime, ids), start=1):

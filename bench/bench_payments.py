@@ -96,6 +96,13 @@ def _world(folder: Path) -> tuple[Runtime, Services]:
     return runtime, services
 
 
+def _open_cash_session(runtime: Runtime) -> None:
+    """Cash is taken only in an open cash session at the counter: one, with a float for change."""
+    from app.services.cash.sessions import CashSessionsService
+
+    CashSessionsService(runtime.app).open_session(CASHIER, {"5": 400, "1": 4000, "0.25": 4000})
+
+
 def _consumers(runtime: Runtime, count: int) -> list[tuple[str, str]]:
     """(consumer id, service account id) of `count` consumers in one zone."""
     with runtime.app.sessions() as session, session.begin():
@@ -205,6 +212,7 @@ def bench_confirm_to_receipt(folder: Path) -> None:
     try:
         services.settings.update(SYSTEM_ACTOR, {"printing.printer_url": printer.url})
         ids = _consumers(runtime, RECEIPT_PAYMENTS)
+        _open_cash_session(runtime)  # in the centre _consumers made
         _load(runtime, ids, RECEIPT_PAYMENTS * 5, ledger=True)  # some history per account
         open_bills = _open_bills(runtime, ids)
         posting, printing, total = [], [], []
