@@ -43,7 +43,11 @@ def run(args: argparse.Namespace) -> int:
         _multiprocess_metrics()
     serve(_NoDelayConfig("sync.server.app:app_from_env", factory=True, host=args.host, port=args.port,
                          workers=args.workers, log_config=log_config(args.log_level), access_log=False,
-                         ssl_certfile=args.ssl_certfile or None, ssl_keyfile=args.ssl_keyfile or None))
+                         ssl_certfile=args.ssl_certfile or None, ssl_keyfile=args.ssl_keyfile or None,
+                         # uvicorn kills a worker that does not answer its supervisor's ping within
+                         # this (default 5 s): on a loaded machine a worker still importing FastAPI
+                         # missed it, was killed and respawned, and the server never came up (#17)
+                         timeout_worker_healthcheck=WORKER_HEALTHCHECK_S))
     return 0
 
 
@@ -55,6 +59,9 @@ def _multiprocess_metrics() -> None:
     for stale in folder.glob("*.db"):
         stale.unlink()
     os.environ[MULTIPROC_ENV] = str(folder)
+
+
+WORKER_HEALTHCHECK_S = 60
 
 
 class _NoDelayConfig(uvicorn.Config):
