@@ -16,7 +16,6 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from app.config import resolve_data_dir
 from app.domain.core.permissions import Role
 from app.services.core.context import Actor
 
@@ -89,6 +88,7 @@ def _day(text: str) -> date:
 
 
 def _services(args: argparse.Namespace):
+    from app.config import resolve_data_dir  # not for a --help
     from app.runtime import open_runtime
     from app.services.registry import Services
 

@@ -15,7 +15,6 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
-from app.config import resolve_data_dir
 from app.domain.core.errors import NotFound
 from app.services.core.context import Actor
 
@@ -62,6 +61,7 @@ def _log_in(runtime, args: argparse.Namespace) -> Actor:
 
 
 def _runtime(args: argparse.Namespace):
+    from app.config import resolve_data_dir  # not for a --help
     from app.runtime import open_runtime
 
     return open_runtime(resolve_data_dir(args.data_dir), lock=True)

@@ -1,17 +1,19 @@
 """Bill run throughput against a bare executemany of the same rows, and the bytes per bill.
 
 A utility of N single-meter electricity consumers on a plan (BENCH_BILL_ACCOUNTS, default
-100,000; BENCH_QUICK=1: 5,000) with an opening and a closing read each is billed by a real
+100,000; BENCH_QUICK=1: 10,000) with an opening and a closing read each is billed by a real
 cycle run (rating, plan charges, tax, late payment, invoice numbers, ledger, outbox, chunk
 commits). Then a copy of the database taken just before the run receives exactly the rows
 the run wrote, by plain executemany in one transaction per table: the floor any bill run
-pays for its writes. Both times and the ratio are printed, and the file growth per bill.
+pays for its writes. Each is done BENCH_BILL_RUNS times (3) on a fresh copy; the table gets
+the median rates, their ratio and the file growth per bill.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+import statistics
 import sys
 import tempfile
 import time
@@ -37,9 +39,10 @@ from app.models.tariffs import Plan, PlanCharge, PlanService  # noqa: E402
 from app.runtime import open_runtime  # noqa: E402
 from app.services.core.context import Actor  # noqa: E402
 from app.services.registry import Services  # noqa: E402
+from bench.figures import record, scaled  # noqa: E402
 
-QUICK = os.environ.get("BENCH_QUICK") == "1"
-ACCOUNTS = int(os.environ.get("BENCH_BILL_ACCOUNTS", 5_000 if QUICK else 100_000))
+ACCOUNTS = int(os.environ.get("BENCH_BILL_ACCOUNTS", scaled(100_000)))
+RUNS = int(os.environ.get("BENCH_BILL_RUNS", 3))  # each on a fresh copy of the built folder
 NOW = datetime(2025, 4, 20, 10, 30, tzinfo=UTC)
 PERIOD = (date(2025, 3, 16), date(2025, 4, 15))
 CYCLE = "North Zone - Apr 2025"
@@ -148,24 +151,32 @@ def bare_inserts(folder: Path, rows: dict[type, list[dict]]) -> float:
 
 def main() -> None:
     with tempfile.TemporaryDirectory(prefix="utilitydesk-bill-run-") as tmp:
-        run_folder, bare_folder = Path(tmp) / "run", Path(tmp) / "bare"
+        built = Path(tmp) / "built"
         started = time.perf_counter()
-        build(run_folder)
+        build(built)
         print(f"{ACCOUNTS:,} accounts built in {time.perf_counter() - started:.1f} s")
-        shutil.copytree(run_folder, bare_folder)
-        before = keys(run_folder)
-        size_before = _size(run_folder)
-        seconds, billed = bill_run(run_folder)
-        growth = _size(run_folder) - size_before
-        rows = written_rows(run_folder, before)
+        before = keys(built)
+        size_before = _size(built)
+        runs, bares, rows, growth = [], [], None, 0
+        for n in range(RUNS):  # the run, then the bare inserts of its rows, each on a fresh copy
+            run_folder = shutil.copytree(built, Path(tmp) / f"run-{n}")
+            seconds, billed = bill_run(run_folder)
+            runs.append(seconds)
+            if rows is None:
+                growth = _size(run_folder) - size_before
+                rows = written_rows(run_folder, before)
+            shutil.rmtree(run_folder)
+            bare_folder = shutil.copytree(built, Path(tmp) / f"bare-{n}")
+            bares.append(bare_inserts(bare_folder, rows))
+            shutil.rmtree(bare_folder)
+            print(f"  run {n + 1}: {seconds:.2f} s, bare {bares[-1]:.2f} s", flush=True)
         count = sum(len(r) for r in rows.values())
-        bare = bare_inserts(bare_folder, rows)
-        print(f"bill run:        {billed:,} bills in {seconds:.2f} s = {billed / seconds:,.0f} bills/s "
-              f"({count:,} rows written: {', '.join(f'{m.__tablename__} {len(r):,}' for m, r in rows.items() if r)})")
-        print(f"bare executemany of the same rows: {bare:.2f} s = {billed / bare:,.0f} bills/s")
-        print(f"ratio run / bare: {seconds / bare:.2f}x")
-        print(f"database growth per bill (rows, outbox, indexes, WAL checkpointed): "
-              f"{growth / max(billed, 1):,.0f} bytes")
+        print(f"{billed:,} bills, {count:,} rows written: "
+              f"{', '.join(f'{m.__tablename__} {len(r):,}' for m, r in rows.items() if r)}")
+        run_rate, bare_rate = billed / statistics.median(runs), billed / statistics.median(bares)
+        record(f"bill run, {billed:,} bills, median of {RUNS}", run_rate, "bills/s",
+               baseline=bare_rate, baseline_name="bare executemany of the same rows")
+        record("database growth per bill (rows, outbox, indexes)", growth / max(billed, 1), "B")
 
 
 def _size(folder: Path) -> int:

@@ -14,10 +14,14 @@ CACHE = Path(__file__).parent / ".cache"
 TODAY = date(2026, 11, 22)  # fixed, so runs are comparable
 
 
+def demo_folder(consumers: int, months: int, seed: int = 7, today: date = TODAY) -> Path:
+    return CACHE / f"demo-c{consumers}-m{months}-s{seed}-{today.isoformat()}"
+
+
 def cached_demo(consumers: int, months: int, seed: int = 7, today: date = TODAY) -> Path:
     """The folder of a demo with these parameters; read it with open_runtime(lock=False) and
-    copy it (copy_demo) before writing to it."""
-    folder = CACHE / f"demo-c{consumers}-m{months}-s{seed}-{today.isoformat()}"
+    copy it (copy_demo) before writing to it. Its built.json says how long the build took."""
+    folder = demo_folder(consumers, months, seed, today)
     marker = folder / "built.json"
     if marker.exists():
         return folder

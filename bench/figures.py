@@ -26,17 +26,18 @@ RESULTS = Path(__file__).parent / "results"
 class Figure:
     bench: str
     name: str
-    value: float
+    value: float | None  # None: not measured (the note says why)
     unit: str  # "ms", "ops/s", "MB", ...
     goal: str = ""  # in words: "< 100 ms", ">= 100,000/s"
     baseline: float | None = None
     baseline_name: str = ""  # what the bare baseline does
     met: bool | None = None  # the goal, checked by the bench that knows its direction
+    note: str = ""  # "unavailable: ..." or "FAILED: ..." when value is None
 
     @property
     def ratio(self) -> float | None:
         """value / baseline: how many times the bare work the product's way costs (or yields)."""
-        if self.baseline in (None, 0):
+        if self.value is None or self.baseline in (None, 0):
             return None
         return self.value / self.baseline
 
@@ -56,6 +57,23 @@ def record(name: str, value: float, unit: str, *, goal: str = "", baseline: floa
     ratio = f"  ({figure.ratio:.2f}x {baseline_name})" if figure.ratio is not None else ""
     print(f"  {name}: {_number(value)} {unit}{ratio}", flush=True)
     return figure
+
+
+class Unavailable(Exception):
+    """Raised by a bench whose precondition is missing (no PostgreSQL, ...): a row says so."""
+
+
+def not_measured(note: str) -> Figure:
+    """A row in the table for a bench that could not run or broke: the note says why."""
+    figure = Figure(_CURRENT["bench"], "(not measured)", None, "", note=note)
+    _FIGURES.append(figure)
+    print(f"  {note}", flush=True)
+    return figure
+
+
+def median_of(action: Callable[[], float], runs: int) -> float:
+    """The median of `runs` measurements that `action` returns (each a whole run of a bench)."""
+    return statistics.median(action() for _ in range(runs))
 
 
 def median_ms(action: Callable[[], object], runs: int = 5) -> float:
@@ -86,7 +104,7 @@ def _number(value: float) -> str:
 
 def table(rows: list[Figure]) -> str:
     header = ("figure", "value", "goal", "baseline", "ratio")
-    lines = [(f"{f.bench}: {f.name}", f"{_number(f.value)} {f.unit}" + (
+    lines = [(f"{f.bench}: {f.name}", (f.note if f.value is None else f"{_number(f.value)} {f.unit}") + (
         "" if f.met is None else (" ✓" if f.met else " ✗")), f.goal,
         "" if f.baseline is None else f"{_number(f.baseline)} {f.unit} ({f.baseline_name})",
         "" if f.ratio is None else f"{f.ratio:.2f}x") for f in rows]
@@ -95,6 +113,16 @@ def table(rows: list[Figure]) -> str:
            "-+-".join("-" * w for w in widths)]
     out += [" | ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) for row in lines]
     return "\n".join(out)
+
+
+def _memory_gb() -> float | None:
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                return round(int(line.split()[1]) / 1024 / 1024, 1)
+    except OSError:
+        pass
+    return None
 
 
 def machine() -> dict[str, object]:
@@ -106,14 +134,18 @@ def machine() -> dict[str, object]:
                 break
     except OSError:
         pass
-    return {"cpu": cpu, "cores": os.cpu_count(), "python": platform.python_version(),
-            "system": f"{platform.system()} {platform.release()}", "quick": QUICK}
+    load = os.getloadavg() if hasattr(os, "getloadavg") else None
+    return {"cpu": cpu, "cores": os.cpu_count(), "memory_gb": _memory_gb(),
+            "python": platform.python_version(), "system": f"{platform.system()} {platform.release()}",
+            "load_average": [round(x, 2) for x in load] if load else None, "quick": QUICK}
 
 
-def write_results(rows: list[Figure], path: Path | None = None) -> Path:
+def write_results(rows: list[Figure], path: Path | None = None, *,
+                  durations: dict[str, float] | None = None) -> Path:
     path = path or RESULTS / ("latest-quick.json" if QUICK else "latest.json")
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps({
         "measured_at": datetime.now(UTC).isoformat(timespec="seconds"), "machine": machine(),
+        "bench_seconds": {name: round(s, 1) for name, s in (durations or {}).items()},
         "figures": [asdict(f) | {"ratio": f.ratio} for f in rows]}, indent=2) + "\n")
     return path

@@ -9,20 +9,10 @@ from pathlib import Path
 import tomli_w
 
 from app.runtime import open_runtime
-from sync.client import HISTORY_DAYS, Progress, SyncAgent
+from sync.cli_sync_args import add_arguments  # noqa: F401  (kept where callers looked)
+from sync.client import Progress, SyncAgent
 from sync.keyring_store import CredentialStore
 from sync.protocol import EnrolResponse
-
-
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--server", required=True, help="the central service, e.g. http://host:8740")
-    parser.add_argument("--username", required=True)
-    parser.add_argument("--password", required=True)
-    parser.add_argument("--enrolment-code", help="the one-time code an administrator made (first sync)")
-    parser.add_argument("--ca-file", default="", help="trust only this CA for the server's TLS certificate")
-    parser.add_argument("--history-days", type=int, default=HISTORY_DAYS, metavar="N",
-                        help=f"days of payments, credit notes and receipts a first download brings, besides "
-                             f"everything still open (default {HISTORY_DAYS})")
 
 
 def centre_label(enrolled: EnrolResponse) -> str:

@@ -308,8 +308,11 @@ def server_process(database_url: str, *, workers: int = 2, log_file: Path | None
         log.close()
 
 
+HEALTHY_WITHIN_S = 60  # the benchmarks, on a loaded machine, allow longer
+
+
 def _wait_healthy(url: str, process) -> None:
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + HEALTHY_WITHIN_S
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"the server exited with {process.returncode}")
@@ -317,7 +320,7 @@ def _wait_healthy(url: str, process) -> None:
             if httpx.get(f"{url}/health", timeout=1).status_code == 200:
                 return
         time.sleep(0.1)
-    raise RuntimeError("the server did not become healthy within 60 s")
+    raise RuntimeError(f"the server did not become healthy within {HEALTHY_WITHIN_S} s")
 
 
 def prepare_central(database_url: str) -> World:

@@ -15,31 +15,12 @@ from uvicorn.supervisors import Multiprocess
 
 from app.models.db import make_engine, session_factory, upgrade
 from app.services.core.context import SYSTEM_ACTOR
+from sync.server.arguments import add_arguments  # noqa: F401  (kept where callers looked)
 from sync.server.auth import create_enrolment_code
 from sync.server.config import ServerConfig
 from sync.server.logs import log_config
 from sync.server.metrics import MULTIPROC_ENV
 from sync.server.state import ensure_epoch, rotate_epoch
-
-
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--database-url", required=True, help="postgresql+psycopg://... or sqlite:///...")
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8740)
-    parser.add_argument("--workers", type=int, default=1)
-    parser.add_argument("--token-ttl-hours", type=float, default=12.0)
-    parser.add_argument("--stripe-webhook-secret", default=os.environ.get("UTILITYDESK_STRIPE_WEBHOOK_SECRET", ""))
-    parser.add_argument("--smtp-url", default=os.environ.get("UTILITYDESK_SMTP_URL", ""),
-                        help="smtp://user:password@host:port?from=noreply@example.org&starttls=1")
-    parser.add_argument("--log-level", default="INFO")
-    parser.add_argument("--metrics-token", default=os.environ.get("UTILITYDESK_METRICS_TOKEN", ""),
-                        help="a bearer token Prometheus may scrape /metrics with (administrators' tokens work too)")
-    parser.add_argument("--ssl-certfile", default="", help="serve HTTPS with this certificate (PEM)")
-    parser.add_argument("--ssl-keyfile", default="", help="the certificate's private key (PEM)")
-    parser.add_argument("--new-epoch", action="store_true",
-                        help="after restoring a backup: make every desktop re-download and re-send")
-    parser.add_argument("--enrolment-code", metavar="CENTRE_CODE",
-                        help="print a one-time enrolment code for a centre and exit")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -62,7 +43,11 @@ def run(args: argparse.Namespace) -> int:
         _multiprocess_metrics()
     serve(_NoDelayConfig("sync.server.app:app_from_env", factory=True, host=args.host, port=args.port,
                          workers=args.workers, log_config=log_config(args.log_level), access_log=False,
-                         ssl_certfile=args.ssl_certfile or None, ssl_keyfile=args.ssl_keyfile or None))
+                         ssl_certfile=args.ssl_certfile or None, ssl_keyfile=args.ssl_keyfile or None,
+                         # uvicorn kills a worker that does not answer its supervisor's ping within
+                         # this (default 5 s): on a loaded machine a worker still importing FastAPI
+                         # missed it, was killed and respawned, and the server never came up (#17)
+                         timeout_worker_healthcheck=WORKER_HEALTHCHECK_S))
     return 0
 
 
@@ -74,6 +59,9 @@ def _multiprocess_metrics() -> None:
     for stale in folder.glob("*.db"):
         stale.unlink()
     os.environ[MULTIPROC_ENV] = str(folder)
+
+
+WORKER_HEALTHCHECK_S = 60
 
 
 class _NoDelayConfig(uvicorn.Config):

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-
-from sqlalchemy.orm import Session, sessionmaker
+from typing import TYPE_CHECKING
 
 from app.domain.core.clock import Clock, SystemClock
 from app.domain.core.permissions import Permission, Role, require
+
+if TYPE_CHECKING:  # only an annotation: `Actor` stays importable without SQLAlchemy (CLI start-up)
+    from sqlalchemy.orm import Session, sessionmaker
 
 
 @dataclass(frozen=True)
