@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import threading
 import weakref
 from collections import deque
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, create_engine, event, exc
+from sqlalchemy import Connection, Engine, create_engine, event, exc, text
 from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
 
 from app.domain.core.errors import UtilityDeskError
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 BUSY_SECONDS = 15  # how long a writer waits for SQLite's write lock before "database is locked"
@@ -146,6 +147,8 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
 
 
 def alembic_config(engine: Engine) -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["engine"] = engine
@@ -153,12 +156,45 @@ def alembic_config(engine: Engine) -> Config:
 
 
 def current_revision(engine: Engine) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
     with engine.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()
 
 
+_REVISION = re.compile(r"^(down_revision|revision)\s*=\s*['\"](\w+)['\"]", re.M)
+
+
+def _only_head() -> str | None:
+    """The one head of the migration files (each names its revision and the one before), read
+    without importing Alembic; None when there is not exactly one."""
+    revisions, parents = set(), set()
+    for path in (MIGRATIONS / "versions").glob("*.py"):
+        for kind, revision in _REVISION.findall(path.read_text(encoding="utf-8")):
+            (revisions if kind == "revision" else parents).add(revision)
+    heads = revisions - parents
+    return heads.pop() if len(heads) == 1 else None
+
+
+def _at_head(engine: Engine) -> bool:
+    """True when the database already has the newest schema: the everyday start, which then needs
+    neither Alembic nor its migration scripts."""
+    head = _only_head()
+    try:
+        with engine.connect() as connection:
+            stored = connection.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+    except exc.DatabaseError:
+        return False  # a new file, or one Alembic should look at (and explain)
+    return head is not None and stored == [head]
+
+
 def upgrade(engine: Engine) -> None:
     """Bring the schema to head; refuse a file that is not ours or is newer than us."""
+    if _at_head(engine):
+        return
+    from alembic import command
+    from alembic.script import ScriptDirectory
+
     config = alembic_config(engine)
     script = ScriptDirectory.from_config(config)
     try:

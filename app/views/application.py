@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import logging
 import sys
+from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -14,11 +16,14 @@ from app.services.registry import Services
 from app.views.common.errors import install_excepthook
 from app.views.common.operations import Operation
 from app.views.login import LoginDialog
-from app.views.main_window import MainWindow
 from app.views.style import apply_style
-from app.views.sync.connect import connect_new_desktop
-from app.views.sync.status import QUIT_WAIT_MS
-from sync.desktop import SyncLink
+
+if TYPE_CHECKING:
+    from app.views.main_window import MainWindow
+    from sync.desktop import SyncLink
+
+# The main window, its modules and the sync client are imported after the login window is on
+# screen (Session.login and Session.sync_link): the login window waits for none of them.
 
 log = logging.getLogger(__name__)
 
@@ -37,9 +42,15 @@ class Session:
     def __init__(self, runtime: Runtime) -> None:
         self.runtime = runtime
         self.services = Services(runtime.app)
-        self.sync_link = SyncLink(runtime.app, runtime.paths.config_file, runtime.device.server_url,
-                                  ca_file=runtime.device.ca_file)
         self.window: MainWindow | None = None
+
+    @cached_property
+    def sync_link(self) -> SyncLink:
+        from sync.desktop import SyncLink
+
+        runtime = self.runtime
+        return SyncLink(runtime.app, runtime.paths.config_file, runtime.device.server_url,
+                        ca_file=runtime.device.ca_file)
 
     def settings_labels(self) -> tuple[str, str, str]:
         settings = self.services.settings.current()
@@ -54,6 +65,8 @@ class Session:
         dialog = LoginDialog(self.services, utility)
         if dialog.exec() != LoginDialog.DialogCode.Accepted or dialog.actor is None:
             return False
+        from app.views.main_window import MainWindow
+
         self.window = MainWindow(self.services, dialog.actor, centre=centre, counter=counter,
                                  utility_name=utility, sync_link=self.sync_link)
         self.window.logout_requested.connect(self.logout)
@@ -84,6 +97,12 @@ class Session:
             QApplication.instance().quit()
 
 
+def _connect_new_desktop(*args) -> bool:
+    from app.views.sync.connect import connect_new_desktop
+
+    return connect_new_desktop(*args)
+
+
 def run_gui(data_dir: Path) -> int:
     app = qt_app()
     try:
@@ -96,7 +115,7 @@ def run_gui(data_dir: Path) -> int:
     session: Session | None = None
     try:
         session = Session(runtime)
-        if not session.users_exist() and not connect_new_desktop(session.sync_link, runtime.paths.root,
+        if not session.users_exist() and not _connect_new_desktop(session.sync_link, runtime.paths.root,
                                                                  session.users_exist):
             return 1
         if not session.login():
@@ -104,6 +123,8 @@ def run_gui(data_dir: Path) -> int:
         return app.exec()
     finally:
         if session is not None and session.window is not None:
+            from app.views.sync.status import QUIT_WAIT_MS
+
             session.window.sync_status.shutdown(wait_ms=QUIT_WAIT_MS)  # let a running sync finish
         runtime.close()
 

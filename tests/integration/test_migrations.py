@@ -106,3 +106,22 @@ def test_0013_moves_in_app_notices_out_of_the_mail_outbox(tmp_path):
     assert notices == [("n1", "supervisor", None, "legacy:n1"),
                        ("n2", "supervisor", "2025-04-02 09:00:00", "legacy:n2")]
     assert outbox == [("n3", "Queued")]
+
+
+def test_the_start_up_shortcut_knows_the_head_alembic_knows(tmp_path):
+    """An everyday start skips Alembic when the file is at the head read from the scripts; that
+    head must be Alembic's own, and an older file must still be upgraded."""
+    from alembic import command
+    from alembic.script import ScriptDirectory
+
+    from app.models.db import _at_head, _only_head, alembic_config, current_revision
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    config = alembic_config(engine)
+    assert _only_head() == ScriptDirectory.from_config(config).get_current_head()
+    assert not _at_head(engine)  # a new file
+    command.upgrade(config, "0012")
+    assert not _at_head(engine)
+    upgrade(engine)
+    assert current_revision(engine) == _only_head() and _at_head(engine)
+    engine.dispose()
