@@ -4,6 +4,11 @@ Reports pushed operations per second and push latency, checks that every
 payment exists exactly once afterwards (some batches are deliberately sent
 twice, as after a lost response), then measures a centre's bootstrap.
 BENCH_QUICK=1: 10 counters x 10 s; default 50 counters x 60 s.
+
+Each figure goes through bench.figures.record with a bare baseline measured in the same run
+(the machine is shared, so only the ratio compares across runs): for the push, the same
+counters inserting the same rows straight into PostgreSQL, one transaction per batch; for the
+bootstrap, a plain SELECT of the centre's rows.
 """
 
 from __future__ import annotations
@@ -17,13 +22,16 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from pathlib import Path
 
 import httpx
 from sqlalchemy import create_engine, func, select, text
 
+from app.models.billing import LedgerEntry
 from app.models.consumers import Consumer
 from app.models.payments import Payment
+from bench.figures import record
 from sync.protocol import PROTOCOL_HEADER, PROTOCOL_VERSION
 from tests.conftest import PG_ADMIN_URL
 from tests.factories import PASSWORD
@@ -67,15 +75,14 @@ def _run(url: str) -> None:
     with memory_keyring(), server_process(url, workers=2) as server:
         tokens = [_enrol(server, n) for n in range(COUNTERS)]
         runs = _push_for(server, tokens, consumers)
-        _report_push(url, runs)
+        bare = _bare_push(url, consumers)
+        _report_push(url, runs, bare)
         _pull(server, tokens[0])
         _bootstrap(server, url)
 
 
 def _add_consumers(url: str, zone_id: str, count: int) -> list[str]:
     """A centre's worth of consumers, each with two ledger entries, for the bootstrap figure."""
-    from app.models.billing import LedgerEntry
-
     engine = create_engine(url)
     ids = [str(uuid.uuid4()) for _ in range(count)]
     now = datetime.now(UTC)
@@ -167,7 +174,58 @@ def _push(http: httpx.Client, operations: list[dict], run: CounterRun, *, resent
     run.applied += [r["entity_id"] for r in results if r["status"] == "applied" and r["entity"] == "payments"]
 
 
-def _report_push(url: str, runs: list[CounterRun]) -> None:
+def _bare_push(url: str, consumers: list[str]) -> CounterRun:
+    """The bare work: the same counters insert the same rows into PostgreSQL themselves, one
+    transaction of one executemany per table a batch, for as long as the bench pushed."""
+    engine = create_engine(url, pool_size=COUNTERS)
+    run = CounterRun()
+    deadline = time.monotonic() + SECONDS
+    lock = threading.Lock()
+
+    def counter(n: int) -> None:
+        rng, seq, latencies, done = random.Random(1000 + n), 0, [], 0
+        while time.monotonic() < deadline:
+            rows: dict[str, list[dict]] = {"payments": [], "ledger_entries": []}
+            for _ in range(PAYMENTS_PER_PUSH):
+                seq += 2
+                for op in _payment_ops(seq - 1, rng.choice(consumers), f"X{n:03d}-{seq:07d}"):
+                    rows[op["entity"]].append(_bare_row(op["payload"]))
+            started = time.perf_counter()
+            with engine.begin() as connection:
+                connection.execute(Payment.__table__.insert(), rows["payments"])
+                connection.execute(LedgerEntry.__table__.insert(), rows["ledger_entries"])
+            latencies.append(time.perf_counter() - started)
+            done += PAYMENTS_PER_PUSH
+        with lock:
+            run.latencies.extend(latencies)
+            run.applied.extend(["x"] * done)
+
+    threads = [threading.Thread(target=counter, args=(n,)) for n in range(COUNTERS)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    run.replayed = 0
+    _bare_push.elapsed = time.perf_counter() - started  # type: ignore[attr-defined]
+    engine.dispose()
+    return run
+
+
+def _bare_row(payload: dict) -> dict:
+    now = datetime.fromisoformat(payload["paid_at" if "paid_at" in payload else "posted_at"])
+    row = {k: v for k, v in payload.items() if k not in ("paid_at", "posted_at", "amount")}
+    amount = Decimal(payload["amount"])  # the column type stores minor units, as the server does
+    times = {"paid_at": now} if "paid_at" in payload else {"posted_at": now, "description": ""}
+    return row | times | {"amount": amount, "version": 1, "updated_at": now, "deleted": False}
+
+
+def _p95(latencies: list[float]) -> float:
+    latencies = sorted(latencies)
+    return latencies[int(0.95 * (len(latencies) - 1))] if latencies else 0.0
+
+
+def _report_push(url: str, runs: list[CounterRun], bare: CounterRun) -> None:
     elapsed = _counter.elapsed  # type: ignore[attr-defined]
     latencies = sorted(x for run in runs for x in run.latencies)
     applied = [pid for run in runs for pid in run.applied]
@@ -186,6 +244,12 @@ def _report_push(url: str, runs: list[CounterRun]) -> None:
     print(f"resent batches answered again with their first answers: {sum(r.replayed for r in runs)} operations")
     exactly_once = stored[0] == stored[1] == len(applied) == len(set(applied))
     print(f"every payment exactly once: {exactly_once} ({stored[0]} stored, {len(applied)} applied)")
+    bare_ops = 2 * len(bare.applied) / _bare_push.elapsed  # type: ignore[attr-defined]
+    print(f"bare inserts of the same rows: {bare_ops:,.0f} ops/s, p95 {_p95(bare.latencies) * 1000:.0f} ms")
+    record("push ops/s", ops / elapsed, "ops/s", goal=">= 2,000", baseline=bare_ops,
+           baseline_name="bare executemany INSERTs", met=ops / elapsed >= 2000)
+    record("push p95", p95 * 1000, "ms", goal="< 200", baseline=_p95(bare.latencies) * 1000,
+           baseline_name="bare INSERT transaction p95", met=p95 < 0.2)
     if not exactly_once:
         raise SystemExit("sync bench: payments lost or duplicated")
 
@@ -223,6 +287,24 @@ def _bootstrap(server: str, url: str) -> None:
     total = rows[-1] if rows else 0
     print(f"bootstrap of a centre: {total:,} rows in {elapsed:.1f} s = {total / elapsed:,.0f} rows/s "
           f"(SQLite desktop, pages of {desk.agent.bootstrap_page_size})")
+    bare = _bare_select(url)
+    record("bootstrap rows/s", total / elapsed, "rows/s", goal=">= 50,000", baseline=bare,
+           baseline_name="bare SELECT of the tables", met=total / elapsed >= 50_000)
+
+
+def _bare_select(url: str) -> float:
+    """Rows per second PostgreSQL hands out when simply asked for every row of the bootstrap's tables."""
+    from sync.server.bootstrap import BOOTSTRAP_ENTITIES
+
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        started, rows = time.perf_counter(), 0
+        for entity in BOOTSTRAP_ENTITIES:
+            rows += len(connection.exec_driver_sql(f'SELECT * FROM "{entity}"').fetchall())
+        elapsed = time.perf_counter() - started
+    engine.dispose()
+    print(f"bare SELECT of the same tables: {rows:,} rows in {elapsed:.2f} s = {rows / elapsed:,.0f} rows/s")
+    return rows / elapsed
 
 
 if __name__ == "__main__":

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, func, or_, select, text, tuple_
+from sqlalchemy import BigInteger, and_, func, literal, literal_column, or_, select, text, tuple_
 from sqlalchemy.orm import Session
 
 from app.models.central import ChangeLogEntry
@@ -40,6 +40,13 @@ def current_txid(session: Session) -> int:
     if not _is_postgres(session):
         return 0
     return int(session.execute(text("SELECT pg_current_xact_id()::text::bigint")).scalar_one())
+
+
+def txid_column(session: Session):
+    """current_txid as a column, to ask for it in a statement the transaction runs anyway."""
+    if not _is_postgres(session):
+        return literal(0, BigInteger)
+    return literal_column("pg_current_xact_id()::text::bigint", BigInteger)
 
 
 def fence(session: Session) -> int:
