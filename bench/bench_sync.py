@@ -188,7 +188,8 @@ def _bare_push(url: str, consumers: list[str]) -> CounterRun:
             rows: dict[str, list[dict]] = {"payments": [], "ledger_entries": []}
             for _ in range(PAYMENTS_PER_PUSH):
                 seq += 2
-                for op in _payment_ops(seq - 1, rng.choice(consumers), f"X{n:03d}-{seq:07d}"):
+                # no second dash: the pushed payments' check counts receipts like R-%-%
+                for op in _payment_ops(seq - 1, rng.choice(consumers), f"X{n:03d}{seq:07d}"):
                     rows[op["entity"]].append(_bare_row(op["payload"]))
             started = time.perf_counter()
             with engine.begin() as connection:
