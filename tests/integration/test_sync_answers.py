@@ -98,8 +98,8 @@ def test_a_conflicting_void_posts_no_second_reversal_even_when_its_answer_is_los
 
 
 def pull_until_present(desk, payment_id: str, seconds: float = 15) -> None:
-    """The change log hands out a commit once no older transaction of the PostgreSQL cluster is
-    still running (the snapshot fence): on a busy server that can take a moment."""
+    """The change log hands out a commit once no older transaction of this database is still
+    running (the snapshot fence): on a busy server that can take a moment."""
     deadline = time.monotonic() + seconds
     while True:
         desk.agent.sync_once()

@@ -58,8 +58,8 @@ def test_a_payment_reaches_the_other_desktop_of_the_centre(server, desktops):
     first, second = desktops
     payment_id = record_payment(first, server.world.consumer_ids[0], "5001")
     first.agent.sync_once()
-    # The xmin fence holds back rows while any older transaction in the cluster is still
-    # open (another test database, a background task): they arrive on a later pull.
+    # The fence holds back rows while an older transaction that could write this database is
+    # still open (a background task, a webhook): they arrive on a later pull.
     pulled, deadline = 0, time.monotonic() + 10
     while pulled < 2 and time.monotonic() < deadline:
         pulled += second.agent.sync_once().pulled
