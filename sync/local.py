@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
 from app.domain.core.errors import NotFound, ValidationError
+from app.domain.payments.rules import PaymentStatus
 from app.models.system import NumberBlock, OutboxEntry, SyncState
 from sync.protocol import Operation, OperationResult
 from sync.records import APPEND_ONLY, build_row, entity_class, table_values
@@ -261,6 +262,9 @@ def sync_problems(session: Session) -> list[SyncProblem]:
 # sync problems handled by a person -----------------------------------------------------------
 
 RETRIED, DISCARDED = "Retried", "Discarded"  # kept for the record, no longer problems
+VOIDED = PaymentStatus.VOIDED.value
+SETTLED = "Settled"  # a lost void whose payment the server had voided already: nothing to send
+ALREADY_VOIDED = " (the payment was already voided elsewhere: not sent again, its reversal stays out)"
 PROBLEM_STATES = ("Rejected", "Conflict")
 # Money records are corrected by new records (void, reversal, credit note), never by giving up a change.
 MONEY_RECORDS = APPEND_ONLY | {"payments", "credit_notes", "bills", "cash_sessions", "security_deposits",
@@ -283,6 +287,11 @@ def retry_problem(session: Session, seq: int, now: datetime) -> list[int]:
     followers = [e for e in session.execute(select(OutboxEntry).where(
         OutboxEntry.state == "Rejected", OutboxEntry.seq > seq).order_by(OutboxEntry.seq)).scalars()
         if isinstance(e.payload, dict) and entry.entity_id in e.payload.values()]
+    if _void_already_done(session, entry):
+        for done in [entry, *followers]:
+            done.state, done.last_error = SETTLED, done.last_error + ALREADY_VOIDED
+        session.flush()
+        return []
     return [_requeue(session, e, now) for e in [entry, *followers]]
 
 
@@ -314,6 +323,15 @@ def _requeue(session: Session, entry: OutboxEntry, now: datetime) -> int:
     session.add(again)
     session.flush()
     return again.seq
+
+
+def _void_already_done(session: Session, entry: OutboxEntry) -> bool:
+    """A conflicting void whose payment holds the server's row, voided by another counter: sending it
+    again would reverse the payment twice (the server refuses it; the ledger here must not post it)."""
+    if entry.state != "Conflict" or entry.entity != "payments" or not isinstance(entry.payload, dict):
+        return False
+    current = session.get(entity_class(entry.entity), entry.entity_id)
+    return entry.payload.get("status") == VOIDED and current is not None and current.status == VOIDED
 
 
 def _restore_withdrawn(session: Session, entry: OutboxEntry) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, func, or_, select, text, tuple_
+from sqlalchemy import BigInteger, and_, func, literal, literal_column, or_, select, text, tuple_
 from sqlalchemy.orm import Session
 
 from app.models.central import ChangeLogEntry
@@ -42,12 +42,41 @@ def current_txid(session: Session) -> int:
     return int(session.execute(text("SELECT pg_current_xact_id()::text::bigint")).scalar_one())
 
 
+def txid_column(session: Session):
+    """current_txid as a column, to ask for it in a statement the transaction runs anyway."""
+    if not _is_postgres(session):
+        return literal(0, BigInteger)
+    return literal_column("pg_current_xact_id()::text::bigint", BigInteger)
+
+
+# The oldest transaction still running that could write this database's change log: the snapshot's
+# in-progress xids, less those that pg_stat_activity (or pg_prepared_xacts) places in another
+# database, and this transaction's own. Not the snapshot's xmin, which is cluster-wide: a long
+# transaction in any other database would stall every pull. An xid that finished between the
+# snapshot and the activity read is not found there and so still counts (it may be ours and not
+# visible to this snapshot); backends whose database is not shown count too.
+_FENCE = text("""
+WITH snap AS (SELECT pg_current_snapshot() AS s),
+elsewhere AS (
+    SELECT backend_xid::text::bigint AS xid FROM pg_stat_activity
+     WHERE backend_xid IS NOT NULL AND datname <> current_database()
+    UNION ALL
+    SELECT transaction::text::bigint FROM pg_prepared_xacts WHERE database <> current_database())
+SELECT LEAST(pg_snapshot_xmax(s)::text::bigint,
+             pg_current_xact_id_if_assigned()::text::bigint,
+             (SELECT min(x::text::bigint) FROM pg_snapshot_xip(s) AS x
+               WHERE x::text::bigint % 4294967296 NOT IN (SELECT xid FROM elsewhere)))
+FROM snap""")
+
+
 def fence(session: Session) -> int:
-    """Rows with txid below this belong to finished transactions: no earlier row can still appear."""
+    """Rows with txid below this belong to finished transactions: no earlier row can still appear.
+
+    Rows below it are visible to any later statement of this transaction (READ COMMITTED takes a
+    newer snapshot, which sees at least what this one saw committed)."""
     if not _is_postgres(session):
         return NO_FENCE
-    return int(session.execute(
-        text("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint")).scalar_one())
+    return int(session.execute(_FENCE).scalar_one())
 
 
 def record_change(session: Session, row: object, operation: str, location: Location, *,

@@ -43,11 +43,8 @@ def run(args: argparse.Namespace) -> int:
         _multiprocess_metrics()
     serve(_NoDelayConfig("sync.server.app:app_from_env", factory=True, host=args.host, port=args.port,
                          workers=args.workers, log_config=log_config(args.log_level), access_log=False,
-                         ssl_certfile=args.ssl_certfile or None, ssl_keyfile=args.ssl_keyfile or None,
-                         # uvicorn kills a worker that does not answer its supervisor's ping within
-                         # this (default 5 s): on a loaded machine a worker still importing FastAPI
-                         # missed it, was killed and respawned, and the server never came up (#17)
-                         timeout_worker_healthcheck=WORKER_HEALTHCHECK_S))
+                         timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
+                         ssl_certfile=args.ssl_certfile or None, ssl_keyfile=args.ssl_keyfile or None))
     return 0
 
 
@@ -61,7 +58,10 @@ def _multiprocess_metrics() -> None:
     os.environ[MULTIPROC_ENV] = str(folder)
 
 
-WORKER_HEALTHCHECK_S = 60
+# uvicorn kills a worker that does not answer its supervisor's ping within this (5 s by default):
+# on a loaded machine a worker still importing the app takes longer, and the workers were killed
+# and restarted every 5 s without ever serving.
+WORKER_HEALTHCHECK_SECONDS = 60
 
 
 class _NoDelayConfig(uvicorn.Config):

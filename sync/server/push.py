@@ -13,21 +13,20 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import literal, select, union_all
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError, StatementError
 from sqlalchemy.orm import Session
 
 from app.models.central import Device
-from app.models.consumers import Consumer
 from sync.protocol import Operation, OperationResult
 from sync.records import entity_class
 from sync.server.auth import Caller
 from sync.server.authors import Authors
-from sync.server.changelog import current_txid, record_change
+from sync.server.changelog import record_change, txid_column
 from sync.server.errors import ApiError
 from sync.server.push_apply import ID_LENGTH, Batch, apply_or_refuse, result
 from sync.server.push_history import Dependencies, keep, kept_results, replay
-from sync.server.scope import DeviceScope, Locator
+from sync.server.scope import DeviceScope, Locator, consumer_locations
 
 log = logging.getLogger("utilitydesk.server")
 
@@ -46,17 +45,18 @@ def apply_batch(session: Session, caller: Caller, scope: DeviceScope, operations
     if seqs != sorted(set(seqs)):
         raise ApiError(422, "bad_order", "Operations must be pushed in increasing outbox order.")
     # The device row lock serialises two pushes of the same outbox (a retry racing the original).
-    device = session.get(Device, caller.device_id, with_for_update=True)
-    assert device is not None
+    device, txid = session.execute(select(Device, txid_column(session)).where(Device.id == caller.device_id)
+                                   .with_for_update(of=Device)
+                                   .execution_options(populate_existing=True)).one()
     start = device.applied_seq
     kept = kept_results(session, device.id, [seq for seq in seqs if seq <= start])
     fresh = [op for op in operations if op.seq > start]
     known = _existing_ids(session, fresh)
-    _preload_consumers(session, fresh)
+    consumers = consumer_locations(session, _consumer_ids(fresh))
     deps = Dependencies.load(session, device.id, start, fresh)
 
     def batch() -> Batch:
-        return Batch(session, caller, scope, now, Locator(session), current_txid(session), dict(known),
+        return Batch(session, caller, scope, now, Locator(session, consumers), txid, dict(known),
                      Authors(session, caller))
 
     try:
@@ -102,25 +102,22 @@ def _run(batch: Batch, start: int, operations: list[Operation], kept: dict, deps
 
 
 def _existing_ids(session: Session, operations: list[Operation]) -> dict[tuple[str, str], int]:
-    """One query per record type instead of one per operation."""
+    """One query for the whole batch (a UNION ALL over its record types)."""
     wanted: dict[str, list[str]] = {}
     for op in operations:
         if op.operation == "insert" and entity_class(op.entity) is not None and _plain_id(op.entity_id):
             wanted.setdefault(op.entity, []).append(op.entity_id)
-    known = {}
-    for entity, ids in wanted.items():
-        cls = entity_class(entity)
-        for row_id, version in session.execute(select(cls.id, cls.version).where(cls.id.in_(ids))):
-            known[(entity, row_id)] = version
-    return known
+    if not wanted:
+        return {}
+    queries = [select(literal(entity).label("entity"), cls.id, cls.version).where(cls.id.in_(ids))
+               for entity, ids in wanted.items() for cls in [entity_class(entity)]]
+    statement = queries[0] if len(queries) == 1 else union_all(*queries)
+    return {(entity, row_id): version for entity, row_id, version in session.execute(statement)}
 
 
-def _preload_consumers(session: Session, operations: list[Operation]) -> None:
-    # Into the identity map: the scope check then finds them without a query each.
-    ids = {op.payload["consumer_id"] for op in operations
-           if isinstance(op.payload, dict) and _plain_id(op.payload.get("consumer_id"))}
-    if ids:
-        session.execute(select(Consumer).where(Consumer.id.in_(ids))).scalars().all()
+def _consumer_ids(operations: list[Operation]) -> set[str]:
+    return {op.payload["consumer_id"] for op in operations
+            if isinstance(op.payload, dict) and _plain_id(op.payload.get("consumer_id"))}
 
 
 def _plain_id(value: object) -> bool:

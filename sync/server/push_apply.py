@@ -20,7 +20,7 @@ from sync.server.auth import Caller
 from sync.server.authors import Authors
 from sync.server.counters import ownership_problem
 from sync.server.permissions import permission_problem, writable_columns
-from sync.server.rules import change_problem, insert_problem
+from sync.server.rules import change_problem, insert_problem, settled_problem
 from sync.server.scope import DeviceScope, Location, Locator
 
 ID_LENGTH = 36  # every synced record's id column
@@ -125,6 +125,9 @@ def _change(batch: Batch, op: Operation, cls: type, values: dict, location: Loca
         return result(op, "conflict", version=row.version, current=row_payload(row),
                       reason=f"Changed elsewhere first (server version {row.version}, "
                              f"this change was made on version {op.base_version})")
+    settled = settled_problem(op, row)
+    if settled:
+        return result(op, "rejected", reason=settled)
     before = batch.locator.locate(op.entity, {a.key: getattr(row, a.key) for a in row.__mapper__.column_attrs})
     if not batch.scope.covers(before):
         return result(op, "rejected", reason="Outside this desktop's service centre")

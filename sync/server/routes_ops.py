@@ -19,7 +19,7 @@ from sync.protocol import RefusedWebhookView, WebhookResponse
 from sync.server.auth import authenticate
 from sync.server.deps import Authenticated, Token, central_of, transaction
 from sync.server.errors import ApiError, error_response, error_responses
-from sync.server.webhook import Outcome, handle_event, verify_signature
+from sync.server.webhook import Outcome, currency_problem, handle_event, verify_signature
 from sync.server.webhook_checks import event_problem, refuse
 
 router = APIRouter(tags=["operations"])
@@ -110,7 +110,7 @@ def _handle(central, event: object, body: bytes) -> Outcome | ApiError:
     with transaction(central) as session:
         if event is _NOT_JSON:
             return refuse(session, "stripe", None, body, "The event is not JSON", central.now(), status=400)
-        problem = event_problem(event)
+        problem = event_problem(event) or currency_problem(session, event)
         if not problem:
             try:
                 with session.begin_nested():

@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 
 from app.domain.core.errors import ValidationError
+from app.domain.payments.rules import PaymentStatus
 from app.domain.requests.disconnection import INITIAL_STATUS, check_transition, status_of
 from sync.protocol import Operation
 from sync.server.auth import Caller
 
+VOIDED = PaymentStatus.VOIDED.value
 LOCK_COLUMNS = frozenset({"locked_by", "locked_until"})
 
 
@@ -34,6 +36,16 @@ def change_problem(caller: Caller, op: Operation, row: object, values: dict, now
         return _lock_problem(caller, row, now)
     if op.entity == "notices" and row.recipient != caller.username:
         return "Notice: only its recipient may mark it read"
+    return ""
+
+
+def settled_problem(op: Operation, row: object) -> str:
+    """Checked once the change is on the current version: a voided payment is final. A void sent
+    again on top of another counter's void (a person retrying a lost conflict) would otherwise
+    post a second reversal; the reversal that follows it is refused with it."""
+    if op.entity == "payments" and row.status == VOIDED:
+        by = f" by {row.voided_by}" if row.voided_by else ""
+        return f"Payment: already voided{by}; it is not changed or reversed again"
     return ""
 
 

@@ -64,6 +64,19 @@ def _parse_header(header: str) -> tuple[int, list[str]]:
     return int(stamps[0]), signatures
 
 
+def currency_problem(session: Session, event: dict) -> str:
+    """A payment event in another currency than the utility's cannot be booked: its minor units
+    would be read as the utility's money. Empty when the currency is absent or the utility's.
+    (event_problem has checked the event's shape and that the currency is a known code.)"""
+    if event.get("type") not in PAYMENT_EVENTS.keys() | SETTLEMENT_EVENTS.keys():
+        return ""
+    code = ((event.get("data") or {}).get("object") or {}).get("currency")
+    ours = load_settings(session).currency.upper()
+    if code is None or code.upper() == ours:
+        return ""
+    return f"data.object.currency: {code.upper()} is not the utility's currency ({ours})"
+
+
 @dataclass(frozen=True)
 class Outcome:
     duplicate: bool

@@ -13,6 +13,7 @@ from app.models.payments import Payment
 from app.models.system import OutboxEntry
 from app.services.payments import PaymentsService
 from sync import local
+from sync.desktop import SyncStatusService
 from tests.sync_helpers import FaultProxy, enrolled_desktop, record_payment
 
 pytestmark = pytest.mark.postgres
@@ -97,8 +98,8 @@ def test_a_conflicting_void_posts_no_second_reversal_even_when_its_answer_is_los
 
 
 def pull_until_present(desk, payment_id: str, seconds: float = 15) -> None:
-    """The change log hands out a commit once no older transaction of the PostgreSQL cluster is
-    still running (the snapshot fence): on a busy server that can take a moment."""
+    """The change log hands out a commit once no older transaction of this database is still
+    running (the snapshot fence): on a busy server that can take a moment."""
     deadline = time.monotonic() + seconds
     while True:
         desk.agent.sync_once()
@@ -147,3 +148,60 @@ def test_a_sequence_reused_for_another_operation_is_refused(server, tmp_path):
         assert answer["status"] == "rejected" and "already used by another operation" in answer["reason"]
     finally:
         desk.close()
+
+
+def lost_void(server, tmp_path):
+    """Two desktops void the same payment; the second's void comes back as a conflict."""
+    first = enrolled_desktop(server, tmp_path / "first", "supervisor")
+    second = enrolled_desktop(server, tmp_path / "second", "supervisor")
+    first.agent.sync_once()
+    second.agent.sync_once()
+    payment_id = record_payment(first, server.world.consumer_ids[0], "5001")
+    first.agent.sync_once()
+    pull_until_present(second, payment_id)
+    void(first, payment_id)
+    void(second, payment_id)
+    first.agent.sync_once()
+    assert second.agent.sync_once().conflicts == 1
+    return first, second, payment_id
+
+
+def test_a_void_sent_again_on_an_already_voided_payment_posts_no_second_reversal(server, tmp_path):
+    first, second, payment_id = lost_void(server, tmp_path)
+    try:
+        with server.central.sessions() as session:
+            current = session.get(Payment, payment_id).version
+            applied = session.get(Device, second.runtime.app.device_id).applied_seq
+        with second.runtime.app.sessions() as session:
+            sent = {e.entity: e.payload for e in session.execute(select(OutboxEntry)).scalars()}
+        reversal = sent["ledger_entries"] | {"id": "second-reversal"}
+        again = [{"seq": applied + 1, "entity": "payments", "entity_id": payment_id, "operation": "update",
+                  "payload": sent["payments"], "base_version": current, "actor": "supervisor"},
+                 {"seq": applied + 2, "entity": "ledger_entries", "entity_id": "second-reversal",
+                  "operation": "insert", "payload": reversal, "actor": "supervisor"}]
+        answers = push(server, second.agent.credentials.token, again)
+        assert [a["status"] for a in answers] == ["rejected", "rejected"]
+        assert answers[0]["reason"].startswith("Payment: already voided")
+        with server.central.sessions() as session:
+            assert ledger_rows(session, payment_id, "payment_void") == 1
+    finally:
+        first.close()
+        second.close()
+
+
+def test_retrying_a_lost_void_from_sync_problems_reverses_the_payment_once(server, tmp_path):
+    first, second, payment_id = lost_void(server, tmp_path)
+    try:
+        service = SyncStatusService(second.runtime.app)
+        (problem,) = [p for p in service.problems() if p.entity == "payments"]
+        service.retry(second.actor, [problem.seq])
+        second.agent.sync_once()
+        with second.runtime.app.sessions() as session:
+            assert ledger_rows(session, payment_id, "payment_void") <= 1
+            assert session.get(Payment, payment_id).status == "Voided"
+        with server.central.sessions() as session:
+            assert ledger_rows(session, payment_id, "payment_void") == 1
+        assert service.overview().problems == 0  # the payment is voided: nothing is left to do
+    finally:
+        first.close()
+        second.close()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from sqlalchemy import delete, select
+from sqlalchemy import create_engine, delete, select, text
 
 from app.models.billing import LedgerEntry
 from app.models.central import ChangeLogEntry, Device
@@ -16,6 +16,7 @@ from sync import local
 from sync.server.changelog import current_txid, record_change
 from sync.server.scope import Locator
 from sync.server.state import rotate_epoch
+from tests.conftest import PG_ADMIN_URL
 from tests.sync_helpers import enrolled_desktop, record_payment
 
 pytestmark = pytest.mark.postgres
@@ -57,8 +58,8 @@ def test_a_payment_reaches_the_other_desktop_of_the_centre(server, desktops):
     first, second = desktops
     payment_id = record_payment(first, server.world.consumer_ids[0], "5001")
     first.agent.sync_once()
-    # The xmin fence holds back rows while any older transaction in the cluster is still
-    # open (another test database, a background task): they arrive on a later pull.
+    # The fence holds back rows while an older transaction that could write this database is
+    # still open (a background task, a webhook): they arrive on a later pull.
     pulled, deadline = 0, time.monotonic() + 10
     while pulled < 2 and time.monotonic() < deadline:
         pulled += second.agent.sync_once().pulled
@@ -67,6 +68,23 @@ def test_a_payment_reaches_the_other_desktop_of_the_centre(server, desktops):
     assert pulled >= 2
     with second.runtime.app.sessions() as session:
         assert session.get(Payment, payment_id).receipt_no == "R-5001"
+
+
+def test_an_open_transaction_in_another_database_does_not_hold_back_a_pull(server, desktops):
+    first, second = desktops
+    elsewhere = create_engine(PG_ADMIN_URL)  # another database of the same PostgreSQL
+    with elsewhere.connect() as connection:
+        connection.begin()
+        connection.execute(text("SELECT pg_current_xact_id()"))  # holds an xid, older than the push's
+        try:
+            payment_id = record_payment(first, server.world.consumer_ids[0], "7001")
+            first.agent.sync_once()
+            second.agent.sync_once()
+            with second.runtime.app.sessions() as session:
+                assert session.get(Payment, payment_id) is not None
+        finally:
+            connection.rollback()
+    elsewhere.dispose()
 
 
 def test_late_committing_transaction_is_not_skipped(server, desktops):

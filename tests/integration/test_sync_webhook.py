@@ -29,7 +29,7 @@ def event(event_id: str, kind: str, obj: dict) -> bytes:
 
 
 def intent(intent_id: str = "pi_1", amount: int = 14550) -> dict:
-    return {"id": intent_id, "amount_received": amount, "currency": "usd", "created": int(time.time()),
+    return {"id": intent_id, "amount_received": amount, "currency": "inr", "created": int(time.time()),
             "metadata": {"account_no": "C-0000", "method": "Credit Card"}}
 
 
@@ -123,6 +123,7 @@ def malformed(**changes) -> bytes:
     (malformed(metadata={"account_no": ["C-0000"]}), "data.object.metadata.account_no: must be text"),
     (malformed(metadata={"account_no": "C-0000", "method": "M" * 300}), "data.object.metadata.method: must be text"),
     (malformed(currency="xyz"), "data.object.currency: 'xyz' is not a known currency"),
+    (malformed(currency="eur"), "data.object.currency: EUR is not the utility's currency (INR)"),
     (malformed(created=10**13), "data.object.created: must be a Unix time in seconds"),
     (malformed(created="yesterday"), "data.object.created: must be a Unix time in seconds"),
     (malformed(id="pi_" + "9" * 200), "data.object.id: must be text of at most 80 characters"),
