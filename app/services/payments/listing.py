@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, func, or_, select, text
 from sqlalchemy.orm import Session
 
 from app.domain.core.errors import ValidationError
@@ -15,6 +15,7 @@ from app.domain.core.money import Money
 from app.domain.payments.rules import PaymentStatus
 from app.models.billing import Bill, ServiceCharge
 from app.models.consumers import Consumer
+from app.models.dashboard import PAYMENT_SEARCH_TABLE
 from app.models.payments import Payment, PaymentAllocation
 from app.services.payments.queries import (
     OPEN_BILL_STATUSES,
@@ -23,6 +24,8 @@ from app.services.payments.queries import (
     money_sql,
     utc_bounds,
 )
+
+MIN_TRIGRAM = 3
 
 
 @dataclass(frozen=True)
@@ -76,15 +79,33 @@ SORT_COLUMNS = {
 }
 
 
-def _filtered(query: Select, flt: PaymentFilter, tz: ZoneInfo, *, consumer: bool = True) -> Select:
+def _indexed(words: str, dialect: str) -> bool:
+    """A fragment of three characters or more is looked up in SQLite's trigram index."""
+    return dialect == "sqlite" and len(words) >= MIN_TRIGRAM
+
+
+def _matching(words: str, dialect: str) -> ColumnElement:
+    """Payments whose consumer name, account number or receipt number holds the fragment
+    (case-insensitive): through the FTS5 trigram index payment_search (migration 0014) locally,
+    else (PostgreSQL, or under three characters) ILIKE over the joined consumer."""
+    if _indexed(words, dialect):
+        phrase = '"' + words.replace('"', '""') + '"'
+        return text(f"payments.rowid IN (SELECT rowid FROM {PAYMENT_SEARCH_TABLE} "
+                    f"WHERE {PAYMENT_SEARCH_TABLE} MATCH :phrase)").bindparams(phrase=phrase)
+    pattern = like_pattern(words)
+    return or_(*(column.ilike(pattern, escape="\\") for column in
+                 (Consumer.name, Payment.receipt_no, Consumer.account_no)))
+
+
+def _filtered(query: Select, flt: PaymentFilter, tz: ZoneInfo, *, consumer: bool = True,
+              dialect: str = "sqlite") -> Select:
     """`consumer=False`: no join to consumers unless the search text needs it (every payment
     has its consumer: the foreign key)."""
-    if consumer or flt.text.strip():
+    words = flt.text.strip()
+    if consumer or (words and not _indexed(words, dialect)):
         query = query.join(Consumer, Consumer.id == Payment.consumer_id)
-    if flt.text.strip():
-        pattern = like_pattern(flt.text)
-        query = query.where(or_(*(column.ilike(pattern, escape="\\") for column in
-                                  (Consumer.name, Payment.receipt_no, Consumer.account_no))))
+    if words:
+        query = query.where(_matching(words, dialect))
     if flt.date_from and flt.date_to and flt.date_from > flt.date_to:
         raise ValidationError("Date range", "From must be on or before To")
     if flt.date_from:
@@ -106,14 +127,16 @@ def list_payments(session: Session, flt: PaymentFilter, tz: ZoneInfo, currency: 
     column = SORT_COLUMNS[sort.key]
     order = (column.desc(), Payment.receipt_no.desc()) if sort.descending \
         else (column.asc(), Payment.receipt_no.asc())
-    query = _filtered(select(Payment, Consumer), flt, tz).order_by(*order)
+    query = _filtered(select(Payment, Consumer), flt, tz,
+                      dialect=session.get_bind().dialect.name).order_by(*order)
     rows = session.execute(query.offset(max(offset, 0)).limit(max(limit, 0))).all()
     return [PaymentRow(p.id, p.receipt_no, c.id, c.name, c.account_no, Money(p.amount, currency),
                        p.method, p.paid_at, p.payment_type, p.status) for p, c in rows]
 
 
 def count_payments(session: Session, flt: PaymentFilter, tz: ZoneInfo) -> int:
-    query = _filtered(select(func.count()).select_from(Payment), flt, tz, consumer=False)
+    query = _filtered(select(func.count()).select_from(Payment), flt, tz, consumer=False,
+                      dialect=session.get_bind().dialect.name)
     return int(session.execute(query).scalar() or 0)
 
 
