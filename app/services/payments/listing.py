@@ -62,6 +62,17 @@ class PaymentRow:
 
 
 @dataclass(frozen=True)
+class KpiBaseline:
+    """What each KPI card compares with: the month before (yesterday for Received Today)."""
+
+    month: date
+    total_collected: Money
+    collection_rate: Decimal | None
+    avg_collection_days: Decimal | None
+    received_yesterday: Money
+
+
+@dataclass(frozen=True)
 class PaymentKpis:
     month: date
     total_collected: Money
@@ -70,6 +81,10 @@ class PaymentKpis:
     total_due: Money
     collection_rate: Decimal | None  # percent, one decimal; None when nothing fell due
     avg_collection_days: Decimal | None  # one decimal; None without payments
+    # What posted payments applied to the bills due in the month (whenever paid): the
+    # numerator of Collection Rate, whose denominator is total_due (the same bills).
+    applied_to_due: Money | None = None
+    previous: KpiBaseline | None = None
 
 
 SORT_COLUMNS = {
@@ -160,11 +175,26 @@ def _sum_and_count(session: Session, start: datetime, end: datetime) -> tuple[De
     return total or Decimal(0), int(count)
 
 
+def _due_between(first: date, last: date) -> tuple:
+    return (Bill.due_date >= first, Bill.due_date <= last, Bill.status.in_(OPEN_BILL_STATUSES))
+
+
 def _total_due(session: Session, first: date, last: date) -> Decimal:
     total = session.execute(
         select(money_sql(func.coalesce(func.sum(Bill.total), 0)))
-        .where(Bill.due_date >= first, Bill.due_date <= last,
-               Bill.status.in_(OPEN_BILL_STATUSES))).scalar()
+        .where(*_due_between(first, last))).scalar()
+    return total or Decimal(0)
+
+
+def _applied_to_due(session: Session, first: date, last: date) -> Decimal:
+    """What posted payments applied to the bills due between first and last, whenever paid
+    (an allocation is never more than its bill's due, so the rate is at most 100%)."""
+    total = session.execute(
+        select(money_sql(func.coalesce(func.sum(PaymentAllocation.amount), 0)))
+        .select_from(Bill)
+        .join(PaymentAllocation, PaymentAllocation.bill_id == Bill.id)
+        .join(Payment, Payment.id == PaymentAllocation.payment_id)
+        .where(*_due_between(first, last), Payment.status == PaymentStatus.POSTED.value)).scalar()
     return total or Decimal(0)
 
 
@@ -198,13 +228,29 @@ def _one_decimal(value: Decimal) -> Decimal:
     return value.quantize(Decimal("0.1"), ROUND_HALF_UP)
 
 
+def _month(session: Session, first: date, tz: ZoneInfo, dialect: str
+           ) -> tuple[Decimal, Decimal, Decimal, Decimal | None, Decimal | None]:
+    """A month's collected, due, applied to what was due, Collection Rate and Avg Collection
+    Time."""
+    first, last = month_range(first)
+    start, end = utc_bounds(first, last, tz)
+    collected, _ = _sum_and_count(session, start, end)
+    due = _total_due(session, first, last)
+    applied = _applied_to_due(session, first, last)
+    rate = _one_decimal(applied * 100 / due) if due > 0 else None
+    return collected, due, applied, rate, _avg_days(session, start, end, dialect)
+
+
 def kpis(session: Session, month: date, today: date, tz: ZoneInfo, currency: str,
          dialect: str) -> PaymentKpis:
-    first, last = month_range(month)
-    month_start, month_end = utc_bounds(first, last, tz)
-    collected, _ = _sum_and_count(session, month_start, month_end)
+    first = month.replace(day=1)
+    collected, due, applied, rate, days = _month(session, first, tz, dialect)
     today_total, today_count = _sum_and_count(session, *utc_bounds(today, today, tz))
-    due = _total_due(session, first, last)
-    rate = _one_decimal(collected * 100 / due) if due > 0 else None
+    before = (first - timedelta(days=1)).replace(day=1)
+    p_collected, _due, _applied, p_rate, p_days = _month(session, before, tz, dialect)
+    yesterday = today - timedelta(days=1)
+    p_today, _ = _sum_and_count(session, *utc_bounds(yesterday, yesterday, tz))
+    previous = KpiBaseline(before, Money(p_collected, currency), p_rate, p_days,
+                           Money(p_today, currency))
     return PaymentKpis(first, Money(collected, currency), Money(today_total, currency), today_count,
-                       Money(due, currency), rate, _avg_days(session, month_start, month_end, dialect))
+                       Money(due, currency), rate, days, Money(applied, currency), previous)
