@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session
@@ -18,6 +19,7 @@ from app.models.consumers import Consumer
 from app.services.core.context import Actor, AppContext
 from app.services.core.settings import load_settings
 from app.services.payments.details import PaymentDetails, load_details
+from app.services.payments.export import export_payments
 from app.services.payments.listing import PaymentFilter, PaymentKpis, PaymentRow, Sort, kpis
 from app.services.payments.listing import count_payments as _count_payments
 from app.services.payments.listing import list_payments as _list_payments
@@ -146,6 +148,11 @@ class PaymentReads:
             s = load_settings(session)
             return _list_payments(session, flt, zone(s), s.currency, offset=offset, limit=limit,
                                   sort=sort)
+
+    def export_payments(self, actor: Actor, flt: PaymentFilter, sort: Sort, path: Path,
+                        fmt: str) -> int:
+        """The filtered list as CSV or XLSX; how many payments were written."""
+        return export_payments(self.app, actor, flt, sort, path, fmt)
 
     def count_payments(self, actor: Actor, flt: PaymentFilter = ALL_PAYMENTS) -> int:
         actor.require(Permission.VIEW_PAYMENTS)
