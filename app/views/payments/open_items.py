@@ -1,7 +1,7 @@
 """Record Payment's table of the consumer's open items (bills, services or installments).
 
 Every item is ticked by default and one payment settles the ticked ones, oldest due first.
-Space ticks or unticks the current row; typing in its "Paying" cell (End goes there) changes the
+Space ticks or unticks the current row; typing in its "Paying" cell (Right goes there) changes the
 amount paid on it, at most the item's open amount (the rules check it and name the item)."""
 
 from __future__ import annotations
@@ -19,7 +19,8 @@ from app.views.common.tables import keyboard_table
 from app.views.common.widgets import named
 from app.views.payments.display import Display
 
-ITEM_HEADERS = ("Reference", "Period / date", "Amount", "Open amount", "Due date", "Paying")
+# Paying beside the reference, where a narrow form still shows it without scrolling.
+ITEM_HEADERS = ("Reference", "Paying", "Period / date", "Amount", "Open amount", "Due date")
 PAYING = ITEM_HEADERS.index("Paying")
 _FIXED = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
@@ -55,9 +56,9 @@ class OpenItemsTable(QTableWidget):
         for row, item in enumerate(items):
             when = (f"{self.display.day(item.period_start)} – {self.display.day(item.period_end)}"
                     if item.period_start else self.display.day(item.service_date))
-            cells = (item.reference, when, self.display.money(item.amount),
-                     self.display.money(item.open_amount), self.display.day(item.due_date),
-                     str(item.open_amount.amount))
+            cells = (item.reference, str(item.open_amount.amount), when,
+                     self.display.money(item.amount), self.display.money(item.open_amount),
+                     self.display.day(item.due_date))
             for column, text in enumerate(cells):
                 cell = QTableWidgetItem(text)
                 cell.setFlags(_FIXED | Qt.ItemFlag.ItemIsEditable if column == PAYING else _FIXED)
