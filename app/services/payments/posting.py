@@ -130,6 +130,15 @@ def _items_dated(items: list[PayableItem], valid: ValidPayment) -> dict[str, obj
     return {"item_dated_on": dates.pop(), "item_count": len(paid)}
 
 
+def _plan_payment(items: list[PayableItem], valid: ValidPayment,
+                  request: PaymentRequest) -> dict[str, object]:
+    """The story's plan_payment_recorded: on time when every installment paid was not yet due."""
+    late = any(i.due_date is not None and i.due_date < valid.paid_on for i in items)
+    return {"payment_amount": valid.amount.amount, "plan_compliance": "Late" if late else "On time",
+            "method_used": valid.method, "processing_time": request.seconds_taken,
+            "installments": [i.reference for i in items]}
+
+
 class PaymentsService(PaymentReads):
     """Records and voids payments; reads them through PaymentReads."""
 
@@ -160,6 +169,8 @@ class PaymentsService(PaymentReads):
                        channel=valid.channel, amount=valid.amount.amount,
                        processing_time="Immediate", receipt_generated=True,
                        seconds=request.seconds_taken)
+            if valid.payment_type is PaymentType.INSTALLMENT:
+                work.track("plan_payment_recorded", **_plan_payment(items, valid, request))
             details = load_details(work.session, payment.id, settings.currency, work.now)
             after = Money(balance(work.session, consumer.id), settings.currency)
             facts = facts_of(details, settings, after)

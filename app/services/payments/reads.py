@@ -18,6 +18,7 @@ from app.domain.payments.rules import PaymentType, parse_payment_type
 from app.models.consumers import Consumer
 from app.services.core.context import Actor, AppContext
 from app.services.core.settings import load_settings
+from app.services.core.work import track
 from app.services.payments.details import PaymentDetails, load_details
 from app.services.payments.export import export_payments
 from app.services.payments.listing import PaymentFilter, PaymentKpis, PaymentRow, Sort, kpis
@@ -139,7 +140,10 @@ class PaymentReads:
         actor.require(Permission.VIEW_PAYMENTS)
         with self.app.sessions() as session:
             currency = load_settings(session).currency
-            return load_details(session, payment_id, currency, self.app.clock.now())
+            details = load_details(session, payment_id, currency, self.app.clock.now())
+        track(self.app, actor, "payment_history_viewed", search_criteria=None, date_range=None,
+              details_accessed=details.transaction.receipt_no, follow_up_action=None)
+        return details
 
     def list_payments(self, actor: Actor, flt: PaymentFilter = ALL_PAYMENTS, offset: int = 0,
                       limit: int = 100, sort: Sort = NEWEST_FIRST) -> list[PaymentRow]:
@@ -163,6 +167,10 @@ class PaymentReads:
         actor.require(Permission.VIEW_PAYMENTS)
         with self.app.sessions() as session:
             s = load_settings(session)
-            return kpis(session, month, today or local_today(self.app, s), zone(s), s.currency,
-                        self.app.dialect)
+            figures = kpis(session, month, today or local_today(self.app, s), zone(s), s.currency,
+                           self.app.dialect)
+        track(self.app, actor, "dashboard_view", view="Payments KPIs",
+              widgets_accessed=["Total Collected", "Received Today", "Collection Rate",
+                                "Avg Collection Time"], date_range_selected=figures.month.isoformat())
+        return figures
 
