@@ -64,3 +64,4 @@ def test_a_fragment_is_found_through_the_index_and_follows_a_renamed_consumer(
     with runtime.app.sessions() as session, session.begin():
         session.execute(delete(Payment).where(Payment.receipt_no == "R-PULLED-7"))
     assert indexed(runtime) == 2 and receipts(services, cashier, "pulled") == []
+
