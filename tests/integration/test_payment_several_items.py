@@ -102,6 +102,6 @@ def test_one_receipt_lists_each_bill_on_paper_and_in_the_pdf(runtime, services, 
     pages, pdf = pdf_text(services.receipts.receipt_pdf(cashier, payment_id, tmp_path / "r.pdf"))
     pdf = " ".join(pdf.replace("\ufffe", "-").split())  # the label column wraps at hyphens
     assert pages == 1
-    for expected in ("Invoice No INV-2025-001234", "$145.50", "Invoice No INV-2025-001567",
-                     "$152.25", "$297.75", "$300.00", "$2.25"):
+    for expected in ("Invoice No INV-2025-001234: $145.50", "Invoice No INV-2025-001567: $152.25",
+                     "Amount due on items $297.75", "$300.00", "$2.25"):
         assert expected in pdf

@@ -90,12 +90,13 @@ def _payment_rows(doc: ReceiptDocument) -> list[Row]:
         f"{format_day(doc.period[0], doc.locale)} – {format_day(doc.period[1], doc.locale)}")
     label = ITEM_LABELS.get(doc.payment_type, "Item")
     items: list[Row] = [(label, doc.reference)] if len(doc.settled) < 2 else [
-        (f"{label} {reference}", _money(doc, part)) for reference, part in doc.settled]
+        (label, f"{reference}: {_money(doc, part)}") for reference, part in doc.settled]
     return [
         ("Payment type", doc.payment_type), *items,
         ("Service period", period), ("Channel", doc.channel), ("Method", doc.method),
         *doc.method_lines,
-        ("Amount due on item", _money(doc, doc.item_amount)), ("Difference", doc.difference),
+        ("Amount due on items" if doc.settled[1:] else "Amount due on item",
+         _money(doc, doc.item_amount)), ("Difference", doc.difference),
     ]
 
 
