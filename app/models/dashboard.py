@@ -25,8 +25,10 @@ class DashboardPreference(Synced, Base):
 # SQLite FTS5 keeps the search index in a virtual table and its shadow tables (migration 0012);
 # they are not models, so autogenerate and the schema check leave them alone.
 SEARCH_TABLE = "consumer_search"
+PAYMENT_SEARCH_TABLE = "payment_search"  # the payments list's (migration 0014)
 
 
 def is_model_table(name: str | None, type_: str, _parent_names: object = None) -> bool:
-    """Alembic's include_name hook: False for the search index's tables."""
-    return not (type_ == "table" and name is not None and name.startswith(SEARCH_TABLE))
+    """Alembic's include_name hook: False for the search indexes' tables."""
+    return not (type_ == "table" and name is not None
+                and name.startswith((SEARCH_TABLE, PAYMENT_SEARCH_TABLE)))

@@ -62,3 +62,10 @@ def pay(services, actor, sample, **changes):
 
 def drain() -> None:
     wait_for_background(5000)
+
+
+def oldest_bill_only(qtbot, form) -> None:
+    """John's two open bills are both ticked (297.75); leave only the oldest (145.50) ticked."""
+    qtbot.waitUntil(lambda: form.amount.text() == "297.75", timeout=5000)
+    form.items.set_ticked(1, False)
+    qtbot.waitUntil(lambda: form.amount.text() == "145.50", timeout=2000)

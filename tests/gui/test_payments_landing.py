@@ -61,8 +61,17 @@ def test_kpis_for_april_and_another_month(qtbot, services, runtime, world):
     assert value("Total Collected") == "$260.50"
     assert value("Received Today") == "$145.50"
     assert find(kpis, "Received Today detail", QLabel).text() == "1 payment today"
-    # due in April: $145.50 (John, Apr 15) + $80.00 (Mary, Apr 25); collected 260.50
-    assert value("Collection Rate") == "115.5%"
+    # due in April: $145.50 (John, Apr 15, paid in full) + $80.00 (Mary, Apr 25, $40.00 paid):
+    # 185.50 of 225.50 (the fee is no bill; Total Collected counts it, the rate does not)
+    assert value("Collection Rate") == "82.3%"
+    assert find(kpis, "Collection Rate detail", QLabel).text() == \
+        "$185.50 paid of $225.50 due in April 2025"
+    assert "applied to the bills due in April 2025" in find(kpis, "Collection Rate card").toolTip()
+    # against March (nothing collected, nothing due) and yesterday (the $75.00 fee, Apr 19)
+    change = lambda title: find(kpis, f"{title} change", QLabel)  # noqa: E731
+    assert change("Total Collected").text() == "▲ new vs March 2025"
+    assert change("Received Today").text() == "▲ +94.0% vs yesterday"
+    assert change("Collection Rate").text() == "No figure for March 2025 to compare with"
     assert value("Avg Collection Time") == "12.7 days"  # 20, 17 and 1 (the fee) days
     assert not find(page.landing, "Record Payment", QPushButton).isVisible()  # a manager
 

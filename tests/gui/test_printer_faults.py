@@ -15,7 +15,7 @@ from app.services.payments.posting import PaymentFilter
 from app.views.payments.printer_banner import PrinterBanner
 from app.views.payments.record_payment import FORM
 from tests.gui.helpers import find
-from tests.gui.payments_helpers import Keys, open_payments
+from tests.gui.payments_helpers import Keys, oldest_bill_only, open_payments
 from tests.loopback_printer import OK_STATUS, PAPER_OUT, LoopbackPrinter
 from tests.payment_fixtures import actor
 
@@ -32,7 +32,7 @@ def cash_sale_by_keyboard(qtbot, page, keys: Keys) -> None:
     qtbot.waitUntil(lambda: form.picker.search.hasFocus(), timeout=2000)
     keys.type("WU-10001")
     keys.press(RETURN)
-    qtbot.waitUntil(lambda: form.amount.text() == "145.50", timeout=5000)
+    oldest_bill_only(qtbot, form)
     keys.press(RETURN, CTRL)  # Review & Confirm
     keys.press(RETURN)  # Confirm
 

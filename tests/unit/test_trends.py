@@ -156,7 +156,8 @@ def test_unknown_metric_is_refused():
 
 
 def test_every_catalogued_metric_declares_a_direction():
-    assert len(METRICS) == 18  # the dashboard's 15 and the tariff overview's 3 totals
+    assert len(METRICS) == 19  # the dashboard's 15, the tariff overview's 3 totals, Received Today
+    assert METRICS["received_today"].good is GoodDirection.UP_IS_GOOD
     assert METRICS["active_subscribers"].good is GoodDirection.UP_IS_GOOD
     assert METRICS["avg_collection_time"].good is GoodDirection.DOWN_IS_GOOD
     assert METRICS["collection_rate"].change is ChangeKind.POINTS

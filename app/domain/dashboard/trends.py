@@ -70,6 +70,7 @@ METRICS: MappingProxyType[str, MetricSpec] = MappingProxyType({
         # paid late, so a rise is not good news; it is shown without colour.
         _spec("late_payment_revenue", _NEUTRAL),
         _spec("total_collected", _UP),
+        _spec("received_today", _UP),  # the Payments landing page's card, against yesterday
         _spec("collection_rate", _UP, ChangeKind.POINTS),
         _spec("avg_collection_time", _DOWN),
         # The Plans & Tariffs overview's totals: more plans, tariffs and subscribers is good.

@@ -19,6 +19,7 @@ from typing import Protocol
 from app.domain.core.errors import ValidationError
 from app.domain.core.money import Money, MoneyError, minor_digits, to_decimal
 from app.domain.core.settings_catalog import KEEP_PREVIOUS
+from app.domain.payments.allocation import Allocation, OpenItem, allocate, item_caps
 
 
 class PaymentType(StrEnum):
@@ -133,6 +134,14 @@ class PaymentRequest:
     received_pieces: Mapping[Decimal, int] | None = None
     change_pieces: Mapping[Decimal, int] | None = None
     method_details: Mapping[str, object] | None = None  # card, cheque or transfer details
+    # Several open items in one payment: the ticked items' ids (item_id is then ignored), and
+    # the amount the cashier typed for any of them (id -> amount; otherwise its open amount).
+    item_ids: tuple[str, ...] = ()
+    item_amounts: Mapping[str, object] | None = None
+
+    @property
+    def chosen_ids(self) -> tuple[str, ...]:
+        return self.item_ids or ((self.item_id,) if self.item_id else ())
 
 
 @dataclass(frozen=True)
@@ -148,6 +157,7 @@ class PaymentLimits:
     outstanding: Money
     threshold: Money
     open_amount: Money
+    items: tuple[OpenItem, ...] = ()  # the items paid (none: one item of open_amount)
 
 
 @dataclass(frozen=True)
@@ -162,6 +172,7 @@ class ValidPayment:
     overpaid: Money
     cash: CashSettlement | None
     open_amount: Money
+    allocations: tuple[Allocation, ...] = ()  # oldest due first; they sum to applied
 
     @property
     def analysis(self) -> AmountAnalysis:
@@ -187,7 +198,7 @@ def check_required(request: PaymentRequest) -> PaymentType:
     if not request.consumer_id:
         raise ValidationError("Consumer", "is required")
     payment_type = parse_payment_type(request.payment_type)
-    if not request.item_id:
+    if not request.chosen_ids:
         raise ValidationError(item_field(payment_type), "must be selected")
     if not request.method:
         raise ValidationError("Payment method", "is required")
@@ -207,15 +218,19 @@ def validate_request(request: PaymentRequest, limits: PaymentLimits) -> ValidPay
     notes = (request.notes or "").strip()
     if len(notes) > limits.notes_max_length:
         raise ValidationError("Notes", f"must be at most {limits.notes_max_length} characters")
-    if not limits.open_amount.amount > 0:
+    caps = item_caps(limits.items, request.item_amounts, item_field(payment_type))
+    open_amount = sum(caps.values(), Money.zero(limits.currency)) if limits.items \
+        else limits.open_amount
+    if not open_amount.amount > 0:
         raise ValidationError(item_field(payment_type), "has nothing left to pay")
     amount = parse_amount("Amount", request.amount, limits.currency)
     cash = _cash(request, amount, limits.currency) if method == CASH else None
     amount = cash.payment_amount if cash else amount
     _check_ceiling(amount, limits)
-    applied = min(amount, limits.open_amount)
+    applied = min(amount, open_amount)
     return ValidPayment(payment_type, method, channel, request.paid_on, notes, amount, applied,
-                        amount - applied, cash, limits.open_amount)
+                        amount - applied, cash, open_amount,
+                        allocate(applied, limits.items, caps))
 
 
 def _choice(field: str, value: str | None, options: Iterable[str]) -> str:

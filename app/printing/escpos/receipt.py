@@ -139,6 +139,7 @@ class ReceiptData:
     copy_no: int | None = None  # a DUPLICATE's copy number (the original is copy 1)
     reprinted_at: datetime | None = None
     method_lines: tuple[tuple[str, str], ...] = ()  # card, cheque or transfer details
+    settled: tuple[tuple[str, Money], ...] = ()  # several items in one payment: each and its amount
 
     @property
     def qr(self) -> str:
@@ -156,6 +157,7 @@ def receipt_layout(data: ReceiptData, symbol: str, logo_path: str | None = None)
     lines += _banners(data)
     lines += [Text("PAYMENT RECEIPT", "center", bold=True)]
     lines += _who_and_when(data) + [Rule()] + _what_for(data) + [Rule()]
+    lines += _settled(data, currency_symbol=symbol)
     lines += _amounts(data, symbol) + [Rule()]
     lines += [Text(line, "center") for line in data.footer_lines]
     lines += [Qr(data.qr), Text(data.qr, "center")]
@@ -201,10 +203,20 @@ def _what_for(data: ReceiptData) -> list[Line]:
         Pair("Consumer", data.consumer_name),
         Pair("Account No", data.account_no),
         Pair("Payment For", data.payment_type),
-        Pair(REFERENCE_LABELS.get(data.payment_type, "Reference"), data.reference),
+        *([] if len(data.settled) > 1 else
+          [Pair(REFERENCE_LABELS.get(data.payment_type, "Reference"), data.reference)]),
         Pair("Method", data.method),
         *(Pair(label, value) for label, value in data.method_lines),
     ]
+
+
+def _settled(data: ReceiptData, currency_symbol: str) -> list[Line]:
+    """A payment of several items lists each one with what it settled."""
+    if len(data.settled) < 2:
+        return []
+    lines: list[Line] = [Text("Items Settled", bold=True)]
+    lines += [Pair(reference, format_money(part, currency_symbol)) for reference, part in data.settled]
+    return lines + [Rule()]
 
 
 def _amounts(data: ReceiptData, symbol: str) -> list[Line]:

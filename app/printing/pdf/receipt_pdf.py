@@ -67,6 +67,7 @@ class ReceiptDocument:
     method_lines: tuple[tuple[str, str], ...] = ()  # card, cheque or transfer details
     void: bool = False
     void_reason: str = ""
+    settled: tuple[tuple[str, Money], ...] = ()  # several items in one payment: each and its amount
 
 
 def _money(doc: ReceiptDocument, money: Money | None) -> str:
@@ -87,11 +88,15 @@ def _consumer_rows(doc: ReceiptDocument) -> list[Row]:
 def _payment_rows(doc: ReceiptDocument) -> list[Row]:
     period = "" if doc.period is None else (
         f"{format_day(doc.period[0], doc.locale)} – {format_day(doc.period[1], doc.locale)}")
+    label = ITEM_LABELS.get(doc.payment_type, "Item")
+    items: list[Row] = [(label, doc.reference)] if len(doc.settled) < 2 else [
+        (label, f"{reference}: {_money(doc, part)}") for reference, part in doc.settled]
     return [
-        ("Payment type", doc.payment_type), (ITEM_LABELS.get(doc.payment_type, "Item"), doc.reference),
+        ("Payment type", doc.payment_type), *items,
         ("Service period", period), ("Channel", doc.channel), ("Method", doc.method),
         *doc.method_lines,
-        ("Amount due on item", _money(doc, doc.item_amount)), ("Difference", doc.difference),
+        ("Amount due on items" if doc.settled[1:] else "Amount due on item",
+         _money(doc, doc.item_amount)), ("Difference", doc.difference),
     ]
 
 

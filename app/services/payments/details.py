@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from app.domain.core.errors import NotFound
 from app.domain.core.money import Money
+from app.domain.payments.allocation import LATEST
 from app.domain.payments.method_details import detail_rows
 from app.domain.payments.rules import (
     CASH,
@@ -102,6 +103,8 @@ class PaymentDetails:
     consumer: ConsumerInfo
     notes: str
     void: VoidInfo | None
+    # Every item the payment settled and what it applied to each, oldest due first.
+    allocations: tuple[tuple[PayableItem, Money], ...] = ()
 
     @property
     def overpayment_credit_note(self) -> CreditNoteLink | None:
@@ -114,14 +117,18 @@ def consumer_info(consumer: Consumer) -> ConsumerInfo:
                         consumer.phone, consumer.email)
 
 
-def _item(session: Session, payment: Payment, currency: str) -> PayableItem | None:
-    allocation = session.execute(
+def _allocations(session: Session, payment: Payment,
+                 currency: str) -> tuple[tuple[PayableItem, Money], ...]:
+    rows = session.execute(
         select(PaymentAllocation).where(PaymentAllocation.payment_id == payment.id,
-                                        PaymentAllocation.amount > 0)).scalars().first()
-    if allocation is None:
-        return None
-    payment_type, item_id = allocated_item(allocation)
-    return load_item(session, payment_type, item_id, currency)
+                                        PaymentAllocation.amount > 0)).scalars().all()
+    settled = []
+    for allocation in rows:
+        item = load_item(session, *allocated_item(allocation), currency)
+        if item is not None:
+            settled.append((item, Money(allocation.amount, currency)))
+    return tuple(sorted(settled, key=lambda pair: (pair[0].due_date or LATEST,
+                                                   pair[0].reference)))
 
 
 def _credit_notes(session: Session, payment: Payment, currency: str) -> tuple[CreditNoteLink, ...]:
@@ -151,7 +158,8 @@ def load_details(session: Session, payment_id: str, currency: str, now: datetime
         raise NotFound("No such payment")
     consumer = session.get(Consumer, payment.consumer_id)
     amount = Money(payment.amount, currency)
-    item = _item(session, payment, currency)
+    allocations = _allocations(session, payment, currency)
+    item = allocations[0][0] if allocations else None
     voided = payment.status == PaymentStatus.VOIDED
     return PaymentDetails(
         payment=PaymentInfo(payment.id, payment.payment_no, payment.status, amount, payment.method,
@@ -159,7 +167,8 @@ def load_details(session: Session, payment_id: str, currency: str, now: datetime
                             payment.settlement_status,
                             tuple(detail_rows(payment.method, payment.method_details))),
         item=item,
-        analysis=analyse_amount(item.amount if item else amount, amount),
+        analysis=analyse_amount(sum((i.amount for i, _ in allocations[1:]), item.amount)
+                                if item else amount, amount),
         credit_notes=_credit_notes(session, payment, currency),
         cash=_cash(payment, currency),
         transaction=TransactionInfo(payment.transaction_no, payment.receipt_no, payment.paid_at),
@@ -167,4 +176,5 @@ def load_details(session: Session, payment_id: str, currency: str, now: datetime
         consumer=consumer_info(consumer),
         notes=payment.notes,
         void=VoidInfo(payment.void_reason, payment.voided_by, payment.voided_at) if voided else None,
+        allocations=allocations,
     )

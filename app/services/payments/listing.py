@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, func, or_, select, text
 from sqlalchemy.orm import Session
 
 from app.domain.core.errors import ValidationError
@@ -15,6 +15,7 @@ from app.domain.core.money import Money
 from app.domain.payments.rules import PaymentStatus
 from app.models.billing import Bill, ServiceCharge
 from app.models.consumers import Consumer
+from app.models.dashboard import PAYMENT_SEARCH_TABLE
 from app.models.payments import Payment, PaymentAllocation
 from app.services.payments.queries import (
     OPEN_BILL_STATUSES,
@@ -23,6 +24,8 @@ from app.services.payments.queries import (
     money_sql,
     utc_bounds,
 )
+
+MIN_TRIGRAM = 3
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,17 @@ class PaymentRow:
 
 
 @dataclass(frozen=True)
+class KpiBaseline:
+    """What each KPI card compares with: the month before (yesterday for Received Today)."""
+
+    month: date
+    total_collected: Money
+    collection_rate: Decimal | None
+    avg_collection_days: Decimal | None
+    received_yesterday: Money
+
+
+@dataclass(frozen=True)
 class PaymentKpis:
     month: date
     total_collected: Money
@@ -67,6 +81,10 @@ class PaymentKpis:
     total_due: Money
     collection_rate: Decimal | None  # percent, one decimal; None when nothing fell due
     avg_collection_days: Decimal | None  # one decimal; None without payments
+    # What posted payments applied to the bills due in the month (whenever paid): the
+    # numerator of Collection Rate, whose denominator is total_due (the same bills).
+    applied_to_due: Money | None = None
+    previous: KpiBaseline | None = None
 
 
 SORT_COLUMNS = {
@@ -76,15 +94,33 @@ SORT_COLUMNS = {
 }
 
 
-def _filtered(query: Select, flt: PaymentFilter, tz: ZoneInfo, *, consumer: bool = True) -> Select:
+def _indexed(words: str, dialect: str) -> bool:
+    """A fragment of three characters or more is looked up in SQLite's trigram index."""
+    return dialect == "sqlite" and len(words) >= MIN_TRIGRAM
+
+
+def _matching(words: str, dialect: str) -> ColumnElement:
+    """Payments whose consumer name, account number or receipt number holds the fragment
+    (case-insensitive): through the FTS5 trigram index payment_search (migration 0014) locally,
+    else (PostgreSQL, or under three characters) ILIKE over the joined consumer."""
+    if _indexed(words, dialect):
+        phrase = '"' + words.replace('"', '""') + '"'
+        return text(f"payments.rowid IN (SELECT rowid FROM {PAYMENT_SEARCH_TABLE} "
+                    f"WHERE {PAYMENT_SEARCH_TABLE} MATCH :phrase)").bindparams(phrase=phrase)
+    pattern = like_pattern(words)
+    return or_(*(column.ilike(pattern, escape="\\") for column in
+                 (Consumer.name, Payment.receipt_no, Consumer.account_no)))
+
+
+def _filtered(query: Select, flt: PaymentFilter, tz: ZoneInfo, *, consumer: bool = True,
+              dialect: str = "sqlite") -> Select:
     """`consumer=False`: no join to consumers unless the search text needs it (every payment
     has its consumer: the foreign key)."""
-    if consumer or flt.text.strip():
+    words = flt.text.strip()
+    if consumer or (words and not _indexed(words, dialect)):
         query = query.join(Consumer, Consumer.id == Payment.consumer_id)
-    if flt.text.strip():
-        pattern = like_pattern(flt.text)
-        query = query.where(or_(*(column.ilike(pattern, escape="\\") for column in
-                                  (Consumer.name, Payment.receipt_no, Consumer.account_no))))
+    if words:
+        query = query.where(_matching(words, dialect))
     if flt.date_from and flt.date_to and flt.date_from > flt.date_to:
         raise ValidationError("Date range", "From must be on or before To")
     if flt.date_from:
@@ -106,14 +142,16 @@ def list_payments(session: Session, flt: PaymentFilter, tz: ZoneInfo, currency: 
     column = SORT_COLUMNS[sort.key]
     order = (column.desc(), Payment.receipt_no.desc()) if sort.descending \
         else (column.asc(), Payment.receipt_no.asc())
-    query = _filtered(select(Payment, Consumer), flt, tz).order_by(*order)
+    query = _filtered(select(Payment, Consumer), flt, tz,
+                      dialect=session.get_bind().dialect.name).order_by(*order)
     rows = session.execute(query.offset(max(offset, 0)).limit(max(limit, 0))).all()
     return [PaymentRow(p.id, p.receipt_no, c.id, c.name, c.account_no, Money(p.amount, currency),
                        p.method, p.paid_at, p.payment_type, p.status) for p, c in rows]
 
 
 def count_payments(session: Session, flt: PaymentFilter, tz: ZoneInfo) -> int:
-    query = _filtered(select(func.count()).select_from(Payment), flt, tz, consumer=False)
+    query = _filtered(select(func.count()).select_from(Payment), flt, tz, consumer=False,
+                      dialect=session.get_bind().dialect.name)
     return int(session.execute(query).scalar() or 0)
 
 
@@ -137,11 +175,26 @@ def _sum_and_count(session: Session, start: datetime, end: datetime) -> tuple[De
     return total or Decimal(0), int(count)
 
 
+def _due_between(first: date, last: date) -> tuple:
+    return (Bill.due_date >= first, Bill.due_date <= last, Bill.status.in_(OPEN_BILL_STATUSES))
+
+
 def _total_due(session: Session, first: date, last: date) -> Decimal:
     total = session.execute(
         select(money_sql(func.coalesce(func.sum(Bill.total), 0)))
-        .where(Bill.due_date >= first, Bill.due_date <= last,
-               Bill.status.in_(OPEN_BILL_STATUSES))).scalar()
+        .where(*_due_between(first, last))).scalar()
+    return total or Decimal(0)
+
+
+def _applied_to_due(session: Session, first: date, last: date) -> Decimal:
+    """What posted payments applied to the bills due between first and last, whenever paid
+    (an allocation is never more than its bill's due, so the rate is at most 100%)."""
+    total = session.execute(
+        select(money_sql(func.coalesce(func.sum(PaymentAllocation.amount), 0)))
+        .select_from(Bill)
+        .join(PaymentAllocation, PaymentAllocation.bill_id == Bill.id)
+        .join(Payment, Payment.id == PaymentAllocation.payment_id)
+        .where(*_due_between(first, last), Payment.status == PaymentStatus.POSTED.value)).scalar()
     return total or Decimal(0)
 
 
@@ -175,13 +228,29 @@ def _one_decimal(value: Decimal) -> Decimal:
     return value.quantize(Decimal("0.1"), ROUND_HALF_UP)
 
 
+def _month(session: Session, first: date, tz: ZoneInfo, dialect: str
+           ) -> tuple[Decimal, Decimal, Decimal, Decimal | None, Decimal | None]:
+    """A month's collected, due, applied to what was due, Collection Rate and Avg Collection
+    Time."""
+    first, last = month_range(first)
+    start, end = utc_bounds(first, last, tz)
+    collected, _ = _sum_and_count(session, start, end)
+    due = _total_due(session, first, last)
+    applied = _applied_to_due(session, first, last)
+    rate = _one_decimal(applied * 100 / due) if due > 0 else None
+    return collected, due, applied, rate, _avg_days(session, start, end, dialect)
+
+
 def kpis(session: Session, month: date, today: date, tz: ZoneInfo, currency: str,
          dialect: str) -> PaymentKpis:
-    first, last = month_range(month)
-    month_start, month_end = utc_bounds(first, last, tz)
-    collected, _ = _sum_and_count(session, month_start, month_end)
+    first = month.replace(day=1)
+    collected, due, applied, rate, days = _month(session, first, tz, dialect)
     today_total, today_count = _sum_and_count(session, *utc_bounds(today, today, tz))
-    due = _total_due(session, first, last)
-    rate = _one_decimal(collected * 100 / due) if due > 0 else None
+    before = (first - timedelta(days=1)).replace(day=1)
+    p_collected, _due, _applied, p_rate, p_days = _month(session, before, tz, dialect)
+    yesterday = today - timedelta(days=1)
+    p_today, _ = _sum_and_count(session, *utc_bounds(yesterday, yesterday, tz))
+    previous = KpiBaseline(before, Money(p_collected, currency), p_rate, p_days,
+                           Money(p_today, currency))
     return PaymentKpis(first, Money(collected, currency), Money(today_total, currency), today_count,
-                       Money(due, currency), rate, _avg_days(session, month_start, month_end, dialect))
+                       Money(due, currency), rate, days, Money(applied, currency), previous)

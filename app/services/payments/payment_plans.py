@@ -159,6 +159,8 @@ class PaymentPlansService:
                        total=terms.total.amount, down_payment=terms.down_payment.amount,
                        customer_risk_score=None, negotiation_time=request.seconds_taken,
                        approval_required=False)
+            work.track("customer_plan_setup", plan_type=terms.frequency.value,
+                       customer_initiated=None, terms_modified=False)
             plan_id = plan.id
         return self.plan_details(actor, plan_id)
 
@@ -239,6 +241,8 @@ class PaymentPlansService:
             work.track("collection_activity", activity_type="plan_modified",
                        customer_response="renegotiated", outcome=plan.status,
                        follow_up_scheduled=schedule[0].due_date)
+            work.track("customer_plan_setup", plan_type=plan.frequency, customer_initiated=None,
+                       terms_modified=True)
         return self.plan_details(actor, plan_id)
 
     @staticmethod

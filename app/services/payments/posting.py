@@ -18,6 +18,7 @@ from app.domain.core.errors import NotFound, ValidationError
 from app.domain.core.money import Money
 from app.domain.core.permissions import Permission
 from app.domain.core.settings import Settings
+from app.domain.payments.allocation import LATEST
 from app.domain.payments.credit_notes import OVERPAYMENT, check_reason
 from app.domain.payments.method_details import check_details
 from app.domain.payments.rules import (
@@ -62,6 +63,7 @@ from app.services.payments.queries import (
     load_item,
     local_today,
     moment_on,
+    open_item_of,
     zone,
 )
 from app.services.payments.reads import (
@@ -117,12 +119,24 @@ def check_large_change(valid: ValidPayment, settings: Settings, confirmed: bool)
                                                  f"more than {limit.amount}: check it and confirm")
 
 
-def _item_dated(item: PayableItem, valid: ValidPayment) -> dict[str, object]:
-    """What the Avg Collection Time KPI reads off the payment: the bill or service date of the
-    item it paid (an installment has none; nothing applied, nothing paid)."""
-    if item.payment_type is PaymentType.INSTALLMENT or valid.applied.amount <= 0:
+def _items_dated(items: list[PayableItem], valid: ValidPayment) -> dict[str, object]:
+    """What the Avg Collection Time KPI reads off the payment: the bill or service date the items
+    it paid share, and how many they are (an installment has none; items of several dates or
+    nothing applied: NULL, and the KPI works it out from the allocations)."""
+    paid = {a.key for a in valid.allocations}
+    dates = {i.generated_on for i in items if i.item_id in paid}
+    if valid.payment_type is PaymentType.INSTALLMENT or not paid or len(dates) != 1:
         return {}
-    return {"item_dated_on": item.generated_on, "item_count": 1}
+    return {"item_dated_on": dates.pop(), "item_count": len(paid)}
+
+
+def _plan_payment(items: list[PayableItem], valid: ValidPayment,
+                  request: PaymentRequest) -> dict[str, object]:
+    """The story's plan_payment_recorded: on time when every installment paid was not yet due."""
+    late = any(i.due_date is not None and i.due_date < valid.paid_on for i in items)
+    return {"payment_amount": valid.amount.amount, "plan_compliance": "Late" if late else "On time",
+            "method_used": valid.method, "processing_time": request.seconds_taken,
+            "installments": [i.reference for i in items]}
 
 
 class PaymentsService(PaymentReads):
@@ -140,21 +154,23 @@ class PaymentsService(PaymentReads):
         with unit_of_work(self.app, actor) as work:
             settings = load_settings(work.session)
             consumer = consumer_of(work.session, request.consumer_id)
-            item = self._open_item(work.session, payment_type, request.item_id, consumer.id,
-                                   settings.currency)
-            valid = validate_request(request, self._limits(work.session, settings, consumer, item))
+            items = self._open_items(work.session, payment_type, request.chosen_ids, consumer.id,
+                                     settings.currency)
+            valid = validate_request(request, self._limits(work.session, settings, consumer, items))
             check_large_change(valid, settings, request.change_confirmed)
             about = check_details(valid.method, request.method_details,
                                   local_today(self.app, settings))
-            payment = self._write_payment(work, settings, consumer, item, valid)
+            payment = self._write_payment(work, settings, consumer, items, valid)
             payment.method_details = about or None
             attach_cash_payment(work, payment, request.received_pieces, request.change_pieces)
             note = self._keep_overpayment(work, settings, payment, valid)
-            self._audit(work, payment, item, valid, note)
+            self._audit(work, payment, valid, note)
             work.track("payment_processed", type=valid.payment_type.value, method=valid.method,
                        channel=valid.channel, amount=valid.amount.amount,
                        processing_time="Immediate", receipt_generated=True,
                        seconds=request.seconds_taken)
+            if valid.payment_type is PaymentType.INSTALLMENT:
+                work.track("plan_payment_recorded", **_plan_payment(items, valid, request))
             details = load_details(work.session, payment.id, settings.currency, work.now)
             after = Money(balance(work.session, consumer.id), settings.currency)
             facts = facts_of(details, settings, after)
@@ -165,30 +181,39 @@ class PaymentsService(PaymentReads):
                              LoadedReceipt(settings, details, facts, 0, 0))
 
     @staticmethod
-    def _open_item(session: Session, payment_type: PaymentType, item_id: str, consumer_id: str,
-                   currency: str) -> PayableItem:
-        item = load_item(session, payment_type, item_id, currency)
-        if item is None or item.consumer_id != consumer_id:
-            raise ValidationError(item_field(payment_type), "was not found for this consumer")
-        if not item.payable:
-            raise ValidationError(item_field(payment_type), "is not open for payment")
-        return item
+    def _open_items(session: Session, payment_type: PaymentType, item_ids: tuple[str, ...],
+                    consumer_id: str, currency: str) -> list[PayableItem]:
+        """The items this payment settles, each open and the consumer's, oldest due first."""
+        field = item_field(payment_type)
+        if len(set(item_ids)) != len(item_ids):
+            raise ValidationError(field, "each item can be paid only once in a payment")
+        items = []
+        for item_id in item_ids:
+            item = load_item(session, payment_type, item_id, currency)
+            if item is None or item.consumer_id != consumer_id:
+                raise ValidationError(field, "was not found for this consumer")
+            if not item.payable:
+                raise ValidationError(field, f"{item.reference} is not open for payment")
+            items.append(item)
+        return sorted(items, key=lambda i: i.due_date or LATEST)
 
     def _limits(self, session: Session, settings: Settings, consumer: Consumer,
-                item: PayableItem) -> PaymentLimits:
+                items: list[PayableItem]) -> PaymentLimits:
         return PaymentLimits(
             currency=settings.currency, today=local_today(self.app, settings),
             channels=settings.channels, default_channel=settings.default_channel,
             methods=settings.payment_modes, notes_max_length=settings.get("payments.notes_max_length"),
             outstanding=Money(balance(session, consumer.id), settings.currency),
-            threshold=settings.overpayment_threshold, open_amount=item.open_amount)
+            threshold=settings.overpayment_threshold,
+            open_amount=sum((i.open_amount for i in items), Money.zero(settings.currency)),
+            items=tuple(open_item_of(i) for i in items))
 
     def _number(self, work: Work, settings: Settings, series: str, on: date) -> str:
         return issue_number(work.session, settings, series, on=on,
                             device_code=self.app.device_code, self_lease=self.app.self_lease).text
 
-    def _write_payment(self, work: Work, settings: Settings, consumer: Consumer, item: PayableItem,
-                       valid: ValidPayment) -> Payment:
+    def _write_payment(self, work: Work, settings: Settings, consumer: Consumer,
+                       items: list[PayableItem], valid: ValidPayment) -> Payment:
         today = local_today(self.app, settings)
         numbers = {series: self._number(work, settings, series, today)
                    for series in ("payment", "transaction", "receipt")}
@@ -201,10 +226,11 @@ class PaymentsService(PaymentReads):
             change_given=cash.change.amount if cash else None,
             paid_at=moment_on(valid.paid_on, work.now, zone(settings)),
             status=PaymentStatus.POSTED.value, verification=VERIFIED,
-            received_by=work.actor.full_name, notes=valid.notes, **_item_dated(item, valid))
+            received_by=work.actor.full_name, notes=valid.notes, **_items_dated(items, valid))
         work.record(payment)
-        work.record(PaymentAllocation(payment_id=payment.id, amount=valid.applied.amount,
-                                      **allocation_target(item.payment_type, item.item_id)))
+        for allocation in valid.allocations:  # one row per item settled, oldest due first
+            work.record(PaymentAllocation(payment_id=payment.id, amount=allocation.amount.amount,
+                                          **allocation_target(valid.payment_type, allocation.key)))
         work.record(LedgerEntry(consumer_id=consumer.id, entry_type="payment",
                                 amount=-valid.amount.amount, source_type="payment",
                                 source_id=payment.id, description=f"Payment {payment.receipt_no}",
@@ -221,12 +247,12 @@ class PaymentsService(PaymentReads):
                                  local_today(self.app, settings))
 
     @staticmethod
-    def _audit(work: Work, payment: Payment, item: PayableItem, valid: ValidPayment,
-               note: CreditNote | None) -> None:
+    def _audit(work: Work, payment: Payment, valid: ValidPayment, note: CreditNote | None) -> None:
         cash = valid.cash
         work.audit("payment_recorded", "payment", payment.id, payment_no=payment.payment_no,
                    receipt_no=payment.receipt_no, transaction_no=payment.transaction_no,
-                   type=payment.payment_type, item=item.reference, method=payment.method,
+                   type=payment.payment_type,
+                   item=", ".join(a.reference for a in valid.allocations), method=payment.method,
                    channel=payment.channel, amount=valid.amount.amount,
                    applied=valid.applied.amount,
                    tendered=cash.tendered.amount if cash else None,

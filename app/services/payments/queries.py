@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from app.domain.core.money import Money
 from app.domain.core.settings import Settings
+from app.domain.payments.allocation import OpenItem
 from app.domain.payments.rules import COUNTED_STATUSES, PaymentType
 from app.models.base import MoneyAmount
 from app.models.billing import Bill, LedgerEntry, ServiceCharge
@@ -193,6 +194,10 @@ def load_item(session: Session, payment_type: PaymentType, item_id: str,
               currency: str) -> PayableItem | None:
     row = session.execute(_QUERIES[payment_type](None, item_id)).first()
     return None if row is None else _item(payment_type, row, currency)
+
+
+def open_item_of(item: PayableItem) -> OpenItem:
+    return OpenItem(item.item_id, item.reference, item.due_date, item.open_amount)
 
 
 def allocation_target(payment_type: PaymentType, item_id: str) -> dict[str, str]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session
@@ -17,7 +18,9 @@ from app.domain.payments.rules import PaymentType, parse_payment_type
 from app.models.consumers import Consumer
 from app.services.core.context import Actor, AppContext
 from app.services.core.settings import load_settings
+from app.services.core.work import track
 from app.services.payments.details import PaymentDetails, load_details
+from app.services.payments.export import export_payments
 from app.services.payments.listing import PaymentFilter, PaymentKpis, PaymentRow, Sort, kpis
 from app.services.payments.listing import count_payments as _count_payments
 from app.services.payments.listing import list_payments as _list_payments
@@ -137,7 +140,10 @@ class PaymentReads:
         actor.require(Permission.VIEW_PAYMENTS)
         with self.app.sessions() as session:
             currency = load_settings(session).currency
-            return load_details(session, payment_id, currency, self.app.clock.now())
+            details = load_details(session, payment_id, currency, self.app.clock.now())
+        track(self.app, actor, "payment_history_viewed", search_criteria=None, date_range=None,
+              details_accessed=details.transaction.receipt_no, follow_up_action=None)
+        return details
 
     def list_payments(self, actor: Actor, flt: PaymentFilter = ALL_PAYMENTS, offset: int = 0,
                       limit: int = 100, sort: Sort = NEWEST_FIRST) -> list[PaymentRow]:
@@ -146,6 +152,11 @@ class PaymentReads:
             s = load_settings(session)
             return _list_payments(session, flt, zone(s), s.currency, offset=offset, limit=limit,
                                   sort=sort)
+
+    def export_payments(self, actor: Actor, flt: PaymentFilter, sort: Sort, path: Path,
+                        fmt: str) -> int:
+        """The filtered list as CSV or XLSX; how many payments were written."""
+        return export_payments(self.app, actor, flt, sort, path, fmt)
 
     def count_payments(self, actor: Actor, flt: PaymentFilter = ALL_PAYMENTS) -> int:
         actor.require(Permission.VIEW_PAYMENTS)
@@ -156,6 +167,10 @@ class PaymentReads:
         actor.require(Permission.VIEW_PAYMENTS)
         with self.app.sessions() as session:
             s = load_settings(session)
-            return kpis(session, month, today or local_today(self.app, s), zone(s), s.currency,
-                        self.app.dialect)
+            figures = kpis(session, month, today or local_today(self.app, s), zone(s), s.currency,
+                           self.app.dialect)
+        track(self.app, actor, "dashboard_view", view="Payments KPIs",
+              widgets_accessed=["Total Collected", "Received Today", "Collection Rate",
+                                "Avg Collection Time"], date_range_selected=figures.month.isoformat())
+        return figures
 

@@ -94,13 +94,16 @@ def receipt_data_of(loaded: LoadedReceipt, copy: Copy = ORIGINAL) -> ReceiptData
         tendered=facts.tendered, change=facts.change, credit_note_no=facts.credit_note_no,
         credit_note_amount=facts.kept_on_account, footer_lines=facts.footer_lines,
         duplicate=copy.duplicate, copy_no=copy.copy_no, reprinted_at=copy.made_at,
-        method_lines=facts.method_lines, void=details.payment.status == PaymentStatus.VOIDED)
+        method_lines=facts.method_lines, void=details.payment.status == PaymentStatus.VOIDED,
+        settled=facts.settled)
 
 
 def receipt_document_of(loaded: LoadedReceipt, copy: Copy, now: datetime) -> ReceiptDocument:
     data, details, tz = receipt_data_of(loaded, copy), loaded.details, zone(loaded.settings)
     item = details.item
-    period = (item.period_start, item.period_end) if item and item.period_start else None
+    several = len(details.allocations) > 1  # the items are listed each with its amount
+    period = (item.period_start, item.period_end) if item and item.period_start and not several \
+        else None
     return ReceiptDocument(
         utility_name=data.utility_name, centre=data.centre, counter=loaded.facts.counter,
         locale=loaded.settings.locale, receipt_no=data.receipt_no,
@@ -113,10 +116,10 @@ def receipt_document_of(loaded: LoadedReceipt, copy: Copy, now: datetime) -> Rec
         applied=data.amount_applied, balance_after=data.balance_after,
         received_by=data.cashier, verification=details.processing.verification,
         processing_time=details.processing.processing_time.label, generated_at=now.astimezone(tz),
-        period=period, item_amount=item.amount if item else None,
+        period=period, item_amount=details.analysis.item_amount if item else None,
         difference=details.analysis.kind.value, tendered=data.tendered, change=data.change,
         credit_note_no=data.credit_note_no or "", credit_note_amount=data.credit_note_amount,
         notes=details.notes, footer_lines=data.footer_lines, duplicate=copy.duplicate,
         copy_no=copy.copy_no, reprinted_at=copy.made_at, method_lines=data.method_lines,
-        void=data.void,
+        void=data.void, settled=data.settled,
         void_reason=details.void.reason if details.void else "")

@@ -46,6 +46,7 @@ class ReceiptFacts:
     change: Money | None = None
     footer_lines: tuple[str, ...] = ()
     method_lines: tuple[tuple[str, str], ...] = ()  # card, cheque or transfer details
+    settled: tuple[tuple[str, Money], ...] = ()  # each item settled: (reference, amount applied)
 
 
 def facts_of(details: PaymentDetails, settings: Settings, balance_after: Money) -> ReceiptFacts:
@@ -62,7 +63,8 @@ def facts_of(details: PaymentDetails, settings: Settings, balance_after: Money) 
         credit_note_no=note.credit_note_no if note else None,
         tendered=cash.received if cash else None, change=cash.change if cash else None,
         footer_lines=tuple(settings.get("printing.receipt_footer")),
-        method_lines=details.payment.method_details)
+        method_lines=details.payment.method_details,
+        settled=tuple((item.reference, part) for item, part in details.allocations))
 
 
 def facts_to_json(facts: ReceiptFacts) -> dict[str, object]:
@@ -73,6 +75,7 @@ def facts_to_json(facts: ReceiptFacts) -> dict[str, object]:
         data[name] = money.to_minor() if money is not None else None
     data["footer_lines"] = list(facts.footer_lines)
     data["method_lines"] = [list(line) for line in facts.method_lines]
+    data["settled"] = [[reference, part.to_minor()] for reference, part in facts.settled]
     return data
 
 
@@ -83,6 +86,8 @@ def facts_from_json(data: dict, currency: str) -> ReceiptFacts:
         values[name] = Money.from_minor(int(minor), currency) if minor is not None else None
     values["footer_lines"] = tuple(values.get("footer_lines") or ())
     values["method_lines"] = tuple(tuple(line) for line in values.get("method_lines") or ())
+    values["settled"] = tuple((reference, Money.from_minor(int(minor), currency))
+                              for reference, minor in values.get("settled") or ())
     known = ReceiptFacts.__dataclass_fields__
     return ReceiptFacts(**{k: v for k, v in values.items() if k in known})
 

@@ -5,14 +5,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from decimal import Decimal
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
 
+from app.domain.dashboard.trends import trend
 from app.services.core.context import Actor
 from app.services.payments.posting import PaymentKpis
 from app.services.registry import Services
 from app.views.common.widgets import named
+from app.views.dashboard.cards import GREY, comparison
 from app.views.payments.display import Background, Display, alive, card_frame
 
 MONTHS_OFFERED = 24
@@ -27,10 +30,18 @@ def months_back(today: date, count: int) -> list[date]:
     return months
 
 
+def collection_rate_definition(month: str) -> str:
+    """Both sides count the same bills: those falling due in the month."""
+    return (f"Collection Rate: what posted payments applied to the bills due in {month} "
+            f"(whenever they were paid), divided by the total of those bills. Payments kept on "
+            f"account and payments of other months' bills or of services are not counted.")
+
+
 class KpiCard(QWidget):
     def __init__(self, title: str, extra: QWidget | None = None) -> None:
         super().__init__()
         frame, layout = card_frame(f"{title} card")
+        self.frame = frame
         heading = QLabel(title)
         heading.setStyleSheet("color: #5b6775; font-weight: 600;")
         top = QHBoxLayout()
@@ -41,11 +52,13 @@ class KpiCard(QWidget):
         self.value = named(QLabel("…"), f"{title} value")
         self.value.setStyleSheet("font-size: 18pt; font-weight: 600; color: #16324f;")
         self.value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.change = named(QLabel(""), f"{title} change")
         self.detail = named(QLabel(""), f"{title} detail")
         self.detail.setStyleSheet("color: #5b6775;")
         self.detail.setWordWrap(True)
         layout.addLayout(top)
         layout.addWidget(self.value)
+        layout.addWidget(self.change)
         layout.addWidget(self.detail)
         outer = QHBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
@@ -54,6 +67,16 @@ class KpiCard(QWidget):
     def show_figure(self, value: str, detail: str) -> None:
         self.value.setText(value)
         self.detail.setText(detail)
+
+    def show_change(self, metric: str, current: object, previous: object, against: str) -> None:
+        """'▲ +2.0% vs March 2025', green or red by the one good/bad rule (trends.py: more
+        collected is good, a longer collection time bad); any change is coloured."""
+        change = None if current is None or previous is None else trend(
+            metric, current, previous, threshold=Decimal(0))
+        text, colour = comparison(change, against) if change is not None \
+            else (f"No figure for {against} to compare with", GREY)
+        self.change.setText(text)
+        self.change.setStyleSheet(f"color: {colour};")
 
 
 class KpiStrip(QWidget):
@@ -104,8 +127,26 @@ class KpiStrip(QWidget):
             d.money(kpis.received_today), f"{count} payment{'s' if count != 1 else ''} today")
         rate = "—" if kpis.collection_rate is None else f"{kpis.collection_rate}%"
         self.cards["Collection Rate"].show_figure(
-            rate, f"Collected ÷ {d.money(kpis.total_due)} due in {month}"
+            rate, f"{d.money(kpis.applied_to_due)} paid of {d.money(kpis.total_due)} due in {month}"
             if kpis.collection_rate is not None else f"Nothing fell due in {month}")
+        self.cards["Collection Rate"].frame.setToolTip(collection_rate_definition(month))
         days = "—" if kpis.avg_collection_days is None else f"{kpis.avg_collection_days} days"
         self.cards["Avg Collection Time"].show_figure(
             days, f"Bill or service date to payment, {month}")
+        self._show_changes(kpis)
+
+    def _show_changes(self, kpis: PaymentKpis) -> None:
+        before = kpis.previous
+        if before is None:
+            return
+        last = self.display.month(before.month)
+        for title, metric, now, then, against in (
+                ("Total Collected", "total_collected", kpis.total_collected.amount,
+                 before.total_collected.amount, last),
+                ("Received Today", "received_today", kpis.received_today.amount,
+                 before.received_yesterday.amount, "yesterday"),
+                ("Collection Rate", "collection_rate", kpis.collection_rate,
+                 before.collection_rate, last),
+                ("Avg Collection Time", "avg_collection_time", kpis.avg_collection_days,
+                 before.avg_collection_days, last)):
+            self.cards[title].show_change(metric, now, then, against)

@@ -200,7 +200,7 @@ class PaymentForm(QWidget):
     def _connect(self) -> None:
         self.picker.picked.connect(self._consumer_picked)
         self.payment_type.currentIndexChanged.connect(lambda _i: self._load_items())
-        self.items.itemSelectionChanged.connect(self._item_chosen)
+        self.items.changed.connect(self._item_chosen)
         self.method.currentIndexChanged.connect(self._method_changed)
         self.amount.textEdited.connect(self._amount_edited)
         self.tendered.textEdited.connect(self._tendered_changed)
@@ -279,12 +279,12 @@ class PaymentForm(QWidget):
         if not items:
             self._refresh_summary()
 
-    def _item_chosen(self) -> None:
-        item = self.selected_item()
-        if item is not None:
-            self._set_amount(str(item.open_amount.amount))
-            show_error(self.errors["Open items"], "")
-        self._refresh_summary()
+    def _item_chosen(self, by_cashier: bool = False) -> None:
+        """The amount follows the ticked items: their Paying amounts together."""
+        total = self.items.total(self.payment_type.currentText() or "Open items")
+        if total is not None:
+            self._set_amount(str(total.amount))
+        self._edited("Open items") if by_cashier else self._refresh_summary()
 
     def _set_amount(self, text: str) -> None:
         self.amount.setText(text)
@@ -325,19 +325,20 @@ class PaymentForm(QWidget):
             method=self.method.currentText() if self.method.currentIndex() >= 0 else None,
             amount=self.amount.text().strip() or None, paid_on=from_qdate(self.paid_on.date()),
             item_id=item.item_id if item else None, channel=self.channel.currentText(),
+            item_ids=tuple(i.item_id for i in self.items.chosen()), item_amounts=self.items.amounts(),
             tendered=(self.tendered.text().strip() or None) if cash else None,
             keep_change_on_account=cash and self.keep_on_account.isChecked(),
             notes=self.notes.toPlainText(), seconds_taken=seconds_taken)
 
     def _limits(self) -> PaymentLimits:
-        o, item, zero = self.options, self.selected_item(), self.display.zero()
+        o, items, zero = self.options, self.items.open_items(), self.display.zero()
         return PaymentLimits(
             currency=o.currency, today=self.today(), channels=o.channels,
             default_channel=o.default_channel, methods=o.methods,
             notes_max_length=o.notes_max_length,
             outstanding=self.account.balance if self.account else zero,
             threshold=self.settings.overpayment_threshold,
-            open_amount=item.open_amount if item else zero)
+            open_amount=sum((i.open_amount for i in items), zero), items=items)
 
     def validate(self) -> ValidPayment:
         return validate_request(self.request(), self._limits())

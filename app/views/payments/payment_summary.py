@@ -47,10 +47,16 @@ def balance_after(account: AccountView, valid: ValidPayment) -> Money:
     return account.balance - valid.amount
 
 
+def settled_text(valid: ValidPayment, display: Display) -> str:
+    """Each item the payment settles and how much, oldest due first."""
+    return ", ".join(f"{a.reference} {display.money(a.amount)}" for a in valid.allocations) \
+        if len(valid.allocations) > 1 else ""
+
+
 def summary_rows(account: AccountView | None, item: PayableItem | None, valid: ValidPayment,
                  display: Display) -> list[tuple[str, str]]:
     rows = [("Payment amount", display.money(valid.amount)), ("Payment method", valid.method),
-            ("Open amount", display.money(item.open_amount) if item else ""),
+            ("Open amount", display.money(valid.open_amount) if item else ""),
             ("Difference", difference_text(valid, display))]
     if valid.cash is not None:
         rows += [("Amount received", display.money(valid.cash.tendered)),
@@ -66,13 +72,14 @@ def review_rows(data: ReviewData, display: Display) -> tuple[list[tuple[str, str
     accounts = [("Consumer name", account.name), ("Account number", account.account_no),
                 ("Current balance (outstanding)", display.money(account.balance))]
     payment = [("Payment type", valid.payment_type.value),
-               (ITEM_LABELS[valid.payment_type.value], data.item.reference),
+               (ITEM_LABELS[valid.payment_type.value], settled_text(valid, display)
+                or data.item.reference),
                ("Payment channel", data.channel), ("Payment method", valid.method),
                ("Total amount", display.money(valid.amount)),
                ("Payment date", display.day(data.paid_on)), ("Recorded by", data.recorded_by)]
     if valid.notes:
         payment.append(("Notes", valid.notes))
-    outcome = [("Open amount", display.money(data.item.open_amount)),
+    outcome = [("Open amount", display.money(valid.open_amount)),
                ("Difference", difference_text(valid, display))]
     if valid.cash is not None:
         outcome += [("Amount received", display.money(valid.cash.tendered)),

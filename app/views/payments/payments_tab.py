@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 
 from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
+    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -44,6 +46,13 @@ STATUSES = tuple(s.value for s in PaymentStatus)
 ROW_KEYS = {"View receipt": "Ctrl+R", "Create credit note": "Ctrl+Shift+C", "Void payment": "Ctrl+Shift+V"}
 
 
+def choose_export_path(parent: QWidget, suggested: str, fmt: str) -> Path | None:
+    """Ask where to save the export; None when the user cancels. (Tests replace this.)"""
+    kind = {"csv": "CSV files (*.csv)", "xlsx": "Excel workbooks (*.xlsx)"}[fmt]
+    path, _ = QFileDialog.getSaveFileName(parent, "Export payments", suggested, kind)
+    return Path(path) if path else None
+
+
 class PaymentsTab(QWidget):
     open_payment = Signal(str)
     view_receipt = Signal(str)
@@ -66,6 +75,8 @@ class PaymentsTab(QWidget):
         self.status = combo("Status", ("All statuses", *STATUSES))
         self.payment_type = combo("Type", ("All types", *(t.value for t in PaymentType)))
         self.clear = named(QPushButton("Clear filters"), "Clear filters")
+        self.exports = {fmt: named(QPushButton(f"Export {fmt.upper()}"), f"Export {fmt.upper()}")
+                        for fmt in ("csv", "xlsx")}
         self.count_label = named(QLabel(""), "Payments count")
         self.model = PaymentsTableModel(self._fetcher(self.filter), display)
         self.table = lazy_table(self.model, "All payments list", COL_DATE, lambda index: self._open(index.row()))
@@ -81,6 +92,8 @@ class PaymentsTab(QWidget):
         for widget in (self.dates, self.method, self.status, self.payment_type, self.clear):
             filters.addWidget(widget)
         filters.addStretch(1)
+        for button in self.exports.values():
+            filters.addWidget(button)
         layout = QVBoxLayout(self)
         search = QHBoxLayout()
         search.addWidget(caption("&Search", self.search))
@@ -99,6 +112,8 @@ class PaymentsTab(QWidget):
         for box in (self.method, self.status, self.payment_type):
             box.currentIndexChanged.connect(self.apply)
         self.clear.clicked.connect(self.clear_filters)
+        for fmt, button in self.exports.items():
+            button.clicked.connect(lambda _c=False, f=fmt: self.export(f))
         self.table.clicked.connect(self._clicked)
         self.table.customContextMenuRequested.connect(self._context_menu)
         row_shortcuts(self.table, self.row_menu, ROW_KEYS)
@@ -145,6 +160,20 @@ class PaymentsTab(QWidget):
 
         Background(self, lambda: self.services.payments.count_payments(self.actor, flt)) \
             .success(show).failure(lambda error: self.count_label.setText(f"Not counted: {error}")) \
+            .run_in_background()
+
+    def export(self, fmt: str) -> None:
+        """The list as filtered and sorted now, to a CSV or XLSX file the user names."""
+        path = choose_export_path(self, f"payments.{fmt}", fmt)
+        if path is None:
+            return
+        flt, sort = self.filter, Sort(self.model.sort_key, self.model.descending)
+        self.count_label.setText(f"Exporting to {path.name}…")
+        Background(self, lambda: self.services.payments.export_payments(self.actor, flt, sort, path,
+                                                                        fmt), label="Exporting…") \
+            .success(lambda n: self.count_label.setText(
+                f"Exported {n:,} payment{'s' if n != 1 else ''} to {path}")) \
+            .failure(lambda error: self.count_label.setText(f"Not exported: {error}")) \
             .run_in_background()
 
     # rows -------------------------------------------------------------------------------
