@@ -13,7 +13,8 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
-from PySide6.QtWidgets import QProgressDialog, QWidget
+from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
+from shiboken6 import isValid
 
 log = logging.getLogger(__name__)
 
@@ -83,6 +84,7 @@ class Operation:
         self._outcome: list[tuple[bool, Any]] = []
         self._reported: deque[tuple[str, int, int]] = deque(maxlen=1)
         self._dialog: QProgressDialog | None = None
+        self._focus: QWidget | None = None  # where the keyboard was before the progress dialog
         self._timer: QTimer | None = None
 
     def success(self, callback: Callable[[Any], None]) -> Operation:
@@ -117,6 +119,7 @@ class Operation:
             self._done_failed(value)
 
     def _show_progress(self) -> None:
+        self._focus = QApplication.focusWidget()
         self._dialog = QProgressDialog(self.label, "", 0, 0, self.parent)
         self._dialog.setAccessibleName("Progress")
         self._dialog.setCancelButton(None)
@@ -139,7 +142,19 @@ class Operation:
             self._timer.stop()
         if self._dialog is not None:
             self._dialog.close()
+            self._dialog.deleteLater()
+            self._dialog = None
+            self._give_focus_back()
         Operation._running.discard(self)
+
+    def _give_focus_back(self) -> None:
+        """The keyboard returns to where it was when the progress dialog took it (the window
+        manager may not reactivate the window by itself), before the callbacks move it on."""
+        widget, self._focus = self._focus, None
+        if widget is None or not isValid(widget) or not widget.isVisible():
+            return
+        widget.window().activateWindow()
+        widget.setFocus()
 
     def _done_ok(self, result: Any) -> None:
         self._finish()
