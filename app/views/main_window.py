@@ -155,7 +155,7 @@ class MainWindow(QMainWindow):
         quit_action.triggered.connect(self.close)
         session_menu.addActions(self.sync_status.actions())  # Sync now (F9), Sync problems…, Connect…
         notices = QAction("&Notifications…", self)
-        notices.setShortcut(QKeySequence("Ctrl+Shift+N"))
+        notices.setShortcut(QKeySequence("Ctrl+Shift+I"))  # I for inbox; N is the counter's notes pad
         notices.triggered.connect(self.bell.open_inbox)
         session_menu.addAction(notices)
         self.addAction(notices)

@@ -14,6 +14,15 @@ def no_background_work_left():
     wait_for_background(5000)
 
 
+@pytest.fixture(autouse=True)
+def no_key_means_two_things(qtlog):
+    """A key bound twice in one window does nothing at all (Qt only warns): two shortcuts that can
+    be live together are a defect, found by whichever screen test presses one."""
+    yield
+    ambiguous = sorted({record.message for record in qtlog.records if "Ambiguous shortcut" in record.message})
+    assert not ambiguous, "A key does two things here: " + "; ".join(ambiguous)
+
+
 @pytest.fixture
 def sample(runtime, services):
     """The payments spec's John Doe WU-10001 with his bills, services and installments."""

@@ -87,7 +87,7 @@ def test_a_notice_lights_the_bell_and_is_read_by_keyboard(qtbot, runtime):
         qtbot.keyClick(dialog.focusWidget() or dialog, Qt.Key.Key_Escape)
 
     failures = in_modal(qtbot, read_it)
-    qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    qtbot.keyClick(window, Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     assert failures == []
     qtbot.waitUntil(lambda: bell.text().endswith("Notifications: 0"), timeout=WAIT_MS)
     assert stored_read_at(runtime, nid) == runtime.app.clock.now()

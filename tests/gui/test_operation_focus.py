@@ -28,3 +28,17 @@ def test_focus_returns_to_the_field_after_a_progress_dialog(qtbot):
     qtbot.waitUntil(lambda: operation._dialog is not None, timeout=3000)  # the progress dialog took over
     qtbot.waitUntil(lambda: results == ["done"], timeout=5000)
     qtbot.waitUntil(lambda: QApplication.focusWidget() is second, timeout=2000)
+
+
+def test_work_for_a_screen_closed_meanwhile_tells_nobody(qtbot):
+    from PySide6.QtWidgets import QLabel
+
+    label = QLabel("waiting")
+    told = []
+    operation = Operation(label, lambda: time.sleep(0.8) or "late").success(lambda r: (told.append(r),
+                                                                                        label.setText(r)))
+    operation.run_in_background()
+    label.deleteLater()  # the screen is closed (a logout) while the work runs
+    qtbot.wait(50)
+    qtbot.waitUntil(lambda: operation not in Operation._running, timeout=5000)
+    assert told == []  # no callback on a deleted widget (it raised RuntimeError in the event loop)

@@ -113,12 +113,23 @@ class Operation:
 
     def _done(self) -> None:
         ok, value = self._outcome[0]
+        if self.parent is not None and not isValid(self.parent):
+            # The screen that asked is gone (logged out, closed): nobody to tell. A failure is
+            # still logged; the work itself is done or rolled back as it would be anyway.
+            if self._timer is not None:
+                self._timer.stop()
+            Operation._running.discard(self)
+            if not ok:
+                log.warning("background work for a closed screen failed: %s", value)
+            return
         if ok:
             self._done_ok(value)
         else:
             self._done_failed(value)
 
     def _show_progress(self) -> None:
+        if self.parent is not None and not isValid(self.parent):
+            return  # the screen closed while the work ran; _done lets it go
         self._focus = QApplication.focusWidget()
         self._dialog = QProgressDialog(self.label, "", 0, 0, self.parent)
         self._dialog.setAccessibleName("Progress")

@@ -34,7 +34,7 @@ class NotificationBell(QToolButton):
         self.unread = 0
         named(self, bell_name(0))
         self.setObjectName("notification_bell")
-        self.setToolTip("Your notifications (Ctrl+Shift+N)")
+        self.setToolTip("Your notifications (Ctrl+Shift+I)")
         self.setText(bell_text(0))
         self.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxInformation))
         self.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
