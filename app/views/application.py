@@ -15,6 +15,7 @@ from app.views.common.errors import install_excepthook
 from app.views.common.operations import Operation
 from app.views.login import LoginDialog
 from app.views.main_window import MainWindow
+from app.views.qt_workarounds import collect_on_the_gui_thread
 from app.views.style import apply_style
 from app.views.sync.connect import connect_new_desktop
 from app.views.sync.status import QUIT_WAIT_MS
@@ -28,6 +29,7 @@ def qt_app() -> QApplication:
     app.setApplicationName("UtilityDesk")
     app.setOrganizationName("UtilityDesk")
     apply_style(app)
+    collect_on_the_gui_thread(app)  # never in a worker: see qt_workarounds
     return app
 
 
