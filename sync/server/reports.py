@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.domain.core.settings import Settings
 from app.domain.core.settings_catalog import ReportSchedule
+from app.formatting import Formats
 from app.models.requests import Notification
 from app.reports.collections import daily_collections, render_csv, render_text
 from app.services.core.settings import load_settings
@@ -91,7 +92,7 @@ def _produce(session_factory: sessionmaker[Session], schedule: ReportSchedule, d
         if done is not None:
             return None
         summary = daily_collections(session, day, schedule.centre_code, settings.currency, tz)
-        body = (render_text(summary, settings.locale)
+        body = (render_text(summary, Formats.of(settings))
                 + "\n--- CSV ---\n" + render_csv(summary))
         rows = [Notification(kind=KIND, recipient=recipient, subject=subject, body=body,
                              status="Queued", attempts=0, created_at=now, updated_at=now)

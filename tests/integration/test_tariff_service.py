@@ -324,5 +324,5 @@ def test_automatic_expiry_appears_in_the_version_history(world, runtime):
     entries = services.tariffs.history(manager, saved.tariff_id).entries
     assert [(e.label, e.state, e.changed_by, e.change_summary) for e in entries] == [
         ("v1.0", "Published", "manager", "Initial tariff creation"),
-        ("Status", "Expired", "system", "Status: Active → Expired (validity ended on 2025-04-30)")]
+        ("Status", "Expired", "system", "Status: Active → Expired (validity ended on 30/04/2025)")]  # date format
     assert entries[1].changed_at.date() == date(2025, 5, 1)
