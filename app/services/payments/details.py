@@ -59,6 +59,15 @@ class CreditNoteLink:
 
 
 @dataclass(frozen=True)
+class AllocationLine:
+    """Part of a payment applied to one open item (a bill, a service charge, an installment)."""
+
+    payment_type: str
+    reference: str
+    amount: Money
+
+
+@dataclass(frozen=True)
 class CashDetails:
     received: Money
     change: Money
@@ -102,11 +111,33 @@ class PaymentDetails:
     consumer: ConsumerInfo
     notes: str
     void: VoidInfo | None
+    allocations: tuple[AllocationLine, ...] = ()
 
     @property
     def overpayment_credit_note(self) -> CreditNoteLink | None:
         """The credit note generated because extra was paid (the first one, made with the payment)."""
         return self.credit_notes[0] if self.credit_notes else None
+
+    def where_the_difference_went(self) -> tuple[tuple[str, Money], ...]:
+        """For an overpaid payment, where the amount beyond the item's went, as (what, amount):
+        applied to the consumer's other open items, kept on account as a credit note, or left on
+        the account as credit (it lowers the balance). Empty unless overpaid."""
+        over = self.analysis.difference
+        if over.is_negative or not over:
+            return ()
+        first = self.item.reference if self.item is not None else None
+        went: list[tuple[str, Money]] = []
+        for line in self.allocations:
+            if line.reference != first:
+                went.append((f"Applied to {line.payment_type.lower()} {line.reference}", line.amount))
+        for note in self.credit_notes:
+            went.append((f"Kept on account as credit note {note.credit_note_no}", note.amount))
+        left = over
+        for _, amount in went:
+            left = left - amount
+        if left and not left.is_negative:
+            went.append(("Left on the account as credit (it lowers the balance)", left))
+        return tuple(went)
 
 
 def consumer_info(consumer: Consumer) -> ConsumerInfo:
@@ -122,6 +153,19 @@ def _item(session: Session, payment: Payment, currency: str) -> PayableItem | No
         return None
     payment_type, item_id = allocated_item(allocation)
     return load_item(session, payment_type, item_id, currency)
+
+
+def _allocations(session: Session, payment: Payment, currency: str) -> tuple[AllocationLine, ...]:
+    rows = session.execute(
+        select(PaymentAllocation).where(PaymentAllocation.payment_id == payment.id,
+                                        PaymentAllocation.amount > 0)).scalars().all()
+    lines = []
+    for allocation in rows:
+        payment_type, item_id = allocated_item(allocation)
+        item = load_item(session, payment_type, item_id, currency)
+        lines.append(AllocationLine(payment_type.value, item.reference if item else item_id,
+                                    Money(allocation.amount, currency)))
+    return tuple(lines)
 
 
 def _credit_notes(session: Session, payment: Payment, currency: str) -> tuple[CreditNoteLink, ...]:
@@ -167,4 +211,5 @@ def load_details(session: Session, payment_id: str, currency: str, now: datetime
         consumer=consumer_info(consumer),
         notes=payment.notes,
         void=VoidInfo(payment.void_reason, payment.voided_by, payment.voided_at) if voided else None,
+        allocations=_allocations(session, payment, currency),
     )
