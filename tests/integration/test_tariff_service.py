@@ -140,7 +140,7 @@ def test_a_stale_copy_is_refused_and_names_who_changed_it(world, runtime):
     with pytest.raises(ConflictError) as raised:
         services.tariffs.new_version(manager, saved.tariff_id, replace(standard_residential(), unit_rate=D("0.14")),
                                      change_summary="Manager's change", base_version=saved.base_version)
-    assert "was changed by admin at 2025-04-20 10:30 UTC" in raised.value.message
+    assert "was changed by admin at 20/04/2025 6:30\u202fAM" in raised.value.message  # in the utility's zone
     assert "reload" in raised.value.message
     assert services.tariffs.get(manager, saved.tariff_id).version.unit_rate == D("0.13")
 
