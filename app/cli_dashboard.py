@@ -63,6 +63,7 @@ def _as_json(overview, currency_digits: int) -> dict:
 
 def cmd_dashboard(args: argparse.Namespace, data_dir: DataDir) -> int:
     from app.domain.core.money import minor_digits
+    from app.formatting import Formats
     from app.runtime import open_runtime
     from app.services.dashboard.export import DashboardSnapshot, export, rows
     from app.services.registry import Services
@@ -75,7 +76,7 @@ def cmd_dashboard(args: argparse.Namespace, data_dir: DataDir) -> int:
         overview = services.dashboard.overview(_system(), flt)
         if args.dashboard_command == "export":
             trend = tuple(services.dashboard.revenue_trend(_system(), flt))
-            path = export(DashboardSnapshot(overview, trend), args.out, args.format, settings.locale)
+            path = export(DashboardSnapshot(overview, trend), args.out, args.format, Formats.of(settings))
             services.dashboard.record(_system(), "dashboard_exported", overview.scopes[0], "Report_Export",
                                       format=args.format, file=str(path), source="command line")
             print(f"Dashboard for {overview.scopes[0]} written to {path}")

@@ -75,7 +75,8 @@ def show_record(detail, final_bill=None) -> dict[str, object]:
         "consumer": detail.consumer.name, "account_no": detail.consumer.account_no,
         "reason": detail.reason, "reason_code": detail.reason_code, "priority": detail.priority,
         "created_at": detail.created_at.isoformat(), "created_by": detail.created_by,
-        "preferred": detail.preferred_text,
+        "preferred": (f"{detail.preferred_date.isoformat()} {detail.time_slot}".strip()
+                      if detail.preferred_date else None),
         "sla": {"status": sla.status, "due_at": sla.due_at.isoformat(), "time_remaining": sla.remaining_text,
                 "achieved_hours": {m.name: None if m.achieved_hours is None else str(m.achieved_hours)
                                    for m in sla.metrics}},

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from app.domain.core.money import Money
 from app.domain.payments.rules import PaymentStatus
-from app.formatting import format_day, format_money
+from app.formatting import Formats, format_money
 from app.models.base import MoneyAmount
 from app.models.consumers import Consumer
 from app.models.payments import Payment
@@ -188,10 +188,11 @@ def _figures(by_method: dict[str, tuple[int, int]], by_channel: dict[str, tuple[
 
 # renderings ---------------------------------------------------------------------
 
-def render_text(summary: CollectionsSummary, locale: str = "en_IN") -> str:
+def render_text(summary: CollectionsSummary, formats: Formats | None = None) -> str:
     """A plain-text e-mail body: totals first, then one block per centre."""
-    out = [f"Daily collections summary for {format_day(summary.day, locale)} "
-           f"({summary.day.isoformat()}, {summary.time_zone})",
+    formats = formats or Formats(time_zone=summary.time_zone)
+    locale = formats.locale
+    out = [f"Daily collections summary for {formats.day(summary.day)} ({summary.time_zone})",
            f"Service centres: {summary.scope}", ""]
     if summary.unknown_centre:
         out.append(f"No service centre has the code {summary.centre_code}: "

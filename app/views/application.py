@@ -16,6 +16,7 @@ from app.services.registry import Services
 from app.views.common.errors import install_excepthook
 from app.views.common.operations import Operation
 from app.views.login import LoginDialog
+from app.views.qt_workarounds import collect_on_the_gui_thread
 from app.views.style import apply_style
 
 if TYPE_CHECKING:
@@ -33,6 +34,7 @@ def qt_app() -> QApplication:
     app.setApplicationName("UtilityDesk")
     app.setOrganizationName("UtilityDesk")
     apply_style(app)
+    collect_on_the_gui_thread(app)  # never in a worker: see qt_workarounds
     return app
 
 

@@ -70,6 +70,7 @@ class LoginDialog(QDialog):
 
     def _fail(self, text: str, field: str) -> None:
         self.message.setText(text)
+        self.adjustSize()  # a message of two or three lines makes the window taller, not the title shorter
         target = self.username if field == "Username" else self.password
         if field == "Password":
             self.password.clear()

@@ -17,9 +17,10 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.core.permissions import Module, visible_modules
-from app.services.core.changes import NOTICES, REQUESTS, Changes
+from app.services.core.changes import NOTICES, REQUESTS, SETTINGS, Changes
 from app.services.core.context import Actor
 from app.services.registry import Services
+from app.views.common.forms import use_date_format
 from app.views.common.widgets import UnavailablePage, named
 from app.views.disconnections.sla_watch import SlaWatch
 from app.views.sync.status import SyncStatusController
@@ -62,6 +63,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.services = services
         self.actor = actor
+        use_date_format(services.settings.current().date_format)  # every date field, as Settings say
         self.setWindowTitle(f"{utility_name} · UtilityDesk")
         self.setAccessibleName("UtilityDesk main window")
         self.resize(1280, 800)
@@ -82,6 +84,7 @@ class MainWindow(QMainWindow):
                 page.operation_done.connect(self.changed.emit)
             self.pages.addWidget(page)
         self.rail.currentRowChanged.connect(self.pages.setCurrentIndex)
+        self.changed.connect(self._follow_settings)
         self.rail.setCurrentRow(0)
 
         body = QWidget()
@@ -169,6 +172,10 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _checked=False, row=index: self.rail.setCurrentRow(row))
             go_menu.addAction(action)
             self.addAction(action)  # shortcut works wherever focus is in the window
+
+    def _follow_settings(self, changes: Changes) -> None:
+        if changes.touches(SETTINGS):  # date fields opened from now on use the new date format
+            use_date_format(self.services.settings.current().date_format)
 
     def show_module(self, module: Module) -> QWidget:
         row = self.modules.index(module)

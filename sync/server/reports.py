@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.domain.core.settings import Settings
 from app.domain.core.settings_catalog import ReportSchedule
+from app.formatting import Formats
 from app.models.requests import Notification
 from app.reports.collections import daily_collections, render_csv, render_text
 from app.services.core.settings import load_settings
@@ -111,7 +112,7 @@ def _body(session: Session, schedule: ReportSchedule, day: date, settings: Setti
     if schedule.report == DASHBOARD_REPORT:  # the whole utility; the centre does not narrow it
         return dashboard_report(session, settings, day, session.get_bind().dialect.name, now)
     summary = daily_collections(session, day, schedule.centre_code, settings.currency, tz)
-    return render_text(summary, settings.locale) + "\n--- CSV ---\n" + render_csv(summary)
+    return render_text(summary, Formats.of(settings)) + "\n--- CSV ---\n" + render_csv(summary)
 
 
 def _lock_key(schedule: ReportSchedule, day: date) -> int:

@@ -1,11 +1,24 @@
-"""GUI test fixtures: no screen test leaves background work running, and the spec's sample."""
+"""GUI test fixtures: no screen test leaves background work running, the spec's sample, and the
+demo utility built once per session."""
 
 from __future__ import annotations
+
+import shutil
 
 import pytest
 
 from app.views.common.operations import wait_for_background
+from app.views.qt_workarounds import collect_on_the_gui_thread
+from tests.gui.demo_utility import build_demo_utility, open_demo_utility
 from tests.payment_fixtures import actor, build_sample
+
+
+@pytest.fixture(autouse=True, scope="session")
+def garbage_collected_on_the_gui_thread(qapp):
+    """As the app does (qt_app): a cycle collected in a worker thread can deadlock with the GUI."""
+    collector = collect_on_the_gui_thread(qapp)
+    yield
+    collector.stop()
 
 
 @pytest.fixture(autouse=True)
@@ -32,3 +45,20 @@ def sample(runtime, services):
 @pytest.fixture
 def cashier(runtime):
     return actor(runtime, "cashier")
+
+
+
+@pytest.fixture(scope="session")
+def demo_folder(tmp_path_factory):
+    """The demo utility (demo_utility.py), built once per test session."""
+    return build_demo_utility(tmp_path_factory.mktemp("demo-utility"))
+
+
+@pytest.fixture
+def demo_runtime(demo_folder, tmp_path):
+    """A copy of the session's demo utility, opened with its clock standing at DEMO_NOW."""
+    folder = tmp_path / "demo"
+    shutil.copytree(demo_folder, folder)
+    runtime = open_demo_utility(folder)
+    yield runtime
+    runtime.close()

@@ -41,6 +41,7 @@ SECTION_LISTS = ("Settings sections",)
 
 P, C, T, D = Module.PAYMENTS, Module.CASH, Module.TARIFFS, Module.DASHBOARD
 OPENERS: tuple[Opener, ...] = (
+    Opener(D, "Details: Total Bills Generated", tab="Overview"),  # a drill-down: its sortable list
     Opener(P, "Record Payment", back="Cancel", screen="Record Payment: find consumer"),
     Opener(P, "Record Payment", typed="WU-10001", back="Cancel", screen="Record Payment: payment"),
     Opener(P, "Reprint queue"),
@@ -64,9 +65,10 @@ OPENERS: tuple[Opener, ...] = (
 )
 
 
-def window_for(qtbot, services, actor) -> MainWindow:
+def window_for(qtbot, services, actor, size: tuple[int, int] = (1280, 800)) -> MainWindow:
     window = MainWindow(services, actor, centre="Central Service Centre", counter="Counter 1",
                         utility_name="Sunrise Utilities")
+    window.resize(*size)
     qtbot.addWidget(window)
     window.show()
     window.activateWindow()
@@ -86,12 +88,15 @@ def idle() -> None:
 
 
 class Walk:
-    def __init__(self, qtbot, audit: Audit) -> None:
-        self.qtbot, self.audit = qtbot, audit
+    """Drives `audit` (the keyboard Audit, or anything with its `window(where, window)`) through
+    every screen; the main window at `size`."""
+
+    def __init__(self, qtbot, audit: Audit, size: tuple[int, int] = (1280, 800)) -> None:
+        self.qtbot, self.audit, self.size = qtbot, audit, size
 
     def role(self, services, actor) -> None:
         """Every module `actor` sees, with its tabs, sections, openers and the Session menu."""
-        window = window_for(self.qtbot, services, actor)
+        window = window_for(self.qtbot, services, actor, self.size)
         for module in visible_modules(actor.role):
             page = window.show_module(module)
             idle()

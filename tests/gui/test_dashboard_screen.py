@@ -62,7 +62,7 @@ def test_filter_a_cycle_and_read_the_cards(qtbot, services, runtime, world):
     assert better.text() == "▲ +33.3% vs previous cycle" and "#1b6e20" in better.styleSheet()
     assert "reconcile" in find(page, "Reconciliation", QLabel).text()
     assert find(page, "Season-adjusted consumption", QLabel).text() == (
-        "Season-adjusted consumption 2025-03: -11.1% vs the month before, -20.0% vs a year earlier; "
+        "Season-adjusted consumption March 2025: -11.1% vs the month before, -20.0% vs a year earlier; "
         "too little history to test.")
 
     choose(find(page, "Customer segment", QComboBox), "Commercial")

@@ -62,7 +62,7 @@ def test_create_a_plan_by_typing_and_see_its_installments(qtbot, services, runti
     type_into(qtbot, count, "3")
     find(dialog, "Frequency", QComboBox).setCurrentText("Weekly")
     assert dialog.preview.texts(0) == ["Down payment", "#1", "#2", "#3"]
-    assert dialog.preview.texts(1) == ["Apr 20, 2025", "Apr 20, 2025", "Apr 27, 2025", "May 4, 2025"]
+    assert dialog.preview.texts(1) == ["20/04/2025", "20/04/2025", "27/04/2025", "04/05/2025"]
     assert dialog.preview.texts(2) == ["$10.00", "$23.33", "$23.33", "$23.34"]
     assert find(dialog, "Plan summary", QLabel).text() == "4 payments, $80.00 in all"
 
@@ -98,7 +98,7 @@ def test_modify_with_a_reason_then_check_compliance(qtbot, services, runtime):
     # plan was written without a "Plan created" revision; the newest revision is first
     assert "Reason: Customer lost job" in tab.details.revisions.texts(2)[0]
 
-    assert tab.details.installments.texts(1)[0] == "May 15, 2025"  # the next due date was kept
+    assert tab.details.installments.texts(1)[0] == "15/05/2025"  # the next due date was kept
     runtime.app.clock.advance(timedelta(days=40))  # May 30: #4 is past its grace period
     click(qtbot, find(tab, "Check compliance", QPushButton))
     qtbot.waitUntil(lambda: tab.dialog is not dialog and tab.dialog is not None, timeout=3000)

@@ -145,7 +145,7 @@ def test_details_usage_linked_receipt_and_apply_credit(qtbot, services, runtime,
     assert find(details, "Credit note status", QLabel).text() == "Active"
     assert find(details, "Reason", QLabel).text() == "Overpayment"
     assert find(details, "Usage").text() == "0.0%"
-    assert find(details, "Expires", QLabel).text() == "Apr 20, 2026"
+    assert find(details, "Expires", QLabel).text() == "20/04/2026"  # the date format setting
     for button in ("Print", "Download PDF", "Apply credit", "Close"):
         find(details, button, QPushButton)
 

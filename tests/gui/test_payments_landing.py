@@ -8,8 +8,7 @@ from decimal import Decimal
 
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QHeaderView, QLabel, QPlainTextEdit, QPushButton
+from PySide6.QtWidgets import QLabel, QPlainTextEdit, QPushButton
 from sqlalchemy import select, update
 
 from app.domain.core.money import Money
@@ -25,7 +24,7 @@ from app.views.payments.table_models import (
     PAGE,
     PaymentsTableModel,
 )
-from tests.gui.helpers import click, find, type_into
+from tests.gui.helpers import arrow_points, click, find, type_into
 from tests.gui.payments_helpers import open_payments, pay
 from tests.payment_fixtures import actor, build_sample
 
@@ -126,23 +125,6 @@ def test_search_and_filters(qtbot, services, runtime, world):
     assert [tab.model.index(0, COL_AMOUNT).data()] == ["$75.00"]
 
 
-def arrow_points(header: QHeaderView, column: int) -> str:
-    """"down" or "up": the rightmost dark shape in the section's rendering is the sort arrow;
-    a down arrow (▼) is widest at its top row."""
-    image = header.grab().toImage()
-    left = header.sectionViewportPosition(column)
-    dark = {(x, y) for x in range(left, left + header.sectionSize(column)) for y in range(image.height())
-            if QColor(image.pixel(x, y)).lightness() < 140}
-    columns = sorted({x for x, _y in dark})
-    start = columns[-1]
-    while start - 1 in columns:  # back to the gap between the caption and the arrow
-        start -= 1
-    widths = [sum(1 for x, y in dark if x >= start and y == row) for row in range(image.height())]
-    widths = [w for w in widths if w]
-    assert len(widths) >= 3, "no sort arrow drawn"
-    return "down" if widths[0] > widths[-1] else "up"
-
-
 def test_newest_first_shows_a_descending_arrow_on_date_and_orders_a_day_by_time(
         qtbot, services, runtime, world):
     sample, payments = world
@@ -177,14 +159,14 @@ def test_the_lazy_model_fetches_pages_and_sorts_in_the_service():
                            datetime(2025, 4, 20, tzinfo=UTC) - timedelta(days=n), "Bill",
                            "Posted") for n in range(offset, min(offset + limit, total))]
 
-    display = Display("en_US", UTC, "USD", "dd/MM/yyyy")  # type: ignore[arg-type]
+    display = Display(date_format="dd/MM/yyyy", time_zone="UTC", locale="en_US", currency="USD")
     model = PaymentsTableModel(fetch, display)
     model.reset()
     assert model.rowCount() == PAGE and model.canFetchMore(QModelIndex())
     model.fetchMore(QModelIndex())
     model.fetchMore(QModelIndex())
     assert model.rowCount() == 250 and not model.canFetchMore(QModelIndex())
-    assert model.index(249, COL_DATE).data() == "Aug 14, 2024"
+    assert model.index(249, COL_DATE).data() == "14/08/2024"  # the date format setting
     model.sort(COL_AMOUNT, Qt.SortOrder.AscendingOrder)
     assert calls[-1] == (0, PAGE, "amount", False) and model.rowCount() == PAGE
 

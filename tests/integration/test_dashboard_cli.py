@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 
 from app.cli import main
 from app.domain.core.errors import ValidationError
+from app.formatting import Formats
 from app.services.dashboard.export import DashboardSnapshot, export
 from tests.dashboard_fixtures import build_world
 from tests.payment_fixtures import actor
@@ -74,8 +75,8 @@ def test_export_refuses_incomplete_data(services, runtime, tmp_path):
     for snapshot in (DashboardSnapshot(None), DashboardSnapshot(overview, complete=False)):
         for fmt in ("csv", "pdf"):
             with pytest.raises(ValidationError, match="did not load completely"):
-                export(snapshot, target, fmt, "en_IN")
+                export(snapshot, target, fmt, Formats())
     assert not target.exists()
     with pytest.raises(ValidationError, match="Format"):
-        export(DashboardSnapshot(overview), target, "docx", "en_IN")
+        export(DashboardSnapshot(overview), target, "docx", Formats())
     assert Decimal(overview.threshold) == Decimal(5)

@@ -141,7 +141,7 @@ def test_a_duplicate_says_what_was_true_at_posting_with_its_copy_number(
     for text in (original, second, third):
         assert "Balance After Payment" in text and "$252.25" in text
     assert "DUPLICATE" not in original
-    assert "Copy 2 - Reprinted 20-Apr-2025" in second and "Copy 3 - Reprinted" in third
+    assert "Copy 2 - Reprinted 20/04/2025" in second and "Copy 3 - Reprinted" in third
 
 
 def test_older_payments_without_kept_facts_use_the_ledger_as_it_was(runtime, services, cashier,

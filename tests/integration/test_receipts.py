@@ -91,7 +91,7 @@ def test_cash_receipt_prints_without_the_drawer_and_a_reprint_says_duplicate_cop
     assert again.printed and again.duplicate
     copy = decode(printer.wait_for_jobs(2)[1])
     assert "*** DUPLICATE ***" in copy.text
-    assert "Copy 2 - Reprinted 20-Apr-2025" in copy.text
+    assert "Copy 2 - Reprinted 20/04/2025" in copy.text
     assert not any(c.startswith("drawer") for c in copy.commands)
     assert prints(runtime) == [("Printed", False), ("Printed", True)]
     assert audit_actions(runtime)[-2:] == ["receipt_printed", "receipt_reprinted"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from app.formatting import Formats
 from app.services.core.audit import AuditRow
 from app.views.audit.audit_text import action_words, moment_text, record_number, summary_text
 
@@ -34,5 +35,5 @@ def test_a_summary_says_what_changed_without_json():
 
 
 def test_moments_in_the_utility_zone_and_format():
-    assert moment_text(AT, "Asia/Kolkata", "dd/MM/yyyy", "en_IN") == "20/04/2025 16:00:00"
-    assert moment_text(AT, "America/Chicago", "MM/dd/yyyy", "en_US") == "04/20/2025 05:30:00"
+    assert moment_text(AT, Formats("dd/MM/yyyy", "Asia/Kolkata", "en_IN")) == "20/04/2025 16:00:00"
+    assert moment_text(AT, Formats("MM/dd/yyyy", "America/Chicago", "en_US")) == "04/20/2025 05:30:00"

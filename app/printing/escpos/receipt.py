@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import textwrap
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
@@ -13,6 +13,7 @@ from typing import Literal
 from app import formatting
 from app.domain.core.errors import ValidationError
 from app.domain.core.money import Money
+from app.formatting import Formats
 
 ESC, GS = b"\x1b", b"\x1d"
 LF = b"\n"
@@ -140,10 +141,14 @@ class ReceiptData:
     reprinted_at: datetime | None = None
     method_lines: tuple[tuple[str, str], ...] = ()  # card, cheque or transfer details
     settled: tuple[tuple[str, Money], ...] = ()  # several items in one payment: each and its amount
+    formats: Formats | None = None  # the utility's date format and zone; None: 15-Jan-2025 10:30
 
     @property
     def qr(self) -> str:
         return self.qr_payload or self.receipt_no
+
+    def moment(self, at: datetime) -> str:
+        return self.formats.moment(at) if self.formats is not None else at.strftime("%d-%b-%Y %H:%M")
 
 
 def render_receipt(data: ReceiptData, profile: PrinterProfile, currency_symbol: str) -> bytes:
@@ -180,20 +185,21 @@ def _banners(data: ReceiptData) -> list[Line]:
     banners += ["*** DUPLICATE ***"] if data.duplicate else []
     lines: list[Line] = [Text(b, "center", bold=True, tall=True) for b in banners]
     if data.duplicate:
-        lines.append(Text(duplicate_note(data.copy_no, data.reprinted_at), "center"))
+        lines.append(Text(duplicate_note(data.copy_no, data.reprinted_at, data.moment), "center"))
     return lines
 
 
-def duplicate_note(copy_no: int | None, reprinted_at: datetime | None) -> str:
+def duplicate_note(copy_no: int | None, reprinted_at: datetime | None,
+                   moment: Callable[[datetime], str] = lambda at: at.strftime("%d-%b-%Y %H:%M")) -> str:
     parts = [f"Copy {copy_no}"] if copy_no else []
-    parts += [f"Reprinted {reprinted_at.strftime('%d-%b-%Y %H:%M')}"] if reprinted_at else []
+    parts += [f"Reprinted {moment(reprinted_at)}"] if reprinted_at else []
     return " - ".join(parts)
 
 
 def _who_and_when(data: ReceiptData) -> list[Line]:
     return [
         Pair("Receipt No", data.receipt_no),
-        Pair("Date", data.printed_at.strftime("%d-%b-%Y %H:%M")),
+        Pair("Date", data.moment(data.printed_at)),
         Pair("Cashier", data.cashier),
     ]
 

@@ -14,7 +14,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 
 from app.domain.core.money import Money
-from app.formatting import format_day, format_money
+from app.formatting import Formats, format_money
 from app.printing.pdf.common import (
     banners,
     build,
@@ -49,7 +49,7 @@ class BillDocRead:
 @dataclass(frozen=True)
 class BillDocument:
     utility_name: str
-    locale: str
+    formats: Formats  # the utility's date format, zone and locale
     currency: str
     invoice_no: str
     status: str
@@ -87,7 +87,7 @@ def bill_story(doc: BillDocument) -> list:
     half = width / 2 - 8
 
     def money(amount: Decimal) -> str:
-        return format_money(Money(amount, doc.currency), doc.locale)
+        return format_money(Money(amount, doc.currency), doc.formats.locale)
 
     story = [paragraph(doc.utility_name, "utility"), spacer(2),
              paragraph(f"Bill {doc.invoice_no}", "title"),
@@ -97,14 +97,14 @@ def bill_story(doc: BillDocument) -> list:
     story += side_by_side(
         section("Consumer", [("Name", doc.consumer_name), ("Account No", doc.account_no),
                              ("Billing address", doc.billing_address)], half),
-        section("Billing period", [("From", format_day(doc.period_start, doc.locale)),
-                                   ("To", format_day(doc.period_end, doc.locale)),
-                                   ("Bill date", format_day(doc.bill_date, doc.locale)),
-                                   ("Due date", format_day(doc.due_date, doc.locale))], half), width)
+        section("Billing period", [("From", doc.formats.day(doc.period_start)),
+                                   ("To", doc.formats.day(doc.period_end)),
+                                   ("Bill date", doc.formats.day(doc.bill_date)),
+                                   ("Due date", doc.formats.day(doc.due_date))], half), width)
     if doc.reads:
         story += [paragraph("Meter reads", "heading"), grid(
             ("Meter", "Register", "Read on", "Reading", "Type"),
-            [(r.meter_no, r.register, format_day(r.read_on, doc.locale), f"{r.reading:,}", r.read_type)
+            [(r.meter_no, r.register, doc.formats.day(r.read_on), f"{r.reading:,}", r.read_type)
              for r in doc.reads], width)]
     story += [paragraph(f"Consumption: {doc.consumption:,}", "heading"),
               paragraph("Charges", "heading"),
@@ -118,7 +118,7 @@ def bill_story(doc: BillDocument) -> list:
     late = [(text, money(amount)) for text, amount in doc.late_charges]
     story += side_by_side(
         section("Amount due", [*totals[:2], *late, totals[2],
-                               ("Pay by", format_day(doc.due_date, doc.locale))], half,
+                               ("Pay by", doc.formats.day(doc.due_date))], half,
                 bold_last=False),
         [qr_code(doc.invoice_no), paragraph(doc.invoice_no, "muted")], width)
     if doc.settlement:
@@ -127,5 +127,5 @@ def bill_story(doc: BillDocument) -> list:
 
 
 def write_bill_pdf(doc: BillDocument, path: Path) -> Path:
-    footer = stamp_text(doc.generated_at, doc.locale, doc.generated_by)
+    footer = stamp_text(doc.generated_at, doc.formats, doc.generated_by)
     return build(path, A4, f"Bill {doc.invoice_no}", bill_story(doc), footer)

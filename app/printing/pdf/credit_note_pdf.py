@@ -10,7 +10,7 @@ from pathlib import Path
 from reportlab.lib.pagesizes import A4
 
 from app.domain.core.money import Money
-from app.formatting import format_day, format_moment, format_money
+from app.formatting import Formats, format_money
 from app.printing.pdf.common import (
     banners,
     build,
@@ -35,7 +35,7 @@ class CreditApplicationLine:
 @dataclass(frozen=True)
 class CreditNoteDocument:
     utility_name: str
-    locale: str
+    formats: Formats  # the utility's date format, zone and locale
     credit_note_no: str
     status: str
     consumer_name: str
@@ -57,7 +57,7 @@ class CreditNoteDocument:
 
 def credit_note_story(doc: CreditNoteDocument) -> list:
     width = content_width(A4)
-    money = lambda m: format_money(m, doc.locale)  # noqa: E731
+    money = lambda m: format_money(m, doc.formats.locale)  # noqa: E731
     story = [paragraph(doc.utility_name, "utility"), spacer(2),
              paragraph(f"Credit Note {doc.credit_note_no}", "title"),
              paragraph(f"Status: {doc.status}", "heading")]
@@ -66,8 +66,8 @@ def credit_note_story(doc: CreditNoteDocument) -> list:
     half = width / 2 - 8
     story += side_by_side(
         section("Consumer", [("Name", doc.consumer_name), ("Account No", doc.account_no)], half),
-        section("Dates", [("Created", format_moment(doc.created_at, doc.locale)),
-                          ("Expires", format_day(doc.expires_on, doc.locale))], half), width)
+        section("Dates", [("Created", doc.formats.moment(doc.created_at)),
+                          ("Expires", doc.formats.day(doc.expires_on))], half), width)
     story += side_by_side(
         section("Amounts", [("Original credit amount", money(doc.original)),
                             ("Applied amount", money(doc.applied)), ("Usage", f"{doc.usage_percent}%"),
@@ -77,7 +77,7 @@ def credit_note_story(doc: CreditNoteDocument) -> list:
     if doc.remarks:
         story += [paragraph("Remarks", "heading"), paragraph(doc.remarks)]
     if doc.applications:
-        rows = [(a.applied_to, money(a.amount), format_moment(a.applied_at, doc.locale),
+        rows = [(a.applied_to, money(a.amount), doc.formats.moment(a.applied_at),
                  a.applied_by) for a in doc.applications]
         story += [paragraph("Applied to", "heading"),
                   grid(("Applied to", "Amount", "When", "By"), rows, width)]
@@ -85,5 +85,5 @@ def credit_note_story(doc: CreditNoteDocument) -> list:
 
 
 def write_credit_note_pdf(doc: CreditNoteDocument, path: Path) -> Path:
-    footer = stamp_text(doc.generated_at, doc.locale, doc.generated_by)
+    footer = stamp_text(doc.generated_at, doc.formats, doc.generated_by)
     return build(path, A4, f"Credit Note {doc.credit_note_no}", credit_note_story(doc), footer)

@@ -11,6 +11,7 @@ from reportlab.graphics.charts.linecharts import HorizontalLineChart
 from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib.pagesizes import A4, landscape
 
+from app.formatting import Formats
 from app.printing.pdf.common import (
     ACCENT,
     REGULAR,
@@ -46,10 +47,10 @@ def trend_chart(points: Sequence[tuple[str, float]], width: float, height: float
 
 def write_dashboard_pdf(path: Path, title: str, header: Sequence[str], rows: Sequence[Sequence[str]],
                         notes: Sequence[str], trend: Sequence[tuple[str, float]], generated_at: datetime,
-                        locale: str, by: str = "") -> Path:
+                        formats: Formats, by: str = "") -> Path:
     width = content_width(PAGE)
     story = [paragraph(title, "title"), spacer(2), grid(header, rows, width), spacer(3)]
     story += [paragraph(note, "muted") for note in notes]
     if trend:
         story += [spacer(4), trend_chart(trend, width)]
-    return build(path, PAGE, title, story, stamp_text(generated_at, locale, by))
+    return build(path, PAGE, title, story, stamp_text(generated_at, formats, by))

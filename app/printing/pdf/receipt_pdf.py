@@ -9,7 +9,7 @@ from pathlib import Path
 from reportlab.lib.pagesizes import A5
 
 from app.domain.core.money import Money
-from app.formatting import format_day, format_moment, format_money
+from app.formatting import Formats, format_money
 from app.printing.pdf.common import (
     Row,
     banners,
@@ -30,7 +30,7 @@ class ReceiptDocument:
     utility_name: str
     centre: str
     counter: str
-    locale: str
+    formats: Formats  # the utility's date format, zone and locale
     receipt_no: str
     payment_no: str
     transaction_no: str
@@ -71,13 +71,13 @@ class ReceiptDocument:
 
 
 def _money(doc: ReceiptDocument, money: Money | None) -> str:
-    return "" if money is None else format_money(money, doc.locale)
+    return "" if money is None else format_money(money, doc.formats.locale)
 
 
 def _receipt_rows(doc: ReceiptDocument) -> list[Row]:
     return [("Receipt No", doc.receipt_no), ("Payment ID", doc.payment_no),
             ("Transaction ID", doc.transaction_no),
-            ("Payment date", format_moment(doc.paid_at, doc.locale)), ("Status", doc.status)]
+            ("Payment date", doc.formats.moment(doc.paid_at)), ("Status", doc.status)]
 
 
 def _consumer_rows(doc: ReceiptDocument) -> list[Row]:
@@ -87,7 +87,7 @@ def _consumer_rows(doc: ReceiptDocument) -> list[Row]:
 
 def _payment_rows(doc: ReceiptDocument) -> list[Row]:
     period = "" if doc.period is None else (
-        f"{format_day(doc.period[0], doc.locale)} – {format_day(doc.period[1], doc.locale)}")
+        f"{doc.formats.day(doc.period[0])} – {doc.formats.day(doc.period[1])}")
     label = ITEM_LABELS.get(doc.payment_type, "Item")
     items: list[Row] = [(label, doc.reference)] if len(doc.settled) < 2 else [
         (label, f"{reference}: {_money(doc, part)}") for reference, part in doc.settled]
@@ -141,10 +141,10 @@ def _copy_note(doc: ReceiptDocument) -> list:
     if not doc.duplicate:
         return []
     parts = [f"Copy {doc.copy_no}"] if doc.copy_no else []
-    parts += [f"reprinted {format_moment(doc.reprinted_at, doc.locale)}"] if doc.reprinted_at else []
+    parts += [f"reprinted {doc.formats.moment(doc.reprinted_at)}"] if doc.reprinted_at else []
     return [paragraph(" · ".join(parts), "center")] if parts else []
 
 
 def write_receipt_pdf(doc: ReceiptDocument, path: Path) -> Path:
-    footer = stamp_text(doc.generated_at, doc.locale)
+    footer = stamp_text(doc.generated_at, doc.formats)
     return build(path, A5, f"Receipt {doc.receipt_no}", receipt_story(doc), footer)

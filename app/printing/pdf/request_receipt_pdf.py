@@ -8,7 +8,7 @@ from pathlib import Path
 
 from reportlab.lib.pagesizes import A4
 
-from app.formatting import format_day, format_moment
+from app.formatting import Formats
 from app.printing.pdf.common import (
     build,
     content_width,
@@ -23,7 +23,7 @@ from app.printing.pdf.common import (
 @dataclass(frozen=True)
 class RequestReceiptDocument:
     utility_name: str
-    locale: str
+    formats: Formats  # the utility's date format, zone and locale
     request_no: str
     request_type: str
     status: str
@@ -47,7 +47,7 @@ class RequestReceiptDocument:
 def write_request_receipt(path: Path, doc: RequestReceiptDocument) -> Path:
     width = content_width(A4)
     half = width / 2 - 8
-    preferred = (f"{format_day(doc.preferred_date, doc.locale)} {doc.time_slot}"
+    preferred = (f"{doc.formats.day(doc.preferred_date)} {doc.time_slot}"
                  if doc.preferred_date else "Not specified")
     story = [paragraph(doc.utility_name, "utility"), spacer(2),
              paragraph(f"{doc.request_type} request {doc.request_no}", "title"),
@@ -57,12 +57,12 @@ def write_request_receipt(path: Path, doc: RequestReceiptDocument) -> Path:
                              ("Service address", doc.service_address), ("Phone", doc.phone)], half),
         section("Request", [("Reason", f"{doc.reason} ({doc.reason_code})"), ("Priority", doc.priority),
                             ("Preferred schedule", preferred),
-                            ("Created", format_moment(doc.created_at, doc.locale)),
+                            ("Created", doc.formats.moment(doc.created_at)),
                             ("Created by", doc.created_by),
-                            ("SLA due", format_moment(doc.sla_due_at, doc.locale))], half), width)
+                            ("SLA due", doc.formats.moment(doc.sla_due_at))], half), width)
     if doc.notes:
         story += [paragraph("Additional notes", "heading"), paragraph(doc.notes)]
     told = f"An e-mail was sent to {doc.notified}." if doc.notified else "No notification was sent."
     story += [spacer(), paragraph(told)]
     return build(path, A4, f"Request {doc.request_no}", story,
-                 stamp_text(doc.generated_at, doc.locale, doc.created_by))
+                 stamp_text(doc.generated_at, doc.formats, doc.created_by))

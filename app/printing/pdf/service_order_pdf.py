@@ -9,7 +9,7 @@ from pathlib import Path
 
 from reportlab.lib.pagesizes import A4
 
-from app.formatting import format_day, format_moment
+from app.formatting import Formats
 from app.printing.pdf.common import (
     build,
     content_width,
@@ -33,7 +33,7 @@ class MeterLine:
 @dataclass(frozen=True)
 class ServiceOrderReport:
     utility_name: str
-    locale: str
+    formats: Formats  # the utility's date format, zone and locale
     so_no: str
     name: str
     order_type: str
@@ -59,8 +59,8 @@ def write_service_order_report(path: Path, doc: ServiceOrderReport) -> Path:
              paragraph(f"Service order {doc.so_no}", "title"), paragraph(doc.name, "heading")]
     story += side_by_side(
         section("Order", [("Type", doc.order_type), ("Status", doc.status),
-                          ("Scheduled", format_day(doc.scheduled, doc.locale)),
-                          ("Completed", format_moment(doc.completed_at, doc.locale))], half),
+                          ("Scheduled", doc.formats.day(doc.scheduled)),
+                          ("Completed", doc.formats.moment(doc.completed_at))], half),
         section("Request", [("Request", doc.request_no), ("Consumer", doc.consumer_name),
                             ("Account No", doc.account_no), ("Assigned to", doc.assigned_to or "—"),
                             ("Approved by", doc.approved_by or "—"), ("Created by", doc.created_by)], half),
@@ -72,4 +72,4 @@ def write_service_order_report(path: Path, doc: ServiceOrderReport) -> Path:
     if doc.remarks:
         story += [paragraph("Remarks", "heading"), paragraph(doc.remarks)]
     return build(path, A4, f"Service order {doc.so_no}", story,
-                 stamp_text(doc.generated_at, doc.locale, doc.generated_by))
+                 stamp_text(doc.generated_at, doc.formats, doc.generated_by))

@@ -17,11 +17,13 @@ from sqlalchemy.orm import Session
 from app.domain.billing.lifecycle import BillStatus, check_printable, check_transition
 from app.domain.core.errors import NotFound, ValidationError
 from app.domain.core.permissions import Permission
+from app.formatting import Formats
 from app.models.base import new_id
 from app.models.billing import Bill, BillLine, BillRun, LedgerEntry, ServiceCharge
 from app.models.consumers import Consumer, ServiceAccount
 from app.services.core.changes import BILLS, LEDGER, Changes
 from app.services.core.context import Actor, AppContext
+from app.services.core.settings import load_settings
 from app.services.core.work import Work, unit_of_work
 
 CORRECTING_CREDIT = "bill_credit"
@@ -85,11 +87,12 @@ def bill_detail(session: Session, invoice_no: str) -> BillDetail:
         tuple(BillLineView(line.line_no, line.description, line.quantity, line.rate, line.amount,
                            line.gl_code, line.tariff_version) for line in lines),
         tuple((text, amount) for text, amount in late), bill.rebill_no,
-        _stamp(bill.printed_at, bill.printed_by), _stamp(bill.sent_at, bill.sent_by))
+        _stamp(bill.printed_at, bill.printed_by, session), _stamp(bill.sent_at, bill.sent_by, session))
 
 
-def _stamp(at: datetime | None, by: str) -> str:
-    return "" if at is None else f"{at:%Y-%m-%d %H:%M} UTC by {by}"
+def _stamp(at: datetime | None, by: str, session: Session) -> str:
+    """"11/22/2026 4:30 PM by Emily Davis": in the utility's date format and zone."""
+    return "" if at is None else f"{Formats.of(load_settings(session)).moment(at)} by {by}"
 
 
 def cancel_bill(app: AppContext, actor: Actor, invoice_no: str, reason: str) -> Changes:

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from app.domain.billing.exceptions import Category
 from app.domain.billing.lifecycle import check_printable
 from app.domain.core.permissions import Permission
+from app.formatting import Formats
 from app.models.billing import Bill
 from app.models.consumers import Meter, MeterRead
 from app.printing.pdf.bill_pdf import BillDocLine, BillDocRead, BillDocument, write_bill_pdf
@@ -33,7 +34,7 @@ def bill_document(session: Session, invoice_no: str, actor: Actor, now, *,
     settings = load_settings(session)
     bill = session.execute(select(Bill).where(Bill.id == detail.id)).scalar_one()
     return BillDocument(
-        settings.utility_name, settings.locale, settings.currency, detail.invoice_no, detail.status,
+        settings.utility_name, Formats.of(settings), settings.currency, detail.invoice_no, detail.status,
         detail.bill_type, detail.consumer_name, detail.account_no, detail.billing_address,
         detail.period_start, detail.period_end, detail.bill_date, detail.due_date,
         detail.consumption,

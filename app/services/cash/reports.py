@@ -6,7 +6,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -16,7 +15,7 @@ from app.domain.core.errors import ValidationError
 from app.domain.core.money import Money, MoneyError, to_decimal
 from app.domain.core.settings import Settings
 from app.domain.payments.rules import COUNTED_STATUSES, PaymentStatus
-from app.formatting import format_moment, format_money
+from app.formatting import Formats, format_money
 from app.models.cash import CashMovement, CashSession
 from app.models.payments import Payment
 from app.models.reference import Counter, ServiceCentre
@@ -250,7 +249,7 @@ def report_document(report: SessionReport, settings: Settings) -> ReportDocument
 
 def local_moment(moment: datetime, settings: Settings) -> str:
     """In the utility's time zone: the counter's clock, not UTC."""
-    return format_moment(moment.astimezone(ZoneInfo(settings.time_zone)), settings.locale)
+    return Formats.of(settings).moment(moment)
 
 
 def _money_formatter(locale: str):

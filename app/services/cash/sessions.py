@@ -37,7 +37,7 @@ from app.domain.core.money import Money
 from app.domain.core.permissions import Permission, can
 from app.domain.core.settings import Settings
 from app.domain.payments.rules import parse_amount
-from app.formatting import format_money
+from app.formatting import Formats, format_money
 from app.models.cash import CashMovement, CashSession
 from app.models.reference import Counter
 from app.printing.escpos.printers import PrintOutcome, print_receipt
@@ -99,6 +99,7 @@ class CounterState:
     supervisor_threshold: Money
     printer_url: str
     session: OpenSession | None
+    formats: Formats = Formats()  # days and moments as the settings write them
 
 
 @dataclass(frozen=True)
@@ -124,7 +125,7 @@ class CashSessionsService:
                                 s.denominations(),
                                 s.money("counter.variance_reason_threshold"),
                                 s.money("counter.variance_supervisor_threshold"), printer.url,
-                                self._session_view(db, s, actor))
+                                self._session_view(db, s, actor), Formats.of(s))
 
     def current_session(self, actor: Actor) -> OpenSession | None:
         actor.require(Permission.OPERATE_CASH)

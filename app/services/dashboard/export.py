@@ -10,7 +10,7 @@ from babel.numbers import format_decimal
 
 from app.domain.core.errors import ValidationError
 from app.domain.core.money import Money
-from app.formatting import format_money
+from app.formatting import Formats, format_money
 from app.printing.pdf.dashboard_pdf import write_dashboard_pdf
 from app.reports.dashboard_export import HEADER, change_text, metric_value, write_table
 from app.services.dashboard.panels import TrendPoint
@@ -63,10 +63,10 @@ def check_complete(snapshot: DashboardSnapshot) -> None:
                                         "and export again once they have")
 
 
-def export(snapshot: DashboardSnapshot, path: Path, fmt: str, locale: str) -> Path:
+def export(snapshot: DashboardSnapshot, path: Path, fmt: str, formats: Formats) -> Path:
     if fmt not in FORMATS:
         raise ValidationError("Format", f"must be one of {', '.join(FORMATS)}")
-    table = rows(snapshot, locale)  # refuses incomplete data before a file is touched
+    table = rows(snapshot, formats.locale)  # refuses incomplete data before a file is touched
     if fmt != "pdf":
         return write_table(table, path, fmt)
     overview = snapshot.overview
@@ -76,4 +76,4 @@ def export(snapshot: DashboardSnapshot, path: Path, fmt: str, locale: str) -> Pa
     # the chart's coordinates are display-only floats; every figure printed stays Decimal text
     trend = [(point.month, float(point.billed)) for point in snapshot.trend]
     return write_dashboard_pdf(path, f"Billing dashboard: {overview.scopes[0]}", HEADER[:7], metric_rows,
-                               notes, trend, overview.loaded_at, locale)
+                               notes, trend, overview.loaded_at, formats)

@@ -25,8 +25,10 @@ from app.domain.dashboard.trends import (
     previous_period,
     same_period_last_year,
 )
+from app.formatting import Formats
 from app.models.billing import Bill, BillingCycle, BillingException, LedgerEntry, ServiceCharge
 from app.models.consumers import Consumer
+from app.services.core.settings import load_settings
 from app.services.payments.queries import utc_bounds
 
 COUNTED_BILLS = ("Approved", "Final")  # drafts are not bills yet; cancelled ones are not owed
@@ -143,8 +145,10 @@ def resolve(session: Session, flt: DashboardFilter, today: date, tz: ZoneInfo) -
     period = flt.period or period_containing(today, flt.granularity)
     earlier = _or_none(lambda: previous_period(period, flt.granularity))
     year = _or_none(lambda: same_period_last_year(period))
-    return Scopes(_period_scope(period, tz, **narrow), earlier and _period_scope(earlier, tz, **narrow),
-                  year and _period_scope(year, tz, **narrow))
+    formats = Formats.of(load_settings(session))  # labels in the utility's date format
+    return Scopes(_period_scope(period, tz, formats, **narrow),
+                  earlier and _period_scope(earlier, tz, formats, **narrow),
+                  year and _period_scope(year, tz, formats, **narrow))
 
 
 def _or_none(make) -> Period | None:
@@ -173,8 +177,8 @@ def _cycle_scope(cycle: BillingCycle, tz: ZoneInfo, **narrow) -> Scope:
     return Scope(cycle.name, billing_window(cycle, tz), tz, (cycle.id,), **narrow)
 
 
-def _period_scope(period: Period, tz: ZoneInfo, **narrow) -> Scope:
-    label = period.start.isoformat() if period.days == 1 else f"{period.start} – {period.end}"
+def _period_scope(period: Period, tz: ZoneInfo, formats: Formats, **narrow) -> Scope:
+    label = formats.day(period.start) if period.days == 1 else formats.span(period.start, period.end)
     return Scope(label, period, tz, None, **narrow)
 
 

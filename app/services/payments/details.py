@@ -59,6 +59,7 @@ class CreditNoteLink:
     reason: str
 
 
+
 @dataclass(frozen=True)
 class CashDetails:
     received: Money
@@ -111,6 +112,27 @@ class PaymentDetails:
         """The credit note generated because extra was paid (the first one, made with the payment)."""
         return self.credit_notes[0] if self.credit_notes else None
 
+    def where_the_difference_went(self) -> tuple[tuple[str, Money], ...]:
+        """For an overpaid payment, where the amount beyond the item's went, as (what, amount):
+        applied to the consumer's other open items, kept on account as a credit note, or left on
+        the account as credit (it lowers the balance). Empty unless overpaid."""
+        over = self.analysis.difference
+        if over.is_negative or not over:
+            return ()
+        first = self.item.reference if self.item is not None else None
+        went: list[tuple[str, Money]] = []
+        for item, amount in self.allocations:
+            if item.reference != first:
+                went.append((f"Applied to {item.payment_type.value.lower()} {item.reference}", amount))
+        for note in self.credit_notes:
+            went.append((f"Kept on account as credit note {note.credit_note_no}", note.amount))
+        left = over
+        for _, amount in went:
+            left = left - amount
+        if left and not left.is_negative:
+            went.append(("Left on the account as credit (it lowers the balance)", left))
+        return tuple(went)
+
 
 def consumer_info(consumer: Consumer) -> ConsumerInfo:
     return ConsumerInfo(consumer.id, consumer.name, consumer.account_no, consumer.service_address,
@@ -129,6 +151,7 @@ def _allocations(session: Session, payment: Payment,
             settled.append((item, Money(allocation.amount, currency)))
     return tuple(sorted(settled, key=lambda pair: (pair[0].due_date or LATEST,
                                                    pair[0].reference)))
+
 
 
 def _credit_notes(session: Session, payment: Payment, currency: str) -> tuple[CreditNoteLink, ...]:

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from app.domain.core.settings import Settings
 from app.domain.payments.rules import PaymentStatus
+from app.formatting import Formats
 from app.models.cash import ReceiptPrint
 from app.printing.escpos.receipt import PrinterProfile, ReceiptData
 from app.printing.pdf.receipt_pdf import ReceiptDocument
@@ -95,7 +96,7 @@ def receipt_data_of(loaded: LoadedReceipt, copy: Copy = ORIGINAL) -> ReceiptData
         credit_note_amount=facts.kept_on_account, footer_lines=facts.footer_lines,
         duplicate=copy.duplicate, copy_no=copy.copy_no, reprinted_at=copy.made_at,
         method_lines=facts.method_lines, void=details.payment.status == PaymentStatus.VOIDED,
-        settled=facts.settled)
+        settled=facts.settled, formats=Formats.of(settings))
 
 
 def receipt_document_of(loaded: LoadedReceipt, copy: Copy, now: datetime) -> ReceiptDocument:
@@ -106,7 +107,7 @@ def receipt_document_of(loaded: LoadedReceipt, copy: Copy, now: datetime) -> Rec
         else None
     return ReceiptDocument(
         utility_name=data.utility_name, centre=data.centre, counter=loaded.facts.counter,
-        locale=loaded.settings.locale, receipt_no=data.receipt_no,
+        formats=Formats.of(loaded.settings), receipt_no=data.receipt_no,
         payment_no=details.payment.payment_no, transaction_no=details.transaction.transaction_no,
         paid_at=data.printed_at, status=details.payment.status, consumer_name=data.consumer_name,
         account_no=data.account_no, service_address=details.consumer.service_address,

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from app.domain.core.permissions import Permission
 from app.domain.core.settings import Settings
 from app.domain.payments.rules import PaymentType
+from app.formatting import Formats
 from app.printing.escpos.decode import decode
 from app.printing.escpos.receipt import ReceiptData, render_receipt
 from app.printing.pdf.credit_note_pdf import (
@@ -96,7 +97,7 @@ class ReceiptsService(ReceiptPrinting):
         local = tuple(CreditApplicationLine(a.applied_to, a.amount, a.applied_at.astimezone(tz),
                                             a.applied_by) for a in lines)
         return CreditNoteDocument(
-            utility_name=settings.utility_name, locale=settings.locale,
+            utility_name=settings.utility_name, formats=Formats.of(settings),
             credit_note_no=details.credit_note_no, status=details.status.value,
             consumer_name=details.consumer_name, account_no=details.account_no,
             created_at=details.created_at.astimezone(tz), expires_on=details.expires_on,

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from app.domain.core.errors import NotFound, PermissionDenied, ValidationError
 from app.domain.core.permissions import Permission, Role
 from app.domain.requests.form import check_notes, check_preferred_date
+from app.formatting import Formats
 from app.models.consumers import Meter, MeterMovement
 from app.models.requests import ServiceOrder
 from app.printing.pdf.service_order_pdf import (
@@ -151,7 +152,7 @@ class ServiceOrders:
                                     .order_by(MeterMovement.moved_at, Meter.meter_no)).all()
             tz = zone(s)
             return write_service_order_report(path, ServiceOrderReport(
-                s.utility_name, s.locale, order.so_no, order.name, order.order_type, order.status,
+                s.utility_name, Formats.of(s), order.so_no, order.name, order.order_type, order.status,
                 request.request_no if request else "—", consumer.name, consumer.account_no,
                 order.scheduled_date, order.assigned_to, order.approved_by, order.created_by,
                 order.completed_at.astimezone(tz), order.remarks,

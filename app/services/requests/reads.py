@@ -15,6 +15,7 @@ from app.domain.core.permissions import Permission
 from app.domain.requests.disconnection import status_of
 from app.domain.requests.form import ReasonChoice, action_button_label
 from app.domain.requests.sla import SlaStatus, sla_status
+from app.formatting import Formats
 from app.models.billing import LedgerEntry
 from app.models.consumers import Consumer, ServiceAccount
 from app.models.requests import ServiceRequest
@@ -80,11 +81,10 @@ class RequestDetail:
     meters: tuple[MeterView, ...]
     utilities: tuple[str, ...]  # of the consumer's service accounts
 
-    @property
-    def preferred_text(self) -> str:
+    def preferred_text(self, formats: Formats) -> str:
         if self.preferred_date is None:
             return "Not specified"
-        return f"{self.preferred_date:%b %d, %Y} {self.time_slot}".strip()
+        return f"{formats.day(self.preferred_date)} {self.time_slot}".strip()
 
 
 @dataclass(frozen=True)
@@ -264,7 +264,7 @@ class RequestReads:
             s = load_settings(session)
         tz = zone(s)
         return write_request_receipt(path, RequestReceiptDocument(
-            s.utility_name, s.locale, detail.request_no, detail.request_type, detail.status,
+            s.utility_name, Formats.of(s), detail.request_no, detail.request_type, detail.status,
             detail.consumer.name, detail.consumer.account_no, detail.consumer.service_address,
             detail.consumer.phone, detail.reason, detail.reason_code, detail.priority,
             detail.preferred_date, detail.time_slot, detail.notes, detail.created_at.astimezone(tz),

@@ -3,7 +3,7 @@ bills the two versions give at the same consumption levels (rated by the same en
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
@@ -28,6 +28,8 @@ from app.services.tariffs.records import CATEGORIES_KEY, TariffState, status_eve
 
 # Per-kW charges need a load to price a sample; the sample table says which one it assumed.
 SAMPLE_LOAD_KW = Decimal(5)
+
+DayText = Callable[[date], str]  # how a date is written: ISO when stored, the setting on a screen
 
 
 @dataclass(frozen=True)
@@ -108,7 +110,8 @@ class VersionComparison:
 # history ----------------------------------------------------------------------------------
 
 
-def history(session: Session, state: TariffState, today: date | None = None) -> TariffHistory:
+def history(session: Session, state: TariffState, today: date | None = None,
+            day: DayText = date.isoformat) -> TariffHistory:
     """Versions (with the end each one has in force, once a successor starts) and status
     changes: manual ones from the audit trail and, once `today` is past the tariff's end,
     its automatic expiry, dated the day after its last valid day."""
@@ -126,14 +129,14 @@ def history(session: Session, state: TariffState, today: date | None = None) -> 
         entries.append(HistoryEntry(None, "Status", f"{summary.get('after')}",
                                     f"{change} ({reason})" if reason else change,
                                     event.user_name, event.at))
-    expiry = _expiry(state, today)
+    expiry = _expiry(state, today, day)
     if expiry is not None:
         entries.append(expiry)
     entries.sort(key=lambda entry: entry.changed_at)
     return TariffHistory(state.row.id, state.row.name, tuple(entries))
 
 
-def _expiry(state: TariffState, today: date | None) -> HistoryEntry | None:
+def _expiry(state: TariffState, today: date | None, day: DayText = date.isoformat) -> HistoryEntry | None:
     if today is None or not state.published:
         return None
     _, end = state.span()
@@ -141,29 +144,32 @@ def _expiry(state: TariffState, today: date | None) -> HistoryEntry | None:
         return None
     before = "Inactive" if state.row.manually_inactive else "Active"
     return HistoryEntry(None, "Status", "Expired",
-                        f"Status: {before} → Expired (validity ended on {end.isoformat()})",
+                        f"Status: {before} → Expired (validity ended on {day(end)})",
                         "system", datetime.combine(end + timedelta(days=1), time.min, tzinfo=UTC))
 
 
 # differences ------------------------------------------------------------------------------
 
 
-def field_changes(before: VersionRecord, after: VersionRecord) -> list[FieldChange]:
+def field_changes(before: VersionRecord, after: VersionRecord,
+                  day: DayText = date.isoformat) -> list[FieldChange]:
     """Every described aspect that differs, in the order the tariff form shows them."""
-    old = describe(version_of(before), before.document.get(CATEGORIES_KEY) or ())
-    new = describe(version_of(after), after.document.get(CATEGORIES_KEY) or ())
+    old = describe(version_of(before), before.document.get(CATEGORIES_KEY) or (), day)
+    new = describe(version_of(after), after.document.get(CATEGORIES_KEY) or (), day)
     labels = list(old) + [label for label in new if label not in old]
     return [FieldChange(label, old.get(label, "—"), new.get(label, "—"))
             for label in labels if old.get(label) != new.get(label)]
 
 
-def describe(version: TariffVersion, categories: Sequence[str] = ()) -> dict[str, str]:
-    """A version as label -> text, one entry per thing a user could have changed."""
+def describe(version: TariffVersion, categories: Sequence[str] = (),
+             day: DayText = date.isoformat) -> dict[str, str]:
+    """A version as label -> text, one entry per thing a user could have changed; `day` writes
+    its dates (a screen passes the utility's date format)."""
     text = {
         "Name": version.name,
         "Unit": version.unit.value,
-        "Valid from": version.valid_from.isoformat(),
-        "Valid to": version.valid_to.isoformat() if version.valid_to else "Ongoing",
+        "Valid from": day(version.valid_from),
+        "Valid to": day(version.valid_to) if version.valid_to else "Ongoing",
         "Consumer categories": ", ".join(categories) or "All",
     }
     if version.price_unit is not None or version.price_per != 1:
@@ -244,7 +250,7 @@ def samples(version: TariffVersion, levels: Sequence[object],
 
 
 def compare(state: TariffState, first_no: int, second_no: int,
-            levels: Sequence[object]) -> VersionComparison:
+            levels: Sequence[object], day: DayText = date.isoformat) -> VersionComparison:
     first_record, second_record = state.version_no(first_no), state.version_no(second_no)
     first, second = version_of(first_record), version_of(second_record)
     season = None
@@ -256,5 +262,5 @@ def compare(state: TariffState, first_no: int, second_no: int,
     rows = tuple(SampleComparison(a.units, a.bill.total, b.bill.total)
                  for a, b in zip(before, after, strict=True))
     return VersionComparison(state.row.id, state.row.name, first, second,
-                             tuple(field_changes(first_record, second_record)),
+                             tuple(field_changes(first_record, second_record, day)),
                              tuple(slab_changes(first, second)), rows, season)

@@ -22,6 +22,7 @@ from app.domain.core.errors import ConflictError, NotFound
 from app.domain.tariffs.document import from_document, to_document
 from app.domain.tariffs.validation import TariffRef, TariffStatus, TariffVersion, tariff_status
 from app.domain.tariffs.versions import chained
+from app.formatting import Formats
 from app.models.billing import Bill
 from app.models.consumers import ServiceAccount
 from app.models.system import AuditEntry
@@ -183,7 +184,7 @@ def check_base_version(session: Session, row: object, entity: str, base_version:
     if base_version is None or base_version == current:
         return
     who, when = last_change(session, entity, row.id)  # type: ignore[attr-defined]
-    at = f" at {when:%Y-%m-%d %H:%M} UTC" if when is not None else ""
+    at = f" at {Formats.of(load_settings(session)).moment(when)}" if when is not None else ""
     raise ConflictError(f"'{name}' was changed by {who}{at} while you were editing it; "
                         "reload to see the current version")
 

@@ -19,6 +19,7 @@ from app.domain.tariffs.validation import (
     TariffVersion,
     check_tariff,
 )
+from app.formatting import Formats
 from app.services.core.changes import PLANS, TARIFFS, Changes
 from app.services.core.context import Actor, AppContext
 from app.services.core.settings import load_settings
@@ -275,7 +276,8 @@ class TariffsService:
         actor.require(Permission.VIEW_TARIFFS)
         with unit_of_work(self.app, actor) as work:
             history = tariff_compare.history(work.session, load_state(work.session, tariff_id),
-                                             utility_today(self.app, work.session))
+                                             utility_today(self.app, work.session),
+                                             Formats.of(load_settings(work.session)).day)
             if record_view:
                 work.track("Version history viewed", tariff_id=tariff_id,
                            versions=len(history.entries))
@@ -286,7 +288,8 @@ class TariffsService:
         actor.require(Permission.VIEW_TARIFFS)
         with unit_of_work(self.app, actor) as work:
             state = load_state(work.session, tariff_id)
-            comparison = tariff_compare.compare(state, first, second, levels)
+            comparison = tariff_compare.compare(state, first, second, levels,
+                                                Formats.of(load_settings(work.session)).day)
             work.track("Tariff comparison used", tariff_id=tariff_id,
                        versions_compared=[first, second])
             return comparison

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
+from app.formatting import Formats
 from app.services.core.audit import AuditRow
-from app.services.core.serialize import canonical_json
 from app.views.audit.audit_text import action_words, moment_text, record_number, summary_text
 
 COL_SEQ, COL_TIME, COL_USER, COL_ACTION, COL_ENTITY, COL_ENTITY_ID, COL_SUMMARY = range(7)
@@ -20,20 +19,11 @@ RAW_ROLE = Qt.ItemDataRole.UserRole + 1
 Fetch = Callable[[int, int], list[AuditRow]]  # (offset, limit) -> rows
 
 
-@dataclass(frozen=True)
-class AuditDisplay:
-    """How moments are shown: the utility's zone, date format and locale (settings)."""
-
-    time_zone: str = "UTC"
-    date_format: str = "yyyy-MM-dd"
-    locale: str = "en_US"
-
-
 class AuditTableModel(QAbstractTableModel):
-    def __init__(self, fetch: Fetch, display: AuditDisplay | None = None) -> None:
+    def __init__(self, fetch: Fetch, formats: Formats | None = None) -> None:
         super().__init__()
         self._fetch = fetch
-        self.display = display or AuditDisplay()
+        self.formats = formats or Formats()
         self._rows: list[AuditRow] = []
         self._exhausted = False
 
@@ -76,16 +66,15 @@ class AuditTableModel(QAbstractTableModel):
         if role == RAW_ROLE:
             return row
         if role == Qt.ItemDataRole.ToolTipRole and index.column() in (COL_SUMMARY, COL_ENTITY_ID):
-            return canonical_json(row.summary) if index.column() == COL_SUMMARY else \
+            return summary_text(row) if index.column() == COL_SUMMARY else \
                 f"{row.entity} {row.entity_id}"
         if role == Qt.ItemDataRole.ToolTipRole and index.column() == COL_TIME:
             return f"{row.at:%Y-%m-%d %H:%M:%S} UTC"
         if role != Qt.ItemDataRole.DisplayRole:
             return None
-        d = self.display
         return {
             COL_SEQ: str(row.seq),
-            COL_TIME: moment_text(row.at, d.time_zone, d.date_format, d.locale),
+            COL_TIME: moment_text(row.at, self.formats),
             COL_USER: row.user_name,
             COL_ACTION: action_words(row.action),
             COL_ENTITY: action_words(row.entity),

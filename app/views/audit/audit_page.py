@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QTableView,
@@ -23,42 +22,35 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.core.permissions import Permission, can
+from app.formatting import Formats
 from app.services.core.audit import AuditFilter, ChainCheck
 from app.services.core.changes import AUDIT, Changes
 from app.services.core.context import Actor
 from app.services.registry import Services
 from app.views.audit.audit_model import (
-    COL_ACTION,
-    COL_ENTITY,
-    COL_ENTITY_ID,
-    COL_SEQ,
     COL_SUMMARY,
-    COL_TIME,
-    COL_USER,
     RAW_ROLE,
-    AuditDisplay,
     AuditTableModel,
 )
 from app.views.audit.audit_text import action_words
 from app.views.audit.entry_dialog import AuditEntryDialog
 from app.views.common.forms import DateEdit, caption
 from app.views.common.operations import Operation
-from app.views.common.tables import keyboard_table
+from app.views.common.tables import fit_columns, keyboard_table
 from app.views.common.widgets import named
 
 
 def _combo(label: str) -> QComboBox:
     combo = named(QComboBox(), label)
     combo.setEditable(True)
-    combo.setMinimumWidth(160)
+    combo.setMinimumWidth(130)
     return combo
 
 
-def _date_edit(label: str) -> QDateEdit:
+def _date_edit(label: str, today: date) -> QDateEdit:
     edit = named(DateEdit(), label)
     edit.setCalendarPopup(True)
-    edit.setDisplayFormat("yyyy-MM-dd")
-    edit.setDate(QDate.currentDate())
+    edit.setDate(QDate(today.year, today.month, today.day))
     return edit
 
 
@@ -94,9 +86,10 @@ class UsagePanel(QWidget):
         super().__init__()
         named(self, "Usage panel")
         self.services, self.actor = services, actor
+        self.formats = Formats.of(services.settings.current())
         self.table = keyboard_table(named(QTableWidget(0, 5), "Usage events"))
-        self.table.setHorizontalHeaderLabels(["Event", "Role", "Count", "Users", "Last seen (UTC)"])
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table.setHorizontalHeaderLabels(["Event", "Role", "Count", "Users", "Last seen"])
+        fit_columns(self.table, 0)
         refresh = named(QPushButton("Refresh"), "Refresh usage")
         refresh.clicked.connect(self.refresh)
         layout = QVBoxLayout(self)
@@ -109,7 +102,7 @@ class UsagePanel(QWidget):
         rows = self.services.usage.summary(self.actor)
         self.table.setRowCount(len(rows))
         for r, row in enumerate(rows):
-            values = (row.event, row.role, str(row.count), str(row.users), row.last_at.strftime("%Y-%m-%d %H:%M"))
+            values = (row.event, row.role, str(row.count), str(row.users), self.formats.moment(row.last_at))
             for c, value in enumerate(values):
                 self.table.setItem(r, c, QTableWidgetItem(value))
 
@@ -122,24 +115,21 @@ class AuditPage(QWidget):
         self.user_filter = _combo("User")
         self.action_filter = _combo("Action")
         self.entity_filter = _combo("Entity")
+        settings = services.settings.current()
+        formats = Formats.of(settings)
+        today = services.app.clock.today(formats.zone)
         self.use_dates = named(QCheckBox("Limit to dates"), "Limit to dates")
-        self.date_from = _date_edit("From")
-        self.date_to = _date_edit("To")
+        self.date_from = _date_edit("From", today)
+        self.date_to = _date_edit("To", today)
         self.search_button = named(QPushButton("Search"), "Search")
         self.verify_button = named(QPushButton("Verify chain"), "Verify chain")
         self.chain_label = named(QLabel("Chain not verified yet."), "Chain status")
         self.chain_label.setWordWrap(True)
-        settings = services.settings.current()
-        self.model = AuditTableModel(self._fetcher(AuditFilter()), AuditDisplay(
-            settings.time_zone, settings.date_format, settings.locale))
+        self.model = AuditTableModel(self._fetcher(AuditFilter()), formats)
         self.table = keyboard_table(named(QTableView(), "Audit entries"), self.show_entry)
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        header = self.table.horizontalHeader()
-        for column, width in ((COL_SEQ, 60), (COL_TIME, 160), (COL_USER, 110), (COL_ACTION, 190),
-                              (COL_ENTITY, 110), (COL_ENTITY_ID, 150)):
-            self.table.setColumnWidth(column, width)
-        header.setSectionResizeMode(COL_SUMMARY, QHeaderView.ResizeMode.Stretch)
+        fit_columns(self.table, COL_SUMMARY)
         self.table.verticalHeader().hide()
         self._layout()
         self.search_button.clicked.connect(self.search)
@@ -171,7 +161,7 @@ class AuditPage(QWidget):
         """Enter or a double-click: the whole entry, with the summary the list cuts short."""
         row = index.data(RAW_ROLE)
         if row is not None:
-            self.entry_dialog = AuditEntryDialog(row, self)
+            self.entry_dialog = AuditEntryDialog(row, self.model.formats, self)
             self.entry_dialog.open()
 
     def current_filter(self) -> AuditFilter:

@@ -5,10 +5,8 @@ Pure functions over AuditRow, so they are tested without a widget."""
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
-from babel.dates import format_datetime
-
+from app.formatting import Formats
 from app.services.core.audit import AuditRow
 
 # The keys that hold a record's human number, most telling first.
@@ -71,7 +69,7 @@ def summary_text(row: AuditRow) -> str:
     return " · ".join(parts)
 
 
-def moment_text(moment: datetime, time_zone: str, date_format: str, locale: str) -> str:
-    """The utility's date format and zone, with seconds: audit entries are read to the second."""
-    return format_datetime(moment.astimezone(ZoneInfo(time_zone)), format=f"{date_format} HH:mm:ss",
-                           locale=locale)
+def moment_text(moment: datetime, formats: Formats) -> str:
+    """The utility's date format and zone, with seconds on a 24-hour clock: audit entries are
+    read to the second."""
+    return f"{formats.day(moment)} {formats.local(moment):%H:%M:%S}"

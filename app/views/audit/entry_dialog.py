@@ -14,20 +14,22 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.formatting import Formats
 from app.services.core.audit import AuditRow
+from app.views.audit.audit_text import moment_text
 from app.views.common.dialogs import keyboard_dialog
 from app.views.common.forms import Form, multiline
 from app.views.common.widgets import named
 
 
 class AuditEntryDialog(QDialog):
-    def __init__(self, row: AuditRow, parent: QWidget | None = None) -> None:
+    def __init__(self, row: AuditRow, formats: Formats, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         named(self, f"Audit entry {row.seq}")
         self.setWindowTitle(f"Audit entry #{row.seq}")
         self.resize(620, 480)
         form = Form()
-        for label, value in (("Time (UTC)", row.at.strftime("%Y-%m-%d %H:%M:%S")), ("User", row.user_name),
+        for label, value in (("Time", f"{moment_text(row.at, formats)} ({formats.time_zone})"), ("User", row.user_name),
                              ("Device", row.device_id), ("Action", row.action), ("Entity", row.entity),
                              ("Entity id", row.entity_id)):
             form.addRow(f"{label}:", named(QLabel(value), label))

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.formatting import Formats
 from app.services.billing.bills import BillDetail
 from app.services.core.context import Actor
 from app.services.registry import Services
@@ -35,11 +36,12 @@ class BillPanel(QWidget):
         self.show_button.clicked.connect(self.load)
         self.invoice.returnPressed.connect(self.load)
         self.money = money_formatter(services)
+        self.formats = Formats.of(services.settings.current())
         self.fields = {label: named(QLabel("—"), label) for label in FIELDS}
         header = QFormLayout()
         for label, value in self.fields.items():
             header.addRow(f"{label}:", value)
-        self.lines = read_only_table("Bill lines", HEADERS)
+        self.lines = read_only_table("Bill lines", HEADERS, 1)
         self.totals = named(QLabel(""), "Bill totals")
         search = QHBoxLayout()
         caption = QLabel("Invoice number:")
@@ -64,8 +66,8 @@ class BillPanel(QWidget):
             "Bill": f"{bill.invoice_no} · {bill.status}" + (f" · rebill {bill.rebill_no}" if bill.rebill_no else ""),
             "Consumer": f"{bill.consumer_name} ({bill.account_no})",
             "Billing address": bill.billing_address,
-            "Period": f"{bill.period_start:%d %b %Y} – {bill.period_end:%d %b %Y}",
-            "Bill date": f"{bill.bill_date:%d %b %Y}", "Due date": f"{bill.due_date:%d %b %Y}",
+            "Period": self.formats.span(bill.period_start, bill.period_end),
+            "Bill date": self.formats.day(bill.bill_date), "Due date": self.formats.day(bill.due_date),
             "Bill type": bill.bill_type, "Consumption": f"{bill.consumption:,}",
             "Printed": bill.printed or "Not yet", "Sent": bill.sent or "Not yet",
         }

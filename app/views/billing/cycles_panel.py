@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.formatting import Formats
 from app.services.billing.cycles import CycleRow
 from app.services.core.context import Actor
 from app.services.registry import Services
@@ -39,6 +40,7 @@ class CyclesPanel(QWidget):
         self.services, self.actor = services, actor
         self.rows: list[CycleRow] = []
         self.money = money_formatter(services)
+        self.formats = Formats.of(services.settings.current())
         self.dialog: RunDialog | None = None
         self.table = read_only_table("Billing cycles", HEADERS)
         self.table.itemSelectionChanged.connect(self._show_detail)
@@ -83,10 +85,10 @@ class CyclesPanel(QWidget):
 
     def _show(self, rows: list[CycleRow]) -> None:
         self.rows = rows
-        fill(self.table, [(r.name, r.zone, f"{r.period_start:%d %b %Y} – {r.period_end:%d %b %Y}",
+        fill(self.table, [(r.name, r.zone, self.formats.span(r.period_start, r.period_end),
                            r.status, f"{r.billed:,} / {r.accounts_total:,}", f"{r.progress_percent}%",
                            str(r.open_exceptions),
-                           f"{r.deadline:%d %b %Y %H:%M}" + ("  ⚠ due within 48 h" if r.deadline_alert else ""))
+                           self.formats.moment(r.deadline) + ("  ⚠ due within 48 h" if r.deadline_alert else ""))
                           for r in rows], right=(4, 5, 6))
         self._show_detail()
 

@@ -12,6 +12,7 @@ import threading
 from PySide6.QtCore import QObject, QRunnable, Signal
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout
 
+from app.formatting import Formats
 from app.services.billing.runs import RunProgress
 from app.services.billing.scope import RunScope
 from app.services.core.changes import BILLS, LEDGER, Changes
@@ -67,8 +68,9 @@ class RunDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(f"Bill run: {scope.label}")
         named(self, "Bill run")
-        self.scope_label = named(QLabel(f"<b>{scope.label}</b> · {scope.period_start:%d %b %Y} to "
-                                        f"{scope.period_end:%d %b %Y}"), "Run scope")
+        formats = Formats.of(services.settings.current())
+        self.scope_label = named(QLabel(f"<b>{scope.label}</b> · {formats.day(scope.period_start)} to "
+                                        f"{formats.day(scope.period_end)}"), "Run scope")
         self.bar = named(QProgressBar(), "Run progress")
         self.bar.setRange(0, 0)
         self.counts = named(QLabel("Starting…"), "Run counts")

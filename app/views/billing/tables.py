@@ -6,10 +6,11 @@ from collections.abc import Callable, Sequence
 from decimal import Decimal
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem
+from PySide6.QtWidgets import QAbstractItemView, QTableWidget, QTableWidgetItem
 
 from app.domain.core.money import Money
 from app.formatting import format_money
+from app.views.common.tables import fit_columns, keyboard_table
 from app.views.common.widgets import named
 
 
@@ -23,16 +24,16 @@ def money_formatter(services) -> Callable[[Decimal | None], str]:
     return show
 
 
-def read_only_table(name: str, headers: Sequence[str]) -> QTableWidget:
-    table = named(QTableWidget(0, len(headers)), name)
+def read_only_table(name: str, headers: Sequence[str], stretch: int | None = None) -> QTableWidget:
+    """Columns fit their content; `stretch` (the long text column, the last by default) takes
+    the rest and elides with the whole text in its tooltip."""
+    table = keyboard_table(named(QTableWidget(0, len(headers)), name))  # Tab leaves the table
     table.setHorizontalHeaderLabels(list(headers))
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     table.verticalHeader().setVisible(False)
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    table.horizontalHeader().setStretchLastSection(True)
-    table.setTabKeyNavigation(False)  # Tab leaves the table: the next control is reachable
+    fit_columns(table, len(headers) - 1 if stretch is None else stretch)
     return table
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFrame,
@@ -17,7 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.cash.drawer import ChangeResult
-from app.formatting import format_moment, format_money
+from app.formatting import format_money
 from app.services.cash.sessions import CounterState
 from app.views.cash.count_table import pieces_text
 from app.views.common.forms import Form
@@ -95,8 +93,7 @@ class SessionPanel(QWidget):
             return
         values = {"Session number": str(session.session_no), "Counter": session.counter,
                   "Opened by": session.opened_by,
-                  "Opened at": format_moment(session.opened_at.astimezone(ZoneInfo(state.time_zone)),
-                                             locale),
+                  "Opened at": state.formats.moment(session.opened_at),
                   "Opening float": format_money(session.opening_float, locale),
                   "Expected cash now": format_money(session.expected_cash, locale)}
         for name, text in values.items():

@@ -111,10 +111,22 @@ def scroll_area(content: QWidget | None = None, *, name: str = "") -> QScrollAre
 
 class DateEdit(QDateEdit):
     """A date field that Tab leaves in one press, like every other field; the arrow keys move
-    between day, month and year."""
+    between day, month and year. It shows the utility's date format (Settings > General), which
+    the main window sets for every date field with `use_date_format`."""
+
+    display_format = "dd/MM/yyyy"
+
+    def __init__(self, *args) -> None:
+        super().__init__(*args)
+        self.setDisplayFormat(DateEdit.display_format)
 
     def focusNextPrevChild(self, next: bool) -> bool:  # noqa: A002, N802 - Qt API
         return QWidget.focusNextPrevChild(self, next)
+
+
+def use_date_format(qt_format: str) -> None:
+    """Every date field made from now on shows days as `qt_format` (the date format setting)."""
+    DateEdit.display_format = qt_format
 
 
 def caption(text: str, field: QWidget) -> QLabel:

@@ -1,5 +1,8 @@
-"""Tables as a keyboard user needs them: Tab leaves the table (arrows move between cells), Enter
-opens the row as a double-click does, and the Menu key or Shift+F10 opens the row's menu."""
+"""Tables as people need them. Keyboard: Tab leaves the table (arrows move between cells), Enter
+opens the row as a double-click does, and the Menu key or Shift+F10 opens the row's menu. Eyes:
+columns as wide as their header and content, the one long text column taking the rest and eliding
+with the full text in a tooltip (`fit_columns`), and a sort arrow that points the way the rows
+run (every table made by `keyboard_table` has it)."""
 
 from __future__ import annotations
 
@@ -8,7 +11,7 @@ from time import monotonic
 from typing import TypeVar
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt
-from PySide6.QtGui import QAction, QContextMenuEvent, QKeyEvent, QKeySequence
+from PySide6.QtGui import QAction, QContextMenuEvent, QHelpEvent, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -16,6 +19,8 @@ from PySide6.QtWidgets import (
     QProxyStyle,
     QStyle,
     QStyleOptionHeader,
+    QTableView,
+    QToolTip,
 )
 
 V = TypeVar("V", bound=QAbstractItemView)
@@ -70,9 +75,11 @@ class RowKeys(QObject):
 
 
 def keyboard_table(view: V, on_row: RowAction | None = None) -> V:
-    """Every table goes through here: Tab moves between widgets, and a row action (if any) runs
-    on Enter as well as on double-click."""
+    """Every table goes through here: Tab moves between widgets, a row action (if any) runs on
+    Enter as well as on double-click, and a sorted column's arrow points the way the rows run."""
     view.setTabKeyNavigation(False)
+    if isinstance(view, QTableView):
+        arrows_point_the_sort_way(view.horizontalHeader())
     if on_row is not None:
         view.doubleClicked.connect(on_row)
     keys = view._row_keys = RowKeys(view, on_row)  # type: ignore[attr-defined] - kept alive with it
@@ -139,3 +146,38 @@ def arrows_point_the_sort_way(header: QHeaderView) -> QHeaderView:
     header.setStyle(style)
     return header
 
+
+class FullTextTips(QObject):
+    """For the one column that takes what is left of a table's width: a text too long for it is
+    elided, and its tooltip (when the model gives none) is the whole text."""
+
+    def __init__(self, view: QTableView, column: int) -> None:
+        super().__init__(view)
+        self.view, self.column = view, column
+        view.viewport().installEventFilter(self)
+
+    def elided(self, index: QModelIndex) -> bool:
+        return index.column() == self.column and \
+            self.view.sizeHintForIndex(index).width() > self.view.visualRect(index).width()
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
+        if event.type() != QEvent.Type.ToolTip or not isinstance(event, QHelpEvent) or not hasattr(self, "view"):
+            return False
+        index = self.view.indexAt(event.pos())
+        if not index.isValid() or index.data(Qt.ItemDataRole.ToolTipRole) or not self.elided(index):
+            return False
+        QToolTip.showText(event.globalPos(), str(index.data(Qt.ItemDataRole.DisplayRole)), self.view)
+        return True
+
+
+def fit_columns(view: QTableView, stretch: int | None = None) -> QHeaderView:
+    """Every column as wide as its header (with room for the sort arrow) and its widest cell;
+    column `stretch`, the long text one, takes what is left and elides, its tooltip giving the
+    whole text. Without `stretch` the last column fills the row."""
+    header = view.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setStretchLastSection(stretch is None)
+    if stretch is not None:
+        header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+        view.full_text_tips = FullTextTips(view, stretch)  # type: ignore[attr-defined] - kept with it
+    return header

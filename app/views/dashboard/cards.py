@@ -46,11 +46,12 @@ class MetricCard(QFrame):
         self.details = named(QPushButton("Details"), f"Details: {label}")
         self.details.setToolTip(f"Open the accounts or bills behind {label}")
         self.details.clicked.connect(lambda: self.drill.emit(self.key))
-        top = QHBoxLayout()
-        top.addWidget(title, 1)
-        top.addWidget(self.details)
-        layout.addLayout(top)
-        for widget in (self.value, self.previous, self.last_year):
+        layout.addWidget(title)
+        figure = QHBoxLayout()  # the button beside the figure, so a long title keeps the card narrow
+        figure.addWidget(self.value, 1)
+        figure.addWidget(self.details)
+        layout.addLayout(figure)
+        for widget in (self.previous, self.last_year):
             layout.addWidget(widget)
 
     def show_metric(self, metric: Metric, currency: str, locale: str) -> None:

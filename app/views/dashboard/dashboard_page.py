@@ -317,7 +317,7 @@ class DashboardPage(QWidget):
         snapshot = DashboardSnapshot(self.loaded.overview if self.loaded else None,
                                      self.loaded.trend if self.loaded else (), self.complete)
         try:
-            export(snapshot, path, fmt, self.display.locale)
+            export(snapshot, path, fmt, self.display)
         except Exception as error:  # noqa: BLE001 - refused (incomplete data) or the file failed
             self.say(getattr(error, "message", str(error)))
             return None

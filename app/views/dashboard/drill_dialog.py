@@ -30,7 +30,9 @@ from app.services.core.context import Actor
 from app.services.dashboard import DashboardFilter, DrillRequest
 from app.services.dashboard.drilldown import BUCKETS, Drill
 from app.services.registry import Services
+from app.views.common.dialogs import keyboard_dialog
 from app.views.common.errors import show_error
+from app.views.common.tables import fit_columns, keyboard_table
 from app.views.common.widgets import named
 from app.views.payments.display import Display
 from app.views.payments.table_models import LazyTableModel
@@ -85,11 +87,13 @@ class DrillDialog(QDialog):
         self.count = named(QLabel(""), "Row count")
         self.aging = named(QLabel(""), "Ageing analysis")
         self.aging.setWordWrap(True)
-        self.table = named(QTableView(), f"{self.drill.title} rows")
+        self.table = keyboard_table(named(QTableView(), f"{self.drill.title} rows"))
         self.model = DrillTableModel(self.drill, self._fetch, display)
         self.model.fetch_failed.connect(lambda error: show_error(self, error))
         self.table.setModel(self.model)
         keys = [column.key for column in self.drill.columns]
+        fit_columns(self.table, next((keys.index(k) for k in ("message", "description", "consumer")
+                                      if k in keys), None))  # the longest text takes the rest
         self.table.horizontalHeader().setSortIndicator(
             keys.index(self.drill.sort), Qt.SortOrder.DescendingOrder if self.drill.descending
             else Qt.SortOrder.AscendingOrder)
@@ -104,6 +108,7 @@ class DrillDialog(QDialog):
         for button in (self.export_csv, self.export_xlsx, self.close_button):
             button.setAutoDefault(False)  # Enter in the filter box filters, never exports
         self._layout()
+        keyboard_dialog(self, accept=self.close_button, first=self.filter)  # Enter elsewhere closes
         self.filter.returnPressed.connect(self.apply)
         self.bucket.currentIndexChanged.connect(self.apply)
         self.export_csv.clicked.connect(lambda: self.export("csv"))
@@ -186,4 +191,6 @@ class DrillDialog(QDialog):
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.table.hasFocus():
             self.open_row(self.table.currentIndex())
             return
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.filter.hasFocus():
+            return  # the filter box applied its words (returnPressed); Enter there never closes
         super().keyPressEvent(event)

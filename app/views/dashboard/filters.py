@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -56,14 +57,19 @@ class FilterBar(QWidget):
         month = period_containing(today, Granularity.MONTHLY)
         self.start.setDate(to_qdate(month.start))
         self.end.setDate(to_qdate(month.end))
-        layout = QHBoxLayout(self)
+        # Two lines, so the bar fits a 1280-pixel screen: what period, then which accounts.
+        layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        for text, widget in (("Billing cycle", self.cycle), ("From", self.start), ("To", self.end),
-                             ("Granularity", self.granularity), ("Service area", self.zone),
-                             ("Customer segment", self.segment)):
-            layout.addWidget(_labelled(text, widget))
-        layout.addWidget(self.apply)
-        layout.addStretch(1)
+        for fields, button in (((("Billing cycle", self.cycle), ("From", self.start), ("To", self.end),
+                                 ("Granularity", self.granularity)), None),
+                               ((("Service area", self.zone), ("Customer segment", self.segment)), self.apply)):
+            line = QHBoxLayout()
+            for text, widget in fields:
+                line.addWidget(_labelled(text, widget))
+            if button is not None:
+                line.addWidget(button)
+            line.addStretch(1)
+            layout.addLayout(line)
         self.apply.clicked.connect(lambda: self.applied.emit(self.current()))
         self.cycle.currentIndexChanged.connect(self._cycle_chosen)
         self.granularity.currentIndexChanged.connect(self._granularity_chosen)

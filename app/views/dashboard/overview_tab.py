@@ -3,7 +3,7 @@ the cards they hid), the reconciliation, the revenue trend chart and the Quick A
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from PySide6.QtCharts import QBarCategoryAxis, QChart, QChartView, QLineSeries, QValueAxis
 from PySide6.QtCore import Qt, Signal
@@ -131,7 +131,8 @@ class OverviewTab(QWidget):
             return "—" if value is None else f"{'+' if value > 0 else ''}{rounded(value, 1)}%"
         flag = (f"⚠ significant deviation (z = {rounded(reading.z, 2)})" if reading.significant
                 else "no significant deviation" if reading.z is not None else "too little history to test")
-        self.season.setText(f"Season-adjusted consumption {reading.month}: {pct(reading.vs_previous_month)} vs "
+        month = _month_words(reading.month)
+        self.season.setText(f"Season-adjusted consumption {month}: {pct(reading.vs_previous_month)} vs "
                             f"the month before, {pct(reading.vs_last_year)} vs a year earlier; {flag}.")
         self.season.setToolTip(f"Method: {reading.method}")
         self.season.setStyleSheet("color: #b3261e; font-weight: bold;" if reading.significant else "")
@@ -157,3 +158,11 @@ class OverviewTab(QWidget):
         series.attachAxis(values)
         self.chart_view.setToolTip("Billed by month: " + ", ".join(
             f"{p.month} {p.billed}" for p in points))
+
+
+def _month_words(month: str) -> str:
+    """"2026-11" -> "November 2026"."""
+    try:
+        return datetime.strptime(month, "%Y-%m").strftime("%B %Y")
+    except ValueError:
+        return month

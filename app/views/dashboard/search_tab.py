@@ -23,6 +23,7 @@ from app.services.core.context import Actor
 from app.services.dashboard.search import SearchHit
 from app.services.registry import Services
 from app.views.common.errors import show_error
+from app.views.common.tables import fit_columns, keyboard_table
 from app.views.common.widgets import named
 from app.views.payments.display import Display
 from app.views.payments.table_models import LazyTableModel
@@ -52,14 +53,16 @@ class SearchTab(QWidget):
         self.words, self.all_cycles = "", True
         self.model = SearchTableModel(self._fetch, display, "bill_date")
         self.model.fetch_failed.connect(lambda error: show_error(self, error))
-        self.table = named(QTableView(), "Search results")
+        self.table = keyboard_table(named(QTableView(), "Search results"))
         self.table.setModel(self.model)
+        fit_columns(self.table, 3)  # the address takes the rest
         self.table.horizontalHeader().setSortIndicator(5, Qt.SortOrder.DescendingOrder)  # bill date
         self.table.setSortingEnabled(True)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.count = named(QLabel("Search by bill number, consumer name, address or account number."),
                            "Search result count")
+        self.count.setWordWrap(True)
         self.saved = named(QComboBox(), "Saved searches")
         self.run_button = named(QPushButton("Run Saved Search"), "Run Saved Search")
         self.save_button = named(QPushButton("Save Search"), "Save Search")

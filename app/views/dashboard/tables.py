@@ -7,7 +7,6 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QTableWidget,
@@ -20,6 +19,7 @@ from app.domain.core.money import Money
 from app.domain.dashboard.freshness import METRICS_FROM_COMPLETE
 from app.domain.dashboard.trends import rounded, success_rate
 from app.services.dashboard.panels import CycleRow, ExceptionGroup
+from app.views.common.tables import fit_columns, keyboard_table
 from app.views.common.widgets import named
 from app.views.payments.display import Display
 
@@ -27,12 +27,12 @@ ALERT = QColor("#b3261e")
 
 
 def _table(name: str, headers: tuple[str, ...]) -> QTableWidget:
-    table = named(QTableWidget(0, len(headers)), name)
+    table = keyboard_table(named(QTableWidget(0, len(headers)), name))
     table.setHorizontalHeaderLabels(list(headers))
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    fit_columns(table, 0)  # the first column (a name) takes the rest
     table.verticalHeader().hide()
     return table
 

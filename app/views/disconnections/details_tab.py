@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.requests.settlement import CLEARED, REFUND_DUE, NetSettlement
 from app.services.requests import RequestDetail
+from app.views.common.tables import fit_columns, keyboard_table
 from app.views.common.widgets import named
 from app.views.payments.display import Display, Section
 
@@ -27,10 +28,10 @@ CONSUMER_ROWS = ("Phone", "Email", "Consumer category", "Consumer sub category",
 
 
 def _table(name: str, headers: tuple[str, ...]) -> QTableWidget:
-    table = named(QTableWidget(0, len(headers)), name)
+    table = keyboard_table(named(QTableWidget(0, len(headers)), name))
     table.setHorizontalHeaderLabels(headers)
     table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-    table.horizontalHeader().setStretchLastSection(True)
+    fit_columns(table, len(headers) - 1)  # the last column takes the rest, its long texts elided
     return table
 
 
@@ -67,7 +68,7 @@ class DetailsTab(QWidget):
     def show_detail(self, detail: RequestDetail) -> None:
         d, c = self.display, detail.consumer
         values = (detail.request_type, detail.reason, detail.reason_code, detail.priority,
-                  detail.description, detail.preferred_text, "Yes" if detail.required_approval else "No",
+                  detail.description, detail.preferred_text(d), "Yes" if detail.required_approval else "No",
                   detail.notes or "—", d.moment(detail.created_at), detail.created_by,
                   d.moment(detail.last_updated_at), detail.last_updated_by)
         for row, value in zip(INFO_ROWS, values, strict=True):

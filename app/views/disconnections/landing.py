@@ -26,6 +26,7 @@ from app.services.registry import Services
 from app.services.requests import RequestFilter, RequestKpis, RequestRow
 from app.services.requests.reads import MonthKpis
 from app.views.common.forms import DateEdit, caption
+from app.views.common.tables import fit_columns, keyboard_table
 from app.views.common.widgets import named
 from app.views.disconnections.inbox_tab import InboxTab
 from app.views.disconnections.quiet import QuietBackground
@@ -83,12 +84,11 @@ class RequestsList(QWidget):
     def __init__(self, name: str, display: Display) -> None:
         super().__init__()
         self.model = RequestsTableModel(lambda *_: [], display, "created")
-        self.table = named(QTableView(), name)
+        self.table = keyboard_table(named(QTableView(), name))
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.model.rowsInserted.connect(lambda *_: self.table.resizeColumnsToContents())
+        fit_columns(self.table, 3)  # the address takes the rest
         self.table.activated.connect(lambda index: self._open(index.row()))
         self.table.clicked.connect(lambda index: self._open(index.row()) if index.column() in (0, 9) else None)
         layout = QVBoxLayout(self)

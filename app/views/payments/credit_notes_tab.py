@@ -34,13 +34,9 @@ from app.views.payments.display import Background, Display, alive, error_label, 
 from app.views.payments.list_widgets import DateRangeFilter, chosen, combo, lazy_table, size_columns
 from app.views.payments.table_models import (
     COL_NOTE_ACTIONS,
-    COL_NOTE_AMOUNT,
     COL_NOTE_CREATED,
     COL_NOTE_NUMBER,
-    COL_NOTE_REASON,
     COL_NOTE_RECEIPT,
-    COL_NOTE_REMAINING,
-    COL_NOTE_STATUS,
     CreditNotesTableModel,
 )
 
@@ -139,10 +135,7 @@ class CreditNotesTab(QWidget):
         self.model = CreditNotesTableModel(self._fetcher(self.filter), self.display)
         self.table = lazy_table(self.model, "Credit notes list", COL_NOTE_CREATED,
                                 lambda index: self._emit(self.open_credit_note, index.row()))
-        size_columns(self.table, {COL_NOTE_NUMBER: 110, COL_NOTE_AMOUNT: 100,
-                                  COL_NOTE_REMAINING: 100, COL_NOTE_REASON: 150,
-                                  COL_NOTE_STATUS: 100, COL_NOTE_CREATED: 110,
-                                  COL_NOTE_RECEIPT: 120, COL_NOTE_ACTIONS: 60})
+        size_columns(self.table)
         self._debounce = QTimer(self, singleShot=True, interval=250)
         self._consumer_lookup = QTimer(self, singleShot=True, interval=250)
         self._layout()

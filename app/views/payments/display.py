@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import shiboken6
-from babel.dates import format_date
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QFrame,
@@ -20,9 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.core.money import Money
-from app.domain.core.settings import Settings
-from app.formatting import format_day, format_moment, format_money
+from app.formatting import Formats
 from app.views.common.errors import show_error as show_operation_error
 from app.views.common.forms import Form
 from app.views.common.operations import Operation
@@ -38,37 +34,17 @@ BADGE_COLOURS = {
 REASON_COLOURS = ("#5a3e8a", "#efe8fa")
 
 
-@dataclass(frozen=True)
-class Display:
-    """How this utility writes money, days and moments (babel, via app.formatting)."""
+class Display(Formats):
+    """The utility's Formats (app.formatting: date format, time zone, locale, currency), by the
+    name the Payments screens know it."""
 
-    locale: str
-    tz: ZoneInfo
-    currency: str
-    qt_date_format: str
-
-    @classmethod
-    def of(cls, settings: Settings) -> Display:
-        return cls(settings.locale, ZoneInfo(settings.time_zone), settings.currency,
-                   settings.date_format)
-
-    def money(self, money: Money | None) -> str:
-        return "" if money is None else format_money(money, self.locale)
-
-    def day(self, day: date | None) -> str:
-        return "" if day is None else format_day(day, self.locale)
-
-    def moment(self, moment: datetime | None) -> str:
-        return "" if moment is None else format_moment(moment.astimezone(self.tz), self.locale)
+    @property
+    def tz(self) -> ZoneInfo:
+        return self.zone
 
     def local_day(self, moment: datetime) -> str:
-        return self.day(moment.astimezone(self.tz).date())
-
-    def month(self, month: date) -> str:
-        return format_date(month, "MMMM yyyy", locale=self.locale)
-
-    def zero(self) -> Money:
-        return Money.zero(self.currency)
+        """The day a moment falls on in the utility's zone, in the setting's format."""
+        return self.day(moment)
 
 
 def alive(widget: QWidget) -> bool:

@@ -5,14 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRectF, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDateEdit,
     QHBoxLayout,
-    QHeaderView,
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
@@ -23,7 +22,7 @@ from PySide6.QtWidgets import (
 from app.domain.core.errors import ValidationError
 from app.domain.payments.credit_notes import DatePreset, created_range
 from app.views.common.forms import DateEdit, caption
-from app.views.common.tables import RowAction, arrows_point_the_sort_way, keyboard_table
+from app.views.common.tables import RowAction, fit_columns, keyboard_table
 from app.views.common.widgets import named
 from app.views.payments.display import (
     BADGE_COLOURS,
@@ -39,6 +38,14 @@ ALL_DATES = "All dates"
 
 class BadgeDelegate(QStyledItemDelegate):
     """Statuses and reasons as coloured pills, as the spec's lists show them."""
+
+    def sizeHint(self, option: QStyleOptionViewItem,  # noqa: N802 - Qt API
+                 index: QModelIndex | QPersistentModelIndex) -> QSize:
+        hint = super().sizeHint(option, index)
+        if index.data(BADGE_ROLE):  # the pill, its padding and margins: a column fits it whole
+            text = str(index.data(Qt.ItemDataRole.DisplayRole))
+            hint.setWidth(max(hint.width(), option.fontMetrics.horizontalAdvance(text) + 28))
+        return hint
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem,
               index: QModelIndex | QPersistentModelIndex) -> None:
@@ -74,18 +81,14 @@ def lazy_table(model: LazyTableModel, name: str, sort_column: int, on_row: RowAc
     table.setAlternatingRowColors(True)
     table.verticalHeader().hide()
     table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-    header = arrows_point_the_sort_way(table.horizontalHeader())
-    header.setSortIndicator(sort_column, Qt.SortOrder.DescendingOrder)
-    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-    header.setStretchLastSection(False)
+    table.horizontalHeader().setSortIndicator(sort_column, Qt.SortOrder.DescendingOrder)
     table.setSortingEnabled(True)
     return table
 
 
-def size_columns(table: QTableView, widths: dict[int, int]) -> None:
-    for column, width in widths.items():
-        table.setColumnWidth(column, width)
-    table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+def size_columns(table: QTableView) -> None:
+    """Columns fit their header and content; the consumer's name (column 1) takes the rest."""
+    fit_columns(table, 1)
 
 
 def combo(label: str, options: tuple[str, ...]) -> QComboBox:

@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QDateEdit, QFormLayout, QGroupBox, QLabel, QLineEd
 
 from app.domain.core.errors import ValidationError
 from app.domain.payments.method_details import FIELDS, details_kind
+from app.views.common.forms import DateEdit
 from app.views.common.widgets import named
 from app.views.payments.display import error_label, from_qdate, show_error, to_qdate
 
@@ -32,14 +33,13 @@ class MethodDetailsBox(QGroupBox):
                 layout.addRow("", error)
                 self.inputs[detail.key], self.errors[detail.label] = widget, error
                 self.rows[detail.key] = (label, widget, error)
-        self.method = ""
+        self.method: str | None = None  # so that show_for("") hides every field from the start
         self.show_for("")
 
     def _input(self, key: str, label: str) -> QWidget:
         if key == "cheque_date":
-            edit = named(QDateEdit(), label)
+            edit = named(DateEdit(), label)
             edit.setCalendarPopup(True)
-            edit.setDisplayFormat("yyyy-MM-dd")
             return edit
         edit = named(QLineEdit(), label)
         edit.setMaxLength(MAX_LENGTHS[key])

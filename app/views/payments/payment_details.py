@@ -129,6 +129,10 @@ class PaymentDetailsDialog(QDialog):
         shown = d.money(-difference if difference.is_negative else difference)
         section.row("Difference", f"{analysis.kind.value} ({shown})" if difference else
                     analysis.kind.value)
+        went = self.details.where_the_difference_went()
+        if went:
+            section.row("Where it went", "\n".join(f"{d.money(amount)} {what[:1].lower()}{what[1:]}"
+                                                    for what, amount in went))
         return section
 
     def _credit_notes(self) -> Section | None:

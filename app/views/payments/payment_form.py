@@ -194,8 +194,8 @@ class PaymentForm(QWidget):
         left.addWidget(self.summary)
         left.addStretch(1)
         layout = QHBoxLayout(self)
-        layout.addLayout(left, 2)
-        layout.addLayout(right, 3)
+        layout.addLayout(left, 1)
+        layout.addLayout(right, 2)  # the open items' columns whole on a 1280-pixel screen
 
     def _connect(self) -> None:
         self.picker.picked.connect(self._consumer_picked)

@@ -31,13 +31,9 @@ from app.views.common.widgets import named
 from app.views.payments.display import Background, Display, alive
 from app.views.payments.list_widgets import DateRangeFilter, chosen, combo, lazy_table, size_columns
 from app.views.payments.table_models import (
-    COL_AMOUNT,
     COL_DATE,
-    COL_METHOD,
     COL_PAYMENT_ACTIONS,
     COL_RECEIPT,
-    COL_STATUS,
-    COL_TYPE,
     PaymentsTableModel,
 )
 
@@ -80,9 +76,7 @@ class PaymentsTab(QWidget):
         self.count_label = named(QLabel(""), "Payments count")
         self.model = PaymentsTableModel(self._fetcher(self.filter), display)
         self.table = lazy_table(self.model, "All payments list", COL_DATE, lambda index: self._open(index.row()))
-        size_columns(self.table, {COL_RECEIPT: 110, COL_AMOUNT: 110, COL_METHOD: 120,
-                                  COL_DATE: 110, COL_TYPE: 100, COL_STATUS: 110,
-                                  COL_PAYMENT_ACTIONS: 60})
+        size_columns(self.table)
         self._debounce = QTimer(self, singleShot=True, interval=250)
         self._layout()
         self._connect()

@@ -58,8 +58,7 @@ class ComplianceDialog(QDialog):
                 (f"Flagged for disconnection ({len(flagged)})", self.flagged,
                  "Flagged for disconnection", 0)):
             box = QGroupBox(title)
-            widths = {0: 120, 2: 70, 3: 110, 4: 140, 5: 100} if stretch else {1: 120, 2: 110}
-            QVBoxLayout(box).addWidget(rows_table(model, name, widths, stretch))
+            QVBoxLayout(box).addWidget(rows_table(model, name, stretch))
             layout.addWidget(box, 1)
         buttons = QHBoxLayout()
         buttons.addStretch(1)

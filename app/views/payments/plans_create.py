@@ -96,7 +96,7 @@ class CreatePlanDialog(QDialog):
         self.start = date_edit("Start date", display)
         self.outstanding = named(QLabel(""), "Outstanding balance")
         self.preview = schedule_model(display)
-        self.preview_table = rows_table(self.preview, "Installment preview", {0: 120, 1: 130}, 2)
+        self.preview_table = rows_table(self.preview, "Installment preview", 2)
         self.summary = named(QLabel(""), "Plan summary")
         self.error = error_label("Plan terms")
         self.create_button = named(QPushButton("Create plan"), "Create plan")

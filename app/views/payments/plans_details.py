@@ -30,10 +30,9 @@ class PlanDetailsPanel(QWidget):
         self.facts.setMinimumWidth(340)
         self.installments = RowsTableModel(INSTALLMENT_HEADERS, self._installment_cells,
                                            badges={5: "status"}, right=frozenset({2, 3, 4}))
-        self.installments_table = rows_table(self.installments, "Installments",
-                                             {0: 110, 1: 110, 2: 100, 3: 100, 4: 100, 5: 100}, 0)
+        self.installments_table = rows_table(self.installments, "Installments", 0)
         self.revisions = RowsTableModel(REVISION_HEADERS, self._revision_cells)
-        self.revisions_table = rows_table(self.revisions, "Revision history", {0: 160, 1: 120}, 2)
+        self.revisions_table = rows_table(self.revisions, "Revision history", 2)
         self.revisions_table.setWordWrap(True)
         self._layout()
 

@@ -6,11 +6,17 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QRectF, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QRectF,
+    QSize,
+    Qt,
+)
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QHeaderView,
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
@@ -18,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.services.payments.payment_plan_queries import PlanRow
-from app.views.common.tables import RowAction, keyboard_table
+from app.views.common.tables import RowAction, fit_columns, keyboard_table
 from app.views.common.widgets import named
 from app.views.payments.display import Display
 from app.views.payments.table_models import BADGE_ROLE, RAW_ROLE, ROOT, Fetch, LazyTableModel
@@ -103,6 +109,14 @@ STATE_COLOURS = {"Active": GREEN, "Completed": BLUE, "Defaulted": RED, "Paid": G
 class StateDelegate(QStyledItemDelegate):
     """Plan, installment and reconciliation states as coloured pills."""
 
+    def sizeHint(self, option: QStyleOptionViewItem,  # noqa: N802 - Qt API
+                 index: QModelIndex | QPersistentModelIndex) -> QSize:
+        hint = super().sizeHint(option, index)
+        if index.data(BADGE_ROLE):  # the pill, its padding and margins: a column fits it whole
+            text = str(index.data(Qt.ItemDataRole.DisplayRole))
+            hint.setWidth(max(hint.width(), option.fontMetrics.horizontalAdvance(text) + 28))
+        return hint
+
     def paint(self, painter: QPainter, option: QStyleOptionViewItem,
               index: QModelIndex | QPersistentModelIndex) -> None:
         if not index.data(BADGE_ROLE):
@@ -125,10 +139,10 @@ class StateDelegate(QStyledItemDelegate):
         painter.restore()
 
 
-def rows_table(model: QAbstractTableModel, name: str, widths: dict[int, int] | None = None,
-               stretch: int = 1, on_row: RowAction | None = None) -> QTableView:
-    """A read-only, row-selecting table with state pills and one stretching column; `on_row`
-    runs on Enter and on double-click."""
+def rows_table(model: QAbstractTableModel, name: str, stretch: int = 1,
+               on_row: RowAction | None = None) -> QTableView:
+    """A read-only, row-selecting table with state pills, columns fitting their content and one
+    stretching column; `on_row` runs on Enter and on double-click."""
     table = keyboard_table(named(QTableView(), name), on_row)
     table.setModel(model)
     table.setItemDelegate(StateDelegate(table))
@@ -137,11 +151,7 @@ def rows_table(model: QAbstractTableModel, name: str, widths: dict[int, int] | N
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     table.setAlternatingRowColors(True)
     table.verticalHeader().hide()
-    for column, width in (widths or {}).items():
-        table.setColumnWidth(column, width)
-    header = table.horizontalHeader()
-    header.setStretchLastSection(False)
-    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    fit_columns(table, stretch)
     return table
 
 

@@ -60,7 +60,7 @@ class ModifyPlanDialog(QDialog):
         self.reason.setTabChangesFocus(True)
         self.reason.setMaximumHeight(70)
         self.preview = schedule_model(display)
-        self.preview_table = rows_table(self.preview, "New installments", {0: 120, 1: 130}, 2)
+        self.preview_table = rows_table(self.preview, "New installments", 2)
         self.error = error_label("Modification")
         self.save_button = named(QPushButton("Save changes"), "Save changes")
         self.cancel_button = named(QPushButton("Cancel"), "Cancel")

@@ -28,7 +28,7 @@ from app.services.payments.payment_plans import (
     PlanFilter,
 )
 from app.services.registry import Services
-from app.views.common.forms import caption
+from app.views.common.forms import caption, scroll_area
 from app.views.common.widgets import named
 from app.views.payments.display import Background, Display, alive, error_label, show_error
 from app.views.payments.list_widgets import chosen, combo
@@ -38,10 +38,6 @@ from app.views.payments.plans_details import PlanDetailsPanel
 from app.views.payments.plans_models import (
     COL_PLAN_CONSUMER,
     COL_PLAN_CREATED,
-    COL_PLAN_MISSED,
-    COL_PLAN_NEXT_DUE,
-    COL_PLAN_NO,
-    COL_PLAN_STATUS,
     PlansTableModel,
     rows_table,
 )
@@ -69,9 +65,7 @@ class PaymentPlansTab(QWidget):
         self.error = error_label("Payment plans")
         self.count_label = named(QLabel(""), "Plans count")
         self.model = PlansTableModel(self._fetcher(PlanFilter()), display)
-        self.table = rows_table(self.model, "Payment plans list", {
-            COL_PLAN_NO: 120, COL_PLAN_CONSUMER: 220, COL_PLAN_STATUS: 100, COL_PLAN_NEXT_DUE: 110,
-            COL_PLAN_MISSED: 70, COL_PLAN_CREATED: 110}, COL_PLAN_CONSUMER,
+        self.table = rows_table(self.model, "Payment plans list", COL_PLAN_CONSUMER,
             on_row=lambda _index: self.details.installments_table.setFocus())  # into the plan
         self.table.horizontalHeader().setSortIndicator(COL_PLAN_CREATED, Qt.SortOrder.DescendingOrder)
         self.table.setSortingEnabled(True)
@@ -96,8 +90,8 @@ class PaymentPlansTab(QWidget):
         column.addWidget(self.count_label)
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(top)
-        split.addWidget(self.details)
-        split.setSizes([260, 420])
+        split.addWidget(scroll_area(self.details))  # the list keeps its rows on a small screen
+        split.setSizes([300, 380])
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addWidget(self.error)

@@ -76,8 +76,7 @@ class ReconciliationTab(QWidget):
         self.unmatched, self.unmatched_table = self._lines("Unmatched bank lines")
         self.payments = RowsTableModel(PAYMENT_HEADERS, self._payment_cells, badges={7: "status"},
                                        right=frozenset({3}))
-        self.payments_table = rows_table(self.payments, "Payments not in the statement",
-                                         {0: 100, 1: 140, 3: 100, 6: 110, 7: 100}, 8)
+        self.payments_table = rows_table(self.payments, "Payments not in the statement", 8)
         self.discrepancies, self.discrepancies_table = self._lines("Discrepancies")
         self.resolve_line_button = named(QPushButton("Resolve bank line…"), "Resolve bank line…")
         self.resolve_payment_button = named(QPushButton("Resolve payment…"), "Resolve payment…")
@@ -91,8 +90,7 @@ class ReconciliationTab(QWidget):
     def _lines(self, name: str) -> tuple[RowsTableModel, QTableView]:
         model = RowsTableModel(LINE_HEADERS, self._line_cells, badges={8: "status"},
                                right=frozenset({3, 6, 7}))
-        return model, rows_table(model, name, {0: 50, 1: 100, 2: 170, 3: 100, 4: 90, 5: 150,
-                                               6: 110, 7: 90, 8: 100}, 9)
+        return model, rows_table(model, name, 9)
 
     def _layout(self) -> None:
         bar = QHBoxLayout()

@@ -9,7 +9,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
@@ -22,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.core import setting_kinds as kinds
 from app.views.common.forms import multiline
-from app.views.common.tables import keyboard_table
+from app.views.common.tables import fit_columns, keyboard_table
 from app.views.common.widgets import described, named
 
 INT_MAX = 2**31 - 1
@@ -96,9 +95,9 @@ class RecordListEditor(QWidget):
         self.kind = kind
         self.table = keyboard_table(named(QTableWidget(0, len(kind.fields)), label))
         self.table.setHorizontalHeaderLabels([f.label for f in kind.fields])
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
+        # Columns fit their content; the longest text field (a description) takes the rest.
+        lengths = [f.kind.max_length if isinstance(f.kind, kinds.TextKind) else 0 for f in kind.fields]
+        fit_columns(self.table, lengths.index(max(lengths)) if max(lengths) else None)
         self.table.verticalHeader().hide()
         self.table.setMinimumHeight(190)
         add = described(named(QPushButton("Add row"), "Add row"), f"Adds a row to {label}")
@@ -118,7 +117,6 @@ class RecordListEditor(QWidget):
         self.table.setRowCount(0)
         for record in self.kind.dump(value):
             self._append(record)
-        self.table.resizeColumnsToContents()
 
     def _append(self, record: dict[str, Any]) -> None:
         row = self.table.rowCount()

@@ -23,7 +23,7 @@ from app.services.registry import Services
 from app.views.common.errors import show_error
 from app.views.common.forms import Form, scroll_area
 from app.views.common.widgets import described, named
-from app.views.settings.editors import editor_for
+from app.views.settings.editors import RecordListEditor, editor_for
 
 
 class SectionPage(QWidget):
@@ -38,6 +38,8 @@ class SectionPage(QWidget):
         self.editors = {spec.key: editor_for(spec) for spec in self.specs}
         form = Form()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        if any(isinstance(editor, RecordListEditor) for editor in self.editors.values()):
+            form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)  # tables get the full width
         for spec in self.specs:
             label = QLabel(spec.label)
             label.setToolTip(spec.help)

@@ -9,7 +9,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QTableView,
@@ -17,11 +16,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.formatting import Formats
 from app.services.core.changes import Changes
 from app.services.core.context import Actor
+from app.services.core.settings import SettingsService
 from app.views.common.dialogs import keyboard_dialog
 from app.views.common.operations import Operation
-from app.views.common.tables import keyboard_table
+from app.views.common.tables import fit_columns, keyboard_table
 from app.views.common.widgets import named
 from sync.desktop import SyncProblemView, SyncStatusService
 
@@ -33,9 +34,10 @@ Index = QModelIndex | QPersistentModelIndex
 
 
 class SyncProblemsTableModel(QAbstractTableModel):
-    def __init__(self, problems: list[SyncProblemView] | None = None) -> None:
+    def __init__(self, problems: list[SyncProblemView] | None = None, formats: Formats | None = None) -> None:
         super().__init__()
         self.problems = problems or []
+        self.formats = formats or Formats()
 
     def set_problems(self, problems: list[SyncProblemView]) -> None:
         self.beginResetModel()
@@ -61,13 +63,13 @@ class SyncProblemsTableModel(QAbstractTableModel):
         if role == SEQ_ROLE:
             return problem.seq
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return cell_text(problem, index.column())
+            return cell_text(problem, index.column(), self.formats)
         return None
 
 
-def cell_text(problem: SyncProblemView, column: int) -> str:
+def cell_text(problem: SyncProblemView, column: int, formats: Formats) -> str:
     if column == COL_RECORDED:
-        return f"{problem.recorded_at:%d %b %Y %H:%M}"
+        return formats.moment(problem.recorded_at)
     if column == COL_RECORD:
         return f"{problem.record_type} {problem.record}"
     if column == COL_CHANGE:
@@ -77,14 +79,14 @@ def cell_text(problem: SyncProblemView, column: int) -> str:
     return problem.reason
 
 
-def details_html(problem: SyncProblemView) -> str:
+def details_html(problem: SyncProblemView, formats: Formats) -> str:
     """What the person needs to decide: the reason, and for a conflict what differs and who changed it."""
     title = f"<b>{escape(problem.record_type)} {escape(problem.record)}</b> · {escape(problem.state)}"
     if problem.state != "Conflict":
         return f"{title}<p>{escape(problem.reason)}</p><p>Retry sends it again, with the rejected " \
                "operations that depend on it.</p>"
     who = f" by {escape(problem.changed_by)}" if problem.changed_by else ""
-    when = f" at {problem.changed_at:%d %b %Y %H:%M}" if problem.changed_at else ""
+    when = f" at {formats.moment(problem.changed_at)}" if problem.changed_at else ""
     rows = "".join(f"<tr><td>{escape(c.field)}</td><td>{escape(c.mine)}</td><td>{escape(c.central)}</td></tr>"
                    for c in problem.differences)
     table = (f"<table cellspacing='6'><tr><th align='left'>Field</th><th align='left'>Your change</th>"
@@ -102,13 +104,13 @@ class SyncProblemsDialog(QDialog):
         self.status, self.actor = status, actor
         named(self, "Sync problems")
         self.setWindowTitle("Sync problems")
-        self.model = SyncProblemsTableModel()
+        self.model = SyncProblemsTableModel(formats=Formats.of(SettingsService(status.app).current()))
         self.table = keyboard_table(named(QTableView(), "Refused operations"))
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(COL_REASON, QHeaderView.ResizeMode.Stretch)
+        fit_columns(self.table, COL_REASON)
         self.summary = named(QLabel(), "Sync problems summary")
         self.details = named(QLabel(), "Problem details")
         self.details.setTextFormat(Qt.TextFormat.RichText)
@@ -145,7 +147,6 @@ class SyncProblemsDialog(QDialog):
                              if not count else
                              f"The central service refused {count:,} operation(s). Operations queued "
                              "behind them were sent as usual.")
-        self.table.resizeColumnsToContents()
         if count:
             self.table.selectRow(0)
         self._show_selection()
@@ -156,7 +157,7 @@ class SyncProblemsDialog(QDialog):
 
     def _show_selection(self) -> None:
         chosen = self.selected()
-        self.details.setText(details_html(chosen[0]) if len(chosen) == 1 else
+        self.details.setText(details_html(chosen[0], self.model.formats) if len(chosen) == 1 else
                              f"{len(chosen)} operations selected." if chosen else "")
         self.retry_button.setEnabled(bool(chosen))
         self.discard_button.setEnabled(len(chosen) == 1 and chosen[0].can_discard)

@@ -21,13 +21,13 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.tariffs.validation import SlabRow
-from app.formatting import format_moment
+from app.formatting import Formats
 from app.services.core.context import Actor
 from app.services.registry import Services
 from app.services.tariffs.compare import TariffHistory, VersionComparison
 from app.views.common.dialogs import keyboard_dialog
 from app.views.common.forms import caption
-from app.views.common.tables import keyboard_table
+from app.views.common.tables import fit_columns, keyboard_table
 from app.views.common.widgets import named
 from app.views.tariffs.ui import BadgeDelegate, money_text
 
@@ -62,7 +62,8 @@ class VersionHistoryDialog(QDialog):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.services, self.actor, self.tariff_id = services, actor, tariff_id
-        self.locale = services.settings.current().locale
+        self.formats = Formats.of(services.settings.current())
+        self.locale = self.formats.locale
         self.opened = time.monotonic()
         self.history: TariffHistory = services.tariffs.history(actor, tariff_id, record_view=False)
         self.comparison: VersionComparison | None = None
@@ -96,11 +97,11 @@ class VersionHistoryDialog(QDialog):
         self.table.setItemDelegateForColumn(4, BadgeDelegate(self.table))
         _fill(self.table, [
             (entry.label, entry.changed_by, entry.change_summary,
-             format_moment(entry.changed_at, self.locale), entry.state,
-             entry.valid_from.isoformat() if entry.valid_from else "",
-             (entry.valid_to.isoformat() if entry.valid_to else "Ongoing") if entry.valid_from else "")
+             self.formats.moment(entry.changed_at), entry.state,
+             self.formats.day(entry.valid_from),
+             (self.formats.day(entry.valid_to) if entry.valid_to else "Ongoing") if entry.valid_from else "")
             for entry in self.history.entries])
-        self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        fit_columns(self.table, 2)  # the change summary takes the rest
         return self.table
 
     def _compare_tab(self) -> QWidget:
@@ -161,7 +162,7 @@ class VersionHistoryDialog(QDialog):
 
     def details_text(self) -> str:
         lines = [f"{self.history.name}: version history"]
-        lines += [f"{e.label}\t{e.changed_by}\t{e.change_summary}\t{e.changed_at:%Y-%m-%d %H:%M}\t{e.state}"
+        lines += [f"{e.label}\t{e.changed_by}\t{e.change_summary}\t{self.formats.moment(e.changed_at)}\t{e.state}"
                   for e in self.history.entries]
         if self.comparison is not None:
             lines.append("Changes:")

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QFrame,
-    QGridLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QTableWidget,
@@ -20,11 +18,11 @@ from PySide6.QtWidgets import (
 
 from app.domain.dashboard.trends import trend
 from app.domain.tariffs.validation import TariffStatus
-from app.formatting import format_day, format_moment
+from app.formatting import Formats
 from app.services.core.context import Actor
 from app.services.registry import Services
 from app.services.tariffs.overview import Kpi, RecentItem, StatusCounts, TariffOverview
-from app.views.common.tables import keyboard_table
+from app.views.common.tables import fit_columns, keyboard_table
 from app.views.common.widgets import named
 from app.views.tariffs.ui import BAD, GOOD, BadgeDelegate, badge_style
 
@@ -63,7 +61,7 @@ class OverviewPanel(QWidget):
         super().__init__()
         named(self, "Overview panel")
         self.services, self.actor = services, actor
-        self.locale = services.settings.current().locale
+        self.formats = Formats.of(services.settings.current())
         self.kpis: dict[str, tuple[QLabel, QLabel]] = {}
         self.breakdown: dict[str, QLabel] = {}
         self._shown: dict[str, tuple[RecentItem, ...]] = {}  # each recent table's rows
@@ -84,20 +82,20 @@ class OverviewPanel(QWidget):
         all_plans.clicked.connect(self.view_all_plans.emit)
         all_tariffs.clicked.connect(lambda: self.view_all_tariffs.emit(None))
         self.as_of = named(QLabel(""), "Overview date")
-        grid = QGridLayout()
-        grid.addWidget(QLabel("<b>Recently updated plans</b>"), 0, 0)
-        grid.addWidget(all_plans, 0, 1, alignment=Qt.AlignmentFlag.AlignRight)
-        grid.addWidget(QLabel("<b>Recently updated tariffs</b>"), 0, 2)
-        grid.addWidget(all_tariffs, 0, 3, alignment=Qt.AlignmentFlag.AlignRight)
-        grid.addWidget(self.recent_plans, 1, 0, 1, 2)
-        grid.addWidget(self.recent_tariffs, 1, 2, 1, 2)
         layout = QVBoxLayout(self)
         layout.addWidget(self.as_of)
         layout.addLayout(top)
         layout.addLayout(status)
-        layout.addLayout(grid, 2)
-        layout.addWidget(QLabel("<b>Tariffs nearing expiry (next 30 days)</b>"))
-        layout.addWidget(self.expiring, 1)
+        # One list under the other, each the full width: names and times read whole.
+        for title, button, table in (("Recently updated plans", all_plans, self.recent_plans),
+                                     ("Recently updated tariffs", all_tariffs, self.recent_tariffs),
+                                     ("Tariffs nearing expiry (next 30 days)", None, self.expiring)):
+            heading = QHBoxLayout()
+            heading.addWidget(QLabel(f"<b>{title}</b>"), 1)
+            if button is not None:
+                heading.addWidget(button)
+            layout.addLayout(heading)
+            layout.addWidget(table, 1 if button is None else 2)  # the recent lists show more rows
 
     def _kpi_card(self, label: str) -> QFrame:
         frame, layout = _card(f"{label} card")
@@ -132,12 +130,7 @@ class OverviewPanel(QWidget):
         table = named(QTableWidget(0, len(headers)), name)
         keyboard_table(table, lambda index: self._open_row(table, index.row()))
         table.setHorizontalHeaderLabels(list(headers))
-        header = table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setMinimumSectionSize(70)
-        for column, width in enumerate((0, 120, 90, 70, 210)[1:len(headers)], start=1):
-            table.setColumnWidth(column, width)
+        fit_columns(table, 0)  # the name takes the rest
         table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         table.setItemDelegateForColumn(2, BadgeDelegate(table))
         table.verticalHeader().hide()
@@ -147,7 +140,7 @@ class OverviewPanel(QWidget):
         self.show_overview(self.services.tariffs.overview(self.actor))
 
     def show_overview(self, overview: TariffOverview) -> None:
-        self.as_of.setText(f"As of {format_day(overview.as_of, self.locale)}")
+        self.as_of.setText(f"As of {self.formats.day(overview.as_of)}")
         for kpi in (overview.plans, overview.tariffs, overview.subscribers):
             value, growth = self.kpis[kpi.label]
             value.setText(f"{kpi.value:,}")
@@ -176,7 +169,7 @@ class OverviewPanel(QWidget):
         self._shown[table.accessibleName()] = items
         table.setRowCount(len(items))
         for row, item in enumerate(items):
-            last = (format_day(item.valid_to, self.locale) if item.valid_to else "Ongoing") if ends else \
-                f"{format_moment(item.updated_at, self.locale)} · {item.updated_by}"
+            last = (self.formats.day(item.valid_to) if item.valid_to else "Ongoing") if ends else \
+                f"{self.formats.moment(item.updated_at)} · {item.updated_by}"
             for column, text in enumerate((item.name, item.category, item.status.value, item.version, last)):
                 table.setItem(row, column, QTableWidgetItem(text))

@@ -7,7 +7,6 @@ from html import escape
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QHeaderView,
     QLabel,
     QTableWidget,
     QTableWidgetItem,
@@ -19,13 +18,13 @@ from PySide6.QtWidgets import (
 from app.domain.core.money import Money
 from app.domain.tariffs.plans import COMMON_SCOPE, ChargeType, PlanChargeLine, TaxType
 from app.domain.tariffs.validation import Utility
-from app.formatting import format_day, format_moment
+from app.formatting import Formats
 from app.services.core.context import Actor
 from app.services.registry import Services
 from app.services.tariffs.plan_records import plain
 from app.views.common.dialogs import keyboard_dialog
 from app.views.common.forms import scroll_area
-from app.views.common.tables import keyboard_table
+from app.views.common.tables import fit_columns, keyboard_table
 from app.views.common.widgets import named
 from app.views.tariffs.ui import badge_style, money_text
 
@@ -34,7 +33,8 @@ class PlanDetailsDialog(QDialog):
     def __init__(self, services: Services, actor: Actor, plan_id: str, *, history: bool = False,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.locale = services.settings.current().locale
+        self.formats = Formats.of(services.settings.current())
+        self.locale = self.formats.locale
         self.detail = services.plans.details(actor, plan_id)
         named(self, "Plan details")
         self.setWindowTitle(f"Plan details · {self.detail.row.name}")
@@ -44,13 +44,13 @@ class PlanDetailsDialog(QDialog):
         scroll = scroll_area(self.text, name="Plan details")
         self.history = keyboard_table(named(QTableWidget(0, 4), "Plan version history"))
         self.history.setHorizontalHeaderLabels(["Version", "Date Modified", "Modified By", "Changes"])
-        self.history.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        fit_columns(self.history, 3)
         self.history.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.history.verticalHeader().hide()
         entries = services.plans.history(actor, plan_id)
         self.history.setRowCount(len(entries))
         for row, entry in enumerate(entries):
-            for column, text in enumerate((entry.label, format_moment(entry.changed_at, self.locale),
+            for column, text in enumerate((entry.label, self.formats.moment(entry.changed_at),
                                            entry.changed_by, "\n".join(entry.changes))):
                 self.history.setItem(row, column, QTableWidgetItem(text))
         self.history.resizeRowsToContents()
@@ -70,8 +70,7 @@ class PlanDetailsDialog(QDialog):
     def details_html(self) -> str:
         detail, draft = self.detail, self.detail.draft
         row = detail.row
-        validity = (f"{format_day(row.valid_from, self.locale)} – "
-                    f"{format_day(row.valid_to, self.locale) if row.valid_to else 'No Expiry'}")
+        validity = self.formats.span(row.valid_from, row.valid_to, "No Expiry")
         tax = "Exempt" if draft.tax_type is TaxType.EXEMPT or draft.tax_rate is None else (
             f"{draft.tax_type.value} ({plain(draft.tax_rate)}%)" if draft.tax_type is not TaxType.FLAT
             else f"Flat ({self._money(draft.tax_rate)})")  # type: ignore[union-attr]

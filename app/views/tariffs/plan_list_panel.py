@@ -9,7 +9,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -22,12 +21,12 @@ from PySide6.QtWidgets import (
 from app.domain.core.errors import UtilityDeskError
 from app.domain.core.permissions import Permission, can
 from app.domain.tariffs.validation import TariffStatus
-from app.formatting import format_day
+from app.formatting import Formats
 from app.services.core.context import Actor
 from app.services.registry import Services
 from app.services.tariffs.plans import PlanInUse, PlanRow
 from app.views.common.forms import caption
-from app.views.common.tables import keyboard_table
+from app.views.common.tables import fit_columns, keyboard_table
 from app.views.common.widgets import named
 from app.views.tariffs.assign_plan_dialog import AssignPlanDialog
 from app.views.tariffs.batch_dialog import BatchEditDialog
@@ -53,7 +52,7 @@ class PlanListPanel(QWidget):
         super().__init__()
         named(self, "Plans panel")
         self.services, self.actor = services, actor
-        self.locale = services.settings.current().locale
+        self.formats = Formats.of(services.settings.current())
         self.ask = Asker(self)
         self.wizard: PlanWizard | None = None
         self.dialog: PlanDetailsDialog | None = None
@@ -68,7 +67,7 @@ class PlanListPanel(QWidget):
         self.table = keyboard_table(named(QTableWidget(0, len(HEADERS)), "Plan list"),
                                     lambda _index: self.show_details())
         self.table.setHorizontalHeaderLabels(list(HEADERS))
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        fit_columns(self.table, 0)  # the plan's name takes the rest
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         # several rows (Ctrl/Shift) for a batch edit; the other actions take exactly one
@@ -109,8 +108,7 @@ class PlanListPanel(QWidget):
                                                     chosen(self.status, TariffStatus))
         self.table.setRowCount(len(self.rows))
         for r, row in enumerate(self.rows):
-            validity = (f"{format_day(row.valid_from, self.locale)} – "
-                        f"{format_day(row.valid_to, self.locale) if row.valid_to else 'No Expiry'}")
+            validity = self.formats.span(row.valid_from, row.valid_to, "No Expiry")
             cells = (row.name, row.short_name, ", ".join(row.categories), row.billing_frequency, validity,
                      ", ".join(u.label for u in row.utilities), row.status.value, row.version_label)
             for c, text in enumerate(cells):

@@ -62,7 +62,7 @@ class PlanWizard(QWizard):
 
     def _name_buttons(self) -> None:
         style_wizard(self, "Plan wizard", "Edit plan (new version)" if self.plan_id else "New plan",
-                     "Save plan", (900, 600))
+                     "Save plan", (1040, 620))
 
     # the draft and its checks ---------------------------------------------------------------
 

@@ -91,7 +91,6 @@ class BasicDetailsPage(PlanStep):
         self.start, self.end = DateEdit(_qdate(today)), DateEdit(_qdate(today))
         for edit in (self.start, self.end):
             edit.setCalendarPopup(True)
-            edit.setDisplayFormat("yyyy-MM-dd")
         self.ongoing = named(QCheckBox("No end date (ongoing)"), "No end date (ongoing)")
         self.ongoing.setChecked(True)
         self.end.setEnabled(False)
@@ -229,6 +228,7 @@ class ServicesPage(PlanStep):
             for kind in RateType:
                 rate_type.addItem(kind.label, kind)
             rate_name = named(QComboBox(), f"{utility.label} rate name")
+            rate_name.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)  # names whole
             rate_text = named(QLabel(""), f"{utility.label} rate")
             add = named(QPushButton(f"Add {utility.label} rate"), f"Add {utility.label} rate")
             add.clicked.connect(lambda _c=False, u=utility: wizard.add_rate(u))
@@ -243,6 +243,7 @@ class ServicesPage(PlanStep):
             grid.addWidget(message, row * 2, 0, 1, 5)
             self.messages[utility.value] = message
             self.rows[utility] = (box, rate_type, rate_name, rate_text)
+        grid.setColumnStretch(3, 1)  # room left over goes to the rate's description
         layout = QVBoxLayout(self)
         layout.addLayout(grid)
         layout.addWidget(self.messages["services"])

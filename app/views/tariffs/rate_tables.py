@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QTableWidget,
@@ -36,7 +35,7 @@ from app.domain.tariffs.validation import (
     season_discount,
     slab_rows,
 )
-from app.views.common.tables import keyboard_table
+from app.views.common.tables import fit_columns, keyboard_table
 from app.views.common.widgets import named
 from app.views.tariffs.ui import ERROR_STYLE, chosen, parse_decimal, row_of
 
@@ -56,7 +55,7 @@ class RowTable(QWidget):
         self.noun = noun
         self.table = keyboard_table(named(QTableWidget(0, len(headers)), name))
         self.table.setHorizontalHeaderLabels(list(headers))
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        fit_columns(self.table, 0)  # every header whole; the first (a name) takes the rest
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().setDefaultSectionSize(26)
         self.table.setMinimumHeight(150)
@@ -80,10 +79,14 @@ class RowTable(QWidget):
 
     def add_row(self, values: Sequence[str] = ()) -> int:
         row = self.table.rowCount()
-        self.table.insertRow(row)
-        for column in range(self.table.columnCount()):
-            text = values[column] if column < len(values) else ""
-            self._fill(row, column, text)
+        self.table.blockSignals(True)  # one change for the whole row, once its drop-downs exist
+        try:
+            self.table.insertRow(row)
+            for column in range(self.table.columnCount()):
+                text = values[column] if column < len(values) else ""
+                self._fill(row, column, text)
+        finally:
+            self.table.blockSignals(False)
         self.changed.emit()
         return row
 

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -23,13 +22,14 @@ from PySide6.QtWidgets import (
 from app.domain.core.errors import UtilityDeskError
 from app.domain.core.permissions import Permission, can
 from app.domain.tariffs.validation import RateType, TariffStatus, Utility
+from app.formatting import Formats
 from app.services.core.context import Actor
 from app.services.registry import Services
 from app.services.tariffs.service import TariffFilter, TariffInUse, TariffRow
 from app.views.common.errors import show_error
 from app.views.common.forms import caption
 from app.views.common.operations import Operation
-from app.views.common.tables import keyboard_table
+from app.views.common.tables import fit_columns, keyboard_table
 from app.views.common.widgets import named
 from app.views.tariffs.batch_dialog import BatchEditDialog
 from app.views.tariffs.dialogs import Asker, ImportReportDialog, deactivate_confirming
@@ -78,7 +78,7 @@ class TariffListPanel(QWidget):
         self.status = _combo("Status filter", "All statuses", [(s.value, s) for s in TariffStatus])
         self.clear = named(QPushButton("Clear filters"), "Clear filters")
         self.count = named(QLabel(""), "Tariff count")
-        self.model = TariffTableModel(services.settings.current().locale)
+        self.model = TariffTableModel(Formats.of(services.settings.current()))
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
         self.proxy.setSortRole(SORT_ROLE)
@@ -90,8 +90,7 @@ class TariffListPanel(QWidget):
         # several rows (Ctrl/Shift) for a batch edit; the other actions take exactly one
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setItemDelegateForColumn(COL_STATUS, BadgeDelegate(self.table))
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setSectionResizeMode(COL_NAME, QHeaderView.ResizeMode.Stretch)
+        fit_columns(self.table, COL_NAME)
         self.table.verticalHeader().hide()
         self.message = named(QLabel(""), "Tariff list message")
         self.message.setWordWrap(True)

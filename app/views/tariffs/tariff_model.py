@@ -6,7 +6,7 @@ from datetime import date
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
-from app.formatting import format_day, format_moment
+from app.formatting import Formats
 from app.services.tariffs.service import TariffRow
 
 (COL_NAME, COL_UTILITY, COL_RATE_TYPE, COL_VALID_FROM, COL_VALID_TO, COL_STATUS, COL_VERSION,
@@ -19,9 +19,9 @@ ROOT = QModelIndex()
 
 
 class TariffTableModel(QAbstractTableModel):
-    def __init__(self, locale: str = "en_IN") -> None:
+    def __init__(self, formats: Formats | None = None) -> None:
         super().__init__()
-        self.locale = locale
+        self.formats = formats or Formats()
         self._rows: list[TariffRow] = []
 
     def set_rows(self, rows: list[TariffRow]) -> None:
@@ -57,7 +57,7 @@ class TariffTableModel(QAbstractTableModel):
             return self._sort_value(row, index.column())
         if role == Qt.ItemDataRole.ToolTipRole:
             categories = ", ".join(row.categories) or "All consumer categories"
-            return f"{row.description}\n{categories}".strip()
+            return f"{row.name}\n{row.description}\n{categories}".replace("\n\n", "\n").strip()
         if role == Qt.ItemDataRole.DisplayRole:
             return self._text(row, index.column())
         return None
@@ -67,11 +67,11 @@ class TariffTableModel(QAbstractTableModel):
             COL_NAME: row.name,
             COL_UTILITY: row.utility.label,
             COL_RATE_TYPE: row.rate_type.label,
-            COL_VALID_FROM: format_day(row.valid_from, self.locale),
-            COL_VALID_TO: "Ongoing" if row.valid_to is None else format_day(row.valid_to, self.locale),
+            COL_VALID_FROM: self.formats.day(row.valid_from),
+            COL_VALID_TO: "Ongoing" if row.valid_to is None else self.formats.day(row.valid_to),
             COL_STATUS: row.status.value,
             COL_VERSION: row.version_label,
-            COL_UPDATED: f"{format_moment(row.updated_at, self.locale)} · {row.updated_by}",
+            COL_UPDATED: f"{self.formats.moment(row.updated_at)} · {row.updated_by}",
         }[column]
 
     @staticmethod

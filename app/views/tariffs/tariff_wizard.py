@@ -24,6 +24,7 @@ from app.domain.tariffs.validation import (
     validate_slab_rows,
     validate_tariff,
 )
+from app.formatting import Formats
 from app.services.core.context import Actor
 from app.services.registry import Services
 from app.services.tariffs.compare import SampleBill
@@ -49,7 +50,8 @@ class TariffWizard(QWizard):
         settings = services.settings.current()
         self.currency, self.locale = settings.currency, settings.locale
         self.consumer_categories = settings.get("general.consumer_categories")
-        self.today = services.app.clock.now().date()
+        self.formats = Formats.of(settings)
+        self.today = services.app.clock.today(self.formats.zone)  # the utility's day, not UTC's
         self.mode = "create" if detail is None else (
             "edit_draft" if detail.row.version_state == "Draft" else "new_version")
         self.others = services.tariffs.others(actor, except_id=detail.row.id if detail else None)

@@ -7,7 +7,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import TypeVar
 
-from PySide6.QtCore import QModelIndex, QRect, Qt, QTimer
+from PySide6.QtCore import QModelIndex, QRect, QSize, Qt, QTimer
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import (
     QComboBox,
@@ -49,6 +49,11 @@ def badge_style(status: str) -> str:
 
 class BadgeDelegate(QStyledItemDelegate):
     """Paints a status cell as a coloured pill with its word."""
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:  # noqa: N802 - Qt API
+        hint = super().sizeHint(option, index)  # the pill, its padding and margins: fits whole
+        hint.setWidth(max(hint.width(), option.fontMetrics.horizontalAdvance(str(index.data() or "")) + 32))
+        return hint
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
         text = str(index.data() or "")

@@ -39,7 +39,6 @@ TARIFF_UTILITIES = (Utility.ELECTRICITY, Utility.WATER, Utility.GAS, Utility.SEW
 def _date_edit(day: date) -> QDateEdit:
     edit = DateEdit(QDate(day.year, day.month, day.day))
     edit.setCalendarPopup(True)
-    edit.setDisplayFormat("yyyy-MM-dd")
     return edit
 
 

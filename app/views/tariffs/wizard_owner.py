@@ -18,6 +18,7 @@ from app.domain.core.errors import ValidationError
 from app.domain.core.money import Money
 from app.domain.tariffs.plans import PlanContext, PlanDraft
 from app.domain.tariffs.validation import RateType, TariffVersion, Utility
+from app.formatting import Formats
 from app.services.core.context import Actor
 from app.services.tariffs.compare import SampleBill
 from app.services.tariffs.plans import TariffChoice
@@ -41,6 +42,7 @@ class TariffWizardOwner(Protocol):
     actor: Actor
     today: date
     locale: str
+    formats: Formats  # the utility's date format and zone
     mode: str  # "create", "edit_draft" or "new_version"
     consumer_categories: Sequence[str]
     start_version: TariffVersion | None

@@ -53,8 +53,9 @@ class ReviewPage(QWizardPage):
 
     def initializePage(self) -> None:  # noqa: N802 - Qt API
         version, _ = self.owner.build()
-        rows = describe(version, self.owner.basics.chosen_categories())
-        before = describe(self.owner.start_version, self.owner.start_categories) \
+        day = self.owner.formats.day
+        rows = describe(version, self.owner.basics.chosen_categories(), day)
+        before = describe(self.owner.start_version, self.owner.start_categories, day) \
             if self.owner.start_version is not None and self.owner.mode != "create" else {}
         cells = "".join(
             f"<tr><td><b>{escape(label)}</b></td><td>{escape(text)}</td>"
