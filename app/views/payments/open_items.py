@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem
+from PySide6.QtWidgets import QAbstractItemView, QTableWidget, QTableWidgetItem
 
 from app.domain.core.errors import ValidationError
 from app.domain.core.money import Money
 from app.domain.payments.allocation import OpenItem, item_caps
 from app.services.payments.posting import PayableItem
 from app.services.payments.queries import open_item_of
-from app.views.common.tables import keyboard_table
+from app.views.common.tables import fit_columns, keyboard_table
 from app.views.common.widgets import named
 from app.views.payments.display import Display
 
@@ -43,8 +43,9 @@ class OpenItemsTable(QTableWidget):
                              | QAbstractItemView.EditTrigger.DoubleClicked
                              | QAbstractItemView.EditTrigger.AnyKeyPressed)
         self.verticalHeader().hide()
-        self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.horizontalHeader().setStretchLastSection(True)
+        # the period, the longest text, gives way (elided, whole in its tooltip) so that the
+        # reference, what is paid and the amounts always show without scrolling sideways
+        fit_columns(self, stretch=ITEM_HEADERS.index("Period / date"))
         self.setMaximumHeight(130)
         keyboard_table(self)
         self.itemChanged.connect(lambda _item: self.changed.emit(True))

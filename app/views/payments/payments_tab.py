@@ -86,12 +86,12 @@ class PaymentsTab(QWidget):
         for widget in (self.dates, self.method, self.status, self.payment_type, self.clear):
             filters.addWidget(widget)
         filters.addStretch(1)
-        for button in self.exports.values():
-            filters.addWidget(button)
         layout = QVBoxLayout(self)
-        search = QHBoxLayout()
+        search = QHBoxLayout()  # the exports sit beside the search field, which gives way to them
         search.addWidget(caption("&Search", self.search))
         search.addWidget(self.search, 1)
+        for button in self.exports.values():
+            search.addWidget(button)
         layout.addLayout(search)
         layout.addLayout(filters)
         layout.addWidget(self.dates.error)

@@ -113,12 +113,14 @@ class TariffListPanel(QWidget):
         for button in self.buttons.values():
             actions.addWidget(button)
         actions.addStretch(1)
-        actions.addWidget(self.count)
+        below = QHBoxLayout()  # the count under the table: the row of actions has no room left
+        below.addWidget(self.message, 1)
+        below.addWidget(self.count)
         layout = QVBoxLayout(self)
         layout.addLayout(filters)
         layout.addLayout(actions)
         layout.addWidget(self.table, 1)
-        layout.addWidget(self.message)
+        layout.addLayout(below)
 
     def _connect(self) -> None:
         self._timer.timeout.connect(lambda: self.refresh(record_search=True))
