@@ -78,7 +78,7 @@ def test_a_notice_lights_the_bell_and_is_read_by_keyboard(qtbot, runtime):
         assert table.model().index(0, 2).data() == "SLA breached: DIS-1"
         assert table.model().index(0, 3).data() == "Unread"
         assert table.model().index(0, 1).data() == "SLA breach"
-        assert table.model().index(0, 0).data().startswith("20 Apr 2025, 4:00")  # 10:30 UTC in Kolkata
+        assert table.model().index(0, 0).data().startswith("20/04/2025 4:00")  # 10:30 UTC in Kolkata, dd/MM/yyyy
         qtbot.keyClick(table, Qt.Key.Key_Tab)  # to Mark read
         assert dialog.focusWidget().accessibleName() == "Mark read"
         qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_Space)
