@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import func, select
@@ -52,8 +53,11 @@ def test_verifying_locks_the_profile_others_see_who_and_submit_releases_it(runti
     cashier, callcenter = actor(runtime, "cashier"), actor(runtime, "callcenter")
     services.requests.verify_and_lock(cashier, world.smith)
     assert services.requests.lock_status(callcenter, world.smith).holder == "cashier"
-    with pytest.raises(ConflictError, match="locked by cashier"):
+    with pytest.raises(ConflictError, match="locked by cashier") as refused:
         services.requests.verify_and_lock(callcenter, world.smith)
+    until = services.requests.lock_status(callcenter, world.smith).until
+    local = until.astimezone(ZoneInfo(services.settings.current().time_zone))
+    assert "UTC" not in str(refused.value) and f"until {local:%-I:%M}" in str(refused.value)  # the utility's zone
     runtime.app.clock.advance(timedelta(minutes=10))
     renewed = services.requests.renew_lock(cashier, world.smith)
     assert renewed.until == runtime.app.clock.now() + timedelta(minutes=15)

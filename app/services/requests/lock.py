@@ -11,8 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sqlalchemy.orm import object_session
+
 from app.domain.core.errors import ConflictError
 from app.domain.core.permissions import Permission
+from app.formatting import Formats
 from app.models.consumers import Consumer
 from app.services.core.context import Actor, AppContext
 from app.services.core.settings import load_settings
@@ -39,8 +42,10 @@ def lock_of(consumer: Consumer, now: datetime) -> ProfileLock:
 def refuse_unless_holder(consumer: Consumer, actor: Actor, now: datetime) -> None:
     lock = lock_of(consumer, now)
     if lock.holder is not None and not lock.held_by(actor.username):
-        raise ConflictError(f"Consumer profile is locked by {lock.holder} until "
-                            f"{lock.until:%H:%M} UTC")
+        session = object_session(consumer)
+        until = (Formats.of(load_settings(session)).time(lock.until) if session is not None
+                 else f"{lock.until:%H:%M} UTC")  # a detached row: no settings to say the zone
+        raise ConflictError(f"Consumer profile is locked by {lock.holder} until {until}")
 
 
 def release_in(work: Work, consumer: Consumer) -> None:
