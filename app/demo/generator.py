@@ -26,7 +26,7 @@ from app.demo.live import record_live_activity
 from app.demo.numbers import DemoNumbers
 from app.demo.plans import write_plans
 from app.demo.recovery import Recovery
-from app.demo.reference import DEMO_PASSWORD, USERS, write_reference
+from app.demo.reference import DEMO_PASSWORD, users_of, write_reference
 from app.demo.regions import BY_CURRENCY
 from app.demo.samples import Samples
 from app.demo.tariffs import HISTORY_COVERED_FROM, write_tariffs
@@ -180,7 +180,8 @@ def build_demo(app: AppContext, options: DemoOptions, progress: Progress | None 
     database, size = _database_file(engine)
     report("done", f"{sum(rows.values()):,} rows in {seconds:.1f} s")
     return DemoSummary(True, seconds, today, months, dict(sorted(rows.items())), database, size,
-                       tuple((u.username, u.full_name, u.role.value) for u in USERS))
+                       tuple((u.username, u.full_name, u.role.value)
+                             for u in users_of(BY_CURRENCY[options.currency])))
 
 
 def _checkpoint(engine: Engine) -> None:

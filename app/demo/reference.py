@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from app.demo.bulk import BulkWriter, DemoIds
@@ -90,8 +90,15 @@ class Reference:
                      if user.role is Role.CUSTOMER_SERVICE_EXECUTIVE and user.centre_code == centre_code)
 
 
+def users_of(region: Region) -> tuple[DemoUser, ...]:
+    """The demo's staff, named as people of the region are (a dollar demo's recovery executive
+    is Robert Garcia; a rupee demo's, Rahul Verma)."""
+    names = dict(region.staff)
+    return tuple(replace(user, full_name=names.get(user.username, user.full_name)) for user in USERS)
+
+
 def write_reference(writer: BulkWriter, ids: DemoIds, built_at: datetime, region: Region) -> Reference:
-    ref = Reference(region=region)
+    ref = Reference(region=region, users=users_of(region))
     for code, name, address in region.centres:
         ref.centre_ids[code] = ids.new("service_centres")
         writer.add(ServiceCentre.__table__, {"id": ref.centre_ids[code], "code": code, "name": name,
@@ -122,7 +129,7 @@ def write_reference(writer: BulkWriter, ids: DemoIds, built_at: datetime, region
 
 def _write_users(writer: BulkWriter, ids: DemoIds, ref: Reference, built_at: datetime) -> None:
     password_hash = hash_password(DEMO_PASSWORD)  # argon2 is slow on purpose: hash once, reuse
-    for user in USERS:
+    for user in ref.users:
         writer.add(User.__table__, {
             "id": ids.new("users"), "username": user.username, "full_name": user.full_name,
             "email": f"{user.username}@sunrise-utilities.example.com", "role": user.role.value,

@@ -25,6 +25,7 @@ class Region:
     centres: tuple[tuple[str, str, str], ...]  # code, name, address
     payment_modes: tuple[str, ...]  # the utility's payments.modes setting
     counter_methods: tuple[str, ...]  # today's live counter payments, in order
+    staff: tuple[tuple[str, str], ...] = ()  # (username, full name) where the region's differ
 
     def phone_number(self, rng: random.Random) -> str:
         if self.country == "US":  # (217) 544-0193, never the fictional 555 exchange
@@ -224,6 +225,7 @@ SPRINGFIELD = Region(
         "Cash", "Credit Card", "Debit Card", "Bank Transfer", "Cheque", "Online Banking",
     ),
     counter_methods=("Cash", "Debit Card", "Credit Card", "Cash"),
+    staff=(("cashier2", "Daniel Harris"), ("callcenter", "Linda Martinez"), ("recovery", "Robert Garcia")),
 )
 
 # The demo's currency decides where it is.

@@ -21,6 +21,7 @@ from app.demo.numbers import DemoNumbers
 from app.demo.plans import PlanBook
 from app.demo.reference import ZONES, Reference
 from app.demo.tariffs import TariffBook
+from app.domain.core.permissions import Role
 from app.models.billing import ServiceCharge
 from app.models.consumers import Consumer, SecurityDeposit
 from app.models.payments import CreditNote, Installment, PaymentPlan, PaymentPlanRevision
@@ -204,7 +205,7 @@ class Samples:
     def _installment_plan(self, doe: DemoConsumer) -> None:
         plan_id = self.ids.new("payment_plans")
         created = self.local.at(date(2025, 3, 28), 15, 10)
-        recovery = "Rahul Verma"
+        recovery = self.ref.full_name(Role.RECOVERY_EXECUTIVE)
         self.writer.add(PaymentPlan.__table__, {
             "id": plan_id, "plan_no": self.numbers.take("payment_plan", "PP-2025-0034"),
             "consumer_id": doe.id, "total_amount": D("202.50"), "down_payment": D("0.00"),

@@ -137,6 +137,7 @@ def test_every_role_can_log_in(demo):
         actor = auth.login(user.username, DEMO_PASSWORD)
         assert actor.role is user.role
     assert auth.login("cashier", DEMO_PASSWORD).full_name == "Jane Smith"
+    assert auth.login("recovery", DEMO_PASSWORD).full_name == "Robert Garcia"  # a dollar demo's staff are US
 
 
 def test_numbering_continues_after_the_demo(session):
@@ -370,6 +371,7 @@ def test_the_demo_can_bill_in_rupees(tmp_path):
     try:
         settings = SettingsService(runtime.app).current()
         assert (settings.currency, settings.locale, settings.time_zone) == ("INR", "en_IN", "Asia/Kolkata")
+        assert AuthService(runtime.app).login("recovery", DEMO_PASSWORD).full_name == "Rahul Verma"
     finally:
         runtime.close()
 
