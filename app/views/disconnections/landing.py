@@ -26,6 +26,7 @@ from app.services.registry import Services
 from app.services.requests import RequestFilter, RequestKpis, RequestRow
 from app.services.requests.reads import MonthKpis
 from app.views.common.forms import DateEdit, caption
+from app.views.common.rows import RAW_ROLE
 from app.views.common.tables import fit_columns, keyboard_table
 from app.views.common.widgets import named
 from app.views.disconnections.inbox_tab import InboxTab
@@ -33,7 +34,7 @@ from app.views.disconnections.quiet import QuietBackground
 from app.views.disconnections.suggestions_tab import SuggestionsTab
 from app.views.payments.display import Display, from_qdate
 from app.views.payments.kpi_cards import KpiCard
-from app.views.payments.table_models import RAW_ROLE, LazyTableModel
+from app.views.payments.table_models import LazyTableModel
 
 KPI_MONTHS = 12  # the month picker offers this month and the eleven before it
 KPI_TITLES = ("Pending disconnections", "Completed disconnections", "Pending reconnections",

@@ -27,9 +27,10 @@ from app.services.payments.gateway_import import (
 )
 from app.services.registry import Services
 from app.views.common.errors import show_error
+from app.views.common.rows import RowsTableModel
 from app.views.common.widgets import named
 from app.views.payments.display import Background
-from app.views.payments.plans_models import RowsTableModel, rows_table
+from app.views.payments.plans_models import rows_table
 from app.views.payments.reconciliation_dialogs import ImportProblemsDialog
 
 FILES = "Gateway events (*.json);;All files (*)"

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from app.domain.core.errors import ValidationError
 from app.domain.payments.credit_notes import DatePreset, created_range
 from app.views.common.forms import DateEdit, caption
+from app.views.common.rows import BADGE_ROLE
 from app.views.common.tables import RowAction, fit_columns, keyboard_table
 from app.views.common.widgets import named
 from app.views.payments.display import (
@@ -31,7 +32,7 @@ from app.views.payments.display import (
     show_error,
     to_qdate,
 )
-from app.views.payments.table_models import BADGE_ROLE, LazyTableModel
+from app.views.payments.table_models import LazyTableModel
 
 ALL_DATES = "All dates"
 

@@ -8,9 +8,10 @@ from PySide6.QtWidgets import QDialog, QGroupBox, QHBoxLayout, QLabel, QPushButt
 from app.domain.payments import installments as rules
 from app.services.payments.payment_plans import ComplianceAlert, ComplianceReport, FlaggedConsumer
 from app.views.common.dialogs import keyboard_dialog
+from app.views.common.rows import RowsTableModel
 from app.views.common.widgets import named
 from app.views.payments.display import Display
-from app.views.payments.plans_models import RowsTableModel, rows_table
+from app.views.payments.plans_models import rows_table
 
 
 def _plural(count: int, word: str) -> str:

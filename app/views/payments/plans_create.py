@@ -35,6 +35,7 @@ from app.services.payments.posting import AccountView
 from app.services.registry import Services
 from app.views.common.dialogs import keyboard_dialog
 from app.views.common.forms import DateEdit, Form
+from app.views.common.rows import RowsTableModel
 from app.views.common.widgets import named
 from app.views.payments.consumer_picker import ConsumerPicker
 from app.views.payments.display import (
@@ -45,7 +46,7 @@ from app.views.payments.display import (
     show_error,
     to_qdate,
 )
-from app.views.payments.plans_models import RowsTableModel, rows_table
+from app.views.payments.plans_models import rows_table
 
 AMOUNT = QRegularExpression(r"^\d{0,10}(\.\d{0,2})?$")
 PREVIEW_HEADERS = ("Installment", "Due date", "Amount")

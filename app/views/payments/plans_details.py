@@ -6,9 +6,10 @@ from __future__ import annotations
 from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from app.services.payments.payment_plan_queries import InstallmentLine, PlanDetails, RevisionLine
+from app.views.common.rows import RowsTableModel
 from app.views.common.widgets import named
 from app.views.payments.display import Display, Section
-from app.views.payments.plans_models import RowsTableModel, rows_table
+from app.views.payments.plans_models import rows_table
 
 PLAN_ROWS = ("Status", "Total", "Down payment", "Paid", "Remaining", "Frequency", "Start date",
              "Next due", "Missed installments", "Created by")

@@ -3,7 +3,6 @@ static model for short lists (installments, previews, alerts, statement lines)."
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import (
@@ -24,10 +23,11 @@ from PySide6.QtWidgets import (
 )
 
 from app.services.payments.payment_plan_queries import PlanRow
+from app.views.common.rows import BADGE_ROLE, RAW_ROLE
 from app.views.common.tables import RowAction, fit_columns, keyboard_table
 from app.views.common.widgets import named
 from app.views.payments.display import Display
-from app.views.payments.table_models import BADGE_ROLE, RAW_ROLE, ROOT, Fetch, LazyTableModel
+from app.views.payments.table_models import Fetch, LazyTableModel
 
 (COL_PLAN_NO, COL_PLAN_CONSUMER, COL_PLAN_STATUS, COL_PLAN_NEXT_DUE, COL_PLAN_MISSED,
  COL_PLAN_REMAINING, COL_PLAN_TOTAL, COL_PLAN_CREATED) = range(8)
@@ -47,55 +47,6 @@ class PlansTableModel(LazyTableModel):
         return (row.plan_no, f"{row.consumer_name} ({row.account_no})", row.status,
                 d.day(row.next_due) if row.next_due else "—", str(row.missed),
                 d.money(row.remaining), d.money(row.total), d.local_day(row.created_at))
-
-
-class RowsTableModel(QAbstractTableModel):
-    """A short list shown whole: `cells` turns each item into its column texts."""
-
-    def __init__(self, headers: Sequence[str], cells: Callable[[Any], Sequence[str]], *,
-                 badges: dict[int, str] | None = None, right: frozenset[int] = frozenset()) -> None:
-        super().__init__()
-        self.headers, self.cells = tuple(headers), cells
-        self.badges, self.right = badges or {}, right
-        self.items: list[Any] = []
-        self._texts: list[Sequence[str]] = []
-
-    def set_items(self, items: Sequence[Any]) -> None:
-        self.beginResetModel()
-        self.items = list(items)
-        self._texts = [tuple(self.cells(item)) for item in self.items]
-        self.endResetModel()
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = ROOT) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self.items)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = ROOT) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self.headers)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.headers[section]
-        return None
-
-    def data(self, index: QModelIndex | QPersistentModelIndex,
-             role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        row, column = index.row(), index.column()
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return self._texts[row][column]
-        if role == RAW_ROLE:
-            return self.items[row]
-        if role == BADGE_ROLE:
-            return self.badges.get(column)
-        if role == Qt.ItemDataRole.TextAlignmentRole and column in self.right:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
-
-    def texts(self, column: int) -> list[str]:
-        """What one column shows, top to bottom (tests read the screen with it)."""
-        return [cells[column] for cells in self._texts]
 
 
 GREEN, AMBER, RED, BLUE, GREY = (("#1e6b3a", "#e3f4e8"), ("#8a5a00", "#fff3d6"),

@@ -34,10 +34,11 @@ from app.services.payments.reconciliation import (
 )
 from app.services.registry import Services
 from app.views.common.forms import caption
+from app.views.common.rows import RowsTableModel
 from app.views.common.widgets import named
 from app.views.payments.display import Background, Display, error_label, show_error
 from app.views.payments.gateway_import import GatewayImportAction
-from app.views.payments.plans_models import RowsTableModel, rows_table, selected_item
+from app.views.payments.plans_models import rows_table, selected_item
 from app.views.payments.reconciliation_dialogs import ImportProblemsDialog, ResolveDialog
 
 FILES = "Bank statements (*.csv);;All files (*)"

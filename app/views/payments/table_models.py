@@ -11,12 +11,10 @@ from PySide6.QtGui import QColor, QFont
 
 from app.services.payments.credit_notes import CreditNoteRow
 from app.services.payments.posting import PaymentRow
+from app.views.common.rows import BADGE_ROLE, RAW_ROLE, ROOT
 from app.views.payments.display import Display
 
 PAGE = 100
-ROOT = QModelIndex()
-RAW_ROLE = Qt.ItemDataRole.UserRole + 1
-BADGE_ROLE = Qt.ItemDataRole.UserRole + 2  # "status" or "reason": drawn as a pill
 LINK_COLOUR = QColor("#1a5fb4")
 ACTIONS = "⋮"
 
