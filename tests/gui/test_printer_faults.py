@@ -82,7 +82,7 @@ def test_paper_out_cash_sale_kicks_the_drawer_shows_the_banner_and_prints_once_w
         assert services.receipts.pending_reprints(cashier) == []
 
         assert banner.isVisible()  # stays until the cashier acknowledges it
-        keys.press(Qt.Key.Key_A, CTRL | Qt.KeyboardModifier.ShiftModifier)  # Acknowledge
+        keys.press(Qt.Key.Key_K, CTRL | Qt.KeyboardModifier.ShiftModifier)  # Acknowledge
         qtbot.waitUntil(lambda: not banner.isVisible(), timeout=2000)
     finally:
         device.close()
