@@ -199,3 +199,21 @@ def test_a_dashboard_report_is_scheduled_from_the_dashboard(qtbot, services, run
     manager_page = open_page(qtbot, services, runtime)
     click(qtbot, find(manager_page, "Scheduled Reports", QPushButton))
     assert not find(manager_page.schedules_dialog, "Save schedules", QPushButton).isEnabled()
+
+
+def test_a_schedule_s_report_is_picked_from_the_reports_there_are(qtbot, services, runtime, world):
+    page = open_page(qtbot, services, runtime, "admin")
+    click(qtbot, find(page, "Scheduled Reports", QPushButton))
+    dialog = page.schedules_dialog
+    table = find(dialog, "Scheduled reports", QTableWidget)
+    click(qtbot, find(dialog, "Add row", QPushButton))
+    assert table.item(1, 1).text() == "Daily collections summary"  # a new row starts on a real report
+    table.setFocus()
+    table.setCurrentCell(1, 1)
+    qtbot.keyClick(table, Qt.Key.Key_F2)
+    picker = find(table, "Report", QComboBox)
+    assert [picker.itemText(i) for i in range(picker.count())] == \
+        ["Daily collections summary", "Billing dashboard summary"]
+    qtbot.keyClick(picker, Qt.Key.Key_Down)
+    qtbot.keyClick(picker, Qt.Key.Key_Return)  # the delegate commits on the next turn of the loop
+    qtbot.waitUntil(lambda: table.item(1, 1).text() == "Billing dashboard summary", timeout=2000)

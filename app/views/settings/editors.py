@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -13,6 +13,8 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -59,8 +61,8 @@ class BooleanEditor(QCheckBox):
 
 
 class ChoiceEditor(QComboBox):
-    def __init__(self, kind: kinds.ChoiceKind) -> None:
-        super().__init__()
+    def __init__(self, kind: kinds.ChoiceKind, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
         self.options = kind.options
         self.addItems([str(option) for option in kind.options])
 
@@ -70,6 +72,28 @@ class ChoiceEditor(QComboBox):
     def value(self) -> Any:
         index = self.currentIndex()
         return self.options[index] if index >= 0 else ""
+
+
+class ChoiceCell(QStyledItemDelegate):
+    """A record list's column of a fixed set of values (a schedule's Report, say) is picked from a
+    drop-down, not typed: a typed value could name nothing."""
+
+    def __init__(self, kind: kinds.ChoiceKind, label: str, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.kind, self.label = kind, label
+
+    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem,  # noqa: N802 - Qt API
+                     index: QModelIndex | QPersistentModelIndex) -> QWidget:
+        return named(ChoiceEditor(self.kind, parent), self.label)
+
+    def setEditorData(self, editor: QWidget, index: QModelIndex | QPersistentModelIndex) -> None:  # noqa: N802
+        assert isinstance(editor, ChoiceEditor)
+        editor.setCurrentText(str(index.data(Qt.ItemDataRole.EditRole) or ""))
+
+    def setModelData(self, editor: QWidget, model: QAbstractItemModel,  # noqa: N802 - Qt API
+                     index: QModelIndex | QPersistentModelIndex) -> None:
+        assert isinstance(editor, ChoiceEditor)
+        model.setData(index, editor.currentText(), Qt.ItemDataRole.EditRole)
 
 
 class StringListEditor(QPlainTextEdit):
@@ -100,6 +124,9 @@ class RecordListEditor(QWidget):
         fit_columns(self.table, lengths.index(max(lengths)) if max(lengths) else None)
         self.table.verticalHeader().hide()
         self.table.setMinimumHeight(190)
+        for column, field in enumerate(kind.fields):
+            if isinstance(field.kind, kinds.ChoiceKind):
+                self.table.setItemDelegateForColumn(column, ChoiceCell(field.kind, field.label, self.table))
         add = described(named(QPushButton("Add row"), "Add row"), f"Adds a row to {label}")
         remove = described(named(QPushButton("Remove row"), "Remove row"), f"Removes the current row of {label}")
         add.clicked.connect(lambda: self._append({}))
@@ -129,6 +156,8 @@ class RecordListEditor(QWidget):
                 item.setCheckState(Qt.CheckState.Checked if raw else Qt.CheckState.Unchecked)
             elif isinstance(raw, list):
                 item.setText(", ".join(str(part) for part in raw))
+            elif raw is None and isinstance(field.kind, kinds.ChoiceKind) and field.kind.options:
+                item.setText(str(field.kind.options[0]))  # a new row starts on a valid value
             else:
                 item.setText("" if raw is None else str(raw))
             self.table.setItem(row, column, item)
