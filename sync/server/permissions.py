@@ -19,6 +19,8 @@ PASSWORD_COLUMNS = frozenset({"password_hash", "password_changed_at"})
 NOTICE_COLUMNS = frozenset({"read_at"})
 PLAN_COLUMNS = frozenset({"plan_id"})  # what a plan assignment changes on a service account
 SUPPLY_COLUMNS = frozenset({"status"})  # what a disconnection or reconnection changes on one
+# what printing or e-mailing a bill changes on it
+DISTRIBUTION_COLUMNS = frozenset({"printed_at", "printed_by", "sent_at", "sent_by"})
 
 # (entity, operation) first, then the entity for any operation.
 NEEDS: dict[tuple[str, str] | str, tuple[P, ...]] = {
@@ -43,6 +45,9 @@ NEEDS: dict[tuple[str, str] | str, tuple[P, ...]] = {
     "notifications": _REQUESTS + _TARIFFS + (P.RECORD_PAYMENT, P.RUN_BILLING) + _FINAL,
     "consumers": _REQUESTS + _REFERENCE,
     "bills": _BILLING + _FINAL,
+    # printing or e-mailing marks a bill printed or sent: whoever sees bills (an administrator)
+    # or prints final bills (a supervisor); only those columns unless they bill (writable_columns)
+    ("bills", "update"): _BILLING + _FINAL + (P.VIEW_BILLING, P.PRINT_FINAL_BILL),
     "bill_lines": _BILLING + _FINAL,
     "billing_cycles": _BILLING,
     "bill_runs": _BILLING + _FINAL,
@@ -126,6 +131,8 @@ def writable_columns(caller: Caller, op: Operation) -> frozenset[str] | None:
         if can(caller.role, P.WORK_REQUEST):
             columns |= SUPPLY_COLUMNS
         return frozenset(columns)
+    if op.entity == "bills" and not any(can(caller.role, p) for p in _BILLING + _FINAL):
+        return DISTRIBUTION_COLUMNS
     return None
 
 

@@ -200,3 +200,19 @@ def test_the_mailer_sends_the_approved_final_bill_with_its_pdfs(runtime, service
         assert 'filename="INV-414013.pdf"' in message and 'filename="INV-414014.pdf"' in message
     finally:
         sink.close()
+
+
+@pytest.mark.parametrize("username", ["supervisor", "manager"])
+def test_whoever_may_print_an_approved_final_bill_prints_it_and_it_is_marked_printed(
+        runtime, services, world, request_id, tmp_path, username):
+    """Supervisors and billing managers print final bills (PRINT_FINAL_BILL) without running
+    billing; the printed mark they push is one the central service takes from them."""
+    specialist = actor(runtime, "specialist")
+    services.requests.generate_final_bill(specialist, request_id, READS)
+    services.requests.approve_final_bill(specialist, request_id, use_in_bill=True)
+    printed = services.requests.final_bill_pdf(actor(runtime, username), request_id, tmp_path / "final.pdf")
+    assert printed[0].exists()
+    with runtime.app.sessions() as session:
+        marks = session.execute(select(Bill.printed_by).where(Bill.bill_type == "Final",
+                                                              Bill.status != "Cancelled")).scalars().all()
+    assert marks and set(marks) == {username}

@@ -19,6 +19,8 @@ class BillStatus(StrEnum):
     CANCELLED = "Cancelled"
 
 
+FINAL_BILL = "Final"  # a bill's type when it closes an account (a disconnection's final bill)
+
 _ALLOWED = {
     (BillStatus.DRAFT, BillStatus.APPROVED),
     (BillStatus.DRAFT, BillStatus.CANCELLED),

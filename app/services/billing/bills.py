@@ -14,9 +14,9 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.domain.billing.lifecycle import BillStatus, check_printable, check_transition
+from app.domain.billing.lifecycle import FINAL_BILL, BillStatus, check_printable, check_transition
 from app.domain.core.errors import NotFound, ValidationError
-from app.domain.core.permissions import Permission
+from app.domain.core.permissions import Permission, can
 from app.formatting import Formats
 from app.models.base import new_id
 from app.models.billing import Bill, BillLine, BillRun, LedgerEntry, ServiceCharge
@@ -122,9 +122,12 @@ def cancel_bill(app: AppContext, actor: Actor, invoice_no: str, reason: str) -> 
 
 
 def mark_printed(app: AppContext, actor: Actor, invoice_no: str, *, sent: bool = False) -> Changes:
-    actor.require(Permission.VIEW_BILLING)
+    """Who printed or sent the bill, and when. Whoever may see bills marks them; a final bill
+    also whoever may print final bills (a supervisor, who sees no billing otherwise)."""
     with unit_of_work(app, actor) as work:
         bill = work.session.execute(select(Bill).where(Bill.invoice_no == invoice_no)).scalar_one()
+        actor.require(Permission.PRINT_FINAL_BILL if bill.bill_type == FINAL_BILL and
+                      not can(actor.role, Permission.VIEW_BILLING) else Permission.VIEW_BILLING)
         check_printable(bill.status)
         base = bill.version
         if sent:

@@ -18,6 +18,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.domain.billing.lifecycle import FINAL_BILL
 from app.domain.core.errors import ValidationError
 from app.domain.core.money import Money
 from app.domain.core.permissions import Permission
@@ -45,7 +46,6 @@ from app.services.payments.queries import local_today
 from app.services.requests.common import bump, consumer_row, event, queue_email, request_by_id
 from app.services.requests.meters import linked_meters
 
-FINAL = "Final"
 DEPOSIT_APPLIED = "deposit_applied"
 READ_FIELDS = {"reading": "last reading", "read_on": "reading date", "meter_no": "meter number"}
 
@@ -86,7 +86,7 @@ class FinalBillView:
 
 def _final_bills(session: Session, request: ServiceRequest) -> list[Bill]:
     return list(session.execute(select(Bill).where(
-        Bill.consumer_id == request.consumer_id, Bill.bill_type == FINAL, Bill.status != "Cancelled",
+        Bill.consumer_id == request.consumer_id, Bill.bill_type == FINAL_BILL, Bill.status != "Cancelled",
         Bill.bill_date >= request.created_at.date()).order_by(Bill.invoice_no)).scalars())
 
 
@@ -279,7 +279,7 @@ class RequestFinalBill:
         bills = list(work.session.execute(select(Bill).where(Bill.run_id == run.id)
                                           .order_by(Bill.invoice_no)).scalars())
         for bill in bills:
-            bill.bill_type = FINAL
+            bill.bill_type = FINAL_BILL
             bump(work, bill)
         return bills
 
