@@ -203,3 +203,25 @@ def test_customise_cards_and_saved_views(qtbot, services, runtime, world):
     assert find(page, "Saved views", QComboBox).currentText() == "March North"
     click(qtbot, find(page, "Open View", QPushButton))
     qtbot.waitUntil(lambda: value(page, "Total Bills Generated") == "4", timeout=5000)
+
+
+def test_search_results_print_the_selected_bills(qtbot, services, runtime, world, tmp_path):
+    from app.models.billing import Bill
+
+    page = open_page(qtbot, services, runtime, "specialist")
+    type_into(qtbot, find(page, "Search bills"), "smi")
+    qtbot.keyClick(page.search_box, Qt.Key.Key_Return)
+    table = page.search_tab.table
+    table.setFocus()
+    qtbot.keyClick(table, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)  # select every row
+    chosen = page.search_tab.selected_invoices()
+    assert len(chosen) == 4
+    said = []
+    page.search_tab.message.connect(said.append)
+    page.search_tab.print_selected(tmp_path / "out")
+    qtbot.waitUntil(lambda: bool(said), timeout=15000)
+    assert said[0].startswith("4 bill PDF(s) written to")
+    assert sorted(p.stem for p in (tmp_path / "out").glob("*.pdf")) == sorted(chosen)
+    with runtime.app.sessions() as session:
+        marks = session.execute(select(Bill.printed_by).where(Bill.invoice_no.in_(chosen))).scalars().all()
+    assert marks == ["specialist"] * 4

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from app.domain.billing.exceptions import Category
 from app.domain.billing.lifecycle import check_printable
+from app.domain.core.errors import ValidationError
 from app.domain.core.permissions import Permission
 from app.formatting import Formats
 from app.models.billing import Bill
@@ -105,12 +106,21 @@ def print_cycle(app: AppContext, actor: Actor, cycle_name: str, folder: Path,
         invoices = session.execute(select(Bill.invoice_no).where(
             Bill.cycle_id == scope.cycle_id, Bill.status == "Approved")
             .order_by(Bill.invoice_no)).scalars().all()
+    return print_bills(app, actor, invoices, folder, progress)
+
+
+def print_bills(app: AppContext, actor: Actor, invoices: Sequence[str], folder: Path,
+                progress: Callable[[int, int], None] | None = None) -> PrintedCycle:
+    """The chosen bills as <invoice>.pdf in the folder, with progress. A bill that cannot be
+    printed (a draft, a cancelled bill, one too large for its template) is left out with the
+    reason; the others still print."""
+    actor.require(Permission.VIEW_BILLING)
     folder.mkdir(parents=True, exist_ok=True)
     written, refused = [], []
     for done, invoice in enumerate(invoices, start=1):
         try:
             written.append(bill_pdf(app, actor, invoice, folder / f"{invoice}.pdf"))
-        except DoesNotFit as error:
+        except ValidationError as error:  # DoesNotFit too: its exception is already opened
             refused.append(f"{invoice}: {error}")
         if progress is not None:
             progress(done, len(invoices))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 
@@ -102,6 +102,10 @@ class BillingService:
     def print_cycle(self, actor: Actor, cycle_name: str, folder: Path,
                     progress: Callable[[int, int], None] | None = None) -> printing.PrintedCycle:
         return printing.print_cycle(self.app, actor, cycle_name, folder, progress)
+
+    def print_bills(self, actor: Actor, invoices: Sequence[str], folder: Path,
+                    progress: Callable[[int, int], None] | None = None) -> printing.PrintedCycle:
+        return printing.print_bills(self.app, actor, invoices, folder, progress)
 
     def approve_run(self, actor: Actor, run_id: str) -> int:
         return bill_lifecycle.approve_run(self.app, actor, run_id)

@@ -19,12 +19,15 @@ from PySide6.QtWidgets import (
 
 from app.domain.core.money import Money
 from app.reports.dashboard_export import write_rows
+from app.services.billing.printing import PrintedCycle
 from app.services.core.context import Actor
 from app.services.dashboard.search import SearchHit
 from app.services.registry import Services
 from app.views.common.errors import show_error
+from app.views.common.operations import Operation
 from app.views.common.tables import fit_columns, keyboard_table
 from app.views.common.widgets import named
+from app.views.dashboard.quick_print import default_folder
 from app.views.payments.display import Display
 from app.views.payments.table_models import LazyTableModel
 
@@ -70,7 +73,7 @@ class SearchTab(QWidget):
         self.export_button = named(QPushButton("Export Results"), "Export Results")
         self.run_button.clicked.connect(self._run_saved)
         self.save_button.clicked.connect(self.save_search)
-        self.print_button.clicked.connect(self._print)
+        self.print_button.clicked.connect(lambda: self.print_selected())
         self.export_button.clicked.connect(lambda: self.export())
         top = QHBoxLayout()
         top.addWidget(self.count, 1)
@@ -129,10 +132,38 @@ class SearchTab(QWidget):
             stored = self.services.dashboard_preferences.load_saved(self.actor, "search", name)
             self.run_saved.emit(stored["words"], bool(stored["all_cycles"]))
 
-    def _print(self) -> None:
-        chosen = len(self.table.selectionModel().selectedRows()) if self.table.selectionModel() else 0
-        self.message.emit(f"Print & Distribute needs the billing module's bill printing, which is not "
-                          f"available yet in this version ({chosen} selected).")
+    def selected_invoices(self) -> list[str]:
+        rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
+        return [self.model.row_at(row).invoice_no for row in rows]
+
+    def print_selected(self, folder: Path | None = None) -> None:
+        """The selected bills as PDFs in a folder (asked for unless given), off the GUI thread;
+        each printed bill is marked printed. Drafts and cancelled bills are named, not printed."""
+        invoices = self.selected_invoices()
+        if not invoices:
+            self.message.emit("Select the bills to print first (Shift or Ctrl with the arrows or a click).")
+            return
+        if folder is None:
+            chosen = QFileDialog.getExistingDirectory(self, "Folder for the bill PDFs",
+                                                      str(default_folder("Search results")))
+            if not chosen:
+                return
+            folder = Path(chosen)
+        self.print_button.setEnabled(False)
+        Operation(self, lambda progress: self.services.billing.print_bills(
+            self.actor, invoices, folder, lambda done, total: progress("bill PDFs", done, total)),
+            writes=True, label="Printing bills…", reports_progress=True).success(
+            lambda batch: self._printed(folder, batch)).failure(self._not_printed).run_in_background()
+
+    def _printed(self, folder: Path, batch: PrintedCycle) -> None:
+        self.print_button.setEnabled(True)
+        refused = (f"; {len(batch.refused):,} not printed: " + "; ".join(batch.refused)) if batch.refused else ""
+        self.message.emit(f"{len(batch.written):,} bill PDF(s) written to {folder}{refused}")
+        self.model.reset()  # the printed marks
+
+    def _not_printed(self, error: Exception) -> None:
+        self.print_button.setEnabled(True)
+        show_error(self, error)
 
     def export(self, path: Path | None = None, fmt: str = "csv") -> Path | None:
         if not self.words:
