@@ -87,6 +87,14 @@ def test_drill_down_from_a_card_and_export_it(qtbot, services, runtime, world, t
     type_into(qtbot, find(bills, "Filter rows"), "SMY")
     qtbot.keyClick(bills.filter, Qt.Key.Key_Return)
     assert bills.model.rowCount() == 1 and bills.model.index(0, 1).data() == "Cyril Smythe"
+    bills.table.setFocus()
+    bills.table.setCurrentIndex(bills.model.index(0, 0))
+    qtbot.keyClick(bills.table, Qt.Key.Key_Return)  # the bill behind the row
+    bill = bills.row_details
+    qtbot.waitUntil(lambda: find(bill, "Bill", QLabel).text().startswith(bills.model.index(0, 0).data()),
+                    timeout=5000)
+    assert find(bill, "Consumer", QLabel).text().startswith("Cyril Smythe")
+    bill.close()
     out = bills.export("csv", tmp_path / "bills.csv")
     rows = list(csv.reader(out.open(encoding="utf-8")))
     assert rows[0][:2] == ["Bill #", "Consumer"] and rows[1][1] == "Cyril Smythe" and len(rows) == 2

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
+    QDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -17,6 +18,7 @@ from app.services.billing.bills import BillDetail
 from app.services.core.context import Actor
 from app.services.registry import Services
 from app.views.billing.tables import fill, money_formatter, read_only_table
+from app.views.common.dialogs import keyboard_dialog
 from app.views.common.operations import Operation
 from app.views.common.widgets import named
 
@@ -83,3 +85,25 @@ class BillPanel(QWidget):
         self.totals.setText(f"Total: <b>{self.money(bill.total)}</b> · Arrears carried forward: "
                             f"{self.money(bill.arrears)} · Amount due: "
                             f"<b>{self.money(bill.amount_due)}</b>{late}")
+
+
+class BillDialog(QDialog):
+    """One bill on its own, opened from a list of bills elsewhere (a dashboard drill-down)."""
+
+    def __init__(self, services: Services, actor: Actor, invoice_no: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        named(self, f"Bill {invoice_no}")
+        self.setWindowTitle(f"Bill {invoice_no}")
+        self.panel = BillPanel(services, actor)
+        self.panel.invoice.setText(invoice_no)
+        close = named(QPushButton("Close"), "Close")
+        close.clicked.connect(self.accept)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(close)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.panel, 1)
+        layout.addLayout(buttons)
+        self.resize(900, 600)
+        self.panel.load()
+        keyboard_dialog(self, accept=close, first=self.panel.lines)

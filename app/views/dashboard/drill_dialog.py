@@ -1,6 +1,6 @@
 """A drill-down behind a metric: a lazy table (pages from SQL as the user scrolls, sorted and
 filtered in SQL), its row count, the ageing analysis for Outstanding, an export, and from a
-row the consumer or bill it stands for."""
+row the bill it stands for (or the facts of a row that is not a bill)."""
 
 from __future__ import annotations
 
@@ -30,6 +30,7 @@ from app.services.core.context import Actor
 from app.services.dashboard import DashboardFilter, DrillRequest
 from app.services.dashboard.drilldown import BUCKETS, Drill
 from app.services.registry import Services
+from app.views.billing.bill_panel import BillDialog
 from app.views.common.dialogs import keyboard_dialog
 from app.views.common.errors import show_error
 from app.views.common.tables import fit_columns, keyboard_table
@@ -158,11 +159,17 @@ class DrillDialog(QDialog):
                 for bucket, (count, amount) in buckets.items()))
 
     def open_row(self, index: QModelIndex) -> None:
-        """The consumer or bill behind a row (the bill and consumer screens of the billing module
-        are not built yet, so its facts are shown here)."""
+        """A bill row opens the bill (its lines, totals and marks); another row (an exception, a
+        charge, an open item) shows its facts."""
         if not index.isValid():
             return
-        cells = self.model.cells(self.model.row_at(index.row()))
+        row = self.model.row_at(index.row())
+        keys = [column.key for column in self.drill.columns]
+        if "invoice_no" in keys:
+            self.row_details = BillDialog(self.services, self.actor, row[1 + keys.index("invoice_no")], self)
+            self.row_details.open()
+            return
+        cells = self.model.cells(row)
         text = "\n".join(f"{header}: {cell}" for header, cell in zip(self.model.HEADERS, cells, strict=True))
         box = QMessageBox(QMessageBox.Icon.NoIcon, self.drill.title, text, QMessageBox.StandardButton.Close, self)
         box.setAccessibleName("Row details")
