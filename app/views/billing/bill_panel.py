@@ -28,7 +28,8 @@ FIELDS = ("Bill", "Consumer", "Billing address", "Period", "Bill date", "Due dat
 
 
 class BillPanel(QWidget):
-    def __init__(self, services: Services, actor: Actor) -> None:
+    def __init__(self, services: Services, actor: Actor, *, searchable: bool = True) -> None:
+        """`searchable`: with the invoice number field to look up any bill (else one bill's view)."""
         super().__init__()
         named(self, "Bill detail panel")
         self.services, self.actor = services, actor
@@ -53,7 +54,12 @@ class BillPanel(QWidget):
         search.addWidget(self.show_button)
         search.addStretch(1)
         layout = QVBoxLayout(self)
-        layout.addLayout(search)
+        if searchable:
+            layout.addLayout(search)
+        else:
+            for widget in (caption, self.invoice, self.show_button):
+                widget.setParent(self)  # kept, unseen: the bill is chosen by whoever opens the panel
+                widget.hide()
         layout.addLayout(header)
         layout.addWidget(self.lines, 1)
         layout.addWidget(self.totals)
@@ -94,7 +100,7 @@ class BillDialog(QDialog):
         super().__init__(parent)
         named(self, f"Bill {invoice_no}")
         self.setWindowTitle(f"Bill {invoice_no}")
-        self.panel = BillPanel(services, actor)
+        self.panel = BillPanel(services, actor, searchable=False)
         self.panel.invoice.setText(invoice_no)
         close = named(QPushButton("Close"), "Close")
         close.clicked.connect(self.accept)
@@ -106,4 +112,4 @@ class BillDialog(QDialog):
         layout.addLayout(buttons)
         self.resize(900, 600)
         self.panel.load()
-        keyboard_dialog(self, accept=close, first=self.panel.lines)
+        keyboard_dialog(self, accept=close)
