@@ -1,9 +1,10 @@
 """Billing commands of `utilitydesk`: cycles, bill runs, bills, meter reads, the GL journal.
 
-They run on the data folder's database as the command line's own user ("Command line" in
-the audit trail) with a Billing Manager's rights. `--json` prints one JSON document; bad
-input prints one clear line and exits with 2. A bill run on a terminal shows a progress
-bar on stderr.
+A command that bills, approves, imports reads, prints or exports logs a user in first
+(`--username`, else asked; the password prompt does not echo), takes the data folder's
+instance lock as the app does, and is done with that user's rights and audited as that user.
+Listing cycles and showing a bill only read. `--json` prints one JSON document; bad input
+prints one clear line and exits with 2. A bill run on a terminal shows a progress bar on stderr.
 """
 
 from __future__ import annotations
@@ -16,11 +17,14 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+from app.cli_login import add_username, log_in
 from app.domain.core.permissions import Role
 from app.services.core.context import Actor
 
-BILLING_CLI_ACTOR = Actor(user_id="cli", username="cli", full_name="Command line",
-                          role=Role.BILLING_MANAGER)
+# Listing cycles and showing a bill only read: they run as the command line, with a billing
+# manager's read rights. Every command that bills, approves, imports reads, prints or exports
+# logs a user in first and is audited as that user.
+READER = Actor(user_id="cli", username="cli", full_name="Command line", role=Role.BILLING_MANAGER)
 
 
 def add_billing_commands(sub: argparse._SubParsersAction) -> None:
@@ -48,15 +52,18 @@ def add_billing_commands(sub: argparse._SubParsersAction) -> None:
     generate.add_argument("--resume", action="store_true",
                           help="first finish any run left unfinished (a crash, a stop)")
     _json(generate)
+    add_username(generate)
     approve = bills_sub.add_parser("approve", help="approve a draft run's bills (posts them)")
     approve.add_argument("--run", required=True, metavar="RUN_ID", help="the run id generate printed")
     _json(approve)
+    add_username(approve)
     printing = bills_sub.add_parser("print", help="bill PDFs: one bill, or a cycle's batch")
     printing.add_argument("invoice_no", metavar="INVOICE_NO", nargs="?")
     printing.add_argument("--pdf", type=Path, metavar="FILE", help="with INVOICE_NO: the PDF to write")
     printing.add_argument("--cycle", metavar="NAME", help="every approved bill of the cycle")
     printing.add_argument("--out", type=Path, metavar="DIR", help="with --cycle: the folder")
     _json(printing)
+    add_username(printing)
     show = bills_sub.add_parser("show", help="one bill with its lines")
     show.add_argument("invoice_no", metavar="INVOICE_NO")
     _json(show)
@@ -67,6 +74,7 @@ def add_billing_commands(sub: argparse._SubParsersAction) -> None:
     imp.add_argument("file", type=Path, metavar="FILE",
                      help="columns account_no, meter_no, read_on, reading[, register, reason]")
     _json(imp)
+    add_username(imp)
 
     gl = sub.add_parser("gl", help="general ledger")
     gl_sub = gl.add_subparsers(dest="gl_command", metavar="ACTION", required=True)
@@ -74,6 +82,7 @@ def add_billing_commands(sub: argparse._SubParsersAction) -> None:
     export.add_argument("--cycle", required=True, metavar="NAME")
     export.add_argument("--out", required=True, type=Path, metavar="FILE")
     _json(export)
+    add_username(export)
 
 
 def _json(parser: argparse.ArgumentParser) -> None:
@@ -87,19 +96,17 @@ def _day(text: str) -> date:
         raise argparse.ArgumentTypeError(f"'{text}' is not a date written YYYY-MM-DD") from None
 
 
-def _services(args: argparse.Namespace):
+def _run(args: argparse.Namespace, action: Callable, *, writes: bool = True) -> int:
+    """`action(billing, args, actor)`. A command that writes takes the data folder's instance
+    lock, as the app does, and runs as the user who logs in; one that reads runs as READER."""
     from app.config import resolve_data_dir  # not for a --help
     from app.runtime import open_runtime
     from app.services.registry import Services
 
-    runtime = open_runtime(resolve_data_dir(args.data_dir), lock=False)
-    return runtime, Services(runtime.app)
-
-
-def _run(args: argparse.Namespace, action: Callable) -> int:
-    runtime, services = _services(args)
+    runtime = open_runtime(resolve_data_dir(args.data_dir), lock=writes)
     try:
-        result = action(services.billing, args)
+        actor = log_in(runtime, args) if writes else READER
+        result = action(Services(runtime.app).billing, args, actor)
     finally:
         runtime.close()
     if args.json:
@@ -118,30 +125,30 @@ def _plain(value: object) -> str:
 def cmd_cycles(args: argparse.Namespace) -> int:
     from app.cli_billing_output import cycles_output
 
-    return _run(args, lambda billing, a: cycles_output(billing.cycles(BILLING_CLI_ACTOR, a.zone)))
+    return _run(args, lambda billing, a, who: cycles_output(billing.cycles(who, a.zone)), writes=False)
 
 
 def cmd_bills(args: argparse.Namespace) -> int:
     from app.cli_billing_output import bill_output, run_output
 
     if args.bills_command == "show":
-        return _run(args, lambda billing, a: bill_output(billing.bill(BILLING_CLI_ACTOR, a.invoice_no)))
+        return _run(args, lambda billing, a, who: bill_output(billing.bill(who, a.invoice_no)), writes=False)
     if args.bills_command == "print":
         return _run(args, _print)
     if args.bills_command == "approve":
-        def approve(billing, a):
-            count = billing.approve_run(BILLING_CLI_ACTOR, a.run)
+        def approve(billing, a, who):
+            count = billing.approve_run(who, a.run)
             return {"approved": count}, f"Approved {count} bill(s) of run {a.run}"
         return _run(args, approve)
-    return _run(args, lambda billing, a: run_output(_generate(billing, a)))
+    return _run(args, lambda billing, a, who: run_output(_generate(billing, a, who)))
 
 
-def _generate(billing, args: argparse.Namespace):
+def _generate(billing, args: argparse.Namespace, who: Actor):
     from app.domain.core.errors import ValidationError
 
     if args.resume:
-        for run_id in billing.unfinished_runs(BILLING_CLI_ACTOR):
-            billing.execute(BILLING_CLI_ACTOR, run_id, _progress_bar(args))
+        for run_id in billing.unfinished_runs(who):
+            billing.execute(who, run_id, _progress_bar(args))
     if (args.zone or args.segment) and not args.period:
         raise ValidationError("period", "--zone and --segment need --period YYYY-MM")
     if (args.period_start is None) != (args.period_end is None):
@@ -157,18 +164,18 @@ def _generate(billing, args: argparse.Namespace):
     else:
         period = (args.period_start, args.period_end) if args.period_start else None
         scope = billing.account_scope(args.account, period)
-    run_id = billing.start_run(BILLING_CLI_ACTOR, scope, as_draft=args.draft)
-    return billing.execute(BILLING_CLI_ACTOR, run_id, _progress_bar(args))
+    run_id = billing.start_run(who, scope, as_draft=args.draft)
+    return billing.execute(who, run_id, _progress_bar(args))
 
 
-def _print(billing, args: argparse.Namespace):
+def _print(billing, args: argparse.Namespace, who: Actor):
     from app.domain.core.errors import ValidationError
 
     if args.invoice_no and args.pdf and not args.cycle:
-        path = billing.bill_pdf(BILLING_CLI_ACTOR, args.invoice_no, args.pdf)
+        path = billing.bill_pdf(who, args.invoice_no, args.pdf)
         return {"written": [str(path)]}, f"Bill {args.invoice_no} written to {path}"
     if args.cycle and args.out and not args.invoice_no:
-        batch = billing.print_cycle(BILLING_CLI_ACTOR, args.cycle, args.out, _count_bar(args))
+        batch = billing.print_cycle(who, args.cycle, args.out, _count_bar(args))
         text = f"{len(batch.written)} bill(s) written to {args.out}"
         if batch.refused:
             text += f"; {len(batch.refused)} not printed (Print Format Errors exceptions opened):\n  " + \
@@ -208,8 +215,8 @@ def _progress_bar(args: argparse.Namespace):
 
 
 def cmd_reads(args: argparse.Namespace) -> int:
-    def action(billing, a):
-        imported = billing.import_reads(BILLING_CLI_ACTOR, a.file)
+    def action(billing, a, who):
+        imported = billing.import_reads(who, a.file)
         return {"imported": imported.count}, f"Imported {imported.count} read(s) from {a.file}"
 
     return _run(args, action)
@@ -218,8 +225,8 @@ def cmd_reads(args: argparse.Namespace) -> int:
 def cmd_gl(args: argparse.Namespace) -> int:
     from app.cli_billing_output import journal_output
 
-    return _run(args, lambda billing, a: journal_output(
-        billing.export_journal(BILLING_CLI_ACTOR, a.cycle, a.out), a.out))
+    return _run(args, lambda billing, a, who: journal_output(
+        billing.export_journal(who, a.cycle, a.out), a.out))
 
 
 BILLING_COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {

@@ -10,11 +10,11 @@ open on the same folder.
 from __future__ import annotations
 
 import argparse
-import getpass
 import json
 from collections.abc import Callable
 from pathlib import Path
 
+from app.cli_login import add_username, log_in
 from app.domain.core.errors import NotFound
 from app.services.core.context import Actor
 
@@ -37,8 +37,7 @@ def add_counter_commands(sub: argparse._SubParsersAction) -> None:
     cash_sub = cash.add_subparsers(dest="cash_command", metavar="ACTION", required=True)
     sessions = cash_sub.add_parser("sessions", help="list this counter's sessions (numbers for `cash report`)")
     sessions.add_argument("--json", action="store_true", help="one JSON list instead of a table")
-    sessions.add_argument("--username", metavar="USER",
-                          help="who asks (asked when left out); the password is always asked")
+    add_username(sessions, "asks")
     report = cash_sub.add_parser("report", help="X report of an open session, Z report of a closed one")
     report.add_argument("--session", type=int, required=True, metavar="N", help="session number")
     _outputs(report)
@@ -47,17 +46,7 @@ def add_counter_commands(sub: argparse._SubParsersAction) -> None:
 def _outputs(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--printer", metavar="URL", help=f"print here ({PRINTER_HELP})")
     parser.add_argument("--pdf", metavar="FILE", type=Path, help="write a PDF")
-    parser.add_argument("--username", metavar="USER",
-                        help="who does it (asked when left out); the password is always asked")
-
-
-def _log_in(runtime, args: argparse.Namespace) -> Actor:
-    """The user the command runs as: the password is read from the terminal, never an argument."""
-    from app.services.core.auth import AuthService
-
-    username = args.username if args.username is not None else input("Username: ")
-    password = getpass.getpass(f"Password for {username.strip()}: ")
-    return AuthService(runtime.app).login(username, password)
+    add_username(parser)
 
 
 def _runtime(args: argparse.Namespace):
@@ -86,7 +75,7 @@ def cmd_receipt(args: argparse.Namespace) -> int:
 
     runtime = _runtime(args)
     try:
-        user = _log_in(runtime, args)
+        user = log_in(runtime, args)
         services = Services(runtime.app)
         payment_id = _payment_id(services, user, args.receipt_no)
         if args.pdf:
@@ -129,7 +118,7 @@ def cmd_cash(args: argparse.Namespace) -> int:
 
     runtime = _runtime(args)
     try:
-        user = _log_in(runtime, args)
+        user = log_in(runtime, args)
         cash = CashSessionsService(runtime.app)
         report = cash.report(user, cash.session_id_by_number(user, args.session))
         printer = cash.printers.counter_printer(args.printer)
@@ -150,7 +139,7 @@ def _cmd_cash_sessions(args: argparse.Namespace) -> int:
 
     runtime = _runtime(args)
     try:
-        lines = list_sessions(runtime.app, _log_in(runtime, args))
+        lines = list_sessions(runtime.app, log_in(runtime, args))
     finally:
         runtime.close()
     if args.json:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from pathlib import Path
 
 import pytest
 
 from app.cli import main
 from tests.billing_fixtures import CYCLE, build_world
+from tests.factories import PASSWORD
 
 
 @pytest.fixture
@@ -21,7 +23,22 @@ def folder(runtime, services):
     return str(runtime.paths.root)
 
 
+# The commands that bill, approve, import, print or export log a user in (the billing manager here).
+WRITES = {("bills", "generate"), ("bills", "approve"), ("bills", "print"), ("reads", "import"),
+          ("gl", "export")}
+
+
+@pytest.fixture(autouse=True)
+def password(monkeypatch):
+    """What the user types at the (not echoed) password prompt."""
+    typed = {"password": PASSWORD}
+    monkeypatch.setattr("app.cli_login.getpass.getpass", lambda prompt="": typed["password"])
+    return typed
+
+
 def run(folder, capsys, *argv) -> tuple[int, str, str]:
+    if tuple(argv[:2]) in WRITES and "--username" not in argv:
+        argv = (*argv, "--username", "manager")
     code = main(["--data-dir", folder, *argv])
     out, err = capsys.readouterr()
     return code, out, err
@@ -95,3 +112,38 @@ def test_a_draft_run_is_approved_from_the_command_line(folder, capsys, tmp_path)
     assert json.loads(run(folder, capsys, "bills", "show", "INV-414013", "--json")[1])["status"] == "Draft"
     code, out, _ = run(folder, capsys, "bills", "approve", "--run", result["run_id"])
     assert (code, out) == (0, f"Approved 1 bill(s) of run {result['run_id']}\n")
+
+
+def test_billing_commands_that_write_run_as_the_user_who_logs_in(folder, capsys, password):
+    from sqlalchemy import select
+
+    from app.models.system import AuditEntry
+    from app.runtime import open_runtime
+
+    code, _, _ = run(folder, capsys, "bills", "generate", "--cycle", CYCLE, "--username", "specialist")
+    assert code == 0
+    reopened = open_runtime(Path(folder), lock=False)
+    try:
+        with reopened.app.sessions() as session:
+            who = set(session.execute(select(AuditEntry.user_name).where(
+                AuditEntry.action.like("bill%"))).scalars())
+    finally:
+        reopened.close()
+    assert who == {"specialist"}  # never "Command line"
+    code, out, err = run(folder, capsys, "bills", "generate", "--cycle", CYCLE, "--username", "cashier")
+    assert code == 2 and out == "" and "Customer Service Executive may not" in err
+    password["password"] = "wrong"
+    code, _, err = run(folder, capsys, "gl", "export", "--cycle", CYCLE, "--out", "x.csv")
+    assert code == 2 and "Traceback" not in err and err.count("\n") == 1
+
+
+def test_a_billing_command_that_writes_waits_for_no_open_app(folder, capsys, tmp_path):
+    from app.runtime import open_runtime
+
+    app_open = open_runtime(Path(folder), lock=True)  # the app, open on the same data folder
+    try:
+        code, out, err = run(folder, capsys, "bills", "generate", "--cycle", CYCLE)
+        assert code == 2 and out == "" and "already running" in err
+        assert run(folder, capsys, "cycles", "list")[0] == 0  # reading does not need the folder alone
+    finally:
+        app_open.close()

@@ -62,7 +62,7 @@ def password(monkeypatch):
         typed["prompts"].append(prompt)
         return typed["password"]
 
-    monkeypatch.setattr("app.cli_counter.getpass.getpass", getpass)
+    monkeypatch.setattr("app.cli_login.getpass.getpass", getpass)
     return typed
 
 
