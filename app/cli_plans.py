@@ -1,5 +1,6 @@
 """`utilitydesk plans ...`: assign a plan to one service account or to a consumer category, and
-show an account's plan history. Commands act as the system user on the data folder's database.
+show an account's plan history. Assigning logs a user in first (a data folder with no user yet,
+being set up, assigns as System); the history only reads.
 
 A bulk assignment first says how many accounts change and which are skipped and why; it writes
 only with --yes."""
@@ -11,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from app.cli_args import iso_date
+from app.cli_login import add_username, log_in_once_set_up
 
 DataDir = Callable[[argparse.Namespace], Path]
 
@@ -30,6 +32,7 @@ def add_plans_parser(sub: argparse._SubParsersAction) -> None:
                              "date (default: today)")
     assign.add_argument("--yes", action="store_true",
                         help="with --category: write the change (without it, only show the count)")
+    add_username(assign, "assigns (once the data folder has users)")
 
     history = actions.add_parser("history", help="a service account's plan changes, newest first")
     history.add_argument("--account", required=True, help="a service account number")
@@ -44,20 +47,18 @@ def cmd_plans(args: argparse.Namespace, data_dir: DataDir) -> int:
         assignments = PlanAssignments(runtime.app)
         if args.plans_command == "history":
             return _history(assignments, args)
-        return _assign(assignments, args)
+        return _assign(assignments, args, log_in_once_set_up(runtime, args))
     finally:
         runtime.close()
 
 
-def _assign(assignments, args: argparse.Namespace) -> int:
-    from app.services.core.context import SYSTEM_ACTOR
-
-    plan_id = assignments.plan_named(SYSTEM_ACTOR, args.plan)
+def _assign(assignments, args: argparse.Namespace, actor) -> int:
+    plan_id = assignments.plan_named(actor, args.plan)
     if args.account:
-        assignments.assign(SYSTEM_ACTOR, args.account, plan_id, args.effective)
+        assignments.assign(actor, args.account, plan_id, args.effective)
         print(f"{args.account.strip()} is on plan '{args.plan.strip()}'.")
         return 0
-    preview = assignments.preview_bulk(SYSTEM_ACTOR, plan_id, args.category, args.effective)
+    preview = assignments.preview_bulk(actor, plan_id, args.category, args.effective)
     print(f"{len(preview.changing)} {args.category} account(s) change to plan '{preview.plan_name}' "
           f"from {preview.effective_from.isoformat()}; {len(preview.skipped)} skipped.")
     for reason, count in preview.skipped_by_reason():
@@ -65,7 +66,7 @@ def _assign(assignments, args: argparse.Namespace) -> int:
     if not args.yes:
         print("Nothing written: run again with --yes to assign.")
         return 0
-    result = assignments.assign_bulk(SYSTEM_ACTOR, plan_id, args.category,
+    result = assignments.assign_bulk(actor, plan_id, args.category,
                                      effective_from=preview.effective_from,
                                      confirmed_count=len(preview.changing))
     print(f"Assigned: {result.changed} account(s).")

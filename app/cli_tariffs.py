@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import TextIO
 
+from app.cli_login import add_username, log_in_once_set_up
 from app.domain.core.errors import ValidationError
 from app.domain.tariffs.validation import RateType, TariffStatus, Utility
 
@@ -30,6 +31,7 @@ def add_tariff_parser(sub: argparse._SubParsersAction) -> None:
     imp.add_argument("--decimal-comma", action="store_true",
                      help="the file writes decimals with a comma (0,1200); without this a comma "
                           "in a number is refused")
+    add_username(imp, "imports (once the data folder has users)")
 
     exp = actions.add_parser("export", help="export tariffs (optionally filtered) to CSV or XLSX")
     exp.add_argument("--out", required=True, type=Path)
@@ -76,18 +78,19 @@ def cmd_tariff(args: argparse.Namespace, data_dir: DataDir) -> int:
     # event, and quote and template open (and migrate) the database like any other use.
     runtime = open_runtime(data_dir(args), lock=True)
     try:
-        return _ACTIONS[args.tariff_command](TariffsService(runtime.app), args)
+        tariffs = TariffsService(runtime.app)
+        if args.tariff_command == "import":  # publishes tariffs: done as a user who logs in
+            return _import(tariffs, args, log_in_once_set_up(runtime, args))
+        return _ACTIONS[args.tariff_command](tariffs, args)
     finally:
         runtime.close()
 
 
-def _import(tariffs, args: argparse.Namespace) -> int:
-    from app.services.core.context import SYSTEM_ACTOR
-
+def _import(tariffs, args: argparse.Namespace, actor) -> int:
     bar = ProgressBar(sys.stderr)
     try:
         report = tariffs.transfer.import_file(
-            SYSTEM_ACTOR, args.file, publish=not args.draft, decimal_comma=args.decimal_comma,
+            actor, args.file, publish=not args.draft, decimal_comma=args.decimal_comma,
             progress=bar.show)
     finally:
         bar.close()
@@ -156,4 +159,4 @@ def _quote(args: argparse.Namespace, folder: Path) -> int:
     return 0
 
 
-_ACTIONS = {"import": _import, "export": _export, "template": _template}
+_ACTIONS = {"export": _export, "template": _template}

@@ -143,13 +143,18 @@ def test_an_inactive_plan_keeps_its_customers_until_their_next_billing_cycle(wor
     assert "Plan 'Dual Fuel' stopped applying on 2025-04-20" in reason
 
 
-def test_the_command_line_shows_the_count_before_writing_and_keeps_a_history(world, runtime, capsys):
+def test_the_command_line_shows_the_count_before_writing_and_keeps_a_history(world, runtime, capsys,
+                                                                             monkeypatch):
     from app.cli import main
+    from tests.factories import PASSWORD
+
+    monkeypatch.setattr("app.cli_login.getpass.getpass", lambda prompt="": PASSWORD)
 
     accounts = [world.consumer(name, meters=READS) for name in ("A", "B")]
     folder = str(runtime.paths.root)
     runtime.close()
-    bulk = ["--data-dir", folder, "plans", "assign", "--plan", "GS", "--category", "Residential"]
+    bulk = ["--data-dir", folder, "plans", "assign", "--plan", "GS", "--category", "Residential",
+            "--username", "manager"]
     assert main(bulk) == 0
     assert "2 Residential account(s) change to plan 'Green Saver'" in capsys.readouterr().out
     assert main(["--data-dir", folder, "plans", "history", "--account", accounts[0]]) == 0
@@ -157,9 +162,9 @@ def test_the_command_line_shows_the_count_before_writing_and_keeps_a_history(wor
     assert main([*bulk, "--yes"]) == 0
     assert "Assigned: 2 account(s)." in capsys.readouterr().out
     assert main(["--data-dir", folder, "plans", "history", "--account", accounts[0]]) == 0
-    assert "Dual Fuel -> Green Saver  by system" in capsys.readouterr().out
+    assert "Dual Fuel -> Green Saver  by manager" in capsys.readouterr().out  # the user, never "system"
     assert main(["--data-dir", folder, "plans", "assign", "--plan", "Dual Fuel", "--account",
-                 accounts[0], "--effective", "2024-01-01"]) == 2
+                 accounts[0], "--effective", "2024-01-01", "--username", "manager"]) == 2
     assert "A plan change effective 2026-12-06 is already recorded" in capsys.readouterr().err
 
 

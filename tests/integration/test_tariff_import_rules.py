@@ -220,3 +220,38 @@ def test_tariffs_are_read_once_per_import_whatever_its_size(world, runtime, tmp_
     assert len(large) < 6 * len(small) * 1.1  # six times the tariffs, about six times the work
     assert progress[-1] == ("Writing", 60, 60)
     assert ("Checking", 60, 60) in progress
+
+
+def test_once_a_folder_has_users_an_import_is_done_by_one_who_logs_in(runtime, tmp_path):
+    """Publishing tariffs changes what every bill charges: the importer is named in the audit."""
+    from sqlalchemy import select
+
+    from app.models.system import AuditEntry
+    from app.runtime import open_runtime
+    from tests.factories import PASSWORD
+
+    folder = runtime.paths.root  # seeded with a user per role
+    runtime.close()
+    template = tmp_path / "template.csv"
+    app = [sys.executable, "-m", "app", "--data-dir", str(folder)]
+    subprocess.run([*app, "tariff", "template", "--out", str(template)], check=True, capture_output=True)
+
+    def import_as(username: str, password: str) -> subprocess.CompletedProcess:
+        return subprocess.run([*app, "tariff", "import", str(template), "--username", username,
+                               "--password-stdin"], input=password + "\n", capture_output=True,
+                              text=True, timeout=120, check=False)
+
+    refused = import_as("admin", "not the password")
+    assert refused.returncode == 2 and refused.stderr.count("\n") == 1 and "Traceback" not in refused.stderr
+    cashier = import_as("cashier", PASSWORD)
+    assert cashier.returncode == 2 and "may not" in cashier.stderr
+    done = import_as("admin", PASSWORD)
+    assert done.returncode == 0, done.stderr
+    reopened = open_runtime(folder, lock=False)
+    try:
+        with reopened.app.sessions() as session:
+            who = set(session.execute(select(AuditEntry.user_name).where(
+                AuditEntry.action.like("tariff%"))).scalars())
+    finally:
+        reopened.close()
+    assert who == {"admin"}
