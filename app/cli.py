@@ -238,14 +238,19 @@ def cmd_smoke(args: argparse.Namespace) -> int:
 
 
 def _command_in(argv: Sequence[str]) -> str | None:
-    """The subcommand named on the command line, if any, before parsing it."""
+    """The subcommand named on the command line, before parsing it: None for the top-level help,
+    "gui" (the default) when none is named, so that the app's start builds no other parser."""
     tokens = iter(argv)
     for token in tokens:
         if token == "--data-dir":
             next(tokens, None)
         elif not token.startswith("-"):
             return token
-    return None
+    return None if any(_asks_help(token) for token in argv) else "gui"
+
+
+def _asks_help(token: str) -> bool:
+    return token == "-h" or (len(token) >= 3 and "--help".startswith(token))  # argparse: --he
 
 
 def _command_of(args: argparse.Namespace) -> Callable[[argparse.Namespace], int]:
