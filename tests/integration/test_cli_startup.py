@@ -1,7 +1,8 @@
 """Every command's `--help` starts without the heavy libraries (#17): the parser of the named
 command is built from light modules, and FastAPI, uvicorn, httpx, SQLAlchemy, Qt and reportlab
-are imported only when a command runs. (How fast that is, is bench/bench_startup.py's figure:
-no test here asserts a time.)"""
+are imported only when a command runs. The app's login window is on screen before SQLAlchemy
+loads, and `audit verify` runs without it. (How fast that is, is bench/bench_startup.py's
+figure: no test here asserts a time.)"""
 
 from __future__ import annotations
 
