@@ -165,17 +165,14 @@ def cmd_screenshots(args: argparse.Namespace) -> int:
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
-    from app.runtime import open_runtime
-    from app.services.core.audit import verify
+    from app.config import Paths, require_database
+    from app.services.core.audit_chain import verify_file
 
-    # Without the instance lock: verifying only reads (a deferred transaction, app.models.db), so it
-    # may check the chain while the app is open on the folder.
-    runtime = open_runtime(_data_dir(args), lock=False, existing=True)
-    try:
-        with runtime.app.sessions() as session:
-            check = verify(session)
-    finally:
-        runtime.close()
+    # Read-only and light (#17): the file is read with sqlite3, without SQLAlchemy, migrations or
+    # the instance lock, so it may check the chain while the app is open on the folder.
+    folder = _data_dir(args)
+    require_database(folder)
+    check = verify_file(Paths(folder).database)
     if check.intact:
         print(f"Audit chain intact: {check.entries_checked} entries verified.")
         return 0
@@ -241,14 +238,19 @@ def cmd_smoke(args: argparse.Namespace) -> int:
 
 
 def _command_in(argv: Sequence[str]) -> str | None:
-    """The subcommand named on the command line, if any, before parsing it."""
+    """The subcommand named on the command line, before parsing it: None for the top-level help,
+    "gui" (the default) when none is named, so that the app's start builds no other parser."""
     tokens = iter(argv)
     for token in tokens:
         if token == "--data-dir":
             next(tokens, None)
         elif not token.startswith("-"):
             return token
-    return None
+    return None if any(_asks_help(token) for token in argv) else "gui"
+
+
+def _asks_help(token: str) -> bool:
+    return token == "-h" or (len(token) >= 3 and "--help".startswith(token))  # argparse: --he
 
 
 def _command_of(args: argparse.Namespace) -> Callable[[argparse.Namespace], int]:

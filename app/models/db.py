@@ -2,23 +2,22 @@
 
 from __future__ import annotations
 
-import re
 import sqlite3
 import threading
 import weakref
 from collections import deque
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, Engine, create_engine, event, exc, text
 from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
 
 from app.domain.core.errors import UtilityDeskError
+from app.schema_version import MIGRATIONS
+from app.schema_version import head_revision as _only_head
 
 if TYPE_CHECKING:
     from alembic.config import Config
 
-MIGRATIONS = Path(__file__).with_name("migrations")
 BUSY_SECONDS = 15  # how long a writer waits for SQLite's write lock before "database is locked"
 
 
@@ -160,20 +159,6 @@ def current_revision(engine: Engine) -> str | None:
 
     with engine.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()
-
-
-_REVISION = re.compile(r"^(down_revision|revision)\s*=\s*['\"](\w+)['\"]", re.M)
-
-
-def _only_head() -> str | None:
-    """The one head of the migration files (each names its revision and the one before), read
-    without importing Alembic; None when there is not exactly one."""
-    revisions, parents = set(), set()
-    for path in (MIGRATIONS / "versions").glob("*.py"):
-        for kind, revision in _REVISION.findall(path.read_text(encoding="utf-8")):
-            (revisions if kind == "revision" else parents).add(revision)
-    heads = revisions - parents
-    return heads.pop() if len(heads) == 1 else None
 
 
 def _at_head(engine: Engine) -> bool:

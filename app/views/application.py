@@ -8,10 +8,12 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app.domain.core.errors import UtilityDeskError
-from app.runtime import Runtime, open_runtime
+from app.runtime import OpeningRuntime, Runtime, open_runtime
+from app.services.core.context import AppContext
 from app.services.registry import Services
 from app.views.common.errors import install_excepthook
 from app.views.common.operations import Operation
@@ -24,7 +26,8 @@ if TYPE_CHECKING:
     from sync.desktop import SyncLink
 
 # The main window, its modules and the sync client are imported after the login window is on
-# screen (Session.login and Session.sync_link): the login window waits for none of them.
+# screen (Session.login and Session.sync_link), and the database layer (SQLAlchemy, the models)
+# loads behind it (OpeningRuntime): the login window waits for none of them.
 
 log = logging.getLogger(__name__)
 
@@ -38,13 +41,40 @@ def qt_app() -> QApplication:
     return app
 
 
+class StartingServices(Services):
+    """The services of a desktop whose database is still opening behind the login window: the
+    first service asked for (the login click's) waits for it, under a wait cursor."""
+
+    def __init__(self, opening: OpeningRuntime) -> None:
+        self.opening = opening  # not Services.__init__: `app` is the property below
+
+    @property
+    def app(self) -> AppContext:
+        if self.opening.ready():
+            return self.opening.result().app
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            return self.opening.result().app
+        finally:
+            QApplication.restoreOverrideCursor()
+
+
+def _load_the_login() -> None:
+    """In the opening thread, after the database: the login click then only checks a password."""
+    import app.services.core.auth  # noqa: F401 - argon2, the users' model, the audit trail
+
+
 class Session:
     """One run of the desktop: log in, work, log out, log in again, until quit."""
 
-    def __init__(self, runtime: Runtime) -> None:
-        self.runtime = runtime
-        self.services = Services(runtime.app)
+    def __init__(self, opening: OpeningRuntime) -> None:
+        self.opening = opening
+        self.services = StartingServices(opening)
         self.window: MainWindow | None = None
+
+    @property
+    def runtime(self) -> Runtime:
+        return self.opening.result()
 
     @cached_property
     def sync_link(self) -> SyncLink:
@@ -60,15 +90,24 @@ class Session:
                 settings.get("general.counter_name"))
 
     def users_exist(self) -> bool:
+        if self.opening.facts is not None and self.opening.facts.users_exist:
+            return True  # read before the database layer loaded (no one deletes the last user)
         return self.services.auth.users_exist()
 
+    def _utility_name(self) -> str:
+        """Before the database has opened, as read at the start; the current one after."""
+        if self.opening.ready() or self.opening.facts is None:
+            return self.services.settings.current().utility_name
+        return self.opening.facts.settings.utility_name
+
     def login(self) -> bool:
-        utility, centre, counter = self.settings_labels()
-        dialog = LoginDialog(self.services, utility)
+        dialog = LoginDialog(self.services, self._utility_name())
+        QTimer.singleShot(0, self.opening.start)  # once the window is on screen
         if dialog.exec() != LoginDialog.DialogCode.Accepted or dialog.actor is None:
             return False
         from app.views.main_window import MainWindow
 
+        utility, centre, counter = self.settings_labels()
         self.window = MainWindow(self.services, dialog.actor, centre=centre, counter=counter,
                                  utility_name=utility, sync_link=self.sync_link)
         self.window.logout_requested.connect(self.logout)
@@ -105,30 +144,42 @@ def _connect_new_desktop(*args) -> bool:
     return connect_new_desktop(*args)
 
 
+def _cannot_start(error: BaseException) -> int:
+    """A start-up failure in a box and one line on stderr, never a traceback: 2 for a problem the
+    user can fix (the message says how), 1 for a defect (the trace goes to the log)."""
+    if isinstance(error, UtilityDeskError):
+        message, code = error.message, 2
+    else:
+        log.error("the start failed", exc_info=(type(error), error, error.__traceback__))
+        message, code = (f"unexpected error ({type(error).__name__}: {error}); the details are in "
+                         f"the log of the data folder (logs/utilitydesk.log)"), 1
+    QMessageBox.critical(None, "UtilityDesk cannot start", message)
+    print(f"utilitydesk: {message}", file=sys.stderr)
+    return code
+
+
 def run_gui(data_dir: Path) -> int:
     app = qt_app()
     try:
-        runtime = open_runtime(data_dir)
-    except UtilityDeskError as error:
-        QMessageBox.critical(None, "UtilityDesk cannot start", error.message)
-        print(f"utilitydesk: {error.message}", file=sys.stderr)
-        return 2
-    install_excepthook(runtime.paths.logs / "utilitydesk.log")
-    session: Session | None = None
+        opening = OpeningRuntime(data_dir, warm_up=_load_the_login)
+    except Exception as error:  # noqa: BLE001 - reported as the background's failures are
+        return _cannot_start(error)
+    install_excepthook(opening.paths.logs / "utilitydesk.log")
+    session = Session(opening)
     try:
-        session = Session(runtime)
-        if not session.users_exist() and not _connect_new_desktop(session.sync_link, runtime.paths.root,
+        if not session.users_exist() and not _connect_new_desktop(session.sync_link, opening.paths.root,
                                                                  session.users_exist):
             return 1
         if not session.login():
-            return 0
+            failure = opening.failure()  # the login window closed because the database did not open
+            return 0 if failure is None else _cannot_start(failure)
         return app.exec()
     finally:
-        if session is not None and session.window is not None:
+        if session.window is not None:
             from app.views.sync.status import QUIT_WAIT_MS
 
             session.window.sync_status.shutdown(wait_ms=QUIT_WAIT_MS)  # let a running sync finish
-        runtime.close()
+        opening.close()
 
 
 def run_smoke(data_dir: Path) -> int:
@@ -147,6 +198,7 @@ def run_smoke(data_dir: Path) -> int:
     register_fonts()  # the PDF fonts (with the rupee glyph) load from resources/fonts
     runtime = open_runtime(data_dir)  # creates the folder's database and applies every migration
     try:
+        _load_the_login()  # what the everyday start loads behind the login window
         revision = runtime.schema_revision()
         services = Services(runtime.app)
         dialog = LoginDialog(services, services.settings.current().utility_name)

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.core.errors import UtilityDeskError, ValidationError
+from app.runtime import StartFailed
 from app.services.core.context import Actor
 from app.services.registry import Services
 from app.views.common.dialogs import keyboard_dialog
@@ -58,8 +59,16 @@ class LoginDialog(QDialog):
 
     def try_login(self) -> None:
         # Login is one quick local query plus an argon2 check (~50 ms): done inline on purpose.
+        # On the desktop's start `services.auth` first waits for the database to finish opening
+        # behind this window (app.runtime.OpeningRuntime); if it could not, the window closes
+        # and the start reports why (app.views.application.run_gui).
         try:
-            self.actor = self.services.auth.login(self.username.text(), self.password.text())
+            auth = self.services.auth
+        except StartFailed:
+            self.reject()
+            return
+        try:
+            self.actor = auth.login(self.username.text(), self.password.text())
         except ValidationError as error:
             self._fail(f"{error.field} {error.rule}.", error.field)
         except UtilityDeskError as error:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -11,19 +10,18 @@ from sqlalchemy.orm import Session
 
 from app.domain.core.permissions import Permission
 from app.models.system import AuditEntry
+from app.services.core.audit_chain import (
+    CHAIN_COLUMNS,
+    GENESIS,
+    ChainCheck,
+    check_chain,
+    entry_hash,
+)
 from app.services.core.context import Actor, AppContext
-from app.services.core.serialize import canonical_json, json_safe
+from app.services.core.serialize import json_safe
 
-GENESIS = "0" * 64
-
-
-def entry_hash(prev_hash: str, at: datetime, user_name: str, device_id: str, action: str,
-               entity: str, entity_id: str, summary: dict) -> str:
-    body = canonical_json({
-        "at": at.isoformat(), "user": user_name, "device": device_id, "action": action,
-        "entity": entity, "entity_id": entity_id, "summary": summary,
-    })
-    return hashlib.sha256((prev_hash + body).encode("utf-8")).hexdigest()
+__all__ = ["GENESIS", "AuditFilter", "AuditRow", "AuditService", "ChainCheck", "append", "entry_hash",
+           "verify"]
 
 
 def _lock_chain(session: Session) -> None:
@@ -59,14 +57,6 @@ class AuditRow:
     entity: str
     entity_id: str
     summary: dict
-
-
-@dataclass(frozen=True)
-class ChainCheck:
-    entries_checked: int
-    intact: bool
-    first_broken_seq: int | None = None
-    problem: str = ""
 
 
 @dataclass(frozen=True)
@@ -114,15 +104,6 @@ class AuditService:
 
 
 def verify(session: Session) -> ChainCheck:
-    expected_prev = GENESIS
-    count = 0
-    for entry in session.execute(select(AuditEntry).order_by(AuditEntry.seq)).scalars().yield_per(2000):
-        count += 1
-        if entry.prev_hash != expected_prev:
-            return ChainCheck(count, False, entry.seq, "an entry before this one was removed or altered")
-        recomputed = entry_hash(entry.prev_hash, entry.at, entry.user_name, entry.device_id,
-                                entry.action, entry.entity, entry.entity_id, entry.summary)
-        if recomputed != entry.hash:
-            return ChainCheck(count, False, entry.seq, "this entry's contents were altered")
-        expected_prev = entry.hash
-    return ChainCheck(count, True)
+    """The chain read through the ORM (any database); `audit verify` reads the file directly."""
+    columns = [getattr(AuditEntry, name) for name in CHAIN_COLUMNS]
+    return check_chain(session.execute(select(*columns).order_by(AuditEntry.seq)).yield_per(2000))

@@ -7,8 +7,6 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
 
-from sqlalchemy import inspect
-
 
 def json_safe(value: object) -> object:
     if isinstance(value, Decimal):
@@ -30,5 +28,8 @@ def canonical_json(value: object) -> str:
 
 def row_to_dict(row: object) -> dict[str, object]:
     """Every mapped column of a row, JSON-safe."""
+    # Imported here: the audit chain's hashing (canonical_json) runs without SQLAlchemy.
+    from sqlalchemy import inspect
+
     mapper = inspect(row).mapper
     return {attr.key: json_safe(getattr(row, attr.key)) for attr in mapper.column_attrs}
