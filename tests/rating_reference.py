@@ -1,8 +1,8 @@
 """The rating rules written out plainly, to check the engine's prepared, cached path against.
 
 Straight from the tariff version each time: no plan, no caches, no shortcuts. It covers the
-bills the engine rates in one piece (one version all period, one energy table: Flat, Slab or
-Fixed, the meter's unit as the price unit) with every kind of charge. Lines come back as
+bills the engine rates in one piece (one version all period, one energy table: Flat, Slab,
+Fixed or one season all year, the meter's unit as the price unit) with every kind of charge. Lines come back as
 plain tuples of (description, quantity, rate, amount, kind) with the numbers as strings, so
 that a comparison also catches a change of exponent ("100" printed as "100.000").
 """
@@ -92,26 +92,28 @@ def _energy(version: TariffVersion, units: Decimal, factor: Decimal, lines: list
     if version.rate_type is RateType.FIXED:
         return ZERO
     word, money = WORDS[version.utility.value], quantum(version.currency)
+    rate, slabs, note = version.unit_rate, version.slabs, ""
+    if version.rate_type is RateType.SEASONAL:  # one season all year: its lines say which
+        season = version.seasons[0]
+        rate, slabs, note = season.rate, season.slabs, f" ({season.name})"
     allowance = version.allowance_units
     if factor != 1:
         allowance = _scaled(allowance, factor, version) if allowance else ZERO
     if allowance and units > 0:
         included = units if units < allowance else allowance
-        lines.append(("Included in fixed charge", included, None, ZERO, "allowance"))
+        lines.append((f"Included in fixed charge{note}", included, None, ZERO, "allowance"))
     billable = units - allowance if units > allowance else ZERO
-    if version.rate_type is RateType.FLAT:
-        rate = version.unit_rate
+    if rate is not None:
         amount = _rounded(billable * _price(rate, version), money)
-        lines.append((f"{word} charge", billable, rate, amount, "energy"))
+        lines.append((f"{word} charge{note}", billable, rate, amount, "energy"))
         return amount
     unit = version.billed_unit.value
     slabs = [(None if slab.upper is None else _scaled(slab.upper, factor, version), slab.rate,
-              slab_label(row, unit)) for slab, row in zip(version.slabs, slab_rows(version.slabs),
-                                                          strict=True)]
+              slab_label(row, unit)) for slab, row in zip(slabs, slab_rows(slabs), strict=True)]
     if version.slab_mode is SlabMode.VOLUME:
         upper, rate, label = next(slab for slab in slabs if slab[0] is None or units <= slab[0])
         amount = _rounded(billable * _price(rate, version), money)
-        lines.append((f"{word} at the {label} rate", billable, rate, amount, "energy"))
+        lines.append((f"{word} at the {label} rate{note}", billable, rate, amount, "energy"))
         return amount
     total, lower = ZERO, ZERO
     for upper, rate, label in slabs:
@@ -122,7 +124,7 @@ def _energy(version: TariffVersion, units: Decimal, factor: Decimal, lines: list
         if whole or quantity > 0:
             quantity = upper - lower if whole else quantity
             amount = _rounded(quantity * _price(rate, version), money)
-            lines.append((f"{word} {label}", quantity, rate, amount, "energy"))
+            lines.append((f"{word} {label}{note}", quantity, rate, amount, "energy"))
             total += amount
         if not used_up:
             break

@@ -1,7 +1,7 @@
 """The engine's prepared, cached path rates exactly as the rules written out plainly do.
 
 Random tariffs of every shape the engine rates in one piece (Flat, telescopic and volume
-slabs, Fixed; allowances; every charge kind with bases on any earlier lines; every period
+slabs, Fixed, one season all year; allowances; every charge kind with bases on any earlier lines; every period
 factor and limit rounding; several currencies and price bases), each rated over several
 periods so that cached slab limits and fixed lines are reused. Lines must match to the
 exponent: "100" and "100.000" print differently.
@@ -26,6 +26,7 @@ from app.domain.tariffs.validation import (
     LimitRounding,
     PeriodFactor,
     RateType,
+    Season,
     Slab,
     SlabMode,
     TariffVersion,
@@ -79,19 +80,26 @@ def tariffs(draw: st.DrawFn) -> TariffVersion:
     currency = draw(st.sampled_from(["USD", "INR", "JPY", "KWD"]))
     utility, unit = draw(st.sampled_from([(Utility.ELECTRICITY, Unit.KWH), (Utility.WATER, Unit.KL),
                                           (Utility.WATER, Unit.GALLON), (Utility.GAS, Unit.M3)]))
-    rate_type = draw(st.sampled_from([RateType.FLAT, RateType.SLAB, RateType.FIXED]))
+    rate_type = draw(st.sampled_from([RateType.FLAT, RateType.SLAB, RateType.FIXED,
+                                      RateType.SEASONAL]))
     charges = draw(charge_lists(currency))
     if rate_type is RateType.FIXED and not any(
             charge.kind in (ChargeKind.FIXED_PER_PERIOD, ChargeKind.FIXED_PER_DAY) for charge in charges):
         charges = (*charges, Charge(ChargeKind.FIXED_PER_PERIOD, "Service charge", amount=D(5), order=9))
-    slabs = draw(slab_tables()) if rate_type is RateType.SLAB else ()
+    slabs = draw(slab_tables()) if rate_type in (RateType.SLAB, RateType.SEASONAL) else ()
+    seasons = ()
+    if rate_type is RateType.SEASONAL:  # one season all year, priced flat or by slabs
+        flat = draw(st.booleans())
+        seasons = (Season("Winter", (1, 1), (12, 31), rate=draw(rates) if flat else None,
+                          slabs=() if flat else slabs),)
+        slabs = () if flat else slabs
     bounds = [slab.upper for slab in slabs if slab.upper is not None]
     allowance = D(0) if rate_type is RateType.FIXED else draw(st.one_of(
         st.just(D(0)), quantities, *([on_the_edge(bounds)] if bounds else [])))
     return TariffVersion(
         "Random", utility, unit, rate_type, currency, date(2020, 1, 1),
         unit_rate=draw(rates) if rate_type is RateType.FLAT else None,
-        slabs=slabs,
+        slabs=() if seasons else slabs, seasons=seasons,
         slab_mode=draw(st.sampled_from(SlabMode)), charges=charges, allowance_units=allowance,
         period_factor=draw(st.sampled_from(PeriodFactor)),
         limit_rounding=draw(st.sampled_from(LimitRounding)),
@@ -106,7 +114,9 @@ def on_the_edge(values: list[Decimal]) -> st.SearchStrategy[Decimal]:
 
 
 def edges(tariff: TariffVersion) -> list[Decimal]:
-    slabs = [slab.upper for slab in tariff.slabs if slab.upper is not None]
+    slabs = [slab.upper for slab in (*tariff.slabs, *(s for season in tariff.seasons
+                                                      for s in season.slabs))
+             if slab.upper is not None]
     return [value for value in [*slabs, tariff.allowance_units] if value]
 
 
@@ -159,7 +169,9 @@ def test_rate_period_matches_the_plain_rules(tariff, data) -> None:
 def test_rate_units_matches_the_plain_rules(tariff, data) -> None:
     reads = data.draw(readings(tariff))
     for (start, days), units, load in reads:
-        bill = rated(lambda: rate_units(tariff, units, load_kw=load, days=days))  # noqa: B023
+        season = tariff.seasons[0].name if tariff.seasons else None
+        bill = rated(lambda: rate_units(tariff, units, load_kw=load, days=days,  # noqa: B023
+                                        season=season))  # noqa: B023
         assert_same(bill, tariff, start, days, units, load, factor=D(1))
 
 
