@@ -8,6 +8,7 @@ it; per-day charges count days; adders count units.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple
@@ -105,8 +106,13 @@ def energy_lines(plan: RatingPlan, table: EnergyTable, units: Decimal, factor: D
 def _telescopic_lines(plan: RatingPlan, table: EnergyTable, units: Decimal, allowance: Decimal,
                       note: str, out: list[BillLine]) -> Decimal:
     """Each slab's rate on the units inside it; units within the allowance are free."""
-    total, lower = ZERO, ZERO
     cached = note == table.note  # whole-slab lines were built with the table's own note
+    if cached and not allowance:  # the usual bill: the used-up slabs' lines are ready made
+        used = bisect_left(table.limits, units)  # the slabs whose limit the reading passes
+        if used:
+            out.extend(table.whole_lines[:used])
+        return _last_slab_line(plan, table, used, units, allowance, note, out)
+    total, lower = ZERO, ZERO
     money_quantum, currency = plan.quantum, plan.currency
     append = out.append
     for band in table.bands:
@@ -135,6 +141,22 @@ def _telescopic_lines(plan: RatingPlan, table: EnergyTable, units: Decimal, allo
             break
         lower = upper  # type: ignore[assignment]
     return total
+
+
+def _last_slab_line(plan: RatingPlan, table: EnergyTable, index: int, units: Decimal,
+                    allowance: Decimal, note: str, out: list[BillLine]) -> Decimal:
+    """The line of the slab a reading ends in, after `index` used-up slabs; returns the
+    energy total."""
+    total = table.whole_totals[index]
+    lower = table.limits[index - 1] if index else ZERO
+    start = lower if lower > allowance else allowance
+    if units <= start:
+        return total
+    band = table.bands[index]
+    quantity = units - start
+    amount = (quantity * band.price).quantize(plan.quantum, ROUND_HALF_UP)
+    out.append(_line(plan, band.description + note, quantity, band.rate, amount, LineKind.ENERGY))
+    return total + amount
 
 
 def _volume_line(plan: RatingPlan, table: EnergyTable, units: Decimal, allowance: Decimal,

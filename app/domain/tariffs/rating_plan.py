@@ -92,6 +92,22 @@ class EnergyTable:
     flat_price: Decimal | None
     bands: tuple[Band, ...]
     allowance: Decimal = ZERO  # the units included in the fixed charge, scaled with the bands
+    # the slabs a reading uses up, found by bisecting `limits`: their lines, made once, and
+    # the running totals of those lines (totals[n]: the first n slabs), summed as a bill sums
+    limits: tuple[Decimal, ...] = ()
+    whole_lines: tuple[BillLine, ...] = ()
+    whole_totals: tuple[Decimal, ...] = (ZERO,)
+
+
+def with_whole_slabs(table: EnergyTable) -> EnergyTable:
+    """The table with its used-up slabs' limits, lines and running totals laid out."""
+    limited = [band for band in table.bands if band.upper is not None]
+    totals = [ZERO]
+    for band in limited:
+        totals.append(totals[-1] + band.full_line.amount.amount)  # type: ignore[union-attr]
+    return replace(table, limits=tuple(band.upper for band in limited),  # type: ignore[misc]
+                   whole_lines=tuple(band.full_line for band in limited),  # type: ignore[misc]
+                   whole_totals=tuple(totals))
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,16 +216,17 @@ def _tables(version: TariffVersion, word: str) -> tuple[EnergyTable, ...]:
         return (EnergyTable("", "", rate, None if rate is None else _price(rate, per), (),
                             version.allowance_units),)
     if version.rate_type is RateType.SLAB:
-        return (EnergyTable("", "", None, None, _bands(version, version.slabs, word, ""),
-                            version.allowance_units),)
+        return (with_whole_slabs(EnergyTable("", "", None, None,
+                                             _bands(version, version.slabs, word, ""),
+                                             version.allowance_units)),)
     if version.rate_type is RateType.SEASONAL:
         tables = []
         for season in version.seasons:
             note = f" ({season.name})"
             price = None if season.rate is None else _price(season.rate, per)
-            tables.append(EnergyTable(season.name, note, season.rate, price,
-                                      _bands(version, season.slabs, word, note),
-                                      version.allowance_units))
+            tables.append(with_whole_slabs(EnergyTable(
+                season.name, note, season.rate, price, _bands(version, season.slabs, word, note),
+                version.allowance_units)))
         return tuple(tables)
     return ()
 
@@ -279,4 +296,4 @@ def _scaled_table(plan: RatingPlan, table: EnergyTable, factor: Decimal) -> Ener
             lower = upper
         bands.append(replace(band, upper=upper, full_line=full_line))
     allowance = plan.scaled(table.allowance, factor) if table.allowance else ZERO
-    return replace(table, bands=tuple(bands), allowance=allowance)
+    return with_whole_slabs(replace(table, bands=tuple(bands), allowance=allowance))
