@@ -1,0 +1,100 @@
+"""How the overview asks the database (bench/bench_dashboard.py measures it): the ledger's
+balances of several scopes read once as a running total, the reconciliation's sums answered
+from covering indexes, each bill's history lookups run once, and the same figures on the
+central service's PostgreSQL as on the desktop's SQLite."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import select
+
+from app.models.billing import LedgerEntry
+from app.runtime import open_runtime
+from app.services.dashboard import DashboardFilter
+from app.services.dashboard.figures import ledger_balance, ledger_balances
+from app.services.registry import Services
+from tests.dashboard_fixtures import build_world
+from tests.factories import seed_users
+from tests.payment_fixtures import actor
+
+
+def _scopes(services, runtime, world, **narrow):
+    flt = DashboardFilter(cycle_id=world.cycles[(2025, 3)], **narrow)
+    scopes = services.dashboard.scopes(actor(runtime, "manager"), flt)
+    return [scopes.current, scopes.previous, scopes.last_year]
+
+
+def test_ledger_balances_of_several_scopes_are_each_scopes_balance(runtime, services):
+    world = build_world(runtime)
+    current, previous, last_year = _scopes(services, runtime, world)
+    with runtime.app.sessions() as session, session.begin():
+        consumer = session.execute(select(LedgerEntry.consumer_id)).scalars().first()
+        # on the previous scope's end: not in its balance (before the end), in the later ones
+        session.add(LedgerEntry(consumer_id=consumer, entry_type="deposit_applied", amount=Decimal("-3.25"),
+                                source_type="security_deposit", source_id="d1",
+                                posted_at=previous.ledger_end()))
+        session.add(LedgerEntry(consumer_id=consumer, entry_type="deposit_applied", amount=Decimal("-1.00"),
+                                source_type="security_deposit", source_id="d2",
+                                posted_at=previous.ledger_end() - timedelta(microseconds=1)))
+    narrowed = _scopes(services, runtime, world, segment="Commercial")[0]
+    with runtime.app.sessions() as session:
+        for scopes in ([current, previous, last_year], [last_year, current, previous, current],
+                       [current, narrowed, previous]):
+            assert ledger_balances(session, scopes) == [ledger_balance(session, s) for s in scopes]
+        each = [ledger_balance(session, s) for s in (last_year, previous, current)]
+    assert len(set(each)) == 3  # three different balances were compared
+
+
+def test_the_overview_reads_history_once_and_its_sums_from_covering_indexes(runtime, services):
+    world = build_world(runtime)
+    manager = actor(runtime, "manager")
+    statements: list[tuple[str, tuple]] = []
+    from sqlalchemy import event
+
+    def seen(conn, cursor, statement, parameters, context, many):
+        statements.append((statement, parameters))
+
+    event.listen(runtime.engine, "before_cursor_execute", seen)
+    try:
+        services.dashboard.overview(manager, DashboardFilter(cycle_id=world.cycles[(2025, 3)]))
+    finally:
+        event.remove(runtime.engine, "before_cursor_execute", seen)
+    raw = sqlite3.connect(runtime.engine.url.database)
+
+    def plan(statement: str, parameters: tuple) -> str:
+        return " | ".join(row[3] for row in raw.execute("EXPLAIN QUERY PLAN " + statement, parameters))
+
+    classes = [plan(s, p) for s, p in statements if "class_inputs" in s]
+    assert len(classes) == 3 and all("MATERIALIZE class_inputs" in text for text in classes)
+    by_source = [plan(s, p) for s, p in statements if "GROUP BY ledger_entries.source_type" in s]
+    assert by_source and "COVERING INDEX ix_ledger_source_posted" in by_source[0]
+    counted = [plan(s, p) for s, p in statements if s.startswith("SELECT coalesce(sum(bills.total)")
+               and "bill_date <=" in s]
+    assert counted and "COVERING INDEX ix_bills_date_status_total" in counted[0]
+    raw.close()
+
+
+@pytest.mark.postgres
+def test_the_overview_on_postgresql_has_the_figures_it_has_on_sqlite(runtime, services, tmp_path, pg_url):
+    from app.domain.core.clock import FixedClock
+    from tests.factories import NOW
+
+    central = open_runtime(tmp_path / "pg", lock=False, database_url=pg_url, clock=FixedClock(NOW))
+    try:
+        seed_users(central)
+        overviews = []
+        for rt, svc in ((runtime, services), (central, Services(central.app))):
+            world = build_world(rt)
+            flt = DashboardFilter(cycle_id=world.cycles[(2025, 3)])
+            overview = svc.dashboard.overview(actor(rt, "manager"), flt)
+            overviews.append((overview.scopes, overview.figures, overview.reconciliation))
+        assert overviews[1] == overviews[0]
+        figures = overviews[0][1]
+        assert (figures.high_consumption_accounts, figures.low_consumption_accounts,
+                figures.zero_consumption_accounts) == (1, 1, 1)
+    finally:
+        central.close()
