@@ -93,7 +93,7 @@ class Bill(Synced, Base):
 
 class BillLine(Synced, Base):
     __tablename__ = "bill_lines"
-    bill_id: Mapped[str] = fk("bills.id")
+    bill_id: Mapped[str] = fk("bills.id", index=False)
     line_no: Mapped[int] = mapped_column(Integer)
     kind: Mapped[str] = mapped_column(String(30))
     description: Mapped[str] = mapped_column(String(160))
@@ -103,6 +103,10 @@ class BillLine(Synced, Base):
     gl_code: Mapped[str] = mapped_column(String(20), default="")
     utility: Mapped[str] = mapped_column(String(30), default="")
     tariff_version: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    __table_args__ = (
+        # A bill's lines, and the dashboard's lines by GL code read from the index alone.
+        Index("ix_bill_lines_bill_kind_amount", "bill_id", "kind", "amount", "deleted"),
+    )
 
 
 class ServiceCharge(Synced, Base):

@@ -70,11 +70,15 @@ def test_the_overview_reads_history_once_and_its_sums_from_covering_indexes(runt
 
     classes = [plan(s, p) for s, p in statements if "class_inputs" in s]
     assert len(classes) == 3 and all("MATERIALIZE class_inputs" in text for text in classes)
+    # the current scope's lines serve its figures and the reconciliation; each comparison has its own
+    assert len([s for s, _p in statements if s.startswith("SELECT bill_lines.kind")]) == 3
     by_source = [plan(s, p) for s, p in statements if "GROUP BY ledger_entries.source_type" in s]
     assert by_source and "COVERING INDEX ix_ledger_source_posted" in by_source[0]
     counted = [plan(s, p) for s, p in statements if s.startswith("SELECT coalesce(sum(bills.total)")
                and "bill_date <=" in s]
     assert counted and "COVERING INDEX ix_bills_date_status_total" in counted[0]
+    lines = [plan(s, p) for s, p in statements if s.startswith("SELECT bill_lines.kind")]
+    assert lines and "COVERING INDEX ix_bill_lines_bill_kind_amount" in lines[0]
     raw.close()
 
 
@@ -98,3 +102,20 @@ def test_the_overview_on_postgresql_has_the_figures_it_has_on_sqlite(runtime, se
                 figures.zero_consumption_accounts) == (1, 1, 1)
     finally:
         central.close()
+
+
+def test_shared_reads_give_each_comparison_its_own_figures(runtime, services):
+    """The lines and ledger read once for several scopes give the figures each scope has alone."""
+    from app.services.dashboard.figures import scope_figures
+
+    world = build_world(runtime)
+    overview = services.dashboard.overview(actor(runtime, "manager"),
+                                           DashboardFilter(cycle_id=world.cycles[(2025, 3)]))
+    current, previous, last_year = _scopes(services, runtime, world)
+    with runtime.app.sessions() as session:
+        alone = [scope_figures(session, scope, "sqlite") for scope in (current, previous, last_year)]
+    assert overview.figures == alone[0]
+    for metric in ("service_charges", "outstanding_amount", "total_billed", "high_consumption_accounts"):
+        m = overview.metrics[metric]
+        assert (m.current, m.previous_cycle, m.last_year) == tuple(getattr(f, metric) for f in alone)
+    assert alone[0].service_charges != alone[1].service_charges  # the comparison tells them apart

@@ -85,14 +85,14 @@ def overview_in(session: Session, settings: Settings, flt: DashboardFilter, toda
     """The overview as of `today`: the screen's, the command line's and the scheduled report's."""
     tz = ZoneInfo(settings.time_zone)
     scopes = resolve(session, flt, today, tz)
-    lines = lines_by_gl(session, scopes.current)  # the reconciliation's, and the figures' unless cut
+    lines = lines_by_gl(session, scopes.current)  # the reconciliation's, and the current figures'
     seen = [with_ledger_until(scope, today) for scope in (scopes.current, scopes.previous, scopes.last_year)
             if scope]
     balances = iter(ledger_balances(session, seen))
-    figures = [scope and scope_figures(session, with_ledger_until(scope, today), dialect,
-                                       lines if with_ledger_until(scope, today) == scope else None,
-                                       next(balances))
-               for scope in (scopes.current, scopes.previous, scopes.last_year)]
+    figures = [scope and scope_figures(
+        session, with_ledger_until(scope, today), dialect,
+        lines if scope is scopes.current and with_ledger_until(scope, today) == scope else None,
+        next(balances)) for scope in (scopes.current, scopes.previous, scopes.last_year)]
     checks = _reconcile(session, scopes.current, figures[0], lines, today, tz)
     limit = threshold if threshold is not None else Decimal(settings.get("dashboard.trend_highlight_percent"))
     return Overview(now, settings.currency, limit,
