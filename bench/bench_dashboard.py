@@ -24,16 +24,13 @@ MONTHS = 18
 BILLS = "status IN ('Approved', 'Final')"
 def _bare_scope(db: sqlite3.Connection, cycle: str, start: str, end: str) -> tuple:
     """One cycle's figures in plain SQL, the best hand-written way: what any implementation must
-    at least ask the database. Each bill's history lookups run once (MATERIALIZED: flattened into
-    the class CASE they would run again for every reference), and the two previous cycles are
-    looked up only for a zero reading, the only class that needs them."""
+    at least ask the database. Each bill's history is read once (MATERIALIZED: flattened into the
+    class CASE it would be read again for every reference): its same period in earlier years by
+    one join, its two previous cycles only for a zero reading, the only class that needs them."""
     bills = db.execute(f"SELECT count(*), sum(total), sum(consumption), sum(bill_type = 'Estimated') "
                        f"FROM bills WHERE cycle_id = ? AND {BILLS}", (cycle,)).fetchone()
     held = db.execute("SELECT count(DISTINCT consumer_id) FROM billing_exceptions WHERE cycle_id = ? "
                       "AND status != 'Resolved'", (cycle,)).fetchone()
-    history = (f"FROM bills h WHERE h.service_account_id = b.service_account_id AND h.{BILLS} "
-               "AND h.period_start <= date(b.period_start, '-330 days') "
-               "AND strftime('%m', h.period_start) = strftime('%m', b.period_start)")
     before = (f"FROM bills h WHERE h.service_account_id = b.service_account_id AND h.{BILLS} "
               "AND h.period_start < b.period_start ORDER BY h.period_start DESC LIMIT 1")
     classes = db.execute(f"""
@@ -41,8 +38,11 @@ def _bare_scope(db: sqlite3.Connection, cycle: str, start: str, end: str) -> tup
           SELECT b.service_account_id AS acc, b.consumption AS now,
             CASE WHEN b.consumption = 0 THEN (SELECT h.consumption {before}) END AS p1,
             CASE WHEN b.consumption = 0 THEN (SELECT h.consumption {before} OFFSET 1) END AS p2,
-            (SELECT count(*) {history}) AS n, (SELECT coalesce(sum(h.consumption), 0) {history}) AS hist
-          FROM bills b WHERE b.cycle_id = ? AND b.{BILLS}),
+            count(h.period_start) AS n, coalesce(sum(h.consumption), 0) AS hist
+          FROM bills b LEFT JOIN bills h ON h.service_account_id = b.service_account_id AND h.{BILLS}
+            AND h.period_start <= date(b.period_start, '-330 days')
+            AND strftime('%m', h.period_start) = strftime('%m', b.period_start)
+          WHERE b.cycle_id = ? AND b.{BILLS} GROUP BY b.id),
         classes AS (SELECT acc, CASE
             WHEN now = 0 AND p2 IS NULL THEN 'I'
             WHEN now = 0 AND p1 > 0 AND p2 > 0 THEN 'Z'

@@ -119,3 +119,30 @@ def test_shared_reads_give_each_comparison_its_own_figures(runtime, services):
         m = overview.metrics[metric]
         assert (m.current, m.previous_cycle, m.last_year) == tuple(getattr(f, metric) for f in alone)
     assert alone[0].service_charges != alone[1].service_charges  # the comparison tells them apart
+
+
+def test_classes_use_every_earlier_year_and_only_counted_bills(runtime, services):
+    """Two earlier Marches for Asha average 200 (160 is no longer High); a cancelled March for
+    Dina is not history (she stays Low). The overview's counts (one join per bill) and the
+    drill-down's rows (lookups per bill) agree."""
+    from datetime import date
+
+    from app.models.billing import Bill
+    from app.services.dashboard import DrillRequest
+
+    world = build_world(runtime)
+    with runtime.app.sessions() as session, session.begin():
+        for name, units, status in (("Asha Smith", 300, "Approved"), ("Dina Patel", 10, "Cancelled")):
+            template = session.get(Bill, world.bills[(name, (2024, 3))])
+            session.add(Bill(invoice_no=f"INV-2023-{name[:4]}", consumer_id=template.consumer_id,
+                             service_account_id=template.service_account_id, cycle_id=None,
+                             period_start=date(2023, 2, 1), period_end=date(2023, 2, 28),
+                             bill_date=date(2023, 3, 5), due_date=date(2023, 3, 20), consumption=Decimal(units),
+                             total=Decimal("1.00"), status=status))
+    manager = actor(runtime, "manager")
+    flt = DashboardFilter(cycle_id=world.cycles[(2025, 3)])
+    figures = services.dashboard.overview(manager, flt).figures
+    assert (figures.high_consumption_accounts, figures.low_consumption_accounts,
+            figures.zero_consumption_accounts) == (0, 1, 1)
+    for metric in ("high_consumption_accounts", "low_consumption_accounts", "zero_consumption_accounts"):
+        assert services.dashboard_lists.drill_count(manager, DrillRequest(metric, flt)) == getattr(figures, metric)

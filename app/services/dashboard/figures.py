@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
-from sqlalchemy import and_, case, distinct, func, select
+from sqlalchemy import Select, and_, case, distinct, func, select
 from sqlalchemy.orm import Session, aliased
 
 from app.domain.dashboard.consumption import HIGH_FACTOR, LOW_FACTOR
@@ -37,29 +37,52 @@ LEDGER_PAYMENTS = (PaymentStatus.POSTED.value,)
 HIGH, LOW, ZERO, INSUFFICIENT, NORMAL = "High", "Low", "Zero", "Insufficient history", "Normal"
 
 
-def class_inputs(dialect: str) -> list:
-    """Per bill of the outer query (Bill), what its class needs, as labelled columns: its
-    consumption, its two previous cycles' (when it is zero; else NULL) and the count and sum of
-    the same period in earlier years (bills of the account whose period starts in the same month,
-    330 days or more before).
-    Computed once per bill in an inner query, so the class CASE does not repeat the lookups."""
+def _history(dialect: str):
+    """An account's other bills (`history`) before the outer query's Bill, and those of the same
+    period in earlier years: period starting in the same month, 330 days or more before."""
     history = aliased(Bill)
     before = [history.service_account_id == Bill.service_account_id,
               history.status.in_(COUNTED_BILLS)]
     same_period = [*before, history.period_start <= days_before(Bill.period_start, EARLIER_YEAR_DAYS, dialect),
                    month_of(history.period_start, dialect) == month_of(Bill.period_start, dialect)]
+    return history, before, same_period
+
+
+def _previous_cycles(dialect: str) -> list:
+    """The bill's two previous cycles' consumption, looked up only for a zero reading (the only
+    class that needs them; NULL otherwise)."""
+    history, before, _same = _history(dialect)
 
     def previous(offset: int):
         return (select(raw(history.consumption)).where(*before, history.period_start < Bill.period_start)
                 .order_by(history.period_start.desc()).limit(1).offset(offset).scalar_subquery())
 
-    # Only a zero reading looks at the previous cycles: other bills skip those two lookups.
     zero = raw(Bill.consumption) == 0
     return [raw(Bill.consumption).label("now_units"), case((zero, previous(0))).label("previous_1"),
-            case((zero, previous(1))).label("previous_2"),
+            case((zero, previous(1))).label("previous_2")]
+
+
+def class_inputs(dialect: str) -> list:
+    """Per bill of the outer query (Bill), what its class needs, as labelled columns: its
+    consumption, its two previous cycles' (when it is zero) and the count and sum of the same
+    period in earlier years. Computed once per bill in an inner query, so the class CASE does not
+    repeat the lookups."""
+    history, _before, same_period = _history(dialect)
+    return [*_previous_cycles(dialect),
             select(func.count()).where(*same_period).scalar_subquery().label("history_count"),
             select(func.coalesce(func.sum(raw(history.consumption)), 0)).where(*same_period)
             .scalar_subquery().label("history_total")]
+
+
+def class_inputs_by_bill(dialect: str, *columns) -> Select:
+    """class_inputs as one query grouped by bill: the same period's count and sum from one join
+    to the account's earlier bills rather than two lookups. Bill's own columns only (`columns`):
+    what the group by the bill's id allows on every database. Counted by period_start: read
+    from the covering index ix_bills_account_period, as the id is not."""
+    history, _before, same_period = _history(dialect)
+    return (select(*columns, *_previous_cycles(dialect), func.count(history.period_start).label("history_count"),
+                   func.coalesce(func.sum(raw(history.consumption)), 0).label("history_total"))
+            .select_from(Bill).outerjoin(history, and_(*same_period)).group_by(Bill.id))
 
 
 def consumption_class(columns):
@@ -78,7 +101,7 @@ def _class_counts(session: Session, scope: Scope, dialect: str) -> dict[str, int
     # MATERIALIZED: each bill's four history lookups run once. As a plain subquery the database
     # flattens it into the class CASE and the four counts, and re-runs the lookups for every
     # reference to their columns (six times slower on the demo).
-    inputs = scope.bills(select(Bill.service_account_id.label("account"), *class_inputs(dialect))) \
+    inputs = scope.bills(class_inputs_by_bill(dialect, Bill.service_account_id.label("account"))) \
         .cte("class_inputs").prefix_with("MATERIALIZED")
     classes = select(inputs.c.account, consumption_class(inputs.c).label("cls")).subquery()
     counts = [func.count(distinct(case((classes.c.cls == name, classes.c.account))))
