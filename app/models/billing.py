@@ -58,7 +58,7 @@ class Bill(Synced, Base):
     tariff_version_id: Mapped[str | None] = fk("tariff_versions.id", nullable=True, index=False)
     period_start: Mapped[date] = mapped_column(Date)
     period_end: Mapped[date] = mapped_column(Date)
-    bill_date: Mapped[date] = mapped_column(Date, index=True)
+    bill_date: Mapped[date] = mapped_column(Date)
     due_date: Mapped[date] = mapped_column(Date)
     consumption: Mapped[Decimal] = mapped_column(Quantity)
     bill_type: Mapped[str] = mapped_column(String(20), default="Actual")  # Actual, Estimated, Final
@@ -79,6 +79,9 @@ class Bill(Synced, Base):
         UniqueConstraint("service_account_id", "period_start", "rebill_no",
                          name="uq_bills_account_period"),
         Index("ix_bills_consumer_date", "consumer_id", "bill_date"),
+        # Bills by date (date-range scopes, drill-downs) and, read from the index alone, the
+        # reconciliation's sum of counted bill totals up to a day.
+        Index("ix_bills_date_status_total", "bill_date", "status", "deleted", "total"),
         # Covering index for the Collection Rate KPI (bills falling due in a month).
         Index("ix_bills_due_date", "due_date", "status", "total"),
         # The dashboard's consumption classes: an account's same period in earlier years and its
@@ -90,7 +93,7 @@ class Bill(Synced, Base):
 
 class BillLine(Synced, Base):
     __tablename__ = "bill_lines"
-    bill_id: Mapped[str] = fk("bills.id")
+    bill_id: Mapped[str] = fk("bills.id", index=False)
     line_no: Mapped[int] = mapped_column(Integer)
     kind: Mapped[str] = mapped_column(String(30))
     description: Mapped[str] = mapped_column(String(160))
@@ -100,6 +103,10 @@ class BillLine(Synced, Base):
     gl_code: Mapped[str] = mapped_column(String(20), default="")
     utility: Mapped[str] = mapped_column(String(30), default="")
     tariff_version: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    __table_args__ = (
+        # A bill's lines, and the dashboard's lines by GL code read from the index alone.
+        Index("ix_bill_lines_bill_kind_amount", "bill_id", "kind", "amount", "deleted"),
+    )
 
 
 class ServiceCharge(Synced, Base):
@@ -151,4 +158,7 @@ class LedgerEntry(Synced, Base):
         Index("ix_ledger_consumer_posted", "consumer_id", "posted_at"),
         # The dashboard's Outstanding at the end of a period: one index-only range sum.
         Index("ix_ledger_posted_amount", "posted_at", "amount", "deleted"),
+        # The reconciliation's ledger by source (bills, charges, payments, the rest) in one
+        # index-only pass, grouped in index order.
+        Index("ix_ledger_source_posted", "source_type", "posted_at", "amount", "deleted"),
     )

@@ -113,7 +113,8 @@ def _classes(scope: Scope, dialect: str, wanted: str) -> Select:
                              Consumer.name.label("consumer"), Consumer.account_no.label("account_no"),
                              Bill.bill_date.label("bill_date"), Bill.consumption.label("consumption"),
                              Bill.consumer_id.label("consumer_id"), *class_inputs(dialect)), Bill.consumer_id)
-    inputs = scope.bills(inner, joined=True).subquery()
+    # MATERIALIZED, as in figures._class_counts: the lookups run once per bill, not per reference
+    inputs = scope.bills(inner, joined=True).cte("drill_class_inputs").prefix_with("MATERIALIZED")
     c = inputs.c
     classes = select(c.row_id, c.invoice_no, c.consumer, c.account_no, c.bill_date, c.consumption,
                      consumption_class(c).label("class"), c.consumer_id).subquery()

@@ -112,9 +112,12 @@ class Scope:
                             ServiceCharge.service_date <= self.window.end)
         return self.narrow(query, ServiceCharge.consumer_id, joined)
 
+    def ledger_end(self) -> datetime:
+        """The ledger is read up to (before) this moment: the end of the window's last day."""
+        return utc_bounds(self.window.end, self.window.end, self.tz)[1]
+
     def ledger(self, query: Select) -> Select:
-        _, end = utc_bounds(self.window.end, self.window.end, self.tz)
-        return self.narrow(query.where(LedgerEntry.posted_at < end), LedgerEntry.consumer_id)
+        return self.narrow(query.where(LedgerEntry.posted_at < self.ledger_end()), LedgerEntry.consumer_id)
 
 
 @dataclass(frozen=True)

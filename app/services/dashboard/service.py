@@ -31,9 +31,11 @@ from app.services.core.work import unit_of_work
 from app.services.dashboard import panels
 from app.services.dashboard.figures import (
     documents_total,
-    ledger_balance,
+    ledger_balances,
+    ledger_by_source,
     lines_by_gl,
     scope_figures,
+    undocumented,
 )
 from app.services.dashboard.scope import DashboardFilter, Scope, Scopes, resolve, with_ledger_until
 from app.services.dashboard.sql import money_sum
@@ -83,9 +85,15 @@ def overview_in(session: Session, settings: Settings, flt: DashboardFilter, toda
     """The overview as of `today`: the screen's, the command line's and the scheduled report's."""
     tz = ZoneInfo(settings.time_zone)
     scopes = resolve(session, flt, today, tz)
-    figures = [scope_figures(session, with_ledger_until(scope, today), dialect) if scope else None
-               for scope in (scopes.current, scopes.previous, scopes.last_year)]
-    checks = _reconcile(session, scopes.current, figures[0], today, tz)
+    lines = lines_by_gl(session, scopes.current)  # the reconciliation's, and the current figures'
+    seen = [with_ledger_until(scope, today) for scope in (scopes.current, scopes.previous, scopes.last_year)
+            if scope]
+    balances = iter(ledger_balances(session, seen))
+    figures = [scope and scope_figures(
+        session, with_ledger_until(scope, today), dialect,
+        lines if scope is scopes.current and with_ledger_until(scope, today) == scope else None,
+        next(balances)) for scope in (scopes.current, scopes.previous, scopes.last_year)]
+    checks = _reconcile(session, scopes.current, figures[0], lines, today, tz)
     limit = threshold if threshold is not None else Decimal(settings.get("dashboard.trend_highlight_percent"))
     return Overview(now, settings.currency, limit,
                     (scopes.current.label, scopes.previous and scopes.previous.label,
@@ -93,13 +101,14 @@ def overview_in(session: Session, settings: Settings, flt: DashboardFilter, toda
                     figures[0], build_metrics(figures[0], figures[1], figures[2], limit), checks)
 
 
-def _reconcile(session: Session, scope: Scope, figures: PeriodFigures, today: date,
-               tz: ZoneInfo) -> Reconciliation:
+def _reconcile(session: Session, scope: Scope, figures: PeriodFigures, lines: dict[str, Decimal],
+               today: date, tz: ZoneInfo) -> Reconciliation:
     totals = session.execute(scope.bills(select(money_sum(Bill.total)))).scalar_one()
     everything = Scope("to date", Period(min(scope.window.start, today), today), tz,
                        zone_id=scope.zone_id, segment=scope.segment)
-    return reconcile(figures.total_billed, totals, lines_by_gl(session, scope),
-                     ledger_balance(session, everything), documents_total(session, everything))
+    ledger = ledger_by_source(session, everything)
+    return reconcile(figures.total_billed, totals, lines, sum(ledger.values(), Decimal(0)),
+                     documents_total(session, everything, undocumented(ledger)))
 
 
 def require_dashboard(actor: Actor) -> None:
