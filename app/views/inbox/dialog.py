@@ -77,7 +77,7 @@ class NoticesTableModel(QAbstractTableModel):
         if column == COL_KIND:
             return kind_text(notice.kind)
         if column == COL_SUBJECT:
-            return notice.subject
+            return self.display.text(notice.subject)
         return "Read" if notice.read else "Unread"
 
 
@@ -144,7 +144,7 @@ class InboxDialog(QDialog):
 
     def _show_selection(self) -> None:
         notice = self.selected()
-        self.body.setText(notice.body if notice else "")
+        self.body.setText(self.model.display.text(notice.body) if notice else "")
         self.read_button.setEnabled(notice is not None and not notice.read)
         self.all_button.setEnabled(any(not n.read for n in self.model.notices))
 

@@ -141,7 +141,7 @@ class AssignPlanDialog(QDialog):
     def _say(self, text: str, *, error: bool = False) -> None:
         """Refusals in the error colour, what was done in the ordinary one."""
         self.message.setStyleSheet(self.error_style if error else "")
-        show_message(self.message, text)
+        show_message(self.message, self.display.text(text))  # a service's ISO days as the setting says
 
     def _assign_one(self, effective) -> None:
         account_no = self.account.currentData()
@@ -167,7 +167,7 @@ class AssignPlanDialog(QDialog):
         if not preview.changing:
             self._say(confirmation_text(preview), error=True)
             return
-        if not self.ask.confirm("Assign plan", confirmation_text(preview)):
+        if not self.ask.confirm("Assign plan", self.display.text(confirmation_text(preview))):
             return
         result = self.services.plan_assignments.assign_bulk(
             self.actor, self.plan.id, category, effective_from=effective,

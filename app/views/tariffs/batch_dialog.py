@@ -53,7 +53,7 @@ class BatchEditDialog(QDialog):
         named(self, "Batch edit")
         self.setWindowTitle(f"Batch edit: {len(chosen)} {kind}(s)")
         self.services, self.actor, self.chosen, self.kind = services, actor, chosen, kind
-        display = Display.of(services.settings.current())
+        self.display = display = Display.of(services.settings.current())
         today = to_qdate(services.plans.context(actor).today)
         self.action = named(QComboBox(), "Action")
         for action in BatchAction:
@@ -118,7 +118,7 @@ class BatchEditDialog(QDialog):
             else:
                 result = batch.deactivate(self.actor, ids, reason=self.reason.text(), confirm_in_use=False)
         except UtilityDeskError as error:
-            show_message(self.error, error.message)
+            show_message(self.error, self.display.text(error.message))  # its days as the setting says
             return
         self._show(result)
 
@@ -130,5 +130,5 @@ class BatchEditDialog(QDialog):
 
     def _show(self, result: BatchSummary) -> None:
         show_message(self.error, "")
-        self.summary.setText(result.describe())
+        self.summary.setText(self.display.text(result.describe()))
         self.applied.emit(result.changes)
