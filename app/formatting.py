@@ -109,9 +109,14 @@ class Formats:
         """"11/01/2026 – 11/30/2026"; a missing end reads `open_end`."""
         return f"{self.day(first)} – {self.day(last) if last is not None else open_end}"
 
-    def month(self, month: date) -> str:
-        """"November 2026"."""
-        return _babel_date(month, format="MMMM yyyy", locale=self.locale)
+    def month(self, month: date, *, short: bool = False) -> str:
+        """"November 2026" ("Nov 2026" short, for a chart's axis)."""
+        return _babel_date(month, format="MMM yyyy" if short else "MMMM yyyy", locale=self.locale)
+
+    @property
+    def currency_symbol(self) -> str:
+        """"$" for USD in en_US, "₹" for INR in en_IN."""
+        return get_currency_symbol(self.currency, locale=self.locale)
 
     def money(self, money: Money | None) -> str:
         return "" if money is None else format_money(money, self.locale)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.domain.billing.exceptions import age_days, escalation_due, recommended_steps
@@ -41,7 +41,10 @@ class ExceptionRow:
 def list_exceptions(session: Session, now: datetime, *, cycle_id: str | None = None,
                     category: str | None = None, severity: str | None = None,
                     open_only: bool = True) -> list[ExceptionRow]:
-    query = (select(BillingException, Consumer.name, ServiceAccount.account_no, BillingCycle.name)
+    # an exception raised on a consumer rather than one of its service accounts (a payment, an
+    # address) still names an account: the consumer's own number
+    account = func.coalesce(ServiceAccount.account_no, Consumer.account_no)
+    query = (select(BillingException, Consumer.name, account, BillingCycle.name)
              .join(Consumer, Consumer.id == BillingException.consumer_id)
              .outerjoin(ServiceAccount, ServiceAccount.id == BillingException.service_account_id)
              .outerjoin(BillingCycle, BillingCycle.id == BillingException.cycle_id))

@@ -11,7 +11,7 @@ from app.services.core.audit import AuditRow
 
 # The keys that hold a record's human number, most telling first.
 NUMBER_KEYS = ("receipt_no", "payment_no", "invoice_no", "credit_note_no", "request_no",
-               "order_no", "session_no", "plan_no", "number", "username", "name", "key", "code")
+               "order_no", "session_no", "plan_no", "account_no", "number", "username", "name", "key", "code")
 # Words that read better than their key.
 KEY_WORDS = {"no": "No.", "id": "ID", "gl": "GL", "kw": "kW", "sla": "SLA", "pdf": "PDF",
              "csv": "CSV", "xlsx": "XLSX", "url": "URL"}

@@ -86,7 +86,9 @@ class BatchEditDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(f"{kind.capitalize()}s: " + ", ".join(chosen.values())))
         layout.addLayout(self.form)
-        layout.addWidget(QLabel(RULES[kind]))
+        rules = named(QLabel(RULES[kind]), "Batch rules")
+        rules.setWordWrap(True)  # one long line made the dialog as wide as a screen
+        layout.addWidget(rules)
         layout.addWidget(self.error)
         layout.addWidget(self.summary, 1)
         layout.addLayout(buttons)
@@ -94,6 +96,7 @@ class BatchEditDialog(QDialog):
         self.apply_button.clicked.connect(self.apply)
         close.clicked.connect(self.reject)
         self._fields()
+        self.resize(640, self.sizeHint().height())
         keyboard_dialog(self, accept=self.apply_button, first=self.action)
 
     def _fields(self) -> None:
