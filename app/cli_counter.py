@@ -15,7 +15,7 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
-from app.domain.core.errors import NotFound
+from app.domain.core.errors import NotFound, ValidationError
 from app.services.core.context import Actor
 
 PRINTER_HELP = "tcp://host:9100, usb://VID:PID, serial:///dev/ttyUSB0?baud=19200 or file:///path"
@@ -55,8 +55,12 @@ def _log_in(runtime, args: argparse.Namespace) -> Actor:
     """The user the command runs as: the password is read from the terminal, never an argument."""
     from app.services.core.auth import AuthService
 
-    username = args.username if args.username is not None else input("Username: ")
-    password = getpass.getpass(f"Password for {username.strip()}: ")
+    try:
+        username = args.username if args.username is not None else input("Username: ")
+        password = getpass.getpass(f"Password for {username.strip()}: ")
+    except EOFError:  # run from a script or a pipe: nobody to ask
+        raise ValidationError("Password", "is asked on the terminal, and there is none here (the "
+                                          "input is closed): run the command in a terminal") from None
     return AuthService(runtime.app).login(username, password)
 
 
