@@ -4,6 +4,9 @@ account, and tables without an empty row-header gutter."""
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 from PySide6.QtCharts import QBarCategoryAxis, QValueAxis
 from PySide6.QtWidgets import QApplication, QTableView
 
@@ -81,3 +84,14 @@ def test_the_audit_log_names_an_exception_by_its_account():
                    "0e526f52-9d6c-4f0b-8b0b-3a8f0b0b0b0b",
                    {"category": "Payment Processing Failures", "account_no": "WU-10008"})
     assert record_number(row) == "WU-10008"
+
+
+def test_every_date_field_is_a_dateedit_that_shows_the_setting():
+    """A bare QDateEdit shows the platform's format ("22 11 2026" on the Final bill tab) instead
+    of the date format setting, and Tab stops inside it: every date field is a DateEdit."""
+    views = Path(__file__).resolve().parents[2] / "app" / "views"
+    bare = [f"{path.relative_to(views)}:{number}"
+            for path in views.rglob("*.py") if path.name != "forms.py"
+            for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+            if re.search(r"\bQDateEdit\(", line)]
+    assert bare == [], bare
