@@ -41,18 +41,26 @@ def record_number(row: AuditRow) -> str:
     return entity_id[:8] if len(entity_id) == 36 and entity_id.count("-") == 4 else entity_id
 
 
-def value_text(value: object, formats: Formats = PLAIN) -> str:
-    """A value of the summary; days and moments (stored as ISO) as the settings say."""
+def value_text(value: object, formats: Formats = PLAIN, *, whole: bool = False) -> str:
+    """A value of the summary; days and moments (stored as ISO) as the settings say. Cut at
+    SHOWN_VALUE characters for the list, unless `whole`."""
     if value is None:
         return "—"
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, dict):
-        return ", ".join(f"{key_words(str(k))} {value_text(v, formats)}" for k, v in value.items())
+        return ", ".join(f"{key_words(str(k))} {value_text(v, formats, whole=whole)}" for k, v in value.items())
     if isinstance(value, (list, tuple)):
-        return ", ".join(value_text(v, formats) for v in value) or "none"
+        return ", ".join(value_text(v, formats, whole=whole) for v in value) or "none"
     text = formats.text(str(value))
-    return text if len(text) <= SHOWN_VALUE else text[:SHOWN_VALUE - 1] + "…"
+    return text if whole or len(text) <= SHOWN_VALUE else text[:SHOWN_VALUE - 1] + "…"
+
+
+def detail_lines(row: AuditRow, formats: Formats = PLAIN) -> list[str]:
+    """The whole summary, one "Key: value" line per fact, for the entry's own dialog."""
+    summary = row.summary if isinstance(row.summary, dict) else {"details": row.summary}
+    return [f"{key_words(str(key))}: {value_text(value, formats, whole=True)}"
+            for key, value in summary.items()] or ["(nothing more recorded)"]
 
 
 def summary_text(row: AuditRow, formats: Formats = PLAIN) -> str:
