@@ -6,7 +6,13 @@ from datetime import UTC, datetime
 
 from app.formatting import Formats
 from app.services.core.audit import AuditRow
-from app.views.audit.audit_text import action_words, detail_lines, moment_text, record_number, summary_text
+from app.views.audit.audit_text import (
+    action_words,
+    detail_lines,
+    moment_text,
+    record_number,
+    summary_text,
+)
 
 AT = datetime(2025, 4, 20, 10, 30, tzinfo=UTC)
 
