@@ -17,6 +17,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+from app.cli_args import iso_date
 from app.cli_login import add_username, log_in
 from app.domain.core.permissions import Role
 from app.services.core.context import Actor
@@ -43,9 +44,9 @@ def add_billing_commands(sub: argparse._SubParsersAction) -> None:
     target.add_argument("--segment", metavar="CATEGORY", help="a consumer category (with --period)")
     target.add_argument("--account", metavar="NO", help="one service (or consumer) account")
     generate.add_argument("--period", metavar="YYYY-MM", help="the month, for --zone and --segment")
-    generate.add_argument("--from", dest="period_start", type=_day, metavar="YYYY-MM-DD",
+    generate.add_argument("--from", dest="period_start", type=iso_date, metavar="YYYY-MM-DD",
                           help="with --account: an off-cycle period's first day")
-    generate.add_argument("--to", dest="period_end", type=_day, metavar="YYYY-MM-DD",
+    generate.add_argument("--to", dest="period_end", type=iso_date, metavar="YYYY-MM-DD",
                           help="with --account: an off-cycle period's last day")
     generate.add_argument("--draft", action="store_true",
                           help="bills wait as drafts, posted to the ledger by `bills approve`")
@@ -87,13 +88,6 @@ def add_billing_commands(sub: argparse._SubParsersAction) -> None:
 
 def _json(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print JSON")
-
-
-def _day(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a date written YYYY-MM-DD") from None
 
 
 def _run(args: argparse.Namespace, action: Callable, *, writes: bool = True) -> int:

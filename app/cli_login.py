@@ -9,6 +9,7 @@ import argparse
 import getpass
 import sys
 
+from app.domain.core.errors import ValidationError
 from app.services.core.context import Actor
 
 
@@ -22,11 +23,16 @@ def add_username(parser: argparse.ArgumentParser, what: str = "does it") -> None
 def log_in(runtime, args: argparse.Namespace) -> Actor:
     from app.services.core.auth import AuthService
 
-    username = args.username if args.username is not None else input("Username: ")
-    if getattr(args, "password_stdin", False):
-        password = sys.stdin.readline().rstrip("\r\n")
-    else:
-        password = getpass.getpass(f"Password for {username.strip()}: ")
+    try:
+        username = args.username if args.username is not None else input("Username: ")
+        if getattr(args, "password_stdin", False):
+            password = sys.stdin.readline().rstrip("\r\n")
+        else:
+            password = getpass.getpass(f"Password for {username.strip()}: ")
+    except EOFError:  # run from a script or a pipe: nobody to ask
+        raise ValidationError("Password", "is asked on the terminal, and there is none here (the "
+                                          "input is closed): run the command in a terminal, or give "
+                                          "--password-stdin") from None
     return AuthService(runtime.app).login(username, password)
 
 

@@ -10,10 +10,10 @@ import argparse
 import json
 import sys
 from collections.abc import Callable
-from datetime import date
 from pathlib import Path
 from typing import TextIO
 
+from app.cli_args import iso_date
 from app.cli_login import add_username, log_in_once_set_up
 from app.domain.core.errors import ValidationError
 from app.domain.tariffs.validation import RateType, TariffStatus, Utility
@@ -47,8 +47,8 @@ def add_tariff_parser(sub: argparse._SubParsersAction) -> None:
 
     quote = actions.add_parser("quote", help="rate a billing period under a tariff, as JSON")
     quote.add_argument("--tariff", required=True, help="the tariff's name")
-    quote.add_argument("--from", dest="period_start", required=True, type=date.fromisoformat)
-    quote.add_argument("--to", dest="period_end", required=True, type=date.fromisoformat)
+    quote.add_argument("--from", dest="period_start", required=True, type=iso_date, metavar="YYYY-MM-DD")
+    quote.add_argument("--to", dest="period_end", required=True, type=iso_date, metavar="YYYY-MM-DD")
     consumption = quote.add_mutually_exclusive_group(required=True)
     consumption.add_argument("--units", help="consumption in the tariff's unit")
     consumption.add_argument("--units-by-period", type=_periods,

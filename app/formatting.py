@@ -4,10 +4,18 @@ Dates and times are written one way everywhere: `Formats.of(settings)` holds the
 format (Settings > General > Date format), time zone and locale, and every screen, printout and
 export that shows a day or a moment goes through it. A moment is shown in the utility's zone,
 never in UTC: "11/22/2026 4:30 PM" for MM/dd/yyyy in America/Chicago.
+
+A text a service stores for people (a plan's revision, a request's timeline, a notice, an e-mail
+body, a billing exception) must not freeze the settings of the day it was written. It writes its
+facts in a neutral form (a day as ISO "2026-11-22", a moment as ISO with its offset
+"2026-11-22T22:30+00:00", an amount as Money writes itself, "145.50 USD") and whoever shows it
+(a screen, a printout, the mailer when it sends) passes it through `Formats.text`, which writes
+each fact as the settings say now. Texts stored before this rule keep their words.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -22,6 +30,13 @@ from app.domain.core.money import Money, minor_digits
 
 if TYPE_CHECKING:
     from app.domain.core.settings import Settings
+
+# The neutral facts of a stored text (see the module's doc), the longest form first.
+STORED_FACT = re.compile(
+    r"(?<![\w.:-])(?:"
+    r"(?P<moment>\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2}))"
+    r"|(?P<day>\d{4}-\d{2}-\d{2})(?![\w:-])"
+    r"|(?P<amount>-?\d+(?:\.\d+)?) (?P<currency>[A-Z]{3})\b)")
 
 
 def format_money(money: Money, locale: str = "en_IN", symbol: str | None = None) -> str:
@@ -94,12 +109,34 @@ class Formats:
         """"11/01/2026 – 11/30/2026"; a missing end reads `open_end`."""
         return f"{self.day(first)} – {self.day(last) if last is not None else open_end}"
 
-    def month(self, month: date) -> str:
-        """"November 2026"."""
-        return _babel_date(month, format="MMMM yyyy", locale=self.locale)
+    def month(self, month: date, *, short: bool = False) -> str:
+        """"November 2026" ("Nov 2026" short, for a chart's axis)."""
+        return _babel_date(month, format="MMM yyyy" if short else "MMMM yyyy", locale=self.locale)
+
+    @property
+    def currency_symbol(self) -> str:
+        """"$" for USD in en_US, "₹" for INR in en_IN."""
+        return get_currency_symbol(self.currency, locale=self.locale)
 
     def money(self, money: Money | None) -> str:
         return "" if money is None else format_money(money, self.locale)
+
+    def text(self, stored: str | None) -> str:
+        """A stored text for people with its days, moments and amounts written as the settings
+        say now: "due 2026-11-22, 45.50 USD" -> "due 11/22/2026, $45.50"."""
+        return STORED_FACT.sub(self._fact, stored or "")
+
+    def _fact(self, match: re.Match[str]) -> str:
+        try:
+            if match["moment"]:
+                return self.moment(datetime.fromisoformat(match["moment"].replace("Z", "+00:00")))
+            if match["day"]:
+                return self.day(date.fromisoformat(match["day"]))
+        except ValueError:  # "2026-13-45" is not a day: leave it as written
+            return match[0]
+        if match["currency"] != self.currency:
+            return match[0]
+        return self.money(Money(Decimal(match["amount"]), self.currency))
 
     def zero(self) -> Money:
         return Money.zero(self.currency)

@@ -216,7 +216,8 @@ class Samples:
                                                     "number": number, "amount": D("67.50"), "due_date": due})
         self.writer.add(PaymentPlanRevision.__table__, {
             "id": self.ids.new("payment_plan_revisions"), "plan_id": plan_id,
-            "summary": "Plan created: 3 monthly installments of 67.50 from Apr 15, 2025",
+            # the day as ISO, as the service writes it: screens show it in the date format setting
+            "summary": "Plan created: 3 monthly installments of 67.50 from 2025-04-15",
             "changed_by": recovery, "changed_at": created})
 
     # John Michael Smith -----------------------------------------------------------------------------

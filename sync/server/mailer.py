@@ -16,11 +16,13 @@ from sqlalchemy.orm import Session
 
 from app.domain.core.errors import NotFound
 from app.domain.core.permissions import Role
+from app.formatting import Formats
 from app.models.requests import Notification
 from app.models.users import User
 from app.printing.pdf.bill_pdf import write_bill_pdf
 from app.services.billing.printing import bill_document
 from app.services.core.context import Actor
+from app.services.core.settings import load_settings
 from sync.server.changelog import current_txid, record_change
 from sync.server.periodic import PeriodicTask
 from sync.server.scope import SERVER_ONLY
@@ -80,8 +82,11 @@ def send_queued(central: Central, smtp: SmtpSettings, limit: int = 50) -> Mailer
 def _deliver(session: Session, smtp: SmtpSettings, notification: Notification, now: datetime) -> str:
     notification.attempts += 1
     try:
-        _send(smtp, _address(session, notification.recipient), notification.subject, notification.body,
-              attachments(session, notification.attachment, now))
+        # the stored body keeps its facts neutral (ISO days, "45.50 USD"): the letter writes them
+        # as the utility's settings say at the moment it is sent
+        written = Formats.of(load_settings(session)).text
+        _send(smtp, _address(session, notification.recipient), written(notification.subject),
+              written(notification.body), attachments(session, notification.attachment, now))
         notification.status = "Sent"
     except (smtplib.SMTPException, OSError, ValueError, NotFound) as error:
         log.warning("notification not sent", extra={"notification": notification.id, "error": str(error)})

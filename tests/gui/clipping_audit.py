@@ -7,7 +7,8 @@ section's text plus padding and sort arrow (`sectionSizeFromContents`) against t
 cell's text against its column (allowed only when the cell's tooltip holds the full text), a
 button's, tab's or drop-down's text against its box, and anything pushed out of sight by the
 window or a parent too small for it. A sortable table whose header does not draw its arrow the
-way the rows run (SortArrowStyle, which keyboard_table gives every table) goes in `arrows`. It has
+way the rows run (SortArrowStyle, which keyboard_table gives every table) goes in `arrows`; a
+table whose vertical header shows no labels (an empty gutter, or Qt's bare row numbers) fails. It has
 the `Audit` interface, so the keyboard walk (keyboard_walk.py) and the dialog watcher drive it
 through every screen, dialog and wizard page.
 """
@@ -235,6 +236,7 @@ class Clipping:
         if model is None or not isinstance(view, QTableView):
             return
         table = view.accessibleName()
+        self.row_gutter(where, view)
         header = view.horizontalHeader()
         tips = getattr(view, "full_text_tips", None)  # fit_columns: the long column elides, tooltip whole
         if view.horizontalScrollBar().isVisible():
@@ -265,6 +267,18 @@ class Clipping:
                 self.fail(where, f"{table!r} column {name!r}: {str(text)[:40]!r} needs {needed} px, "
                                  f"has {has} (widen the column, or elide with a tooltip)")
                 cut = True  # one cut cell per column is enough to name it
+
+    def row_gutter(self, where: str, view: QTableView) -> None:
+        """A vertical header that says nothing (no labels, or only the row numbers Qt puts there)
+        is an empty gutter on the left of the list: the app's lists hide it."""
+        gutter, model = view.verticalHeader(), view.model()
+        if not gutter.isVisible() or gutter.width() == 0 or model.rowCount() == 0:
+            return
+        labels = {str(model.headerData(row, Qt.Orientation.Vertical, Qt.ItemDataRole.DisplayRole) or "")
+                  for row in range(min(model.rowCount(), CELL_ROWS))}
+        if labels <= {"", *(str(row + 1) for row in range(min(model.rowCount(), CELL_ROWS)))}:
+            self.fail(where, f"{view.accessibleName() or 'a table'!r} shows an empty row-header gutter "
+                             f"({gutter.width()} px): hide its vertical header", key=f"gutter {view.accessibleName()}")
 
     def tab_bar(self, where: str, bar: QTabBar) -> None:
         for index in range(bar.count()):

@@ -3,6 +3,7 @@ on a 1280x800 screen. It fails when
 
 - a header, label, cell, button, tab or drop-down cuts its text (a cell may elide only where its
   tooltip holds the whole text), a list scrolls sideways, or a window needs more than the screen;
+- a table shows an empty row-header gutter (a vertical header with no labels of its own);
 - a sortable table draws its sort arrow pointing up while the rows run newest first;
 - a day is written otherwise than the date format setting says (MM/dd/yyyy in the dollar demo),
   or a moment lies after the utility's now (a UTC time shown as if it were local).

@@ -1,5 +1,6 @@
 """Days as the date format setting writes them and moments on the utility's clock, on the screens
-a newcomer meets first: the tariff wizard, the tariff list's Updated column, the payments list.
+a newcomer meets first: the tariff wizard, the tariff list's Updated column, the payments list, and a
+text stored before the setting changed (a payment plan's revision).
 
 The demo utility is a Springfield (America/Chicago) dollar utility whose clock stands at 4:30 PM on
 22 Nov 2026 (DEMO_NOW, 22:30 UTC); its tariffs were written at midnight, local time."""
@@ -7,19 +8,22 @@ The demo utility is a Springfield (America/Chicago) dollar utility whose clock s
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 from PySide6.QtWidgets import QApplication, QDateEdit
 
 from app.domain.core.permissions import Module
+from app.domain.payments.installments import ModifyTerms
 from app.formatting import Formats
+from app.services.payments.payment_plans import PaymentPlansService
 from app.services.registry import Services
 from app.views.common.operations import wait_for_background
 from app.views.main_window import MainWindow
 from app.views.payments.table_models import COL_DATE
 from app.views.tariffs.tariff_model import COL_UPDATED
 from tests.gui.demo_utility import DEMO_NOW
+from tests.gui.payments_helpers import open_payments
 from tests.payment_fixtures import actor
 
 MOMENT = re.compile(r"^(\d{2})/(\d{2})/(\d{4}) (\d{1,2}):(\d{2})\s([AP]M) · ")
@@ -89,3 +93,24 @@ def test_the_payments_list_writes_days_as_the_setting_says(qtbot, demo_runtime, 
     assert "22/11/2026" in days  # today's counter payments
     assert all(re.fullmatch(r"\d{2}/\d{2}/\d{4}", day) for day in days), days
     assert all(datetime.strptime(day, "%d/%m/%Y").date() <= DEMO_NOW.date() for day in days)
+
+
+def test_a_revision_written_before_the_setting_changed_shows_the_new_format(qtbot, demo_runtime):
+    """A plan revision stores its facts neutrally; the screen writes them as the settings say now,
+    not as they said when the revision was written (MM/dd/yyyy then, dd/MM/yyyy now)."""
+    recovery = actor(demo_runtime, "recovery")
+    plans = PaymentPlansService(demo_runtime.app)
+    plan = next(row for row in plans.list_plans(recovery) if row.status == "Active")
+    first_due = DEMO_NOW.date() + timedelta(days=9)  # 12/01/2026: day and month read differently
+    plans.modify_plan(recovery, plan.plan_id, ModifyTerms(2, "Monthly", first_due, "Lost job"))
+    services = Services(demo_runtime.app)
+    services.settings.update(actor(demo_runtime, "admin"), {"general.date_format": "dd/MM/yyyy"})
+    _window, page = open_payments(qtbot, services, recovery)
+    tab = page.landing.plans
+    page.landing.tabs.setCurrentWidget(tab)
+    tab.load(plan.plan_id)
+    qtbot.waitUntil(lambda: tab.details.revisions.rowCount() > 0, timeout=5000)
+    newest = tab.details.revisions.texts(2)[0]
+    assert "from 01/12/2026" in newest, newest
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", newest), f"an ISO day on the screen: {newest}"
+    assert re.search(r"\$\d+\.\d{2} each", newest), f"amounts as the locale writes money: {newest}"

@@ -41,7 +41,7 @@ def test_change_the_rates_of_two_tariffs_by_ten_percent(qtbot, services, runtime
     click(qtbot, find(dialog, "Apply", QPushButton))
     assert find(dialog, "Batch summary", QLabel).text() == (
         "Change rates: 1 tariff(s) changed, 1 skipped.\n"
-        "Skipped Winter Discount: Ends on 2025-03-31, before 2025-05-01")
+        "Skipped Winter Discount: Ends on 31/03/2025, before 01/05/2025")  # the date format setting
     quote = services.tariffs.quote(manager, "Standard Residential Electricity", date(2025, 5, 1),
                                    date(2025, 5, 31), units=100)
     assert (quote.version, quote.bill.total.amount) == (2, D("13.20"))

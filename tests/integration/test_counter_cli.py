@@ -202,3 +202,20 @@ def test_cash_sessions_refuses_bad_input_in_one_line(shop, capsys, password):
         run(folder, "cash", "sessions", "--jsn")
     assert bad.value.code == 2
     assert "unrecognized arguments: --jsn" in capsys.readouterr().err
+
+
+def test_a_command_run_without_a_terminal_says_the_password_needs_one(shop, capsys, monkeypatch):
+    """From a script or a pipe (input closed) there is nobody to ask: one line, exit code 2, not
+    'unexpected error (EOFError)'."""
+    folder, _receipt = shop
+
+    def closed(prompt: str = "") -> str:
+        raise EOFError("EOF when reading a line")
+
+    monkeypatch.setattr("builtins.input", closed)
+    monkeypatch.setattr("app.cli_counter.getpass.getpass", closed)
+    assert run(folder, "cash", "sessions") == 2
+    assert run(folder, "cash", "sessions", "--username", "cashier") == 2
+    errors = capsys.readouterr().err.strip().splitlines()
+    assert errors == ["utilitydesk: Password: is asked on the terminal, and there is none here (the input "
+                      "is closed): run the command in a terminal"] * 2

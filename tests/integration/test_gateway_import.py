@@ -150,7 +150,8 @@ def test_a_refused_payment_and_a_failed_payout_each_open_one_payment_processing_
             ("Payment Processing Failures", "High", "Open")] * 2
         refused, payout_failed = sorted(opened, key=lambda e: "payout" in e.message)
         assert refused.consumer_id == payments["pi_2"].consumer_id
-        assert refused.message.startswith(f"Online payment {payments['pi_2'].payment_no} (pi_2) of $80.00 "
+        # stored neutrally ("80.00 USD"); the exceptions queue shows "$80.00" (Formats.text)
+        assert refused.message.startswith(f"Online payment {payments['pi_2'].payment_no} (pi_2) of 80.00 USD "
                                           "for INV-2025-002000 was refused by the gateway")
         assert "failed at payout" in payout_failed.message and "(pi_3)" in payout_failed.message
         audited = session.execute(select(func.count()).select_from(AuditEntry).where(

@@ -162,7 +162,8 @@ def test_modification_keeps_paid_installments_and_writes_history(runtime, servic
     assert (after.frequency, after.installments_count) == ("Monthly", 3)
     revision, created = after.revisions
     assert "Reason: Lost job" in revision.summary and "#5-#6" in revision.summary
-    assert created.summary == "Plan created: 4 weekly installments of 20.00 from 2025-04-20"
+    # neutral facts: the screen writes the day and the amount as the settings say when it shows them
+    assert created.summary == "Plan created: 4 weekly installments of 20.00 USD from 2025-04-20"
     assert revision.changed_by == "Recovery"
     items = services.payments.payable_items(recovery, sample.mary, "Installment")
     assert [i.reference for i in items] == ["PP-2025-0001 #5", "PP-2025-0001 #6"]

@@ -112,7 +112,8 @@ def test_checked_notification_queues_an_email_and_audits_it(runtime, services, w
     with runtime.app.sessions() as session:
         mail = session.execute(select(Notification)).scalar_one()
     assert (mail.recipient, mail.status) == ("john.smith@email.com", "Queued")
-    assert "DIS-2025-000001" in mail.subject and "Apr 22, 2025 between 10:00 and 12:00" in mail.body
+    # the day as ISO: the mailer writes it in the date format setting when it sends the letter
+    assert "DIS-2025-000001" in mail.subject and "2025-04-22 between 10:00 and 12:00" in mail.body
     [audit] = _audits(runtime, "Customer notified")
     assert audit.user_name == "cashier" and audit.summary["recipient"] == "john.smith@email.com"
 

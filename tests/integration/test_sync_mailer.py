@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from email import message_from_string
+from email.policy import default
+
 import pytest
 from sqlalchemy import select
 
@@ -50,6 +53,27 @@ def test_pushed_notification_is_sent_once_and_not_pulled_by_desktops(server, sin
     finally:
         first.close()
         second.close()
+
+
+def test_the_letter_writes_its_days_and_amounts_as_the_settings_say_when_it_is_sent(server, sink, tmp_path):
+    """The stored body keeps neutral facts (ISO day, "25.00 INR"); the mailer writes them in the
+    utility's settings at the moment of sending (here the defaults: dd/MM/yyyy, en_IN rupees)."""
+    desk = enrolled_desktop(server, tmp_path / "desk")
+    try:
+        desk.agent.sync_once()
+        with unit_of_work(desk.runtime.app, desk.actor) as work:
+            work.record(Notification(kind="request_created", recipient="consumer@example.com",
+                                     subject="Disconnection request DIS-1",
+                                     body="Scheduled for 2026-12-01 between 10:00 and 12:00; fee 25.00 INR.",
+                                     created_at=work.now))
+        desk.agent.sync_once()
+        assert send_queued(server.central, SmtpSettings.from_url(sink.url)).sent == 1
+        (raw,) = sink.messages
+        body = message_from_string(raw, policy=default).get_content()
+        assert "Scheduled for 01/12/2026 between 10:00 and 12:00; fee " in body, body
+        assert "25.00." in body and "INR" not in body, body  # the rupee sign (the sink keeps it escaped)
+    finally:
+        desk.close()
 
 
 def test_unreachable_smtp_server_is_retried_then_marked_failed(server, tmp_path):

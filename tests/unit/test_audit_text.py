@@ -6,7 +6,13 @@ from datetime import UTC, datetime
 
 from app.formatting import Formats
 from app.services.core.audit import AuditRow
-from app.views.audit.audit_text import action_words, moment_text, record_number, summary_text
+from app.views.audit.audit_text import (
+    action_words,
+    detail_lines,
+    moment_text,
+    record_number,
+    summary_text,
+)
 
 AT = datetime(2025, 4, 20, 10, 30, tzinfo=UTC)
 
@@ -37,3 +43,13 @@ def test_a_summary_says_what_changed_without_json():
 def test_moments_in_the_utility_zone_and_format():
     assert moment_text(AT, Formats("dd/MM/yyyy", "Asia/Kolkata", "en_IN")) == "20/04/2025 16:00:00"
     assert moment_text(AT, Formats("MM/dd/yyyy", "America/Chicago", "en_US")) == "04/20/2025 05:30:00"
+
+
+def test_the_entry_dialog_lists_every_fact_whole_and_in_the_settings():
+    formats = Formats("MM/dd/yyyy", "America/Chicago", "en_US", "USD")
+    long_detail = "Online payment PAY-2026-004612 (pi_demo_WU-10008) of 502.93 USD was refused " * 2
+    row = _row({"plan_no": "PP-1", "due_date": "2026-12-01", "detail": long_detail, "paid": True})
+    lines = detail_lines(row, formats)
+    assert lines == ["Plan No.: PP-1", "Due date: 12/01/2026", f"Detail: {formats.text(long_detail)}",
+                     "Paid: yes"]
+    assert "$502.93" in lines[2] and "…" not in lines[2] and len(lines[2]) > 120

@@ -113,6 +113,13 @@ def test_remaining_text_singular():
     assert remaining_text(timedelta(hours=1, minutes=1)) == "1 hour 1 minute"
 
 
+def test_a_long_overdue_request_says_days_not_thousands_of_hours():
+    assert remaining_text(-timedelta(hours=17071)) == "Overdue by 711 days 7 hours"
+    assert remaining_text(timedelta(hours=47, minutes=59)) == "47 hours 59 minutes"
+    assert remaining_text(-timedelta(days=2)) == "Overdue by 2 days 0 hours"
+    assert remaining_text(timedelta(days=3, hours=1)) == "3 days 1 hour"
+
+
 # settlement (AC012, AC013) -------------------------------------------------------------------
 
 def test_the_spec_sample_settlement():

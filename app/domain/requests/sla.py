@@ -100,9 +100,18 @@ def _achieved(created_at: datetime, at: datetime | None) -> Decimal | None:
 
 
 def remaining_text(remaining: timedelta) -> str:
-    """"18 hours 45 minutes"; "Overdue by 2 hours 5 minutes" once past due."""
+    """"18 hours 45 minutes"; "Overdue by 2 hours 5 minutes" once past due; from two days on in
+    days and hours ("Overdue by 711 days 7 hours", not "17071 hours")."""
     seconds = int(remaining.total_seconds())
     minutes = abs(seconds) // 60
     hours, minutes = divmod(minutes, 60)
-    text = f"{hours} hour{'s' if hours != 1 else ''} {minutes} minute{'s' if minutes != 1 else ''}"
+    if hours >= 48:
+        days, hours = divmod(hours, 24)
+        text = f"{_count(days, 'day')} {_count(hours, 'hour')}"
+    else:
+        text = f"{_count(hours, 'hour')} {_count(minutes, 'minute')}"
     return text if seconds >= 0 else f"Overdue by {text}"
+
+
+def _count(number: int, unit: str) -> str:
+    return f"{number} {unit}{'s' if number != 1 else ''}"

@@ -5,15 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.domain.billing.exceptions import age_days, escalation_due, recommended_steps
 from app.domain.core.errors import NotFound, ValidationError
 from app.domain.core.settings import Settings
+from app.formatting import Formats
 from app.models.billing import BillingCycle, BillingException
 from app.models.consumers import Consumer, ServiceAccount
 from app.services.billing.critical import tell_assignee
+from app.services.core.settings import load_settings
 
 OPEN_STATES = ("Open", "Escalated")
 SEVERITY_ORDER = {"Critical": 0, "High": 1, "Medium": 2, "Low": 3}
@@ -39,7 +41,10 @@ class ExceptionRow:
 def list_exceptions(session: Session, now: datetime, *, cycle_id: str | None = None,
                     category: str | None = None, severity: str | None = None,
                     open_only: bool = True) -> list[ExceptionRow]:
-    query = (select(BillingException, Consumer.name, ServiceAccount.account_no, BillingCycle.name)
+    # an exception raised on a consumer rather than one of its service accounts (a payment, an
+    # address) still names an account: the consumer's own number
+    account = func.coalesce(ServiceAccount.account_no, Consumer.account_no)
+    query = (select(BillingException, Consumer.name, account, BillingCycle.name)
              .join(Consumer, Consumer.id == BillingException.consumer_id)
              .outerjoin(ServiceAccount, ServiceAccount.id == BillingException.service_account_id)
              .outerjoin(BillingCycle, BillingCycle.id == BillingException.cycle_id))
@@ -51,9 +56,10 @@ def list_exceptions(session: Session, now: datetime, *, cycle_id: str | None = N
         query = query.where(BillingException.category == category)
     if severity:
         query = query.where(BillingException.severity == severity)
+    shown = Formats.of(load_settings(session)).text  # stored facts in today's settings
     rows = [ExceptionRow(e.id, e.category, e.severity, e.status, name, account_no or "",
-                         cycle or "Off-cycle", e.message, e.opened_at, age_days(e.opened_at, now),
-                         recommended_steps(e.category), e.assigned_to, e.resolution)
+                         cycle or "Off-cycle", shown(e.message), e.opened_at, age_days(e.opened_at, now),
+                         recommended_steps(e.category), e.assigned_to, shown(e.resolution))
             for e, name, account_no, cycle in session.execute(query).all()]
     return sorted(rows, key=lambda r: (SEVERITY_ORDER.get(r.severity, 9), r.opened_at))
 
@@ -84,7 +90,8 @@ def act_on_exception(session: Session, work, exception_id: str, action: str, not
     if action == "Assign" and not assignee.strip():
         raise ValidationError("assignee", "Name the specialist to assign it to")
     base = row.version
-    stamp = f"{work.now:%Y-%m-%d %H:%M} {work.actor.username}: {action}"
+    # the moment with its offset: the screen writes it in the utility's zone and date format
+    stamp = f"{work.now.isoformat(timespec='minutes')} {work.actor.username}: {action}"
     if note.strip():
         stamp += f" - {note.strip()}"
     row.resolution = f"{row.resolution}\n{stamp}".strip()

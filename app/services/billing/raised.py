@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from app.domain.billing.exceptions import RULES, Category
 from app.models.billing import BillingException
+from app.models.consumers import Consumer
 from app.services.billing.exceptions import OPEN_STATES
 from app.services.core.work import Work
 
@@ -27,6 +28,7 @@ def open_exception(work: Work, *, consumer_id: str, category: Category, detail: 
                            category=category.value, severity=RULES[category].severity.value,
                            message=detail, status="Open", opened_at=work.now)
     work.record(row)
+    consumer = work.session.get(Consumer, consumer_id)  # the audit log names the account, not an id
     work.audit("exception_opened", "billing_exception", row.id, category=category.value,
-               severity=row.severity, detail=detail)
+               severity=row.severity, detail=detail, account_no=consumer.account_no if consumer else "")
     return row

@@ -35,7 +35,6 @@ from app.domain.payments.rules import (
     map_settlement_status,
     processing_days,
 )
-from app.formatting import format_money
 from app.models.billing import Bill, LedgerEntry
 from app.models.central import WebhookEvent
 from app.models.consumers import Consumer
@@ -356,7 +355,7 @@ class _Run:
         for a billing specialist to compare with the gateway's settlement report."""
         bill = self.bills.get((payment.consumer_id, event.invoice_no))
         what = "was refused by the gateway" if state.webhook_status == FAILED else "failed at payout"
-        amount = format_money(Money(payment.amount, self.settings.currency), self.settings.locale)
+        amount = Money(payment.amount, self.settings.currency)  # "45.50 USD": screens write it
         invoice = f" for {bill.invoice_no}" if bill is not None else ""
         open_exception(self.work, consumer_id=payment.consumer_id, category=Category.PAYMENT_PROCESSING,
                        cycle_id=None if bill is None else bill.cycle_id,

@@ -179,10 +179,10 @@ class PaymentPlansService:
             work.record(Installment(plan_id=plan.id, number=item.number, amount=item.amount.amount,
                                     due_date=item.due_date))
         first, last = schedule[-terms.count], schedule[-1]
-        down = f"; down payment {terms.down_payment.amount} due {today.isoformat()}" \
+        # neutral facts (ISO days, "45.50 USD"): screens write them as the settings say then
+        down = f"; down payment {terms.down_payment} due {today.isoformat()}" \
             if terms.down_payment else ""
-        each = first.amount.amount if first.amount == last.amount \
-            else f"{first.amount.amount}, last {last.amount.amount}"
+        each = first.amount if first.amount == last.amount else f"{first.amount}, last {last.amount}"
         work.record(PaymentPlanRevision(
             plan_id=plan.id, changed_by=work.actor.full_name, changed_at=work.now,
             summary=f"Plan created: {terms.count} {terms.frequency.value.lower()} installments of "
@@ -375,11 +375,12 @@ def _active_plan_no(session: Session, consumer_id: str) -> str | None:
 
 def _revision_text(replaced: list[InstallmentLine], schedule: list[rules.ScheduledInstallment],
                    reason: str, status: str) -> str:
-    unpaid = sum((i.amount.amount for i in replaced), 0)
+    """In neutral facts (ISO days, "45.50 USD"), which the screen writes as the settings say."""
     first, last = schedule[0], schedule[-1]
-    amounts = (f"{first.amount.amount} each" if first.amount == last.amount
-               else f"{first.amount.amount} each, last {last.amount.amount}")
-    old = ", ".join(f"{i.label} {i.amount.amount} due {i.due_date.isoformat()}" for i in replaced)
+    unpaid = sum((i.amount for i in replaced), Money.zero(first.amount.currency))
+    amounts = (f"{first.amount} each" if first.amount == last.amount
+               else f"{first.amount} each, last {last.amount}")
+    old = ", ".join(f"{i.label} {i.amount} due {i.due_date.isoformat()}" for i in replaced)
     text = (f"Rescheduled {unpaid} unpaid ({old}) as {len(schedule)} installments "
             f"#{first.number}-#{last.number} ({amounts}) from {first.due_date.isoformat()}. "
             f"Reason: {reason}")

@@ -58,7 +58,8 @@ class CreatedRequest:
 
 def _notice(request: ServiceRequest, consumer_name: str, account_no: str) -> tuple[str, str]:
     subject = f"{request.request_type} request {request.request_no}"
-    when = (f"{request.preferred_date:%b %d, %Y} between {request.time_slot.replace('-', ' and ')}"
+    # the day as ISO: the mailer and the screens write it as the settings say when they show it
+    when = (f"{request.preferred_date.isoformat()} between {request.time_slot.replace('-', ' and ')}"
             if request.preferred_date else "a date to be confirmed")
     body = (f"Dear {consumer_name}, {request.request_type.lower()} request {request.request_no} for "
             f"account {account_no} is scheduled for {when}.")

@@ -66,7 +66,7 @@ class AuditTableModel(QAbstractTableModel):
         if role == RAW_ROLE:
             return row
         if role == Qt.ItemDataRole.ToolTipRole and index.column() in (COL_SUMMARY, COL_ENTITY_ID):
-            return summary_text(row) if index.column() == COL_SUMMARY else \
+            return summary_text(row, self.formats) if index.column() == COL_SUMMARY else \
                 f"{row.entity} {row.entity_id}"
         if role == Qt.ItemDataRole.ToolTipRole and index.column() == COL_TIME:
             return f"{row.at:%Y-%m-%d %H:%M:%S} UTC"
@@ -79,5 +79,5 @@ class AuditTableModel(QAbstractTableModel):
             COL_ACTION: action_words(row.action),
             COL_ENTITY: action_words(row.entity),
             COL_ENTITY_ID: record_number(row),
-            COL_SUMMARY: summary_text(row),
+            COL_SUMMARY: summary_text(row, self.formats),
         }[index.column()]

@@ -76,10 +76,12 @@ class RowKeys(QObject):
 
 def keyboard_table(view: V, on_row: RowAction | None = None) -> V:
     """Every table goes through here: Tab moves between widgets, a row action (if any) runs on
-    Enter as well as on double-click, and a sorted column's arrow points the way the rows run."""
+    Enter as well as on double-click, a sorted column's arrow points the way the rows run, and
+    no empty row-header gutter stands left of the rows (no list of the app labels its rows)."""
     view.setTabKeyNavigation(False)
     if isinstance(view, QTableView):
         arrows_point_the_sort_way(view.horizontalHeader())
+        view.verticalHeader().hide()
     if on_row is not None:
         view.doubleClicked.connect(on_row)
     keys = view._row_keys = RowKeys(view, on_row)  # type: ignore[attr-defined] - kept alive with it

@@ -187,7 +187,7 @@ class DashboardPage(QWidget):
         self.loading, self.loaded, self.complete = False, loaded, True
         self.overview.filters.set_choices(loaded.choices)
         self.overview.show_overview(loaded.overview, self.display.locale)
-        self.overview.show_trend(list(loaded.trend))
+        self.overview.show_trend(list(loaded.trend), self.display)
         self.overview.show_season(loaded.season)
         self.cycles.show_cycles(list(loaded.choices.cycles), self.display)
         self.exceptions.show_groups(list(loaded.exceptions))

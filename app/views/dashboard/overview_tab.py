@@ -18,9 +18,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.core.money import Money
 from app.domain.dashboard.metrics import SECTIONS
 from app.domain.dashboard.seasonality import SeasonalReading
 from app.domain.dashboard.trends import rounded
+from app.formatting import Formats
 from app.services.dashboard.panels import TrendPoint
 from app.services.dashboard.preferences import Layout
 from app.services.dashboard.service import QUICK_ACTIONS, Overview
@@ -137,7 +139,9 @@ class OverviewTab(QWidget):
         self.season.setToolTip(f"Method: {reading.method}")
         self.season.setStyleSheet("color: #b3261e; font-weight: bold;" if reading.significant else "")
 
-    def show_trend(self, points: list[TrendPoint]) -> None:
+    def show_trend(self, points: list[TrendPoint], formats: Formats) -> None:
+        """Months in words ("Sep 2026") and amounts in the utility's money, not "2026-09" and
+        bare numbers."""
         self.chart.removeAllSeries()
         for axis in self.chart.axes():
             self.chart.removeAxis(axis)
@@ -147,9 +151,9 @@ class OverviewTab(QWidget):
             series.append(index, float(point.billed))
         self.chart.addSeries(series)
         categories = QBarCategoryAxis()
-        categories.append([point.month for point in points] or [""])
+        categories.append([_short_month(point.month, formats) for point in points] or [""])
         values = QValueAxis()
-        values.setLabelFormat("%.0f")
+        values.setLabelFormat(formats.currency_symbol.replace("%", "%%") + "%.0f")
         values.setMin(0)
         values.setMax(max((float(p.billed) for p in points), default=1.0) * 1.1 or 1.0)
         self.chart.addAxis(categories, Qt.AlignmentFlag.AlignBottom)
@@ -157,7 +161,16 @@ class OverviewTab(QWidget):
         series.attachAxis(categories)
         series.attachAxis(values)
         self.chart_view.setToolTip("Billed by month: " + ", ".join(
-            f"{p.month} {p.billed}" for p in points))
+            f"{_short_month(p.month, formats)} {formats.money(Money(p.billed, formats.currency))}"
+            for p in points))
+
+
+def _short_month(month: str, formats: Formats) -> str:
+    """"2026-09" -> "Sep 2026" in the utility's locale."""
+    try:
+        return formats.month(datetime.strptime(month, "%Y-%m").date(), short=True)
+    except ValueError:
+        return month
 
 
 def _month_words(month: str) -> str:

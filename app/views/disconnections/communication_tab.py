@@ -66,7 +66,8 @@ class CommunicationTab(QWidget):
 
     def _show(self, rows) -> None:
         d = self.display
-        fill(self.table, [(d.moment(r.at), r.user_name, r.audience, r.channel, r.body) for r in rows])
+        fill(self.table, [(d.moment(r.at), r.user_name, r.audience, r.channel, d.text(r.body))
+                          for r in rows])
 
     def add(self) -> None:
         show_error(self.error, "")
@@ -94,4 +95,4 @@ class TimelineTab(QWidget):
 
     def _show(self, rows) -> None:
         d = self.display
-        fill(self.table, [(d.moment(r.at), r.event, r.detail, r.user_name) for r in rows])
+        fill(self.table, [(d.moment(r.at), r.event, d.text(r.detail), r.user_name) for r in rows])

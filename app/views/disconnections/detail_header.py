@@ -59,9 +59,10 @@ class DetailHeader(QWidget):
         frame, inner = card_frame("Request header")
         grid = QGridLayout()
         name_line = QHBoxLayout()
-        name_line.addWidget(self.consumer)
+        # the wrapping values take the room a stretch would (beside a stretch a name wraps
+        # after its first word: "John Michael / Smith")
+        name_line.addWidget(self.consumer, 1)
         name_line.addWidget(self.vip)
-        name_line.addStretch(1)
         badges = QHBoxLayout()
         badges.addWidget(self.priority)
         badges.addWidget(self.status)
@@ -78,8 +79,10 @@ class DetailHeader(QWidget):
                               ("Time remaining", self.remaining)):
             line = QHBoxLayout()
             line.addWidget(QLabel(f"{label}:"))
-            line.addWidget(widget)
-            line.addStretch(1)
+            wraps = widget is not self.sla_status  # the status is a pill: as wide as its word
+            line.addWidget(widget, 1 if wraps else 0)
+            if not wraps:
+                line.addStretch(1)
             right.addLayout(line)
         right.addWidget(self.status_button)
         grid.addLayout(left, 0, 0)

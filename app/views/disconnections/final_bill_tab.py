@@ -10,7 +10,6 @@ from dataclasses import replace
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QDateEdit,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -28,6 +27,7 @@ from app.services.core.context import Actor
 from app.services.registry import Services
 from app.services.requests import RequestDetail
 from app.services.requests.final_bill import FinalBillView
+from app.views.common.forms import DateEdit
 from app.views.common.widgets import named
 from app.views.payments import pdf_output
 from app.views.payments.display import (
@@ -51,12 +51,13 @@ class MeterReadRow:
     the previous reading, the last reading and its date."""
 
     def __init__(self, form: QFormLayout, utility: str, previous: str, today) -> None:
+        utility = utility[:1].upper() + utility[1:]  # "Electricity meter number", as a caption starts
         self.utility = utility
         self.meter = named(QLineEdit(), f"{utility} meter number")
         self.device = value_label("", f"{utility} device number")
         self.meter_type = value_label("", f"{utility} meter type")
         self.reading = named(QLineEdit(), f"{utility} last reading")
-        self.read_on = named(QDateEdit(to_qdate(today)), f"{utility} reading date")
+        self.read_on = named(DateEdit(to_qdate(today)), f"{utility} reading date")  # the setting's format
         self.read_on.setCalendarPopup(True)
         self.read_on.setMaximumDate(to_qdate(today))  # never future-dated
         self.valid = False

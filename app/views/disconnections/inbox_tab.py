@@ -39,8 +39,8 @@ class InboxTab(QWidget):
             .run_in_background()
 
     def _show(self, items) -> None:
-        self.items = items
-        fill(self.table, [(self.display.moment(i.at), i.subject, i.body) for i in items])
+        self.items, d = items, self.display
+        fill(self.table, [(d.moment(i.at), d.text(i.subject), d.text(i.body)) for i in items])
         self.counted.emit(len(items))
 
     def _selected(self):

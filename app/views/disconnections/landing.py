@@ -85,12 +85,12 @@ class RequestsList(QWidget):
     def __init__(self, name: str, display: Display) -> None:
         super().__init__()
         self.model = RequestsTableModel(lambda *_: [], display, "created")
-        self.table = keyboard_table(named(QTableView(), name))
+        # Enter and a double-click open the request (keyboard_table), as on every list
+        self.table = keyboard_table(named(QTableView(), name), lambda index: self._open(index.row()))
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
         fit_columns(self.table, 3)  # the address takes the rest
-        self.table.activated.connect(lambda index: self._open(index.row()))
         self.table.clicked.connect(lambda index: self._open(index.row()) if index.column() in (0, 9) else None)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

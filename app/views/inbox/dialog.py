@@ -33,7 +33,7 @@ class InboxDialog(ListDetailDialog):
         all_button = named(QPushButton("Mark all read"), "Mark all read")
 
         def cells(notice: NoticeItem) -> tuple[str, ...]:
-            return (display.moment(notice.at), kind_text(notice.kind), notice.subject,
+            return (display.moment(notice.at), kind_text(notice.kind), display.text(notice.subject),
                     "Read" if notice.read else "Unread")
 
         # unread stands out, as in any mail client
@@ -42,7 +42,7 @@ class InboxDialog(ListDetailDialog):
                          summary_name="Notifications summary", detail_name="Notification message",
                          actions=(read_button, all_button), stretch=COL_SUBJECT,
                          on_row=lambda _index: self.open_selected(), parent=parent)
-        self.inbox, self.actor = inbox, actor
+        self.inbox, self.actor, self.display = inbox, actor, display
         self.read_button, self.all_button = read_button, all_button
         self.read_button.clicked.connect(self.mark_selected)
         self.all_button.clicked.connect(self.mark_all)
@@ -58,7 +58,7 @@ class InboxDialog(ListDetailDialog):
 
     def show_selection(self) -> None:
         notice = next(iter(self.selected()), None)
-        self.details.setText(notice.body if notice else "")
+        self.details.setText(self.display.text(notice.body) if notice else "")
         self.read_button.setEnabled(notice is not None and not notice.read)
         self.all_button.setEnabled(any(not n.read for n in self.model.items))
 

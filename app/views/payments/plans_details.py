@@ -57,7 +57,8 @@ class PlanDetailsPanel(QWidget):
                 d.money(line.open_amount), line.state.value)
 
     def _revision_cells(self, line: RevisionLine) -> tuple[str, ...]:
-        return (self.display.moment(line.changed_at), line.changed_by, line.summary)
+        return (self.display.moment(line.changed_at), line.changed_by,
+                self.display.text(line.summary))
 
     def show_plan(self, details: PlanDetails | None) -> None:
         self.details = details

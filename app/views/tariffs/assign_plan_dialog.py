@@ -28,6 +28,7 @@ from app.services.tariffs.assignments import BulkPreview
 from app.services.tariffs.plans import PlanRow
 from app.views.common.dialogs import keyboard_dialog
 from app.views.common.forms import DateEdit, Form
+from app.views.common.tables import keyboard_table
 from app.views.common.widgets import named
 from app.views.payments.consumer_picker import ConsumerPicker
 from app.views.payments.display import Display, from_qdate, to_qdate
@@ -58,11 +59,10 @@ class AssignPlanDialog(QDialog):
         self.effective.setCalendarPopup(True)
         self.effective.setDisplayFormat(self.display.qt_date_format)
         self.effective.setDate(to_qdate(services.plans.context(actor).today))
-        self.history = named(QTableWidget(0, len(HISTORY_HEADERS)), "Plan history")
+        self.history = keyboard_table(named(QTableWidget(0, len(HISTORY_HEADERS)), "Plan history"))
         self.history.setHorizontalHeaderLabels(list(HISTORY_HEADERS))
         self.history.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.history.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.history.verticalHeader().hide()
         self.message = message_label("Assign message")
         self.error_style = self.message.styleSheet()
         self.assign_button = named(QPushButton("Assign"), "Assign")
@@ -141,7 +141,7 @@ class AssignPlanDialog(QDialog):
     def _say(self, text: str, *, error: bool = False) -> None:
         """Refusals in the error colour, what was done in the ordinary one."""
         self.message.setStyleSheet(self.error_style if error else "")
-        show_message(self.message, text)
+        show_message(self.message, self.display.text(text))  # a service's ISO days as the setting says
 
     def _assign_one(self, effective) -> None:
         account_no = self.account.currentData()
@@ -167,7 +167,7 @@ class AssignPlanDialog(QDialog):
         if not preview.changing:
             self._say(confirmation_text(preview), error=True)
             return
-        if not self.ask.confirm("Assign plan", confirmation_text(preview)):
+        if not self.ask.confirm("Assign plan", self.display.text(confirmation_text(preview))):
             return
         result = self.services.plan_assignments.assign_bulk(
             self.actor, self.plan.id, category, effective_from=effective,

@@ -53,7 +53,7 @@ class BatchEditDialog(QDialog):
         named(self, "Batch edit")
         self.setWindowTitle(f"Batch edit: {len(chosen)} {kind}(s)")
         self.services, self.actor, self.chosen, self.kind = services, actor, chosen, kind
-        display = Display.of(services.settings.current())
+        self.display = display = Display.of(services.settings.current())
         today = to_qdate(services.plans.context(actor).today)
         self.action = named(QComboBox(), "Action")
         for action in BatchAction:
@@ -86,7 +86,9 @@ class BatchEditDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(f"{kind.capitalize()}s: " + ", ".join(chosen.values())))
         layout.addLayout(self.form)
-        layout.addWidget(QLabel(RULES[kind]))
+        rules = named(QLabel(RULES[kind]), "Batch rules")
+        rules.setWordWrap(True)  # one long line made the dialog as wide as a screen
+        layout.addWidget(rules)
         layout.addWidget(self.error)
         layout.addWidget(self.summary, 1)
         layout.addLayout(buttons)
@@ -94,6 +96,7 @@ class BatchEditDialog(QDialog):
         self.apply_button.clicked.connect(self.apply)
         close.clicked.connect(self.reject)
         self._fields()
+        self.resize(640, self.sizeHint().height())
         keyboard_dialog(self, accept=self.apply_button, first=self.action)
 
     def _fields(self) -> None:
@@ -118,7 +121,7 @@ class BatchEditDialog(QDialog):
             else:
                 result = batch.deactivate(self.actor, ids, reason=self.reason.text(), confirm_in_use=False)
         except UtilityDeskError as error:
-            show_message(self.error, error.message)
+            show_message(self.error, self.display.text(error.message))  # its days as the setting says
             return
         self._show(result)
 
@@ -130,5 +133,5 @@ class BatchEditDialog(QDialog):
 
     def _show(self, result: BatchSummary) -> None:
         show_message(self.error, "")
-        self.summary.setText(result.describe())
+        self.summary.setText(self.display.text(result.describe()))
         self.applied.emit(result.changes)

@@ -96,7 +96,7 @@ class VersionHistoryDialog(QDialog):
         self.table = _table("Version history table", HISTORY_HEADERS)
         self.table.setItemDelegateForColumn(4, BadgeDelegate(self.table))
         _fill(self.table, [
-            (entry.label, entry.changed_by, entry.change_summary,
+            (entry.label, entry.changed_by, self.formats.text(entry.change_summary),
              self.formats.moment(entry.changed_at), entry.state,
              self.formats.day(entry.valid_from),
              (self.formats.day(entry.valid_to) if entry.valid_to else "Ongoing") if entry.valid_from else "")
@@ -162,7 +162,7 @@ class VersionHistoryDialog(QDialog):
 
     def details_text(self) -> str:
         lines = [f"{self.history.name}: version history"]
-        lines += [f"{e.label}\t{e.changed_by}\t{e.change_summary}\t{self.formats.moment(e.changed_at)}\t{e.state}"
+        lines += [f"{e.label}\t{e.changed_by}\t{self.formats.text(e.change_summary)}\t{self.formats.moment(e.changed_at)}\t{e.state}"
                   for e in self.history.entries]
         if self.comparison is not None:
             lines.append("Changes:")

@@ -51,7 +51,7 @@ class PlanDetailsDialog(QDialog):
         self.history.setRowCount(len(entries))
         for row, entry in enumerate(entries):
             for column, text in enumerate((entry.label, self.formats.moment(entry.changed_at),
-                                           entry.changed_by, "\n".join(entry.changes))):
+                                           entry.changed_by, self.formats.text("\n".join(entry.changes)))):
                 self.history.setItem(row, column, QTableWidgetItem(text))
         self.history.resizeRowsToContents()
         self.tabs = named(QTabWidget(), "Plan tabs")
