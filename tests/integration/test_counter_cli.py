@@ -213,9 +213,9 @@ def test_a_command_run_without_a_terminal_says_the_password_needs_one(shop, caps
         raise EOFError("EOF when reading a line")
 
     monkeypatch.setattr("builtins.input", closed)
-    monkeypatch.setattr("app.cli_counter.getpass.getpass", closed)
+    monkeypatch.setattr("app.cli_login.getpass.getpass", closed)
     assert run(folder, "cash", "sessions") == 2
     assert run(folder, "cash", "sessions", "--username", "cashier") == 2
     errors = capsys.readouterr().err.strip().splitlines()
     assert errors == ["utilitydesk: Password: is asked on the terminal, and there is none here (the input "
-                      "is closed): run the command in a terminal"] * 2
+                      "is closed): run the command in a terminal, or give --password-stdin"] * 2
