@@ -30,6 +30,7 @@ PARENTS: dict[str, tuple[str, type]] = {
     "meter_reads": ("meter_id", Meter),
     "meters": ("service_account_id", ServiceAccount),
     "plan_assignments": ("service_account_id", ServiceAccount),
+    "payment_inquiries": ("payment_id", Payment),
 }
 
 

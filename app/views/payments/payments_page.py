@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.core.permissions import Permission, can
-from app.services.core.changes import CREDIT_NOTES, LEDGER, PAYMENTS, SETTINGS, Changes
+from app.services.core.changes import CREDIT_NOTES, INQUIRIES, LEDGER, PAYMENTS, SETTINGS, Changes
 from app.services.core.context import Actor
 from app.services.registry import Services
 from app.views.common.widgets import named
@@ -53,6 +53,9 @@ class LandingPanel(QWidget):
             self.record_button.hide()  # (never show() a widget before it has a parent)
         self.reprint_button = named(QPushButton("Reprint queue"), "Reprint queue")
         self.reprint_button.hide()
+        # customers' payment inquiries not yet resolved, across the payments on this desktop
+        self.open_inquiries = named(QLabel(""), "Open inquiries")
+        self.open_inquiries.hide()
         self.notice = named(QLabel(""), "Payments notice")
         self.notice.setWordWrap(True)
         self.notice.hide()
@@ -72,6 +75,7 @@ class LandingPanel(QWidget):
         header = QHBoxLayout()
         header.addWidget(title)
         header.addStretch(1)
+        header.addWidget(self.open_inquiries)
         header.addWidget(self.reprint_button)
         header.addWidget(self.record_button)
         layout = QVBoxLayout(self)
@@ -214,6 +218,8 @@ class PaymentsModulePage(QStackedWidget):
             self._use_display(Display.of(self.services.settings.current()))
         for extra in self._extra_tabs():
             extra.on_changes(changes)
+        if changes.touches(INQUIRIES):
+            self._refresh_inquiries()
         if changes.touches(PAYMENTS, CREDIT_NOTES, LEDGER, SETTINGS):
             self._stale = True
             if self.currentIndex() == LANDING:
@@ -239,6 +245,17 @@ class PaymentsModulePage(QStackedWidget):
         self.landing.payments.apply()
         self.landing.credit_notes.apply()
         self._refresh_reprints()
+        self._refresh_inquiries()
+
+    def _refresh_inquiries(self) -> None:
+        def show(count: int) -> None:
+            label = self.landing.open_inquiries
+            if alive(label):
+                label.setText(f"Open inquiries: {count}")
+                label.setVisible(count > 0)
+
+        QuietBackground(self, lambda: self.services.inquiries.open_count(self.actor)) \
+            .success(show).failure(lambda _e: None).run_in_background()
 
     def _refresh_reprints(self) -> None:
         if not can(self.actor.role, Permission.RECORD_PAYMENT):
