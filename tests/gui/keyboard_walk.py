@@ -63,6 +63,7 @@ OPENERS: tuple[Opener, ...] = (
     Opener(T, "Assign plan", tab="Plans"), Opener(T, "Batch edit plans", tab="Plans"),
     Opener(None, "Change &password…"), Opener(None, "Sync &problems…"),
     Opener(None, "&Connect to central service…"), Opener(None, "&Notifications…"),
+    Opener(P, "Payment alerts"),
     Opener(P, "Log inquiry", inside="PaymentDetailsDialog"),
     Opener(P, "Resolve inquiry", inside="PaymentDetailsDialog"),
 )

@@ -131,3 +131,26 @@ def test_a_billing_manager_reads_the_history_but_has_no_log_button(qtbot, runtim
     qtbot.waitUntil(lambda: len(_inquiry_lines(details)) == 1)
     assert not find(details, "Log inquiry").isVisible()
     assert not find(details, "Resolve inquiry").isVisible()
+
+
+def test_the_resolve_dialog_and_a_history_pass_the_keyboard_and_clipping_audits(qtbot, runtime, services,
+                                                                                  sample, cashier):
+    """The demo has no open inquiry, so the screen walk never meets Resolve: audited here."""
+    from app.views.style import apply_style
+    from tests.gui.clipping_audit import Clipping
+    from tests.gui.keyboard_audit import Audit
+
+    apply_style(QApplication.instance())
+    payment_id = pay(services, cashier, sample).details.payment.payment_id
+    first = services.inquiries.log(cashier, payment_id, "Duplicate charge", "Charged twice " * 20)
+    services.inquiries.resolve(cashier, first.inquiry_id, "One voided " * 20, True, "Dissatisfied")
+    services.inquiries.log(cashier, payment_id, "Other", "Wants the receipt by e-mail")
+    details = _details(qtbot, services, cashier, payment_id)
+    details.resize(1280, 800)
+    qtbot.waitUntil(lambda: len(_inquiry_lines(details)) == 2)
+    resolve = _open(qtbot, details, "Resolve inquiry", ResolveInquiryDialog)
+    keyboard, clipping = Audit(), Clipping()
+    for where, window in (("details", details), ("resolve", resolve)):
+        keyboard.window(where, window)
+        clipping.window(where, window)
+    assert keyboard.problems == [] and clipping.problems == []

@@ -85,6 +85,7 @@ class PaymentKpis:
     # numerator of Collection Rate, whose denominator is total_due (the same bills).
     applied_to_due: Money | None = None
     previous: KpiBaseline | None = None
+    alerts_raised: tuple[str, ...] = ()  # payment alerts these figures newly breached
 
 
 SORT_COLUMNS = {

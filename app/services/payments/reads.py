@@ -4,7 +4,7 @@ payments read back (details, the list, the KPIs)."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
@@ -19,6 +19,7 @@ from app.models.consumers import Consumer
 from app.services.core.context import Actor, AppContext
 from app.services.core.settings import load_settings
 from app.services.core.work import track
+from app.services.payments.alerts import PaymentAlerts
 from app.services.payments.details import PaymentDetails, load_details
 from app.services.payments.export import export_payments
 from app.services.payments.listing import PaymentFilter, PaymentKpis, PaymentRow, Sort, kpis
@@ -167,8 +168,11 @@ class PaymentReads:
         actor.require(Permission.VIEW_PAYMENTS)
         with self.app.sessions() as session:
             s = load_settings(session)
-            figures = kpis(session, month, today or local_today(self.app, s), zone(s), s.currency,
-                           self.app.dialect)
+            day = today or local_today(self.app, s)
+            figures = kpis(session, month, day, zone(s), s.currency, self.app.dialect)
+        if figures.month == day.replace(day=1):  # alerts watch the current month's figures
+            raised = PaymentAlerts(self.app).check(actor, figures, day)
+            figures = replace(figures, alerts_raised=tuple(raised))
         track(self.app, actor, "dashboard_view", view="Payments KPIs",
               widgets_accessed=["Total Collected", "Received Today", "Collection Rate",
                                 "Avg Collection Time"], date_range_selected=figures.month.isoformat())

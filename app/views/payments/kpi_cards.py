@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
 
 from app.domain.dashboard.trends import trend
@@ -80,6 +80,8 @@ class KpiCard(QWidget):
 
 
 class KpiStrip(QWidget):
+    alerts_raised = Signal(tuple)  # the subjects of payment alerts these figures breached
+
     def __init__(self, services: Services, actor: Actor, display: Display,
                  today: Callable[[], date]) -> None:
         super().__init__()
@@ -134,6 +136,8 @@ class KpiStrip(QWidget):
         self.cards["Avg Collection Time"].show_figure(
             days, f"Bill or service date to payment, {month}")
         self._show_changes(kpis)
+        if kpis.alerts_raised:
+            self.alerts_raised.emit(kpis.alerts_raised)
 
     def _show_changes(self, kpis: PaymentKpis) -> None:
         before = kpis.previous

@@ -18,11 +18,20 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.core.permissions import Permission, can
-from app.services.core.changes import CREDIT_NOTES, INQUIRIES, LEDGER, PAYMENTS, SETTINGS, Changes
+from app.services.core.changes import (
+    CREDIT_NOTES,
+    INQUIRIES,
+    LEDGER,
+    NOTICES,
+    PAYMENTS,
+    SETTINGS,
+    Changes,
+)
 from app.services.core.context import Actor
 from app.services.registry import Services
 from app.views.common.widgets import named
 from app.views.payments.actions import PaymentActions
+from app.views.payments.alerts_dialog import PaymentAlertsDialog
 from app.views.payments.credit_notes_tab import CreditNotesTab
 from app.views.payments.display import Background, Display, QuietBackground, alive
 from app.views.payments.kpi_cards import KpiStrip
@@ -53,6 +62,10 @@ class LandingPanel(QWidget):
             self.record_button.hide()  # (never show() a widget before it has a parent)
         self.reprint_button = named(QPushButton("Reprint queue"), "Reprint queue")
         self.reprint_button.hide()
+        self.alerts_button = named(QPushButton("Payment alerts"), "Payment alerts")
+        self.alerts_button.setToolTip("Be told when a figure below crosses your threshold")
+        if not can(actor.role, Permission.VIEW_DASHBOARD):
+            self.alerts_button.hide()
         # customers' payment inquiries not yet resolved, across the payments on this desktop
         self.open_inquiries = named(QLabel(""), "Open inquiries")
         self.open_inquiries.hide()
@@ -77,6 +90,7 @@ class LandingPanel(QWidget):
         header.addStretch(1)
         header.addWidget(self.open_inquiries)
         header.addWidget(self.reprint_button)
+        header.addWidget(self.alerts_button)
         header.addWidget(self.record_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.banner)
@@ -114,6 +128,8 @@ class PaymentsModulePage(QStackedWidget):
         landing, actions = self.landing, self.actions
         landing.record_button.clicked.connect(self.record_payment)
         landing.reprint_button.clicked.connect(actions.show_reprint_queue)
+        landing.alerts_button.clicked.connect(self.show_alerts)
+        landing.kpis.alerts_raised.connect(self._alerts_raised)
         tab = landing.payments
         tab.open_payment.connect(actions.open_payment)
         tab.view_receipt.connect(actions.view_receipt)
@@ -135,6 +151,18 @@ class PaymentsModulePage(QStackedWidget):
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
             shortcut.activated.connect(self.record_payment)
+
+    # payment alerts ----------------------------------------------------------------------------
+
+    def show_alerts(self) -> None:
+        dialog = PaymentAlertsDialog(self.services, self.actor, self.display, self)
+        dialog.changed.connect(lambda _c: self.landing.kpis.refresh())  # a new alert is checked now
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+
+    def _alerts_raised(self, subjects: tuple[str, ...]) -> None:
+        self.show_notice(" · ".join(subjects), False)
+        self.operation_done.emit(Changes.of(NOTICES))  # the bell counts them now
 
     # the record payment flow ------------------------------------------------------------------
 
