@@ -141,6 +141,8 @@ def visible_rows(entity: str, scope: DeviceScope) -> ColumnElement[bool] | None:
         return cls.id == scope.centre_id
     if entity == "users":
         return or_(cls.centre_id == scope.centre_id, cls.centre_id.is_(None))
+    if entity == "payment_alerts":
+        return or_(cls.centre_id == scope.centre_id, cls.centre_id.is_(None))
     if entity in ("zones", "counters"):
         return cls.centre_id == scope.centre_id
     if hasattr(cls, "zone_id"):

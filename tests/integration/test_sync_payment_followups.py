@@ -98,3 +98,20 @@ def test_an_alert_is_set_only_by_a_manager_for_themselves_and_changed_only_by_it
     assert edited["status"] == "applied"
     assert str(server_row(server, PaymentAlert, "al-2").threshold) == "80.00"
     assert server_row(server, PaymentAlert, "al-1") is None
+
+
+def test_a_new_desk_of_the_centre_downloads_its_inquiries_and_alerts(server, desk, tmp_path):
+    payment_id = record_payment(desk, server.world.consumer_ids[0], "8003")
+    item = PaymentInquiries(desk.runtime.app).log(desk.actor, payment_id, "Receipt request", "")
+    desk.agent.sync_once()
+    (alert,) = as_user(server, desk, "manager")(
+        ("payment_alerts", "al-9", "insert", alert_payload(server, "manager"), None))
+    assert alert["status"] == "applied"
+    other = enrolled_desktop(server, tmp_path / "other", "supervisor")
+    try:
+        other.agent.sync_once()
+        with other.runtime.app.sessions() as session:
+            assert session.get(PaymentInquiry, item.inquiry_id).status == "Open"
+            assert session.get(PaymentAlert, "al-9").owner == "manager"
+    finally:
+        other.close()
