@@ -64,6 +64,7 @@ OPENERS: tuple[Opener, ...] = (
     Opener(None, "Change &password…"), Opener(None, "Sync &problems…"),
     Opener(None, "&Connect to central service…"), Opener(None, "&Notifications…"),
     Opener(P, "Payment alerts"),
+    Opener(P, "Details: Total Collected"), Opener(P, "Details: Received Today"),  # drill-downs
     Opener(P, "Log inquiry", inside="PaymentDetailsDialog"),
     Opener(P, "Resolve inquiry", inside="PaymentDetailsDialog"),
 )

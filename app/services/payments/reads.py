@@ -21,6 +21,7 @@ from app.services.core.settings import load_settings
 from app.services.core.work import track
 from app.services.payments.alerts import PaymentAlerts
 from app.services.payments.details import PaymentDetails, load_details
+from app.services.payments.drilldown import DAY, Breakdown, breakdown
 from app.services.payments.export import export_payments
 from app.services.payments.listing import PaymentFilter, PaymentKpis, PaymentRow, Sort, kpis
 from app.services.payments.listing import count_payments as _count_payments
@@ -163,6 +164,19 @@ class PaymentReads:
         actor.require(Permission.VIEW_PAYMENTS)
         with self.app.sessions() as session:
             return _count_payments(session, flt, zone(load_settings(session)))
+
+    def metric_breakdown(self, actor: Actor, metric: str, month: date, period: str = DAY) -> Breakdown:
+        """A KPI card's drill-down: by method and by day or week (drilldown.py)."""
+        actor.require(Permission.VIEW_PAYMENTS)
+        with self.app.sessions() as session:
+            s = load_settings(session)
+            return breakdown(session, metric, month, local_today(self.app, s), period, zone(s),
+                             s.currency)
+
+    def drilldown_closed(self, actor: Actor, source_metric: str, target_detail: str, depth: int,
+                         seconds: int) -> None:
+        track(self.app, actor, "metric_drilldown", source_metric=source_metric,
+              target_detail=target_detail, analysis_depth=depth, time_spent=seconds)
 
     def kpis(self, actor: Actor, month: date, today: date | None = None) -> PaymentKpis:
         actor.require(Permission.VIEW_PAYMENTS)

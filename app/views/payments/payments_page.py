@@ -34,6 +34,7 @@ from app.views.payments.actions import PaymentActions
 from app.views.payments.alerts_dialog import PaymentAlertsDialog
 from app.views.payments.credit_notes_tab import CreditNotesTab
 from app.views.payments.display import Background, Display, QuietBackground, alive
+from app.views.payments.drilldown import MetricDrilldownDialog
 from app.views.payments.kpi_cards import KpiStrip
 from app.views.payments.payments_tab import PaymentsTab
 from app.views.payments.plans_tab import PaymentPlansTab
@@ -130,6 +131,7 @@ class PaymentsModulePage(QStackedWidget):
         landing.reprint_button.clicked.connect(actions.show_reprint_queue)
         landing.alerts_button.clicked.connect(self.show_alerts)
         landing.kpis.alerts_raised.connect(self._alerts_raised)
+        landing.kpis.drill.connect(self.show_drilldown)
         tab = landing.payments
         tab.open_payment.connect(actions.open_payment)
         tab.view_receipt.connect(actions.view_receipt)
@@ -163,6 +165,18 @@ class PaymentsModulePage(QStackedWidget):
     def _alerts_raised(self, subjects: tuple[str, ...]) -> None:
         self.show_notice(" · ".join(subjects), False)
         self.operation_done.emit(Changes.of(NOTICES))  # the bell counts them now
+
+    def show_drilldown(self, metric: str) -> None:
+        dialog = MetricDrilldownDialog(self.services, self.actor, self.display, metric,
+                                       self.landing.kpis.selected_month(), self)
+        dialog.show_payments.connect(self._show_slice)
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+
+    def _show_slice(self, flt) -> None:
+        self.landing.tabs.setCurrentWidget(self.landing.payments)
+        self.landing.payments.show_filter(flt)
+        self.landing.payments.table.setFocus()
 
     # the record payment flow ------------------------------------------------------------------
 

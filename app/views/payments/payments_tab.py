@@ -135,6 +135,17 @@ class PaymentsTab(QWidget):
         self.model.reset(self._fetcher(self.filter))
         self._count()
 
+    def show_filter(self, flt: PaymentFilter) -> None:
+        """The list as a drill-down's slice asks: its method (or all) and its dates."""
+        for box, value in ((self.method, flt.method), (self.status, None), (self.payment_type, None)):
+            box.blockSignals(True)
+            box.setCurrentIndex(max(0, box.findText(value)) if value else 0)
+            box.blockSignals(False)
+        self.search.clear()
+        if flt.date_from and flt.date_to:
+            self.dates.set_range(flt.date_from, flt.date_to)
+        self.apply()
+
     def clear_filters(self) -> None:
         for box in (self.method, self.status, self.payment_type):
             box.blockSignals(True)
