@@ -3,6 +3,7 @@ payments in the list; closing records metric_drilldown with the depth reached an
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -83,3 +84,24 @@ def test_closing_at_the_breakdown_records_depth_one(qtbot, runtime, services, sa
     qtbot.waitUntil(lambda: len(_events(runtime)) == 1)
     assert _events(runtime)[0] == {"source_metric": "received_today", "target_detail": "breakdown",
                                    "analysis_depth": 1, "time_spent": 0}
+
+
+def test_a_channel_slice_filters_the_list_by_channel_until_cleared(qtbot, runtime, services, sample,
+                                                                   cashier):
+    pay(services, cashier, sample)
+    _window, page = open_payments(qtbot, services, actor(runtime, "manager"))
+    dialog = _open(qtbot, page, "Total Collected")
+    assert [dialog.channels.item(0, c).text() for c in range(3)] == ["Walk-in", "1", "$145.50"]
+    dialog.channels.setFocus()
+    dialog.channels.setCurrentCell(0, 0)
+    _press(qtbot, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    tab = page.landing.payments
+    assert tab.filter.channel == "Walk-in" and tab.channel_note.text() == "Channel: Walk-in"
+    qtbot.waitUntil(lambda: tab.count_label.text() == "1 payment")
+    assert services.payments.count_payments(cashier, replace(tab.filter, channel="Online")) == 0
+    tab.clear.click()
+    assert tab.filter.channel is None and not tab.channel_note.isVisible()
+    drain()
+    qtbot.waitUntil(lambda: len(_events(runtime)) == 1)
+    assert _events(runtime)[0]["target_detail"] == "channel:Walk-in"

@@ -28,7 +28,7 @@ def _details(qtbot, services, who, payment_id: str) -> PaymentDetailsDialog:
     dialog = PaymentDetailsDialog(services, who, Display.of(services.settings.current()), details)
     qtbot.addWidget(dialog)
     dialog.show()
-    qtbot.waitUntil(lambda: dialog.inquiries.rows.count() > 0)
+    qtbot.waitUntil(lambda: dialog.inquiries.loaded)
     return dialog
 
 

@@ -38,6 +38,7 @@ class Breakdown:
     total: Money
     count: int
     by_method: tuple[Slice, ...]
+    by_channel: tuple[Slice, ...]
     by_period: tuple[Slice, ...]
 
 
@@ -57,14 +58,16 @@ def breakdown(session: Session, metric: str, month: date, today: date, period: s
     first, last = span(metric, month, today)
     start, end = utc_bounds(first, last, tz)
     total, count = _sum_and_count(session, start, end)
-    rows = session.execute(
-        select(Payment.method, money_sql(func.coalesce(func.sum(Payment.amount), 0)), func.count())
-        .where(*_posted_between(start, end)).group_by(Payment.method).order_by(Payment.method)).all()
-    by_method = tuple(Slice(method, f"method:{method}", Money(amount, currency), int(n),
-                            PaymentFilter(date_from=first, date_to=last, method=method))
-                      for method, amount, n in rows)
-    return Breakdown(metric, METRICS[metric], first, last, Money(total, currency), count, by_method,
-                     _periods(session, first, last, period, tz, currency))
+    by = {}
+    for name, column in (("method", Payment.method), ("channel", Payment.channel)):
+        rows = session.execute(
+            select(column, money_sql(func.coalesce(func.sum(Payment.amount), 0)), func.count())
+            .where(*_posted_between(start, end)).group_by(column).order_by(column)).all()
+        by[name] = tuple(Slice(value, f"{name}:{value}", Money(amount, currency), int(n),
+                               PaymentFilter(date_from=first, date_to=last, **{name: value}))
+                         for value, amount, n in rows)
+    return Breakdown(metric, METRICS[metric], first, last, Money(total, currency), count,
+                     by["method"], by["channel"], _periods(session, first, last, period, tz, currency))
 
 
 def _periods(session: Session, first: date, last: date, period: str, tz,

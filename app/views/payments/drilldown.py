@@ -56,8 +56,9 @@ class MetricDrilldownDialog(QDialog):
         self.period.addItems((DAY, WEEK))
         self.period.currentIndexChanged.connect(self.load)
         self.methods = _table("By payment method", "Method",
-                              lambda row: self.choose(self._slices(True), row))
-        self.periods = _table("By period", "Period", lambda row: self.choose(self._slices(False), row))
+                              lambda row: self.choose(self._slices("method"), row))
+        self.channels = _table("By channel", "Channel", lambda row: self.choose(self._slices("channel"), row))
+        self.periods = _table("By period", "Period", lambda row: self.choose(self._slices("period"), row))
         close = named(QPushButton("Close"), "Close")
         close.clicked.connect(self.reject)
         self.finished.connect(self._track)
@@ -69,7 +70,10 @@ class MetricDrilldownDialog(QDialog):
         layout.addLayout(top)
         layout.addWidget(QLabel("Enter on a row shows its payments in the list."))
         tables = QHBoxLayout()
-        tables.addWidget(self.methods, 1)
+        left = QVBoxLayout()
+        left.addWidget(self.methods, 1)
+        left.addWidget(self.channels, 1)
+        tables.addLayout(left, 1)
         tables.addWidget(self.periods, 1)
         layout.addLayout(tables, 1)
         buttons = QHBoxLayout()
@@ -92,6 +96,7 @@ class MetricDrilldownDialog(QDialog):
         self.heading.setText(f"<b>{breakdown.title}</b>: {d.money(breakdown.total)} from "
                              f"{breakdown.count:,} payment{'s' if breakdown.count != 1 else ''}, {span}")
         self._fill(self.methods, breakdown.by_method)
+        self._fill(self.channels, breakdown.by_channel)
         self._fill(self.periods, breakdown.by_period)
         if self.methods.currentRow() < 0 and self.methods.rowCount():
             self.methods.setCurrentCell(0, 0)
@@ -108,10 +113,10 @@ class MetricDrilldownDialog(QDialog):
         return self.display.day(first) if first == last else \
             f"{self.display.day(first)} – {self.display.day(last)}"
 
-    def _slices(self, methods: bool) -> tuple[Slice, ...]:
+    def _slices(self, by: str) -> tuple[Slice, ...]:
         if self.breakdown is None:
             return ()
-        return self.breakdown.by_method if methods else self.breakdown.by_period
+        return getattr(self.breakdown, f"by_{by}")
 
     def choose(self, slices: tuple[Slice, ...], row: int) -> None:
         if 0 <= row < len(slices):

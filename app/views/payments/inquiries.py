@@ -66,8 +66,11 @@ class InquiriesSection(Section):
         self.services, self.actor, self.display = services, actor, display
         self.payment_id = payment_id
         self.items: list[InquiryItem] = []
+        self.loaded = False
         self.rows = QVBoxLayout()
         self.rows.setSpacing(10)
+        # a line from the start, so the section keeps its height when the history arrives
+        self.rows.addWidget(named(QLabel("Loading inquiries…"), "Loading inquiries"))
         self.form.addRow(self.rows)
         self.log_button = named(QPushButton("Log inquiry"), "Log inquiry")
         self.resolve_button = named(QPushButton("Resolve inquiry"), "Resolve inquiry")
@@ -89,9 +92,11 @@ class InquiriesSection(Section):
             .success(self.show_items).run_in_background()
 
     def show_items(self, items: list[InquiryItem]) -> None:
-        self.items = items
+        self.items, self.loaded = items, True
         while self.rows.count():
-            self.rows.takeAt(0).widget().deleteLater()
+            old = self.rows.takeAt(0).widget()
+            old.hide()
+            old.deleteLater()
         if not items:
             self.rows.addWidget(named(QLabel("No inquiries logged"), "No inquiries logged"))
         for number, item in enumerate(items, 1):
