@@ -6,6 +6,7 @@ from app.models import (
     central,
     consumers,
     dashboard,
+    inquiries,
     notices,
     payments,
     reference,
@@ -16,4 +17,4 @@ from app.models import (
 )
 from app.models.base import Base
 
-__all__ = ["Base", "billing", "cash", "central", "consumers", "dashboard", "notices", "payments", "reference", "requests", "system", "tariffs", "users"]
+__all__ = ["Base", "billing", "cash", "central", "consumers", "dashboard", "inquiries", "notices", "payments", "reference", "requests", "system", "tariffs", "users"]

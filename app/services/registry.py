@@ -20,6 +20,8 @@ if TYPE_CHECKING:
     from app.services.core.usage import UsageService
     from app.services.dashboard import DashboardLists, DashboardPreferences, DashboardService
     from app.services.dashboard.simulation import TariffSimulation
+    from app.services.payments.alerts import PaymentAlerts
+    from app.services.payments.inquiries import PaymentInquiries
     from app.services.payments.posting import PaymentsService
     from app.services.payments.receipts import ReceiptsService
     from app.services.requests import RequestsService
@@ -57,6 +59,18 @@ class Services:
         from app.services.payments.posting import PaymentsService
 
         return PaymentsService(self.app)
+
+    @cached_property
+    def inquiries(self) -> PaymentInquiries:
+        from app.services.payments.inquiries import PaymentInquiries
+
+        return PaymentInquiries(self.app)
+
+    @cached_property
+    def alerts(self) -> PaymentAlerts:
+        from app.services.payments.alerts import PaymentAlerts
+
+        return PaymentAlerts(self.app)
 
     @cached_property
     def receipts(self) -> ReceiptsService:

@@ -9,6 +9,7 @@ from sqlalchemy import ColumnElement, and_, inspect, or_, select
 from sqlalchemy.orm import Session
 
 from app.models.cash import CashMovement, CashSession, ReceiptPrint
+from app.models.inquiries import PaymentInquiry
 from app.models.payments import CreditNote, CreditNoteApplication, Payment, PaymentAllocation
 from app.models.reference import Counter
 from app.services.core.serialize import json_safe
@@ -25,13 +26,14 @@ ACCOUNT_ENTITIES = [
     "ledger_entries", "payment_plans", "installments", "service_requests", "security_deposits",
     # a request's orders, messages and meter history: the Disconnect tab checks SO IDs locally
     "service_orders", "communications", "meter_movements", "plan_assignments",
+    "payment_alerts",  # the centre's managers' KPI thresholds, checked on any of its desks
 ]
 # The centre's money history: what a counter needs to reprint a receipt, show a consumer's recent
 # payments or void yesterday's payment, and what later pulled rows refer to (a cash movement's
 # session, an allocation's payment). For a window (HISTORY_DAYS) plus everything still open.
 HISTORY_ENTITIES = [
     "cash_sessions", "payments", "payment_allocations", "cash_movements", "receipt_prints",
-    "credit_notes", "credit_note_applications",
+    "credit_notes", "credit_note_applications", "payment_inquiries",
 ]
 HISTORY_DAYS = 90
 MAX_HISTORY_DAYS = 3660
@@ -113,6 +115,8 @@ def history_rows(entity: str, scope: DeviceScope, now: datetime, days: int) -> C
         in_scope = visible_rows("credit_notes", scope)
         wanted = and_(_credit_notes(since, today), CreditNote.payment_id.in_(payments))
         return and_(in_scope, wanted) if in_scope is not None else wanted
+    if entity == "payment_inquiries":  # the history shown in a payment's details
+        return PaymentInquiry.payment_id.in_(payments)
     if entity == "credit_note_applications":
         notes = select(CreditNote.id).where(history_rows("credit_notes", scope, now, days))
         return CreditNoteApplication.credit_note_id.in_(notes)

@@ -76,6 +76,8 @@ NEEDS: dict[tuple[str, str] | str, tuple[P, ...]] = {
     ("service_accounts", "update"): _REFERENCE + _TARIFFS + (P.WORK_REQUEST,),
     "users": (P.MANAGE_USERS,),
     "dashboard_preferences": (P.VIEW_DASHBOARD,),  # a user's own dashboard layout and views
+    "payment_inquiries": (P.HANDLE_INQUIRIES,),  # logged and resolved at the counter
+    "payment_alerts": (P.VIEW_DASHBOARD,),  # a manager's own KPI thresholds (rules.py: whose)
 }
 
 # Numbers a role may lease: the documents it creates.

@@ -89,7 +89,7 @@ def _apply(batch: Batch, op: Operation) -> OperationResult:
     if owner:
         return result(op, "rejected", reason=owner)
     if op.operation == "insert":
-        rule = insert_problem(op, values)
+        rule = insert_problem(author, op, values)
         if rule:
             return result(op, "rejected", reason=rule)
         return _insert(batch, op, cls, values, location)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from app.domain.core.errors import ValidationError
+from app.domain.payments.inquiries import RESOLVED
 from app.domain.payments.rules import PaymentStatus
 from app.domain.requests.disconnection import INITIAL_STATUS, check_transition, status_of
 from sync.protocol import Operation
@@ -14,8 +15,10 @@ VOIDED = PaymentStatus.VOIDED.value
 LOCK_COLUMNS = frozenset({"locked_by", "locked_until"})
 
 
-def insert_problem(op: Operation, values: dict) -> str:
+def insert_problem(caller: Caller, op: Operation, values: dict) -> str:
     """Empty when the new row keeps the rules; otherwise the reason."""
+    if op.entity == "payment_alerts" and values.get("owner") != caller.username:
+        return "Payment alert: its owner must be the user who sets it"
     if op.entity == "service_requests":
         status = values.get("status", INITIAL_STATUS.value)
         if status_of(str(status)) is not INITIAL_STATUS:
@@ -36,6 +39,12 @@ def change_problem(caller: Caller, op: Operation, row: object, values: dict, now
         return _lock_problem(caller, row, now)
     if op.entity == "notices" and row.recipient != caller.username:
         return "Notice: only its recipient may mark it read"
+    if op.entity == "payment_alerts" and caller.username != row.owner:
+        return "Payment alert: only its owner may change or delete it"
+    if op.entity == "payment_alerts" and values.get("owner", row.owner) != row.owner:
+        return "Payment alert: its owner cannot be changed"
+    if op.entity == "payment_inquiries" and row.status == RESOLVED:
+        return "Payment inquiry: already resolved; log a new one"
     return ""
 
 

@@ -30,6 +30,7 @@ PARENTS: dict[str, tuple[str, type]] = {
     "meter_reads": ("meter_id", Meter),
     "meters": ("service_account_id", ServiceAccount),
     "plan_assignments": ("service_account_id", ServiceAccount),
+    "payment_inquiries": ("payment_id", Payment),
 }
 
 
@@ -139,6 +140,8 @@ def visible_rows(entity: str, scope: DeviceScope) -> ColumnElement[bool] | None:
     if entity == "service_centres":
         return cls.id == scope.centre_id
     if entity == "users":
+        return or_(cls.centre_id == scope.centre_id, cls.centre_id.is_(None))
+    if entity == "payment_alerts":
         return or_(cls.centre_id == scope.centre_id, cls.centre_id.is_(None))
     if entity in ("zones", "counters"):
         return cls.centre_id == scope.centre_id

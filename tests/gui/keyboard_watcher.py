@@ -6,6 +6,7 @@ import sys
 
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QDialog,
     QFileDialog,
     QInputDialog,
@@ -79,6 +80,19 @@ class DialogWatcher(QObject):
                 self.audit.window(page_where, dialog)
             return
         self.audit.window(where, dialog)
+        self.open_inner(dialog)
+
+    def open_inner(self, dialog: QDialog) -> None:
+        """Dialogs opened from this one's buttons (keyboard_walk OPENERS `inside`), audited in turn."""
+        from tests.gui.keyboard_walk import inner_openers
+
+        for name in inner_openers(type(dialog).__name__):
+            settle()
+            buttons = [b for b in dialog.findChildren(QAbstractButton)
+                       if b.accessibleName() == name and b.isVisible() and b.isEnabled()]
+            if buttons:
+                buttons[0].click()
+                settle()
 
     def _jump(self, wizard: QWizard, page_id: int) -> bool:
         """Open a wizard on one page. A page that cannot show without the earlier pages' answers

@@ -44,6 +44,7 @@ class Permission(StrEnum):
     PRINT_CREDIT_NOTE = "credit_notes.print"
     MANAGE_PAYMENT_PLANS = "payment_plans.manage"
     RECONCILE = "payments.reconcile"
+    HANDLE_INQUIRIES = "payments.inquiries"  # log and resolve customers' payment inquiries
     OPERATE_CASH = "cash.operate"
     NO_SALE = "cash.no_sale"
     CLOSE_CASH_SESSION = "cash.close"
@@ -91,7 +92,7 @@ MATRIX: dict[Role, frozenset[Permission]] = {
     Role.CUSTOMER_SERVICE_EXECUTIVE: frozenset(
         _REQUEST_WORK
         | {P.VIEW_PAYMENTS, P.RECORD_PAYMENT, P.CREATE_CREDIT_NOTE, P.OPERATE_CASH,
-           P.CLOSE_CASH_SESSION, P.CREATE_REQUEST, P.VIEW_TARIFFS}
+           P.CLOSE_CASH_SESSION, P.CREATE_REQUEST, P.VIEW_TARIFFS, P.HANDLE_INQUIRIES}
     ),
     # The story: call-centre staff raise requests by phone and add notes; the field work is others'.
     Role.CALL_CENTER_REPRESENTATIVE: frozenset(
@@ -103,7 +104,7 @@ MATRIX: dict[Role, frozenset[Permission]] = {
            P.SETTLE_ACCOUNT, P.GENERATE_FINAL_BILL}
     ),
     Role.SUPERVISOR: frozenset(
-        {P.VIEW_PAYMENTS, P.RECORD_PAYMENT, P.VOID_PAYMENT, P.VERIFY_PAYMENT,
+        {P.VIEW_PAYMENTS, P.RECORD_PAYMENT, P.VOID_PAYMENT, P.VERIFY_PAYMENT, P.HANDLE_INQUIRIES,
          P.CREATE_CREDIT_NOTE, P.APPLY_CREDIT_NOTE, P.PRINT_CREDIT_NOTE, P.RECONCILE,
          P.OPERATE_CASH, P.NO_SALE, P.CLOSE_CASH_SESSION, P.APPROVE_VARIANCE,
          P.VIEW_REQUESTS, P.WORK_REQUEST, P.NOTE_REQUEST, P.SETTLE_ACCOUNT, P.PRINT_FINAL_BILL,

@@ -16,6 +16,8 @@ REQUESTS = "requests"
 CASH = "cash"
 BILLS = "bills"
 NOTICES = "notices"
+INQUIRIES = "payment_inquiries"
+ALERTS = "payment_alerts"
 
 
 @dataclass(frozen=True)

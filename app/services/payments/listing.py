@@ -39,6 +39,7 @@ class PaymentFilter:
     status: str | None = None
     payment_type: str | None = None
     consumer_id: str | None = None
+    channel: str | None = None  # Walk-in, Online, ...: a drill-down's slice
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,7 @@ class PaymentKpis:
     # numerator of Collection Rate, whose denominator is total_due (the same bills).
     applied_to_due: Money | None = None
     previous: KpiBaseline | None = None
+    alerts_raised: tuple[str, ...] = ()  # payment alerts these figures newly breached
 
 
 SORT_COLUMNS = {
@@ -129,7 +131,7 @@ def _filtered(query: Select, flt: PaymentFilter, tz: ZoneInfo, *, consumer: bool
         query = query.where(Payment.paid_at < utc_bounds(flt.date_to, flt.date_to, tz)[1])
     for column, value in ((Payment.method, flt.method), (Payment.status, flt.status),
                           (Payment.payment_type, flt.payment_type),
-                          (Payment.consumer_id, flt.consumer_id)):
+                          (Payment.consumer_id, flt.consumer_id), (Payment.channel, flt.channel)):
         if value:
             query = query.where(column == value)
     return query

@@ -4,7 +4,7 @@ payments read back (details, the list, the KPIs)."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
@@ -19,7 +19,9 @@ from app.models.consumers import Consumer
 from app.services.core.context import Actor, AppContext
 from app.services.core.settings import load_settings
 from app.services.core.work import track
+from app.services.payments.alerts import PaymentAlerts
 from app.services.payments.details import PaymentDetails, load_details
+from app.services.payments.drilldown import DAY, Breakdown, breakdown
 from app.services.payments.export import export_payments
 from app.services.payments.listing import PaymentFilter, PaymentKpis, PaymentRow, Sort, kpis
 from app.services.payments.listing import count_payments as _count_payments
@@ -163,12 +165,28 @@ class PaymentReads:
         with self.app.sessions() as session:
             return _count_payments(session, flt, zone(load_settings(session)))
 
+    def metric_breakdown(self, actor: Actor, metric: str, month: date, period: str = DAY) -> Breakdown:
+        """A KPI card's drill-down: by method and by day or week (drilldown.py)."""
+        actor.require(Permission.VIEW_PAYMENTS)
+        with self.app.sessions() as session:
+            s = load_settings(session)
+            return breakdown(session, metric, month, local_today(self.app, s), period, zone(s),
+                             s.currency)
+
+    def drilldown_closed(self, actor: Actor, source_metric: str, target_detail: str, depth: int,
+                         seconds: int) -> None:
+        track(self.app, actor, "metric_drilldown", source_metric=source_metric,
+              target_detail=target_detail, analysis_depth=depth, time_spent=seconds)
+
     def kpis(self, actor: Actor, month: date, today: date | None = None) -> PaymentKpis:
         actor.require(Permission.VIEW_PAYMENTS)
         with self.app.sessions() as session:
             s = load_settings(session)
-            figures = kpis(session, month, today or local_today(self.app, s), zone(s), s.currency,
-                           self.app.dialect)
+            day = today or local_today(self.app, s)
+            figures = kpis(session, month, day, zone(s), s.currency, self.app.dialect)
+        if figures.month == day.replace(day=1):  # alerts watch the current month's figures
+            raised = PaymentAlerts(self.app).check(actor, figures, day)
+            figures = replace(figures, alerts_raised=tuple(raised))
         track(self.app, actor, "dashboard_view", view="Payments KPIs",
               widgets_accessed=["Total Collected", "Received Today", "Collection Rate",
                                 "Avg Collection Time"], date_range_selected=figures.month.isoformat())

@@ -63,6 +63,7 @@ class PaymentActions(QObject):
         dialog = PaymentDetailsDialog(self.services, self.actor, self.display, details,
                                       self.parent_widget)
         dialog.changed.connect(lambda c: self._changed(c, "Payment verified."))
+        dialog.inquiries_changed.connect(self.changed.emit)
         dialog.open_credit_note.connect(self.open_credit_note)
         dialog.view_receipt.connect(self.view_receipt)
         dialog.create_credit_note.connect(self.create_credit_note)

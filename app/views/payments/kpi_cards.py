@@ -7,8 +7,8 @@ from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QToolButton, QWidget
 
 from app.domain.dashboard.trends import trend
 from app.services.core.context import Actor
@@ -20,6 +20,7 @@ from app.views.payments.display import Background, Display, alive, card_frame
 
 MONTHS_OFFERED = 24
 TITLES = ("Total Collected", "Received Today", "Collection Rate", "Avg Collection Time")
+DRILLABLE = {"Total Collected": "total_collected", "Received Today": "received_today"}
 
 
 def months_back(today: date, count: int) -> list[date]:
@@ -38,7 +39,9 @@ def collection_rate_definition(month: str) -> str:
 
 
 class KpiCard(QWidget):
-    def __init__(self, title: str, extra: QWidget | None = None) -> None:
+    drill = Signal()  # the card was clicked, or its Details button pressed
+
+    def __init__(self, title: str, extra: QWidget | None = None, drillable: bool = False) -> None:
         super().__init__()
         frame, layout = card_frame(f"{title} card")
         self.frame = frame
@@ -49,6 +52,15 @@ class KpiCard(QWidget):
         top.addStretch(1)
         if extra is not None:
             top.addWidget(extra)
+        if drillable:
+            details = named(QToolButton(), f"Details: {title}")
+            details.setText("Details")
+            details.setToolTip(f"{title} by payment method and by day or week")
+            details.setAutoRaise(True)
+            details.clicked.connect(self.drill.emit)
+            top.addWidget(details)
+            frame.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.drillable = drillable
         self.value = named(QLabel("…"), f"{title} value")
         self.value.setStyleSheet("font-size: 18pt; font-weight: 600; color: #16324f;")
         self.value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -63,6 +75,11 @@ class KpiCard(QWidget):
         outer = QHBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(frame)
+
+    def mouseReleaseEvent(self, event) -> None:  # noqa: N802 - Qt API
+        if self.drillable and event.button() == Qt.MouseButton.LeftButton:
+            self.drill.emit()
+        super().mouseReleaseEvent(event)
 
     def show_figure(self, value: str, detail: str) -> None:
         self.value.setText(value)
@@ -80,6 +97,9 @@ class KpiCard(QWidget):
 
 
 class KpiStrip(QWidget):
+    alerts_raised = Signal(tuple)  # the subjects of payment alerts these figures breached
+    drill = Signal(str)  # a metric key: its card asked for its drill-down
+
     def __init__(self, services: Services, actor: Actor, display: Display,
                  today: Callable[[], date]) -> None:
         super().__init__()
@@ -90,8 +110,10 @@ class KpiStrip(QWidget):
         for month in months_back(today(), MONTHS_OFFERED):
             self.month.addItem(display.month(month), month)
         self.month.currentIndexChanged.connect(self.refresh)
-        self.cards = {title: KpiCard(title, self.month if i == 0 else None)
+        self.cards = {title: KpiCard(title, self.month if i == 0 else None, title in DRILLABLE)
                       for i, title in enumerate(TITLES)}
+        for title, metric in DRILLABLE.items():
+            self.cards[title].drill.connect(lambda m=metric: self.drill.emit(m))
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         for card in self.cards.values():
@@ -134,6 +156,8 @@ class KpiStrip(QWidget):
         self.cards["Avg Collection Time"].show_figure(
             days, f"Bill or service date to payment, {month}")
         self._show_changes(kpis)
+        if kpis.alerts_raised:
+            self.alerts_raised.emit(kpis.alerts_raised)
 
     def _show_changes(self, kpis: PaymentKpis) -> None:
         before = kpis.previous

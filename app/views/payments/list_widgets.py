@@ -142,6 +142,18 @@ class DateRangeFilter(QWidget):
     def reset(self) -> None:
         self.preset.setCurrentIndex(0)
 
+    def set_range(self, first: date, last: date) -> None:
+        """A custom From-To range, set without a `changed` per field (the caller applies once)."""
+        for widget in (self.preset, self.date_from, self.date_to):
+            widget.blockSignals(True)
+        self.preset.setCurrentText(DatePreset.CUSTOM.value)
+        self.date_from.setDate(to_qdate(first))
+        self.date_to.setDate(to_qdate(last))
+        for widget in (self.preset, self.date_from, self.date_to):
+            widget.blockSignals(False)
+        self.date_from.setEnabled(True)
+        self.date_to.setEnabled(True)
+
     def bounds(self) -> tuple[date | None, date | None]:
         """(first, last) days, (None, None) for all dates; raises ValidationError naming the range."""
         if self.preset.currentIndex() == 0:

@@ -33,6 +33,7 @@ from app.views.payments.display import (
     link_label,
     show_error,
 )
+from app.views.payments.inquiries import InquiriesSection
 
 AMOUNT_LABELS = {"Bill": "Billed amount", "Service": "Service amount",
                  "Installment": "Installment amount"}
@@ -40,6 +41,7 @@ AMOUNT_LABELS = {"Bill": "Billed amount", "Service": "Service amount",
 
 class PaymentDetailsDialog(QDialog):
     changed = Signal(object)  # Changes (verified)
+    inquiries_changed = Signal(object)  # Changes (an inquiry logged or resolved)
     open_credit_note = Signal(str)
     view_receipt = Signal(str)
     create_credit_note = Signal(str)
@@ -81,7 +83,7 @@ class PaymentDetailsDialog(QDialog):
     def _sections(self) -> None:
         built = [self._payment_information(), self._item_details(), self._amount_analysis(),
                  self._credit_notes(), self._cash(), self._transaction(), self._processing(),
-                 self._consumer(), self._void_and_notes()]
+                 self._consumer(), self._void_and_notes(), self._inquiries()]
         shown = [section for section in built if section is not None]
         for index, section in enumerate(shown):
             self.grid.addWidget(section, index // 2, index % 2)
@@ -204,6 +206,12 @@ class PaymentDetailsDialog(QDialog):
             section.row("Voided by", void.voided_by)
             section.row("Voided at", self.display.moment(void.voided_at))
         return section
+
+    def _inquiries(self) -> InquiriesSection:
+        self.inquiries = InquiriesSection(self.services, self.actor, self.display,
+                                          self.details.payment.payment_id)
+        self.inquiries.changed.connect(self.inquiries_changed.emit)
+        return self.inquiries
 
     def _buttons(self) -> QHBoxLayout:
         payment_id = self.details.payment.payment_id

@@ -18,13 +18,23 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.core.permissions import Permission, can
-from app.services.core.changes import CREDIT_NOTES, LEDGER, PAYMENTS, SETTINGS, Changes
+from app.services.core.changes import (
+    CREDIT_NOTES,
+    INQUIRIES,
+    LEDGER,
+    NOTICES,
+    PAYMENTS,
+    SETTINGS,
+    Changes,
+)
 from app.services.core.context import Actor
 from app.services.registry import Services
 from app.views.common.widgets import named
 from app.views.payments.actions import PaymentActions
+from app.views.payments.alerts_dialog import PaymentAlertsDialog
 from app.views.payments.credit_notes_tab import CreditNotesTab
 from app.views.payments.display import Background, Display, QuietBackground, alive
+from app.views.payments.drilldown import MetricDrilldownDialog
 from app.views.payments.kpi_cards import KpiStrip
 from app.views.payments.payments_tab import PaymentsTab
 from app.views.payments.plans_tab import PaymentPlansTab
@@ -53,6 +63,13 @@ class LandingPanel(QWidget):
             self.record_button.hide()  # (never show() a widget before it has a parent)
         self.reprint_button = named(QPushButton("Reprint queue"), "Reprint queue")
         self.reprint_button.hide()
+        self.alerts_button = named(QPushButton("Payment alerts"), "Payment alerts")
+        self.alerts_button.setToolTip("Be told when a figure below crosses your threshold")
+        if not can(actor.role, Permission.VIEW_DASHBOARD):
+            self.alerts_button.hide()
+        # customers' payment inquiries not yet resolved, across the payments on this desktop
+        self.open_inquiries = named(QLabel(""), "Open inquiries")
+        self.open_inquiries.hide()
         self.notice = named(QLabel(""), "Payments notice")
         self.notice.setWordWrap(True)
         self.notice.hide()
@@ -72,7 +89,9 @@ class LandingPanel(QWidget):
         header = QHBoxLayout()
         header.addWidget(title)
         header.addStretch(1)
+        header.addWidget(self.open_inquiries)
         header.addWidget(self.reprint_button)
+        header.addWidget(self.alerts_button)
         header.addWidget(self.record_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.banner)
@@ -110,6 +129,9 @@ class PaymentsModulePage(QStackedWidget):
         landing, actions = self.landing, self.actions
         landing.record_button.clicked.connect(self.record_payment)
         landing.reprint_button.clicked.connect(actions.show_reprint_queue)
+        landing.alerts_button.clicked.connect(self.show_alerts)
+        landing.kpis.alerts_raised.connect(self._alerts_raised)
+        landing.kpis.drill.connect(self.show_drilldown)
         tab = landing.payments
         tab.open_payment.connect(actions.open_payment)
         tab.view_receipt.connect(actions.view_receipt)
@@ -131,6 +153,30 @@ class PaymentsModulePage(QStackedWidget):
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
             shortcut.activated.connect(self.record_payment)
+
+    # payment alerts ----------------------------------------------------------------------------
+
+    def show_alerts(self) -> None:
+        dialog = PaymentAlertsDialog(self.services, self.actor, self.display, self)
+        dialog.changed.connect(lambda _c: self.landing.kpis.refresh())  # a new alert is checked now
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+
+    def _alerts_raised(self, subjects: tuple[str, ...]) -> None:
+        self.show_notice(" · ".join(subjects), False)
+        self.operation_done.emit(Changes.of(NOTICES))  # the bell counts them now
+
+    def show_drilldown(self, metric: str) -> None:
+        dialog = MetricDrilldownDialog(self.services, self.actor, self.display, metric,
+                                       self.landing.kpis.selected_month(), self)
+        dialog.show_payments.connect(self._show_slice)
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+
+    def _show_slice(self, flt) -> None:
+        self.landing.tabs.setCurrentWidget(self.landing.payments)
+        self.landing.payments.show_filter(flt)
+        self.landing.payments.table.setFocus()
 
     # the record payment flow ------------------------------------------------------------------
 
@@ -214,6 +260,8 @@ class PaymentsModulePage(QStackedWidget):
             self._use_display(Display.of(self.services.settings.current()))
         for extra in self._extra_tabs():
             extra.on_changes(changes)
+        if changes.touches(INQUIRIES):
+            self._refresh_inquiries()
         if changes.touches(PAYMENTS, CREDIT_NOTES, LEDGER, SETTINGS):
             self._stale = True
             if self.currentIndex() == LANDING:
@@ -239,6 +287,17 @@ class PaymentsModulePage(QStackedWidget):
         self.landing.payments.apply()
         self.landing.credit_notes.apply()
         self._refresh_reprints()
+        self._refresh_inquiries()
+
+    def _refresh_inquiries(self) -> None:
+        def show(count: int) -> None:
+            label = self.landing.open_inquiries
+            if alive(label):
+                label.setText(f"Open inquiries: {count}")
+                label.setVisible(count > 0)
+
+        QuietBackground(self, lambda: self.services.inquiries.open_count(self.actor)) \
+            .success(show).failure(lambda _e: None).run_in_background()
 
     def _refresh_reprints(self) -> None:
         if not can(self.actor.role, Permission.RECORD_PAYMENT):

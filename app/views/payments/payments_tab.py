@@ -74,6 +74,9 @@ class PaymentsTab(QWidget):
         self.exports = {fmt: named(QPushButton(f"Export {fmt.upper()}"), f"Export {fmt.upper()}")
                         for fmt in ("csv", "xlsx")}
         self.count_label = named(QLabel(""), "Payments count")
+        self.channel: str | None = None  # set only by a drill-down's channel slice
+        self.channel_note = named(QLabel(""), "Channel filter")
+        self.channel_note.hide()
         self.model = PaymentsTableModel(self._fetcher(self.filter), display)
         self.table = lazy_table(self.model, "All payments list", COL_DATE, lambda index: self._open(index.row()))
         size_columns(self.table)
@@ -83,7 +86,8 @@ class PaymentsTab(QWidget):
 
     def _layout(self) -> None:
         filters = QHBoxLayout()
-        for widget in (self.dates, self.method, self.status, self.payment_type, self.clear):
+        for widget in (self.dates, self.method, self.status, self.payment_type, self.channel_note,
+                       self.clear):
             filters.addWidget(widget)
         filters.addStretch(1)
         layout = QVBoxLayout(self)
@@ -125,7 +129,7 @@ class PaymentsTab(QWidget):
         first, last = self.dates.bounds()
         return PaymentFilter(text=self.search.text().strip(), date_from=first, date_to=last,
                              method=chosen(self.method), status=chosen(self.status),
-                             payment_type=chosen(self.payment_type))
+                             payment_type=chosen(self.payment_type), channel=self.channel)
 
     def apply(self) -> None:
         try:
@@ -135,12 +139,30 @@ class PaymentsTab(QWidget):
         self.model.reset(self._fetcher(self.filter))
         self._count()
 
+    def show_filter(self, flt: PaymentFilter) -> None:
+        """The list as a drill-down's slice asks: its method (or all) and its dates."""
+        for box, value in ((self.method, flt.method), (self.status, None), (self.payment_type, None)):
+            box.blockSignals(True)
+            box.setCurrentIndex(max(0, box.findText(value)) if value else 0)
+            box.blockSignals(False)
+        self.search.clear()
+        self._show_channel(flt.channel)
+        if flt.date_from and flt.date_to:
+            self.dates.set_range(flt.date_from, flt.date_to)
+        self.apply()
+
+    def _show_channel(self, channel: str | None) -> None:
+        self.channel = channel
+        self.channel_note.setText(f"Channel: {channel}" if channel else "")
+        self.channel_note.setVisible(bool(channel))
+
     def clear_filters(self) -> None:
         for box in (self.method, self.status, self.payment_type):
             box.blockSignals(True)
             box.setCurrentIndex(0)
             box.blockSignals(False)
         self.search.clear()
+        self._show_channel(None)
         self.dates.reset()
         self.apply()
 
