@@ -5,7 +5,7 @@ logged and resolved at the counter (payment_inquiries), and a billing manager's 
 threshold on a Payments KPI, checked when the KPIs are computed (payment_alerts).
 
 Revision ID: 0017
-Revises: 0016
+Revises: 0021
 Create Date: 2026-12-06 17:45:00
 """
 import sqlalchemy as sa
@@ -14,7 +14,7 @@ from alembic import op
 import app.models.base
 
 revision = '0017'
-down_revision = '0016'
+down_revision = '0021'
 branch_labels = None
 depends_on = None
 
