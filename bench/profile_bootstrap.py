@@ -1,6 +1,6 @@
-"""Where a bootstrap's time goes: a desktop downloading a centre from an in-process server on PostgreSQL.
+"""Where a bootstrap's time goes: a desktop downloading a centre from 2 server workers on PostgreSQL.
 
-Times the server's page answers and the desktop's applying of pages separately and writes a
+Times the server's page answers (2 uvicorn workers, as the bench) and the desktop's applying of pages separately and writes a
 cProfile of the desktop side (the thread that applies pages). Not a figure:
 `python -m bench.profile_bootstrap` to look; BENCH_BOOTSTRAP_CONSUMERS sets the centre's size.
 """
@@ -17,10 +17,11 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, text
 
-from bench.bench_sync import _add_consumers
+from bench.bench_sync import _add_consumers, _client
+from tests import sync_helpers
 from tests.conftest import PG_ADMIN_URL
 from tests.factories import PASSWORD
-from tests.sync_helpers import live_server, memory_keyring, open_desktop
+from tests.sync_helpers import memory_keyring, open_desktop, prepare_central, server_process
 
 CONSUMERS = int(os.environ.get("BENCH_BOOTSTRAP_CONSUMERS", 5000))
 
@@ -39,12 +40,18 @@ def main() -> None:
 
 
 def _profile(url: str) -> None:
+    sync_helpers.HEALTHY_WITHIN_S = 300
 
-    with memory_keyring(), live_server(url) as server, tempfile.TemporaryDirectory() as folder:
-        _add_consumers(url, server.world.zone_id, CONSUMERS)
-        desk = open_desktop(Path(folder) / "desk", server.url)
+    world = prepare_central(url)
+    _add_consumers(url, world.zone_id, CONSUMERS)
+    with memory_keyring(), server_process(url, workers=2) as server, tempfile.TemporaryDirectory() as folder, \
+            _client(server) as http:
+        admin = http.post("/v1/auth/login", json={"username": "admin", "password": PASSWORD}).json()["token"]
+        code = http.post("/v1/enrolment-codes", json={"centre_code": "CSC"},
+                         headers={"Authorization": f"Bearer {admin}"}).json()["code"]
+        desk = open_desktop(Path(folder) / "desk", server)
         try:
-            desk.agent.enrol(server.enrolment_code())
+            desk.agent.enrol(code)
             desk.agent.login("cashier", PASSWORD)
             fetching, applying = [0.0], [0.0]
             fetch, apply = desk.agent._fetch_page, desk.agent._apply_or_keep
@@ -74,7 +81,7 @@ def _profile(url: str) -> None:
             desk.close()
     print(f"bootstrap of {rows:,} rows in {elapsed:.2f} s = {rows / elapsed:,.0f} rows/s; "
           f"page downloads {fetching[0]:.2f} s (summed over the fetching "
-          f"threads, server in-process), applying pages {applying[0]:.2f} s")
+          f"threads; 2 server workers), applying pages {applying[0]:.2f} s")
     profile.dump_stats("/tmp/bootstrap_apply.prof")
     pstats.Stats("/tmp/bootstrap_apply.prof").sort_stats("tottime").print_stats(25)
 
