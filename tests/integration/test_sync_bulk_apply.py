@@ -15,12 +15,13 @@ from app.models.consumers import Consumer
 from app.models.reference import ServiceCentre, Zone
 from sync import local
 from sync.records import PayloadError, entity_class, row_payload, table_values
+from sync.server.bootstrap import read_rows
+from sync.server.scope import DeviceScope
 
 AT = datetime(2026, 3, 4, 5, 6, 7, 890123, tzinfo=UTC)
 
 
-def _payloads(session) -> dict[str, dict]:
-    """Rows as the server sends them (row_payload of stored rows), then taken out again."""
+def _rows(session) -> tuple[Zone, Consumer, LedgerEntry]:
     centre = session.execute(select(ServiceCentre)).scalars().first()
     zone = Zone(code="ZB", name="Zone B", centre_id=centre.id)
     session.add(zone)
@@ -34,6 +35,12 @@ def _payloads(session) -> dict[str, dict]:
                         source_type="payment", source_id="p-1", posted_at=AT, updated_at=AT)
     session.add(entry)
     session.flush()
+    return zone, consumer, entry
+
+
+def _payloads(session) -> dict[str, dict]:
+    """Rows as the server sends them (row_payload of stored rows), then taken out again."""
+    _, consumer, entry = _rows(session)
     payloads = {"consumers": row_payload(consumer), "ledger_entries": row_payload(entry)}
     session.delete(entry)
     session.delete(consumer)
@@ -56,6 +63,18 @@ def test_a_bulk_applied_row_is_the_row_sqlalchemy_would_store(runtime):
             session.connection().execute(cls.__table__.delete().where(cls.__table__.c.id == payload["id"]))
             session.connection().execute(insert(cls.__table__), [table_values(cls, payload)])
             assert bulk == _stored(session, entity, payload["id"]), entity
+        session.rollback()
+
+
+def test_a_bootstrap_page_hands_out_each_row_as_its_payload(runtime):
+    """The server reads pages with Core and converts only money, times and JSON: the same
+    payload as row_payload of the ORM row, which the change log and the desktop rely on."""
+    with runtime.app.sessions() as session, session.begin():
+        zone, consumer, entry = _rows(session)
+        scope = DeviceScope(zone.centre_id, (zone.id,))
+        for entity, row in (("consumers", consumer), ("ledger_entries", entry)):
+            page, _ = read_rows(session, entity, scope, None, 100)
+            assert [p for p in page if p["id"] == row.id] == [row_payload(row)], entity
         session.rollback()
 
 
