@@ -8,16 +8,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
 
 from sqlalchemy import (
     Connection,
-    Dialect,
     Engine,
-    Table,
     bindparam,
     func,
-    insert,
     select,
     text,
     update,
@@ -28,6 +24,7 @@ from sqlalchemy.orm.util import identity_key
 from app.domain.core.errors import NotFound, ValidationError
 from app.domain.payments.rules import PaymentStatus
 from app.models.system import NumberBlock, OutboxEntry, SyncState
+from sync.bulk import insert_new
 from sync.protocol import Operation, OperationResult
 from sync.records import APPEND_ONLY, build_row, entity_class, table_values
 
@@ -111,6 +108,9 @@ def _withdraw_dependents(session: Session, entries: dict[int, OutboxEntry], refu
 
 def pending_ids(session: Session, entity_ids: list[str]) -> set[str]:
     found: set[str] = set()
+    if not entity_ids or session.execute(select(OutboxEntry.seq).where(OutboxEntry.state == PENDING)
+                                         .limit(1)).first() is None:
+        return found  # nothing waits to be pushed (a first download): no need to look each id up
     for chunk in _chunks(entity_ids):
         found.update(session.execute(select(OutboxEntry.entity_id).where(
             OutboxEntry.state == PENDING, OutboxEntry.entity_id.in_(chunk))).scalars())
@@ -138,22 +138,24 @@ def apply_rows(session: Session, entity: str, rows: list[dict]) -> int:
     keep = pending_ids(session, ids)
     table = cls.__table__
     versions: dict[str, int] = {}
-    for chunk in _chunks(ids):
+    # Ids all above the table's highest have no row yet (a first download's pages, in id order): no
+    # need to look each one up. max() reads the primary key's index; text compares as Python's does.
+    highest = session.execute(select(func.max(table.c.id))).scalar()
+    for chunk in _chunks(ids) if highest is not None and highest >= min(ids) else []:
         versions.update(session.execute(select(table.c.id, table.c.version).where(table.c.id.in_(chunk))).all())
-    inserts: dict[frozenset, list[dict]] = {}
+    new: list[dict] = []
     updates: dict[frozenset, list[dict]] = {}
     for row_id, payload in latest.items():
         if row_id in keep or versions.get(row_id, 0) > int(payload.get("version") or 0):
             continue
+        if row_id not in versions:
+            new.append(payload)
+            continue
         values = table_values(cls, payload)
-        values["id"] = row_id
-        if row_id in versions:
-            values["_row_id"] = values.pop("id")
-            updates.setdefault(frozenset(values), []).append(values)
-        else:
-            inserts.setdefault(frozenset(values), []).append(values)
-    for keys, group in inserts.items():
-        _insert(session, table, keys, group)
+        values["_row_id"] = row_id
+        values.pop("id", None)
+        updates.setdefault(frozenset(values), []).append(values)
+    insert_new(session, cls, new)
     for keys, group in updates.items():
         if len(keys) > 1:  # SET takes the other keys of the parameters
             session.execute(update(table).where(table.c.id == bindparam("_row_id")), group)
@@ -163,39 +165,20 @@ def apply_rows(session: Session, entity: str, rows: list[dict]) -> int:
                 held = session.identity_map.get(identity_key(cls, values["_row_id"]))
                 if held is not None:
                     session.expire(held)
-    return sum(len(g) for g in inserts.values()) + sum(len(g) for g in updates.values())
-
-
-def _insert(session: Session, table: Table, keys: frozenset, rows: list[dict]) -> None:
-    """executemany INSERT; with every column given, straight to the driver with the columns' own
-    bind processors (SQLAlchemy's per-row parameter building costs more than SQLite's insert)."""
-    connection = session.connection()
-    if keys != frozenset(table.c.keys()) or connection.dialect.paramstyle != "qmark":  # defaults to fill in
-        connection.execute(insert(table), rows)
-        return
-    names, processors, sql = _insert_plan(table, connection.dialect)
-    connection.exec_driver_sql(sql, [tuple(value if (process := processors[i]) is None or value is None
-                                           else process(value) for i, value in enumerate(
-                                               row[name] for name in names)) for row in rows])
-
-
-@cache
-def _insert_plan(table: Table, dialect: Dialect) -> tuple[list[str], list, str]:
-    names = list(table.c.keys())
-    quote = dialect.identifier_preparer
-    columns = ", ".join(quote.quote(table.c[name].name) for name in names)
-    marks = ", ".join("?" * len(names))
-    return (names, [table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names],
-            f"INSERT INTO {quote.format_table(table)} ({columns}) VALUES ({marks})")
+    return len(new) + sum(len(g) for g in updates.values())
 
 
 def _chunks(ids: list[str], size: int = 5000) -> list[list[str]]:
     return [ids[i:i + size] for i in range(0, len(ids), size)]
 
 
+BULK_CACHE_KIB = 128 * 1024  # the page cache of a bootstrap's connection, given back afterwards
+
+
 @contextmanager
 def bulk_load(engine: Engine) -> Iterator[Connection]:
-    """One connection for a bootstrap's pages, committing with synchronous=NORMAL instead of FULL.
+    """One connection for a bootstrap's pages, committing with synchronous=NORMAL instead of FULL,
+    with a larger page cache.
 
     In WAL mode NORMAL skips the fsync at each commit but keeps the file consistent: a power cut
     can only lose the last pages, which are downloaded again (the cursor is stored after the last
@@ -210,7 +193,11 @@ def bulk_load(engine: Engine) -> Iterator[Connection]:
         # Outside any transaction (SQLite refuses to change it inside one), so on the driver's
         # connection directly: SQLAlchemy would open one first (BEGIN IMMEDIATE, app.models.db).
         driver = connection.connection.driver_connection
+        cache = driver.execute("PRAGMA cache_size").fetchone()[0]
         driver.execute("PRAGMA synchronous=NORMAL")
+        # Pages of random ids land all over the tables' and indexes' B-trees: with SQLite's
+        # default 2 MB cache they are written out and read back again and again.
+        driver.execute(f"PRAGMA cache_size={-BULK_CACHE_KIB}")
         try:
             yield connection
         finally:
@@ -218,6 +205,7 @@ def bulk_load(engine: Engine) -> Iterator[Connection]:
                 if connection.in_transaction():
                     connection.rollback()
                 driver.execute("PRAGMA synchronous=FULL")
+                driver.execute(f"PRAGMA cache_size={int(cache)}")
             except Exception:
                 connection.invalidate()
                 raise

@@ -92,6 +92,25 @@ def table_values(cls: type, payload: dict[str, object]) -> dict[str, object]:
 
 
 @cache
+def column_readers(cls: type) -> tuple[tuple[str, str, object], ...]:
+    """(payload key, table column name, reader) for every column, in the table's column order:
+    the reader turns a payload value that is not None into the column's Python value, with the
+    same checks and PayloadError as table_values, or is None where the value is taken as it is.
+    Computed once per class, for bulk loads that build one tuple per row."""
+    names = _column_names(cls)
+    by_name = {name: key for key, name in names.items()}
+    typed = dict(_typed_columns(cls))
+
+    def reader(key: str, column_type: object):
+        return lambda raw: _read(key, column_type, raw)
+
+    return tuple((by_name[column.name], column.name,
+                  reader(by_name[column.name], typed[by_name[column.name]])
+                  if by_name[column.name] in typed else None)
+                 for column in cls.__table__.columns if column.name in by_name)
+
+
+@cache
 def _column_names(cls: type) -> dict[str, str]:
     mapper: Mapper = inspect(cls)
     return {attr.key: attr.columns[0].name for attr in mapper.column_attrs}

@@ -4,8 +4,20 @@ pages, every entity after the entities its rows refer to."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
 
-from sqlalchemy import ColumnElement, and_, inspect, or_, select
+from sqlalchemy import (
+    Boolean,
+    ColumnElement,
+    Integer,
+    String,
+    TypeDecorator,
+    and_,
+    inspect,
+    or_,
+    select,
+)
+from sqlalchemy import Enum as SAEnum
 from sqlalchemy.orm import Session
 
 from app.models.cash import CashMovement, CashSession, ReceiptPrint
@@ -145,11 +157,26 @@ def read_rows(session: Session, entity: str, scope: DeviceScope, after: str | No
     rows = session.execute(query).all()
     more = len(rows) > limit
     rows = rows[:limit]
-    payloads = [{key: _safe(value) for key, value in zip(keys, row, strict=True)} for row in rows]
+    converted = _converted_keys(cls)
+    payloads = []
+    for row in rows:
+        payload = dict(zip(keys, row, strict=True))
+        for key in converted:
+            value = payload[key]
+            if value is not None:
+                payload[key] = json_safe(value)
+        payloads.append(payload)
     return payloads, (rows[-1][keys.index("id")] if more else None)
 
 
-def _safe(value: object) -> object:
-    if value is None or type(value) in (str, int, bool):
-        return value
-    return json_safe(value)
+@cache
+def _converted_keys(cls: type) -> tuple[str, ...]:
+    """The columns whose values need json_safe (money, times, enums, JSON): every column but plain
+    text, whole numbers and flags, which the driver already hands out JSON-ready."""
+    return tuple(attr.key for attr in inspect(cls).column_attrs
+                 if not _plain(attr.columns[0].type))
+
+
+def _plain(column_type: object) -> bool:
+    return (isinstance(column_type, String | Integer | Boolean)
+            and not isinstance(column_type, TypeDecorator | SAEnum))

@@ -22,7 +22,7 @@ from sync.protocol import Operation, OperationResult
 from sync.records import entity_class
 from sync.server.auth import Caller
 from sync.server.authors import Authors
-from sync.server.changelog import record_change, txid_column
+from sync.server.changelog import change_values, record_changes, txid_column
 from sync.server.errors import ApiError
 from sync.server.push_apply import ID_LENGTH, Batch, apply_or_refuse, result
 from sync.server.push_history import Dependencies, keep, kept_results, replay
@@ -94,10 +94,9 @@ def _run(batch: Batch, start: int, operations: list[Operation], kept: dict, deps
         outcome.answered.append((op, answer, depends_on))
         outcome.applied_seq = op.seq
     batch.session.flush()
-    for row, operation, location, sent in batch.changed:
-        record_change(batch.session, row, operation, location, txid=batch.txid, now=batch.now,
-                      device_id=batch.caller.device_id, sent=sent)
-    batch.session.flush()
+    record_changes(batch.session, [
+        change_values(row, operation, location, txid=batch.txid, now=batch.now, device_id=batch.caller.device_id,
+                      sent=sent) for row, operation, location, sent in batch.changed])
     return outcome
 
 
