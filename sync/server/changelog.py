@@ -5,13 +5,26 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import BigInteger, and_, func, literal, literal_column, or_, select, text, tuple_
+from sqlalchemy import (
+    BigInteger,
+    and_,
+    delete,
+    func,
+    insert,
+    literal,
+    literal_column,
+    or_,
+    select,
+    text,
+    tuple_,
+)
 from sqlalchemy.orm import Session
 
 from app.models.central import ChangeLogEntry
+from app.models.system import OutboxEntry
 from sync.protocol import Change
 from sync.records import SERVER_COLUMNS, row_payload
-from sync.server.scope import DeviceScope, Location
+from sync.server.scope import DeviceScope, Location, Locator
 
 # Larger than any txid: on SQLite every row is visible once committed.
 NO_FENCE = 2**62
@@ -95,6 +108,32 @@ def record_change(session: Session, row: object, operation: str, location: Locat
         version=int(payload.get("version") or 1), zone_id=location.zone_id,
         centre_id=location.centre_id, payload=payload, device_id=echo, at=now,
     ))
+
+
+def drain_outbox(session: Session, now: datetime) -> int:
+    """The desktop's use cases run by the service (a central bill run) queue their synced rows in
+    the outbox, as on a desktop: here they become change-log rows, in the writer's transaction
+    and in the order they were queued, and leave the outbox empty. Returns how many."""
+    session.flush()
+    queued = sorted(session.execute(
+        delete(OutboxEntry).returning(OutboxEntry.seq, OutboxEntry.entity, OutboxEntry.entity_id,
+                                      OutboxEntry.operation, OutboxEntry.payload)
+        .execution_options(synchronize_session=False)).all())
+    if not queued:
+        return 0
+    txid, locator, bills = current_txid(session), Locator(session), {}
+    rows = []
+    for _seq, entity, entity_id, operation, payload in queued:
+        # a chunk's lines follow their bills: their place is their bill's, without a lookup each
+        where = bills.get(payload.get("bill_id")) if entity == "bill_lines" else None
+        where = where or locator.locate(entity, payload)
+        if entity == "bills":
+            bills[entity_id] = where
+        rows.append({"txid": txid, "entity": entity, "entity_id": entity_id, "operation": operation,
+                     "version": int(payload.get("version") or 1), "zone_id": where.zone_id,
+                     "centre_id": where.centre_id, "payload": payload, "device_id": None, "at": now})
+    session.execute(insert(ChangeLogEntry.__table__), rows)
+    return len(rows)
 
 
 def altered(stored: dict, sent: dict) -> bool:
