@@ -24,7 +24,7 @@ from app.models.central import ChangeLogEntry
 from app.models.system import OutboxEntry
 from sync.protocol import Change
 from sync.records import SERVER_COLUMNS, row_payload
-from sync.server.scope import DeviceScope, Location, Locator
+from sync.server.scope import DeviceScope, Location, Locator, consumer_locations
 
 # Larger than any txid: on SQLite every row is visible once committed.
 NO_FENCE = 2**62
@@ -121,7 +121,8 @@ def drain_outbox(session: Session, now: datetime) -> int:
         .execution_options(synchronize_session=False)).all())
     if not queued:
         return 0
-    txid, locator, bills = current_txid(session), Locator(session), {}
+    txid, locator, bills = current_txid(session), Locator(session, consumer_locations(
+        session, {str(row[4]['consumer_id']) for row in queued if row[4].get('consumer_id')})), {}
     rows = []
     for _seq, entity, entity_id, operation, payload in queued:
         # a chunk's lines follow their bills: their place is their bill's, without a lookup each
