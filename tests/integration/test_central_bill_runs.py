@@ -186,3 +186,30 @@ def test_progress_of_another_run_or_role(central):
     assert client(url, token(url, "cashier")).get("/v1/bill-runs/x").status_code == 403
     assert client(url, token(url, "specialist")).get("/v1/bill-runs/x").status_code == 404
 
+
+
+def test_the_desktop_follows_a_central_run_to_its_end(central, tmp_path):
+    """What `bills generate --central` and the run dialog do: ask, show progress, end."""
+    from sync.central_billing import run_centrally
+    from sync.client import SyncAgent
+    from sync.keyring_store import CredentialStore
+    from sync.run_protocol import BillRunRequest
+    from tests.job_helpers import job_worker_threads
+    from tests.sync_helpers import memory_keyring
+
+    service, url = central
+    desktop = open_runtime(tmp_path / "desk", lock=False, clock=FixedClock(NOW))
+    seen = []
+    with memory_keyring(), job_worker_threads(service.config, count=2):
+        credentials = CredentialStore(desktop.app.device_id, folder=tmp_path / "desk")
+        credentials.save_token(token(url, "manager"))
+        agent = SyncAgent(desktop.app, url, credentials)
+        try:
+            result = run_centrally(agent, BillRunRequest(cycle=CYCLE, bill_date=BILL_DATE), seen.append,
+                                   pull=False, poll=0.1)
+        finally:
+            agent.close()
+            desktop.close()
+    assert (result.state, result.billed, result.failed) == ("Completed", ACCOUNTS - 2, 2)
+    assert seen[0].state == "Running" and seen[-1] == result
+    assert [p.done for p in seen] == sorted(p.done for p in seen)  # progress only grows
