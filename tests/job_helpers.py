@@ -13,13 +13,10 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import uvicorn
-from fastapi import FastAPI
 from sqlalchemy import create_engine, text
 
 from sync.server.config import ServerConfig
 from sync.server.worker import run_worker_async
-from tests.sync_helpers import free_socket
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -86,22 +83,3 @@ def wait_for_workers(database_url: str, count: int, processes: list, timeout: fl
         raise AssertionError(f"{count} job workers did not start within {timeout} s")
     finally:
         engine.dispose()
-
-
-@contextlib.contextmanager
-def serving(app: FastAPI) -> Iterator[str]:
-    """The app on a free loopback port (uvicorn in a thread); yields its base URL."""
-    sock = free_socket()
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.02)
-    host, port = sock.getsockname()
-    try:
-        yield f"http://{host}:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(10)
-        sock.close()

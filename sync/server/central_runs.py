@@ -118,7 +118,7 @@ def progress_of(central: Central, run_id: str, *, existing: bool = False) -> Bil
         done = session.execute(select(func.count()).where(BillRunChunk.run_id == run_id)).scalar_one()
         total = session.execute(text(
             "SELECT count(*) FROM procrastinate_jobs WHERE task_name = :task AND args->>'run_id' = :run"),
-            {"task": BILL_CHUNK, "run": run_id}).scalar_one()
+            {"task": BILL_CHUNK, "run": run_id}).scalar_one() if central.dialect == "postgresql" else 0
     return BillRunView(run_id=progress.run_id, label=progress.label, state=progress.state,
                        accounts_total=progress.accounts_total, billed=progress.billed,
                        skipped=progress.skipped, failed=progress.failed, seconds=progress.seconds,

@@ -23,7 +23,8 @@ from sync.server.central_runs import bill_chunk
 from sync.server.config import ServerConfig
 from tests.billing_fixtures import CYCLE, build_world
 from tests.factories import NOW, PASSWORD, seed_users
-from tests.job_helpers import job_worker_processes, serving
+from tests.job_helpers import job_worker_processes
+from tests.sync_helpers import serving
 from tests.tariff_fixtures import actor
 
 pytestmark = pytest.mark.postgres
@@ -76,7 +77,7 @@ def central(tmp_path, pg_url):
     populate(runtime)
     runtime.close()
     app = create_app(ServerConfig(database_url=pg_url, run_chunk_accounts=CHUNK))
-    with serving(app) as url:
+    with serving(app) as (url, _server, _thread):
         yield app.state.central, url
     app.state.central.engine.dispose()
 
