@@ -86,6 +86,7 @@ def start_central_run(central: Central, username: str, body: BillRunRequest) -> 
             BillRun.scope_label == scope.label, BillRun.period_start == scope.period_start,
             BillRun.state == RUNNING).order_by(BillRun.started_at.desc()).limit(1)).scalar()
         if running is not None:
+            _requeue_lost_chunks(session, central, running)
             return progress_of(central, running, existing=True)
         run_id = start_run(context, actor, scope, body.bill_date, as_draft=body.as_draft)
         bounds = chunk_bounds(context, run_id, central.config.run_chunk_accounts)
@@ -99,6 +100,25 @@ def start_central_run(central: Central, username: str, body: BillRunRequest) -> 
             finish_run(context, actor, run_id)
     log.info("central bill run queued", extra={"run": run_id, "chunks": len(bounds), "user": username})
     return progress_of(central, run_id)
+
+
+def _requeue_lost_chunks(session: Session, central: Central, run_id: str) -> int:
+    """A running run none of whose jobs is still queued or being worked on (a chunk that failed
+    all its retries, an outage) is resumed: its chunks not yet done are queued again."""
+    lost = session.execute(text(
+        "SELECT args FROM procrastinate_jobs j WHERE task_name = :task AND args->>'run_id' = :run"
+        " AND NOT EXISTS (SELECT 1 FROM bill_run_chunks c WHERE c.run_id = :run"
+        "                 AND c.chunk_no = (j.args->>'chunk_no')::int)"
+        " AND NOT EXISTS (SELECT 1 FROM procrastinate_jobs o WHERE o.task_name = :task"
+        "                 AND o.args->>'run_id' = :run AND o.status IN ('todo', 'doing'))"
+        " ORDER BY id"), {"task": BILL_CHUNK, "run": run_id}).scalars().all()
+    todo = list({args["chunk_no"]: args for args in lost}.values())
+    if todo:
+        connection = session.connection().connection.driver_connection
+        queue_app(central.config.database_url).configure_task(
+            BILL_CHUNK, connection=connection, queue=BILLING_QUEUE).batch_defer(*todo)
+        log.warning("central bill run resumed", extra={"run": run_id, "chunks": len(todo)})
+    return len(todo)
 
 
 def _scope(session: Session, body: BillRunRequest):
@@ -117,7 +137,8 @@ def progress_of(central: Central, run_id: str, *, existing: bool = False) -> Bil
     with central.sessions() as session:
         done = session.execute(select(func.count()).where(BillRunChunk.run_id == run_id)).scalar_one()
         total = session.execute(text(
-            "SELECT count(*) FROM procrastinate_jobs WHERE task_name = :task AND args->>'run_id' = :run"),
+            "SELECT count(DISTINCT args->>'chunk_no') FROM procrastinate_jobs"
+            " WHERE task_name = :task AND args->>'run_id' = :run"),
             {"task": BILL_CHUNK, "run": run_id}).scalar_one() if central.dialect == "postgresql" else 0
     return BillRunView(run_id=progress.run_id, label=progress.label, state=progress.state,
                        accounts_total=progress.accounts_total, billed=progress.billed,

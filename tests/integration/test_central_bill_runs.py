@@ -8,7 +8,7 @@ from datetime import date
 
 import httpx
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from app.domain.core.clock import FixedClock
 from app.models.billing import Bill, BillingException, BillLine, BillRun, LedgerEntry
@@ -146,8 +146,6 @@ def test_a_chunk_billed_twice_bills_nobody_twice(central, pg_url):
     repeated = http.post("/v1/bill-runs", json={"cycle": CYCLE}).json()  # while it runs
     assert (repeated["run_id"], repeated["existing"], run["existing"]) == (run["run_id"], True, False)
     with service.sessions() as session:
-        from sqlalchemy import text
-
         jobs = session.execute(text(
             "SELECT args FROM procrastinate_jobs WHERE args->>'run_id' = :run ORDER BY id"),
             {"run": run["run_id"]}).scalars().all()
@@ -160,6 +158,15 @@ def test_a_chunk_billed_twice_bills_nobody_twice(central, pg_url):
     assert (view["billed"], view["chunks_done"], view["state"]) == (4, 1, "Running")
     with service.sessions() as session:
         assert session.execute(select(func.count(Bill.id))).scalar_one() == 4
+    # every job gave up (an outage): asking again resumes the run with the chunks not done
+    with service.sessions() as session, session.begin():
+        session.execute(text("UPDATE procrastinate_jobs SET status = 'failed'"))
+    resumed = http.post("/v1/bill-runs", json={"cycle": CYCLE}).json()
+    assert (resumed["run_id"], resumed["existing"], resumed["chunks_total"]) == (run["run_id"], True, 6)
+    with service.sessions() as session:
+        queued = session.execute(text("SELECT args->>'chunk_no' FROM procrastinate_jobs"
+                                      " WHERE status = 'todo' ORDER BY id")).scalars().all()
+    assert queued == ["1", "2", "3", "4", "5"]
 
 
 @pytest.mark.parametrize(("user", "body", "status"), [
