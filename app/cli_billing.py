@@ -52,6 +52,9 @@ def add_billing_commands(sub: argparse._SubParsersAction) -> None:
                           help="bills wait as drafts, posted to the ledger by `bills approve`")
     generate.add_argument("--resume", action="store_true",
                           help="first finish any run left unfinished (a crash, a stop)")
+    generate.add_argument("--central", action="store_true",
+                          help="the central service runs it on its job workers (a --cycle, or --zone "
+                               "with --period); the bills then arrive by sync")
     _json(generate)
     add_username(generate)
     approve = bills_sub.add_parser("approve", help="approve a draft run's bills (posts them)")
@@ -100,7 +103,9 @@ def _run(args: argparse.Namespace, action: Callable, *, writes: bool = True) -> 
     runtime = open_runtime(resolve_data_dir(args.data_dir), lock=writes)
     try:
         actor = log_in(runtime, args) if writes else READER
-        result = action(Services(runtime.app).billing, args, actor)
+        # a central run is asked of the service with this desktop's token (its user on the server)
+        target = runtime if getattr(args, "central", False) else Services(runtime.app).billing
+        result = action(target, args, actor)
     finally:
         runtime.close()
     if args.json:
@@ -134,7 +139,26 @@ def cmd_bills(args: argparse.Namespace) -> int:
             count = billing.approve_run(who, a.run)
             return {"approved": count}, f"Approved {count} bill(s) of run {a.run}"
         return _run(args, approve)
+    if args.central:
+        return _run(args, lambda runtime, a, _who: run_output(_generate_centrally(runtime, a)))
     return _run(args, lambda billing, a, who: run_output(_generate(billing, a, who)))
+
+
+def _generate_centrally(runtime, args: argparse.Namespace):
+    from app.domain.core.errors import ValidationError
+    from sync.central_billing import central_agent, run_centrally
+    from sync.run_protocol import BillRunRequest
+
+    if args.segment or args.account or args.resume or args.period_start:
+        raise ValidationError("central", "the central service runs a --cycle, or a --zone with --period")
+    if args.zone and not args.period:
+        raise ValidationError("period", "--zone needs --period YYYY-MM")
+    request = BillRunRequest(cycle=args.cycle, zone=args.zone, month=args.period, as_draft=args.draft)
+    agent = central_agent(runtime)
+    try:
+        return run_centrally(agent, request, _progress_bar(args))
+    finally:
+        agent.close()
 
 
 def _generate(billing, args: argparse.Namespace, who: Actor):

@@ -52,8 +52,8 @@ WRITTEN = (BillRun, Bill, BillLine, LedgerEntry, ServiceCharge, MeterRead, Outbo
            AuditEntry, UsageEvent)  # parents first
 
 
-def build(folder: Path) -> None:
-    runtime = open_runtime(folder, lock=False, clock=FixedClock(NOW))
+def build(folder: Path, database_url: str | None = None) -> None:
+    runtime = open_runtime(folder, lock=False, clock=FixedClock(NOW), database_url=database_url)
     services = Services(runtime.app)
     services.settings.update(ADMIN, {"general.currency": "USD", "general.locale": "en_US",
                                        "general.time_zone": "America/New_York"})

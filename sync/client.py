@@ -37,6 +37,7 @@ from sync.protocol import (
     ServerInfo,
     TokenResponse,
 )
+from sync.run_protocol import BillRunRequest, BillRunView
 from sync.wire import check_skew, refusal, tls_verification
 
 log = logging.getLogger("utilitydesk.sync")
@@ -117,6 +118,15 @@ class SyncAgent:
     def logout(self) -> None:
         self._call("POST", "/v1/auth/logout")
         self.credentials.forget_token()
+
+    # a bill run the central service executes (sync.central_billing) --------------------
+
+    def start_bill_run(self, request: BillRunRequest) -> BillRunView:
+        return BillRunView.model_validate(self._call("POST", "/v1/bill-runs",
+                                                     json=request.model_dump(mode="json")))
+
+    def bill_run(self, run_id: str) -> BillRunView:
+        return BillRunView.model_validate(self._call("GET", f"/v1/bill-runs/{run_id}"))
 
     # one sync ----------------------------------------------------------------------
 

@@ -93,6 +93,16 @@ def live_server(database_url: str, **config: object) -> Iterator[LiveServer]:
     app = create_app(ServerConfig(database_url=database_url, stripe_webhook_secret=WEBHOOK_SECRET, **config))
     central: Central = app.state.central
     world = seed_world(central)
+    try:
+        with serving(app) as (url, server, thread):
+            yield LiveServer(url, central, world, server, thread)
+    finally:
+        central.engine.dispose()
+
+
+@contextlib.contextmanager
+def serving(app) -> Iterator[tuple[str, uvicorn.Server, threading.Thread]]:
+    """The app on a free loopback port, uvicorn in a thread: (base URL, server, thread)."""
     sock = free_socket()
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
@@ -102,12 +112,11 @@ def live_server(database_url: str, **config: object) -> Iterator[LiveServer]:
         time.sleep(0.02)
     host, port = sock.getsockname()
     try:
-        yield LiveServer(f"http://{host}:{port}", central, world, server, thread)
+        yield f"http://{host}:{port}", server, thread
     finally:
         server.should_exit = True
         thread.join(10)
         sock.close()
-        central.engine.dispose()
 
 
 def seed_world(central: Central, consumers: int = 3) -> World:

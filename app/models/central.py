@@ -149,3 +149,17 @@ class RefusedWebhook(Base):
     event_id: Mapped[str] = mapped_column(String(120), default="")
     reason: Mapped[str] = mapped_column(Text)
     body: Mapped[str] = mapped_column(Text)
+
+
+class BillRunChunk(Base):
+    """A chunk of a bill run the central service's job workers finished: a chunk's job run
+    again (a worker lost after committing it) finds its row and bills nothing."""
+
+    __tablename__ = "bill_run_chunks"
+    run_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    chunk_no: Mapped[int] = mapped_column(Integer, primary_key=True)
+    billed: Mapped[int] = mapped_column(Integer, default=0)
+    skipped: Mapped[int] = mapped_column(Integer, default=0)
+    failed: Mapped[int] = mapped_column(Integer, default=0)
+    worker: Mapped[str] = mapped_column(String(80), default="")
+    finished_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -29,6 +29,7 @@ PAYMENT_SEARCH_TABLE = "payment_search"  # the payments list's (migration 0014)
 
 
 def is_model_table(name: str | None, type_: str, _parent_names: object = None) -> bool:
-    """Alembic's include_name hook: False for the search indexes' tables."""
+    """Alembic's include_name hook: False for the search indexes' tables and for the job
+    queue's (procrastinate's own schema, migration 0022)."""
     return not (type_ == "table" and name is not None
-                and name.startswith((SEARCH_TABLE, PAYMENT_SEARCH_TABLE)))
+                and name.startswith((SEARCH_TABLE, PAYMENT_SEARCH_TABLE, "procrastinate_")))

@@ -94,6 +94,9 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.pages, 1)
         self.setCentralWidget(body)
         self._build_status_bar(centre, counter, sync_link)
+        for index in range(self.pages.count() if sync_link is not None else 0):
+            if hasattr(page := self.pages.widget(index), "use_sync_link"):
+                page.use_sync_link(sync_link)
         self._build_menus()
         self._watch_printer()
         self.sla_watch = SlaWatch(services, actor, self)  # escalates breaches with the module open or not

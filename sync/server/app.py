@@ -16,7 +16,7 @@ from starlette.responses import Response
 
 from app.models.db import alembic_config
 from sync.protocol import MIN_PROTOCOL_VERSION, PROTOCOL_HEADER, PROTOCOL_VERSION
-from sync.server import routes_auth, routes_ops, routes_sync, routes_tariffs
+from sync.server import routes_auth, routes_ops, routes_runs, routes_sync, routes_tariffs
 from sync.server.config import ServerConfig
 from sync.server.errors import (
     ApiError,
@@ -37,8 +37,8 @@ def create_app(config: ServerConfig) -> FastAPI:
     """One process's app; the schema must already be migrated (the `server` command does it)."""
     central = open_central(config)
     app = FastAPI(title="UtilityDesk central service", version=f"protocol {PROTOCOL_VERSION}",
-                  description="Sync, number leases, payment webhooks, the mailer and read-only tariffs "
-                              "and quotes for UtilityDesk.",
+                  description="Sync, number leases, payment webhooks, the mailer, central bill runs and "
+                              "read-only tariffs and quotes for UtilityDesk.",
                   lifespan=_lifespan)
     app.state.central = central
     app.state.expected_revision = ScriptDirectory.from_config(alembic_config(central.engine)).get_current_head()
@@ -47,7 +47,7 @@ def create_app(config: ServerConfig) -> FastAPI:
     app.add_exception_handler(StarletteHTTPException, http_error_handler)
     app.add_middleware(ProtocolCheck)
     app.add_middleware(RequestLog)
-    for module in (routes_ops, routes_auth, routes_sync, routes_tariffs):
+    for module in (routes_ops, routes_auth, routes_sync, routes_tariffs, routes_runs):
         app.include_router(module.router)
     return app
 
@@ -55,6 +55,9 @@ def create_app(config: ServerConfig) -> FastAPI:
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     central: Central = app.state.central
+    if central.dialect == "postgresql":  # the job workers' periodic tasks do it (jobs.py)
+        yield
+        return
     mailer = None
     if central.config.smtp_url:
         mailer = MailerThread(central, SmtpSettings.from_url(central.config.smtp_url),

@@ -12,6 +12,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8740)
     parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--job-workers", type=int, default=1, metavar="N",
+                        help="job worker processes (bill run chunks, the mailer, scheduled reports; "
+                             "PostgreSQL only; 0: none in this process)")
+    parser.add_argument("--chunk-accounts", type=int, default=500, metavar="N",
+                        help="accounts per job of a central bill run")
+    parser.add_argument("--jobs-only", action="store_true",
+                        help="run only the job workers, no HTTP (more billing capacity on another host)")
     parser.add_argument("--token-ttl-hours", type=float, default=12.0)
     parser.add_argument("--stripe-webhook-secret", default=os.environ.get("UTILITYDESK_STRIPE_WEBHOOK_SECRET", ""))
     parser.add_argument("--smtp-url", default=os.environ.get("UTILITYDESK_SMTP_URL", ""),

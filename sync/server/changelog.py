@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import (
     BigInteger,
     and_,
+    delete,
     func,
     insert,
     literal,
@@ -20,9 +21,10 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from app.models.central import ChangeLogEntry
+from app.models.system import OutboxEntry
 from sync.protocol import Change
 from sync.records import SERVER_COLUMNS, row_payload
-from sync.server.scope import DeviceScope, Location
+from sync.server.scope import DeviceScope, Location, Locator, consumer_locations
 
 # Larger than any txid: on SQLite every row is visible once committed.
 NO_FENCE = 2**62
@@ -118,6 +120,33 @@ def record_changes(session: Session, changes: list[dict[str, object]]) -> None:
     each seq); seq follows the list's order, as it followed the order record_change added them."""
     if changes:
         session.execute(insert(ChangeLogEntry.__table__), changes)
+
+
+def drain_outbox(session: Session, now: datetime) -> int:
+    """The desktop's use cases run by the service (a central bill run) queue their synced rows in
+    the outbox, as on a desktop: here they become change-log rows, in the writer's transaction
+    and in the order they were queued, and leave the outbox empty. Returns how many."""
+    session.flush()
+    queued = sorted(session.execute(
+        delete(OutboxEntry).returning(OutboxEntry.seq, OutboxEntry.entity, OutboxEntry.entity_id,
+                                      OutboxEntry.operation, OutboxEntry.payload)
+        .execution_options(synchronize_session=False)).all())
+    if not queued:
+        return 0
+    txid, locator, bills = current_txid(session), Locator(session, consumer_locations(
+        session, {str(row[4]['consumer_id']) for row in queued if row[4].get('consumer_id')})), {}
+    rows = []
+    for _seq, entity, entity_id, operation, payload in queued:
+        # a chunk's lines follow their bills: their place is their bill's, without a lookup each
+        where = bills.get(payload.get("bill_id")) if entity == "bill_lines" else None
+        where = where or locator.locate(entity, payload)
+        if entity == "bills":
+            bills[entity_id] = where
+        rows.append({"txid": txid, "entity": entity, "entity_id": entity_id, "operation": operation,
+                     "version": int(payload.get("version") or 1), "zone_id": where.zone_id,
+                     "centre_id": where.centre_id, "payload": payload, "device_id": None, "at": now})
+    session.execute(insert(ChangeLogEntry.__table__), rows)
+    return len(rows)
 
 
 def altered(stored: dict, sent: dict) -> bool:

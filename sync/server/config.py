@@ -14,6 +14,7 @@ ENV_STRIPE_SECRET = "UTILITYDESK_STRIPE_WEBHOOK_SECRET"
 ENV_POOL_SIZE = "UTILITYDESK_DB_POOL_SIZE"
 ENV_SMTP_URL = "UTILITYDESK_SMTP_URL"
 ENV_METRICS_TOKEN = "UTILITYDESK_METRICS_TOKEN"
+ENV_RUN_CHUNK = "UTILITYDESK_RUN_CHUNK_ACCOUNTS"
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,7 @@ class ServerConfig:
     smtp_url: str = ""  # empty: no mailer in this process
     mailer_interval: float = 30.0
     metrics_token: str = ""  # empty: only administrators' tokens may read /metrics
+    run_chunk_accounts: int = 500  # accounts per job of a central bill run
     clock: Clock = field(default_factory=SystemClock)
 
     @classmethod
@@ -40,6 +42,7 @@ class ServerConfig:
             pool_size=int(os.environ.get(ENV_POOL_SIZE, "10")),
             smtp_url=os.environ.get(ENV_SMTP_URL, ""),
             metrics_token=os.environ.get(ENV_METRICS_TOKEN, ""),
+            run_chunk_accounts=int(os.environ.get(ENV_RUN_CHUNK, "500")),
         )
 
     def to_env(self) -> dict[str, str]:
@@ -51,4 +54,5 @@ class ServerConfig:
             ENV_POOL_SIZE: str(self.pool_size),
             ENV_SMTP_URL: self.smtp_url,
             ENV_METRICS_TOKEN: self.metrics_token,
+            ENV_RUN_CHUNK: str(self.run_chunk_accounts),
         }

@@ -21,13 +21,15 @@ from sync.server.config import ServerConfig
 from sync.server.logs import log_config
 from sync.server.metrics import MULTIPROC_ENV
 from sync.server.state import ensure_epoch, rotate_epoch
+from sync.server.worker import run_workers, start_workers, stop_workers
 
 
 def run(args: argparse.Namespace) -> int:
     config = ServerConfig(database_url=args.database_url,
                           token_ttl=timedelta(hours=args.token_ttl_hours),
                           stripe_webhook_secret=args.stripe_webhook_secret, smtp_url=args.smtp_url,
-                          metrics_token=args.metrics_token)
+                          metrics_token=args.metrics_token,
+                          run_chunk_accounts=max(1, args.chunk_accounts))
     logging.config.dictConfig(log_config(args.log_level))
     engine = make_engine(config.database_url)
     upgrade(engine)  # once, here, before any worker starts
@@ -38,14 +40,29 @@ def run(args: argparse.Namespace) -> int:
     if args.enrolment_code:
         return _print_enrolment_code(sessions, config, args.enrolment_code)
     engine.dispose()
+    job_workers = args.job_workers if config.database_url.startswith("postgresql") else 0
+    if args.jobs_only:
+        if not job_workers:
+            print("Job workers need a PostgreSQL database (and --job-workers 1 or more).")
+            return 2
+        run_workers(config, job_workers)
+        return 0
     os.environ.update(config.to_env())
     if args.workers > 1:
         _multiprocess_metrics()
+    children = start_workers(config, job_workers)
+    try:
+        _serve(args)
+    finally:
+        stop_workers(children)
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> None:
     serve(_NoDelayConfig("sync.server.app:app_from_env", factory=True, host=args.host, port=args.port,
                          workers=args.workers, log_config=log_config(args.log_level), access_log=False,
                          timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
                          ssl_certfile=args.ssl_certfile or None, ssl_keyfile=args.ssl_keyfile or None))
-    return 0
 
 
 def _multiprocess_metrics() -> None:

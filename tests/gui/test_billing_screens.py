@@ -98,3 +98,59 @@ def test_every_control_is_named_after_its_label(page):
     for widget in page.findChildren(QWidget):
         if isinstance(widget, QLineEdit | QComboBox | QTableWidget):
             assert widget.accessibleName(), widget
+
+
+class _CentralAgent:
+    """The central service as the run dialog sees it: a run that bills 6 accounts in two polls."""
+
+    def __init__(self) -> None:
+        self.requests, self.closed = [], False
+        self.polls = iter([self._view("Running", 3), self._view("Completed", 6)])
+
+    @staticmethod
+    def _view(state: str, done: int):
+        from sync.run_protocol import BillRunView
+
+        return BillRunView(run_id="run-1", label=CYCLE, state=state, accounts_total=6, billed=done - 1,
+                           skipped=0, failed=1, seconds=2.0, bills_per_second=(done - 1) / 2,
+                           chunks_total=2, chunks_done=done // 3)
+
+    def start_bill_run(self, request):
+        self.requests.append(request)
+        return self._view("Running", 0)
+
+    def bill_run(self, run_id: str):
+        return next(self.polls)
+
+    def close(self) -> None:
+        self.closed = True
+
+
+class _CentralLink:
+    configured = True
+
+    def __init__(self) -> None:
+        self.central_agent = _CentralAgent()
+
+    def agent(self, progress=None):
+        return self.central_agent
+
+
+def test_connected_to_a_central_service_a_cycle_runs_there_with_the_same_progress(qtbot, page, services):
+    from app.models.billing import Bill
+
+    link = _CentralLink()
+    page.use_sync_link(link)
+    table = find(page, "Billing cycles", QTableWidget)
+    table.setFocus()
+    qtbot.keyClick(table, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: open_dialog(page) is not None)
+    dialog = open_dialog(page)
+    summary = find(dialog, "Run summary", QLabel)
+    qtbot.waitUntil(summary.isVisible, timeout=15000)
+    assert "(central service)" in dialog.windowTitle()
+    assert "finished on the central service" in summary.text() and "5 bill(s) generated" in summary.text()
+    assert "6 of 6 accounts" in find(dialog, "Run counts", QLabel).text()
+    assert [r.cycle for r in link.central_agent.requests] == [CYCLE] and link.central_agent.closed
+    with services.app.sessions() as session:  # billed there, not here: the bills come by sync
+        assert session.query(Bill).count() == 0

@@ -6,11 +6,12 @@ from email import message_from_string
 from email.policy import default
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from app.models.requests import Notification
 from app.services.core.work import unit_of_work
 from sync.server.mailer import MAX_ATTEMPTS, SmtpSettings, send_queued
+from tests.job_helpers import job_worker_threads
 from tests.sync_helpers import SmtpSink, enrolled_desktop, free_socket, live_server, memory_keyring
 
 pytestmark = pytest.mark.postgres
@@ -94,18 +95,32 @@ def test_unreachable_smtp_server_is_retried_then_marked_failed(server, tmp_path)
         desk.close()
 
 
-def test_the_service_process_runs_the_mailer_in_the_background(pg_url, sink, tmp_path):
+def test_two_service_processes_job_workers_send_a_notification_once(pg_url, sink, tmp_path):
+    """The mailer is a procrastinate periodic task: each tick is deferred once, whichever of
+    the workers (of any number of service processes) defers it, so nothing is sent twice."""
     import time
 
-    with memory_keyring(), live_server(pg_url, smtp_url=sink.url, mailer_interval=0.1) as live:
+    with memory_keyring(), live_server(pg_url, smtp_url=sink.url) as live, \
+            job_worker_threads(live.central.config, count=2):
         desk = enrolled_desktop(live, tmp_path / "desk")
         try:
             desk.agent.sync_once()
             queue_notice(desk, recipient="supervisor@example.com")
             desk.agent.sync_once()
-            deadline = time.monotonic() + 10
+            deadline = time.monotonic() + 30
             while not sink.messages and time.monotonic() < deadline:
                 time.sleep(0.05)
-            assert len(sink.messages) == 1 and "supervisor@example.com" in sink.messages[0]
+            time.sleep(6)  # another tick: the second worker finds nothing left to send
+            heads = [tuple(line for line in message.splitlines() if line.startswith(("To:", "Subject:")))
+                     for message in sink.messages]
+            # the notice once; the scheduled reports the other periodic task queued, once each
+            assert [head for head in heads if "To: supervisor@example.com" in head] == [
+                ("To: supervisor@example.com", "Subject: Your request DIS-1")]
+            assert len(heads) == len(set(heads))
+            with live.central.sessions() as session:
+                ticks = session.execute(text(
+                    "SELECT count(*), count(DISTINCT args->>'timestamp') FROM procrastinate_jobs"
+                    " WHERE task_name = 'utilitydesk:send_mail'")).one()
+            assert ticks[0] == ticks[1] >= 1  # one job per tick, not one per worker
         finally:
             desk.close()

@@ -56,3 +56,11 @@ def test_sync_once_from_two_background_threads_runs_one_at_a_time(server, tmp_pa
         assert sorted(r.applied for r in reports) == [0, 10]  # the second found nothing left
     finally:
         desk.close()
+
+
+def test_a_sqlite_central_has_no_job_queue_and_says_so(server):
+    """Central bill runs need PostgreSQL: a clear refusal, never a 500."""
+    http = server.client(server.login("manager"))
+    answer = http.post("/v1/bill-runs", json={"cycle": "North Zone - Apr 2025"})
+    assert answer.status_code == 503 and answer.json()["kind"] == "no_job_queue"
+    assert http.get("/v1/bill-runs/no-such-run").status_code == 404

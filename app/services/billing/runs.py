@@ -77,6 +77,9 @@ class RunProgress:
 
 
 Progress = Callable[[RunProgress], None]
+# How a chunk's invoice numbers are issued: (session, settings, how many, on) -> the numbers.
+# A desktop takes them from its leased blocks; the central service leases them itself.
+NumberIssuer = Callable[[Session, Settings, int, date], list[str]]
 
 
 def start_run(app: AppContext, actor: Actor, scope: RunScope, bill_date: date | None = None,
@@ -184,7 +187,8 @@ class _RunContext:
 
     def finish(self, state: str) -> RunProgress:
         with unit_of_work(self.app, self.actor) as work:
-            run = work.session.get(BillRun, self.run_id)
+            # locked: the central service's last two chunks may both find the run done
+            run = work.session.get(BillRun, self.run_id, with_for_update=True)
             if run.state != COMPLETED:
                 run.state = state
                 run.finished_at = work.now if state == COMPLETED else None
@@ -209,6 +213,11 @@ class _RunContext:
                            run.skipped, run.failed, seconds, speed)
 
 
+def finish_run(app: AppContext, actor: Actor, run_id: str) -> RunProgress:
+    """Marks a run whose every chunk is billed completed (once, however often it is called)."""
+    return _RunContext(app, actor, run_id, None, time.perf_counter(), None).finish(COMPLETED)
+
+
 def _rate(run: BillRun) -> str:
     attempted = run.billed + run.failed
     return f"{run.billed * 100 / attempted:.2f}" if attempted else "100.00"
@@ -223,8 +232,8 @@ def _close_cycle(session: Session, run: BillRun) -> None:
     cycle.version += 1
 
 
-def bill_accounts(work: Work, run: BillRun, settings: Settings,
-                   account_ids: Sequence[str]) -> tuple[int, int, int]:
+def bill_accounts(work: Work, run: BillRun, settings: Settings, account_ids: Sequence[str],
+                  issue: NumberIssuer | None = None) -> tuple[int, int, int]:
     """Bills the chunk's accounts; returns (billed, skipped as billed before, failed)."""
     session = work.session
     earlier = session.execute(
@@ -254,18 +263,25 @@ def bill_accounts(work: Work, run: BillRun, settings: Settings,
             failed += 1
         else:
             composed.append((account, *outcome))
-    numbers = issue_numbers(session, settings, "invoice", len(composed), on=run.bill_date,
-                            device_code=work.app.device_code, self_lease=work.app.self_lease)
+    numbers = (issue or _leased_numbers(work))(session, settings, len(composed), run.bill_date)
     billed: dict[str, str] = {}
     for (account, bill, late), number in zip(composed, numbers, strict=True):
         tariff, version = bill.composed.versions[0]
-        write_bill(target, account.id, account.consumer_id, bill, late, number.text, chunk.meter_ids,
+        write_bill(target, account.id, account.consumer_id, bill, late, number, chunk.meter_ids,
                    book.version_ids.get((tariff, version)), rebills.get(account.id, 0))
-        billed[account.id] = number.text
+        billed[account.id] = number
     resolve_problems(session, target, {a: n for a, n in billed.items()
                                        if any(key[0] == a for key in already_open)})
     flush_rows(session, target)
     return len(billed), len(account_ids) - len(todo), failed
+
+
+def _leased_numbers(work: Work) -> NumberIssuer:
+    def issue(session: Session, settings: Settings, count: int, on: date) -> list[str]:
+        return [number.text for number in issue_numbers(
+            session, settings, "invoice", count, on=on, device_code=work.app.device_code,
+            self_lease=work.app.self_lease)]
+    return issue
 
 
 def _compose_one(settings: Settings, chunk: ChunkFacts, target: BillTarget, account,

@@ -34,6 +34,10 @@ class BillingModulePage(QTabWidget):
         self.cycles.refresh()
         self.exceptions.refresh()
 
+    def use_sync_link(self, link) -> None:
+        """Connected to a central service: a cycle's run goes there (run_dialog)."""
+        self.cycles.central = link
+
     def on_changes(self, changes: Changes) -> None:
         if changes.touches(BILLS, LEDGER):
             self.cycles.refresh()

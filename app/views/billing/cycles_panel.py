@@ -38,6 +38,7 @@ class CyclesPanel(QWidget):
         super().__init__()
         named(self, "Billing cycles panel")
         self.services, self.actor = services, actor
+        self.central = None  # the central service's link, when this desktop has one (use_sync_link)
         self.rows: list[CycleRow] = []
         self.money = money_formatter(services)
         self.formats = Formats.of(services.settings.current())
@@ -131,7 +132,7 @@ class CyclesPanel(QWidget):
         self._open(scope)
 
     def _open(self, scope) -> None:
-        self.dialog = RunDialog(self.services, self.actor, scope, self)
+        self.dialog = RunDialog(self.services, self.actor, scope, self, central=self.central)
         self.dialog.run_finished.connect(self.run_finished.emit)
         self.dialog.run_finished.connect(lambda _changes: self.refresh())
         self.dialog.show()
