@@ -60,6 +60,7 @@ class InquiriesSection(Section):
     """The payment's inquiries, oldest first; Log inquiry and Resolve for those who handle them."""
 
     changed = Signal(object)  # Changes
+    shown = Signal()  # the history arrived: the section's height may have changed
 
     def __init__(self, services: Services, actor: Actor, display: Display, payment_id: str) -> None:
         super().__init__("Inquiries and disputes")
@@ -105,6 +106,7 @@ class InquiriesSection(Section):
             label.setWordWrap(True)
             self.rows.addWidget(label)
         self.resolve_button.setVisible(self.allowed and any(i.is_open for i in items))
+        self.shown.emit()
 
     def log_inquiry(self) -> None:
         dialog = LogInquiryDialog(self.services, self.actor, self.payment_id, self.window())

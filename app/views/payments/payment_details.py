@@ -57,9 +57,18 @@ class PaymentDetailsDialog(QDialog):
         self.setWindowTitle(f"Payment details · {receipt_no}")
         self.message = error_label("Payment details")
         body = QWidget()
-        self.grid = QGridLayout(body)
+        column = QVBoxLayout(body)
+        self.grid = QGridLayout()
         self._sections()
+        column.addLayout(self.grid)
+        # The inquiry history runs the dialog's width under the facts: its wrapped lines, which
+        # arrive after the dialog is laid out, squeezed the grid's rows when it was a grid cell.
+        column.addWidget(self._inquiries())
+        column.addStretch(1)
         scroll = scroll_area(body)
+        # A scroll area sizes its content once for wrapped text; when the history arrives it
+        # must measure again, or the facts are squeezed into the old height.
+        self.inquiries.shown.connect(lambda: scroll.setWidgetResizable(True))
         layout = QVBoxLayout(self)
         layout.addWidget(self._header())
         layout.addWidget(scroll, 1)
@@ -83,11 +92,10 @@ class PaymentDetailsDialog(QDialog):
     def _sections(self) -> None:
         built = [self._payment_information(), self._item_details(), self._amount_analysis(),
                  self._credit_notes(), self._cash(), self._transaction(), self._processing(),
-                 self._consumer(), self._void_and_notes(), self._inquiries()]
+                 self._consumer(), self._void_and_notes()]
         shown = [section for section in built if section is not None]
         for index, section in enumerate(shown):
             self.grid.addWidget(section, index // 2, index % 2)
-        self.grid.setRowStretch(len(shown) // 2 + 1, 1)
         self.grid.setColumnStretch(0, 1)
         self.grid.setColumnStretch(1, 1)
 
@@ -222,15 +230,19 @@ class PaymentDetailsDialog(QDialog):
                     counted and can(role, Permission.CREATE_CREDIT_NOTE)),
                    ("Void payment", self.void_payment, counted and can(role, Permission.VOID_PAYMENT))]
         row = QHBoxLayout()
+        actions = []
         for text, signal, allowed in entries:
             if allowed:
                 button = named(QPushButton(text), text)
                 button.clicked.connect(lambda _c=False, s=signal: s.emit(payment_id))
                 row.addWidget(button)
+                actions.append(button)
         row.addStretch(1)
         close = named(QPushButton("Close"), "Close")
         close.clicked.connect(self.reject)
-        keyboard_dialog(self, accept=close)  # Close is what Enter does on a record
+        # Close is what Enter does on a record; focus starts on its first action (View receipt),
+        # not on a button deep in the facts, which would scroll the facts away from their top
+        keyboard_dialog(self, accept=close, first=actions[0] if actions else close)
         row.addWidget(close)
         return row
 
