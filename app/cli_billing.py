@@ -68,6 +68,11 @@ def add_billing_commands(sub: argparse._SubParsersAction) -> None:
     printing.add_argument("--out", type=Path, metavar="DIR", help="with --cycle: the folder")
     _json(printing)
     add_username(printing)
+    email = bills_sub.add_parser("email", help="e-mail bills with their PDF (sent by the central service)")
+    email.add_argument("invoice_nos", metavar="INVOICE_NO", nargs="*")
+    email.add_argument("--cycle", metavar="NAME", help="every approved bill of the cycle not sent yet")
+    _json(email)
+    add_username(email)
     show = bills_sub.add_parser("show", help="one bill with its lines")
     show.add_argument("invoice_no", metavar="INVOICE_NO")
     _json(show)
@@ -134,6 +139,8 @@ def cmd_bills(args: argparse.Namespace) -> int:
         return _run(args, lambda billing, a, who: bill_output(billing.bill(who, a.invoice_no)), writes=False)
     if args.bills_command == "print":
         return _run(args, _print)
+    if args.bills_command == "email":
+        return _run(args, _email)
     if args.bills_command == "approve":
         def approve(billing, a, who):
             count = billing.approve_run(who, a.run)
@@ -202,12 +209,23 @@ def _print(billing, args: argparse.Namespace, who: Actor):
     raise ValidationError("print", "give INVOICE_NO --pdf FILE, or --cycle NAME --out DIR")
 
 
+def _email(billing, args: argparse.Namespace, who: Actor):
+    from app.domain.core.errors import ValidationError
+
+    if bool(args.cycle) == bool(args.invoice_nos):
+        raise ValidationError("email", "give INVOICE_NO ..., or --cycle NAME")
+    emailed = (billing.email_cycle(who, args.cycle, _count_bar(args)) if args.cycle
+               else billing.email_bills(who, args.invoice_nos, _count_bar(args)))
+    return {"queued": emailed.queued, "already_sent": emailed.already_sent,
+            "no_address": emailed.no_address, "not_sent": emailed.not_sendable}, emailed.describe()
+
+
 def _count_bar(args: argparse.Namespace):
     if args.json or not sys.stderr.isatty():
         return None
 
     def show(done: int, total: int) -> None:
-        sys.stderr.write(f"\r{done:,}/{total:,} bills printed" + ("\n" if done == total else ""))
+        sys.stderr.write(f"\r{done:,}/{total:,} bills done" + ("\n" if done == total else ""))
         sys.stderr.flush()
 
     return show

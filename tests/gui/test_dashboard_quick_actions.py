@@ -217,3 +217,35 @@ def test_a_schedule_s_report_is_picked_from_the_reports_there_are(qtbot, service
     qtbot.keyClick(picker, Qt.Key.Key_Down)
     qtbot.keyClick(picker, Qt.Key.Key_Return)  # the delegate commits on the next turn of the loop
     qtbot.waitUntil(lambda: table.item(1, 1).text() == "Billing dashboard summary", timeout=2000)
+
+
+def test_print_and_distribute_e_mails_each_bill_once_and_names_those_without_an_address(
+        qtbot, services, runtime, world):
+    from app.models.consumers import Consumer
+    from app.models.requests import Notification
+
+    bill_the_cycle(services, runtime)
+    with runtime.app.sessions() as session, session.begin():
+        for consumer in session.execute(select(Consumer).where(Consumer.name.in_(
+                ("Consumer 0", "Consumer 1", "Consumer 2")))).scalars():
+            consumer.email = f"{consumer.name.replace(' ', '').lower()}@example.com"
+    page = open_page(qtbot, services, runtime, "admin")  # an administrator sends, not bills
+    dialog = open_action(qtbot, page, "Print & Distribute")
+    wait_for_cycles(qtbot, dialog)
+    click(qtbot, find(dialog, "E-mail bills", QPushButton))
+    outcome = find(dialog, "Outcome", QLabel)
+    qtbot.waitUntil(lambda: "queued for e-mail" in outcome.text(), timeout=30000)
+    assert "3 bill(s) queued for e-mail" in outcome.text()
+    assert "2 without an e-mail address (print them)" in outcome.text()
+    with runtime.app.sessions() as session:
+        mails = session.execute(select(Notification).where(Notification.kind == "bill")).scalars().all()
+    sent = {b.invoice_no: b for b in bills(runtime) if b.sent_at}
+    assert sorted(m.attachment for m in mails) == sorted(f"bills:{invoice}" for invoice in sent)
+    assert {m.recipient for m in mails} == {"consumer0@example.com", "consumer1@example.com",
+                                            "consumer2@example.com"}
+    assert all(b.sent_by == "admin" for b in sent.values())
+    assert all("Amount due:" in m.body and " USD" in m.body for m in mails)  # neutral, formatted at sending
+    click(qtbot, find(dialog, "E-mail bills", QPushButton))  # again: nobody gets a second e-mail
+    qtbot.waitUntil(lambda: "0 bill(s) queued" in outcome.text(), timeout=30000)
+    with runtime.app.sessions() as session:
+        assert len(session.execute(select(Notification).where(Notification.kind == "bill")).all()) == 3

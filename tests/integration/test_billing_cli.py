@@ -24,8 +24,8 @@ def folder(runtime, services):
 
 
 # The commands that bill, approve, import, print or export log a user in (the billing manager here).
-WRITES = {("bills", "generate"), ("bills", "approve"), ("bills", "print"), ("reads", "import"),
-          ("gl", "export")}
+WRITES = {("bills", "generate"), ("bills", "approve"), ("bills", "print"), ("bills", "email"),
+          ("reads", "import"), ("gl", "export")}
 
 
 @pytest.fixture(autouse=True)
@@ -86,6 +86,8 @@ def test_import_reads_generate_show_and_export_the_journal(folder, capsys, tmp_p
     (("gl", "export", "--cycle", "Nope", "--out", "x.csv"), "No billing cycle named 'Nope'"),
     (("bills", "approve", "--run", "nope"), "No bill run 'nope'"),
     (("bills", "print", "INV-414013"), "print: give INVOICE_NO --pdf FILE, or --cycle NAME --out DIR"),
+    (("bills", "email"), "email: give INVOICE_NO ..., or --cycle NAME"),
+    (("bills", "email", "--cycle", "Nope"), "No billing cycle named 'Nope'"),
 ])
 def test_bad_input_is_one_clear_line_and_exit_2(folder, capsys, argv, message):
     code, out, err = run(folder, capsys, *argv)
@@ -147,3 +149,25 @@ def test_a_billing_command_that_writes_waits_for_no_open_app(folder, capsys, tmp
         assert run(folder, capsys, "cycles", "list")[0] == 0  # reading does not need the folder alone
     finally:
         app_open.close()
+
+
+def test_bills_are_e_mailed_from_the_command_line_once(folder, capsys, tmp_path):
+    from sqlalchemy import update
+
+    from app.models.consumers import Consumer
+    from app.runtime import open_runtime
+
+    reopened = open_runtime(Path(folder), lock=False)
+    try:
+        with reopened.app.sessions() as session, session.begin():
+            session.execute(update(Consumer).where(Consumer.name == "Ann Dual").values(email="ann@example.com"))
+    finally:
+        reopened.close()
+    reads = tmp_path / "reads.csv"
+    reads.write_text("account_no,meter_no,read_on,reading\nC0001-A,M-C0001-electricity,2025-04-16,1350\n")
+    assert run(folder, capsys, "reads", "import", str(reads))[0] == 0
+    assert run(folder, capsys, "bills", "generate", "--cycle", CYCLE)[0] == 0
+    code, out, _ = run(folder, capsys, "bills", "email", "--cycle", CYCLE, "--json")
+    assert code == 0 and json.loads(out)["queued"] == ["INV-414013"]
+    code, out, _ = run(folder, capsys, "bills", "email", "INV-414013")
+    assert code == 0 and out == "0 bill(s) queued for e-mail; 1 already sent\n"

@@ -12,7 +12,15 @@ from app.domain.core.errors import ValidationError
 from app.domain.core.permissions import Permission
 from app.models.billing import Bill, BillRun
 from app.services.billing import bills as bill_lifecycle
-from app.services.billing import cycles, exceptions, journal, meter_reads, printing, scope
+from app.services.billing import (
+    cycles,
+    distribute,
+    exceptions,
+    journal,
+    meter_reads,
+    printing,
+    scope,
+)
 from app.services.billing.bills import BillDetail
 from app.services.billing.cycles import CycleRow
 from app.services.billing.exceptions import ExceptionRow
@@ -106,6 +114,14 @@ class BillingService:
     def print_bills(self, actor: Actor, invoices: Sequence[str], folder: Path,
                     progress: Callable[[int, int], None] | None = None) -> printing.PrintedCycle:
         return printing.print_bills(self.app, actor, invoices, folder, progress)
+
+    def email_cycle(self, actor: Actor, cycle_name: str,
+                    progress: Callable[[int, int], None] | None = None) -> distribute.EmailedBills:
+        return distribute.email_cycle(self.app, actor, cycle_name, progress)
+
+    def email_bills(self, actor: Actor, invoices: Sequence[str],
+                    progress: Callable[[int, int], None] | None = None) -> distribute.EmailedBills:
+        return distribute.email_bills(self.app, actor, invoices, progress)
 
     def approve_run(self, actor: Actor, run_id: str) -> int:
         return bill_lifecycle.approve_run(self.app, actor, run_id)

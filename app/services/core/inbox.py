@@ -18,6 +18,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 
 from app.domain.core.errors import NotFound
+from app.models.base import new_id
 from app.models.notices import Notice
 from app.models.requests import Notification
 from app.services.core.changes import NOTICES, Changes
@@ -69,12 +70,19 @@ def notify(work: Work, recipients: Iterable[Recipient], subject: str, body: str,
         work.record(Notice(id=nid, recipient=recipient.username, kind=kind, subject=subject[:200],
                            body=body, link=link, event_key=key[:200], created_at=work.now))
         if email:
-            address = recipient.email or recipient.username
-            work.record(Notification(id=email_id(key, address), kind=kind, recipient=address,
-                                     subject=subject[:200], body=body, status=QUEUED,
-                                     created_at=work.now))
+            queue_email(work, kind, recipient.email or recipient.username, subject, body, key=key)
         told.append(recipient.username)
     return told
+
+
+def queue_email(work: Work, kind: str, recipient: str, subject: str, body: str,
+                key: str | None = None, attachment: str = "") -> None:
+    """An e-mail for the central mailer to send. `key`: one that must exist once whichever desktop
+    makes it (its id follows from the key and the address, and the central service keeps the
+    first of equal ids). `attachment`: the documents the mailer attaches ("bills:INV-1,INV-2")."""
+    work.record(Notification(id=new_id() if key is None else email_id(key, recipient), kind=kind,
+                             recipient=recipient, subject=subject[:200], body=body, status=QUEUED,
+                             created_at=work.now, attachment=attachment))
 
 
 def _item(row: Notice) -> NoticeItem:

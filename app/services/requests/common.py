@@ -15,8 +15,7 @@ from app.domain.requests.form import ReasonChoice
 from app.domain.requests.sla import SlaHours
 from app.models.base import new_id
 from app.models.consumers import Consumer
-from app.models.requests import Notification, RequestEvent, ServiceRequest
-from app.services.core.inbox import email_id
+from app.models.requests import RequestEvent, ServiceRequest
 from app.services.core.work import Work
 
 QUEUED = "Queued"
@@ -86,16 +85,6 @@ def event(work: Work, request: ServiceRequest, name: str, detail: str = "", key:
 
 def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
-def queue_email(work: Work, kind: str, recipient: str, subject: str, body: str,
-                key: str | None = None, attachment: str = "") -> None:
-    """`key`: a notification that must exist once whichever desktop makes it (its id follows
-    from the key, and the central service keeps the first of equal ids). `attachment`: the
-    documents the mailer attaches ("bills:INV-1,INV-2")."""
-    work.record(Notification(id=new_id() if key is None else email_id(key, recipient), kind=kind, recipient=recipient,
-                             subject=subject, body=body, status=QUEUED, created_at=work.now,
-                             attachment=attachment))
 
 
 def keyed_id(key: str | None, *parts: str) -> str:

@@ -19,6 +19,7 @@ from app.domain.requests.form import (
 from app.models.requests import Communication, ServiceRequest
 from app.services.core.changes import REQUESTS, Changes
 from app.services.core.context import Actor, AppContext
+from app.services.core.inbox import queue_email
 from app.services.core.numbering import issue_number
 from app.services.core.settings import load_settings
 from app.services.core.work import Work, unit_of_work
@@ -26,7 +27,6 @@ from app.services.payments.queries import balance, local_today
 from app.services.requests.common import (
     consumer_row,
     event,
-    queue_email,
     reasons_for,
     series_for,
 )

@@ -28,10 +28,11 @@ from app.models.consumers import Consumer, Meter, MeterMovement, MeterType, Serv
 from app.models.requests import ServiceOrder, ServiceRequest
 from app.services.core.changes import LEDGER, REQUESTS, Changes
 from app.services.core.context import Actor, AppContext
+from app.services.core.inbox import queue_email
 from app.services.core.settings import load_settings
 from app.services.core.work import Work, unit_of_work
 from app.services.payments.queries import local_today
-from app.services.requests.common import bump, consumer_row, event, queue_email, request_by_id
+from app.services.requests.common import bump, consumer_row, event, request_by_id
 from app.services.requests.lock import refuse_unless_holder
 from app.services.requests.meters import linked_meters, order_facts
 from app.services.requests.workflow import move

@@ -40,10 +40,11 @@ from app.services.billing.runs import bill_accounts
 from app.services.billing.scope import FROZEN
 from app.services.core.changes import BILLS, REQUESTS, Changes
 from app.services.core.context import Actor, AppContext
+from app.services.core.inbox import queue_email
 from app.services.core.settings import load_settings
 from app.services.core.work import Work, unit_of_work
 from app.services.payments.queries import local_today
-from app.services.requests.common import bump, consumer_row, event, queue_email, request_by_id
+from app.services.requests.common import bump, consumer_row, event, request_by_id
 from app.services.requests.meters import linked_meters
 
 DEPOSIT_APPLIED = "deposit_applied"

@@ -13,8 +13,9 @@ from app.domain.core.permissions import Permission
 from app.domain.requests.form import check_notes
 from app.models.requests import Communication, RequestEvent
 from app.services.core.context import Actor, AppContext
+from app.services.core.inbox import queue_email
 from app.services.core.work import unit_of_work
-from app.services.requests.common import consumer_row, event, queue_email, request_by_id, touch
+from app.services.requests.common import consumer_row, event, request_by_id, touch
 
 INTERNAL = "Internal"
 CONSUMER = "Consumer"

@@ -1,5 +1,5 @@
 """The dashboard's quick actions over bills already made: Print & Distribute (a cycle's bills as
-PDFs, with progress, optionally marked sent) and GL Codes Management (the chart of accounts and
+PDFs, with progress, optionally marked sent; or e-mailed to the consumers with an address) and GL Codes Management (the chart of accounts and
 postings settings, and a cycle's GL journal exported). Both call the Billing module's services."""
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QCheckBox, QGroupBox, QHBoxLayout, QLineEdit, QPus
 from app.domain.core import settings as registry
 from app.domain.core.errors import ValidationError
 from app.domain.core.permissions import Permission, can
+from app.services.billing.distribute import EmailedBills
 from app.services.billing.journal import CycleJournal
 from app.services.billing.printing import PrintedCycle
 from app.services.core.changes import BILLS, Changes
@@ -54,11 +55,16 @@ class PrintDialog(QuickActionDialog):
         self.sent.setToolTip("Record each bill as sent to the consumer once its PDF is written")
         self.print_button = named(QPushButton("Print bills"), "Print bills")
         self.print_button.clicked.connect(self.print_bills)
+        self.email_button = named(QPushButton("E-mail bills"), "E-mail bills")
+        self.email_button.setToolTip("Queue each approved bill not sent yet to its consumer's e-mail address, "
+                                     "with its PDF attached; the central service sends them")
+        self.email_button.clicked.connect(self.email_bills)
         self.body.addLayout(labelled("Billing cycle", self.cycle))
         self.body.addLayout(labelled("Output folder", self.folder))
         line = QHBoxLayout()
         line.addWidget(self.sent)
         line.addStretch(1)
+        line.addWidget(self.email_button)
         line.addWidget(self.print_button)
         self.body.addLayout(line)
         self.resize(640, 200)
@@ -97,7 +103,24 @@ class PrintDialog(QuickActionDialog):
 
     def _not_printed(self, error: Exception) -> None:
         self.print_button.setEnabled(True)
+        self.email_button.setEnabled(True)
         self.failed(error)
+
+    def email_bills(self) -> None:
+        cycle = self.cycle.currentData()
+        if not cycle:
+            self.say("Billing cycle: choose the cycle whose bills to e-mail", problem=True)
+            return
+        self.email_button.setEnabled(False)
+        Operation(self, lambda progress: self.services.billing.email_cycle(
+            self.actor, cycle, lambda done, total: progress("bills", done, total)), writes=True,
+            label="Queueing bills for e-mail…", reports_progress=True).success(
+            lambda emailed: self._emailed(cycle, emailed)).failure(self._not_printed).run_in_background()
+
+    def _emailed(self, cycle: str, emailed: EmailedBills) -> None:
+        self.email_button.setEnabled(True)
+        self.did(f"{cycle}: {emailed.describe()}")
+        self.changed.emit(Changes.of(BILLS))
 
 
 class GlCodesDialog(QuickActionDialog):
