@@ -25,16 +25,15 @@ from decimal import Decimal
 from pathlib import Path
 
 import httpx
-from sqlalchemy import create_engine, func, select, text
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import create_engine, func, select
 
 from app.models.billing import LedgerEntry
 from app.models.consumers import Consumer
 from app.models.payments import Payment
-from bench.figures import Unavailable, record
+from bench.figures import record
+from bench.scratch_db import scratch_database
 from sync.protocol import PROTOCOL_HEADER, PROTOCOL_VERSION
 from tests import sync_helpers
-from tests.conftest import PG_ADMIN_URL
 from tests.factories import PASSWORD
 from tests.sync_helpers import memory_keyring, open_desktop, prepare_central, server_process
 
@@ -58,20 +57,8 @@ class CounterRun:
 
 def main() -> None:
     sync_helpers.HEALTHY_WITHIN_S = 300  # two workers starting on a loaded machine take their time
-    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    name = f"utilitydesk_bench_{uuid.uuid4().hex[:8]}"
-    try:
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-    except OperationalError as error:
-        raise Unavailable(f"no PostgreSQL at {PG_ADMIN_URL.rsplit('@', 1)[-1]}") from error
-    url = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-    try:
+    with scratch_database("bench") as url:
         _run(url)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def _run(url: str) -> None:

@@ -24,8 +24,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import httpx
-from sqlalchemy import create_engine, func, select, text
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import create_engine, func, select
 
 from app.domain.core.permissions import Role
 from app.models.billing import LedgerEntry
@@ -34,11 +33,11 @@ from app.services.core.context import Actor
 from app.services.core.numbering import issue_number
 from app.services.core.settings import load_settings
 from app.services.core.work import unit_of_work
-from bench.figures import Unavailable, record
+from bench.figures import record
+from bench.scratch_db import scratch_database
 from sync.local import store_leased_block
 from sync.protocol import PROTOCOL_HEADER, PROTOCOL_VERSION
 from tests import sync_helpers
-from tests.conftest import PG_ADMIN_URL
 from tests.factories import PASSWORD
 from tests.sync_helpers import (
     Desktop,
@@ -65,21 +64,8 @@ class Phase:
 
 def main() -> None:
     sync_helpers.HEALTHY_WITHIN_S = 300  # two workers starting on a loaded machine take their time
-    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    name = f"utilitydesk_soak_{uuid.uuid4().hex[:8]}"
-    try:
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-    except OperationalError as error:
-        raise Unavailable(f"no PostgreSQL at {PG_ADMIN_URL.rsplit('@', 1)[-1]}") from error
-    url = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-    try:
-        with tempfile.TemporaryDirectory() as folder:
-            _run(url, Path(folder))
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with scratch_database("soak") as url, tempfile.TemporaryDirectory() as folder:
+        _run(url, Path(folder))
 
 
 def _run(url: str, folder: Path) -> None:

@@ -12,14 +12,11 @@ import os
 import pstats
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
-from sqlalchemy import create_engine, text
-
 from bench.bench_sync import _add_consumers, _client
+from bench.scratch_db import scratch_database
 from tests import sync_helpers
-from tests.conftest import PG_ADMIN_URL
 from tests.factories import PASSWORD
 from tests.sync_helpers import memory_keyring, open_desktop, prepare_central, server_process
 
@@ -27,16 +24,8 @@ CONSUMERS = int(os.environ.get("BENCH_BOOTSTRAP_CONSUMERS", 5000))
 
 
 def main() -> None:
-    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    name = f"utilitydesk_prof_{uuid.uuid4().hex[:8]}"
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        _profile(PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}")
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with scratch_database("prof") as url:
+        _profile(url)
 
 
 def _profile(url: str) -> None:

@@ -10,29 +10,20 @@ import cProfile
 import pstats
 import random
 import time
-import uuid
 from collections import Counter
 
-from sqlalchemy import create_engine, event, text
+from sqlalchemy import event
 
 from bench.bench_sync import _enrol, _payment_ops
-from tests.conftest import PG_ADMIN_URL
+from bench.scratch_db import scratch_database
 from tests.sync_helpers import live_server, memory_keyring
 
 PUSHES = 200
 
 
 def main() -> None:
-    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    name = f"utilitydesk_prof_{uuid.uuid4().hex[:8]}"
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        _profile(PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}")
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with scratch_database("prof") as url:
+        _profile(url)
 
 
 def _profile(url: str) -> None:
