@@ -19,6 +19,7 @@ from sqlalchemy import Connection
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.domain.core.errors import SyncError
+from app.domain.core.numbering import usage_rate
 from app.services.core.context import AppContext
 from app.services.core.settings import load_settings
 from sync import local, quarantine
@@ -48,7 +49,6 @@ PUSH_ROUND = 400  # operations pushed per sync at most (2 batches): what arrives
 HISTORY_DAYS = 90  # payments, credit notes and receipts a bootstrap brings, plus everything open
 MAX_LEASE_BLOCKS = 10  # sync.protocol.LeaseRequest
 LEASE_HORIZON = 10.0  # seconds of numbers kept in hand: a few sync rounds, a slow one included
-RATE_WINDOW = 0.25  # seconds: the shortest time a use of numbers is averaged over
 
 
 @dataclass(frozen=True)
@@ -300,8 +300,8 @@ class SyncAgent:
             left = {s: local.remaining_numbers(session, s) for s in info.leasable_series}
         now, wanted = time.monotonic(), {}
         for series, remaining in left.items():
-            rate = max(_rate(self._left_after.get(series), now, remaining),  # since the last refill
-                       _rate(self._last_check.get(series), now, remaining))  # since the last look: a burst
+            rate = max(usage_rate(self._left_after.get(series), now, remaining),  # since the last refill
+                       usage_rate(self._last_check.get(series), now, remaining))  # since the last look: a burst
             self._last_check[series] = (now, remaining)
             need = low_water + math.ceil(rate * LEASE_HORIZON)
             if remaining < need:
@@ -390,12 +390,3 @@ def _set_states(session, state: dict[str, str]) -> None:
     for key, value in state.items():
         local.set_state(session, key, value)
 
-
-def _rate(then: tuple[float, int] | None, now: float, remaining: int) -> float:
-    """Numbers a second used since `then` (when, numbers left). Over at least RATE_WINDOW: a
-    quick round (a fifth of a second) that saw 8 numbers go has seen a counter at 40 a second,
-    not 8; a few numbers too many leased is cheap, a counter run dry is provisional numbers."""
-    if then is None:
-        return 0.0
-    since, before = then
-    return max(0, before - remaining) / max(now - since, RATE_WINDOW)

@@ -163,3 +163,20 @@ def test_allocations_are_unique_increasing_and_leased(blocks, count):
     assert len(leased) == min(count, sum(b.size for b in blocks))
     assert provisional == list(range(1, len(provisional) + 1))
     assert allocator.remaining("receipt") == sum(b.size for b in blocks) - len(leased)
+
+
+def test_a_quick_round_sees_the_counter_s_real_rate():
+    from app.domain.core.numbering import usage_rate
+
+    assert usage_rate(None, 10.0, 50) == 0.0  # nothing seen yet
+    assert usage_rate((10.0, 58), 10.2, 50) == 32.0  # 8 in a fifth of a second: over a quarter second
+    assert usage_rate((10.0, 100), 12.0, 60) == 20.0  # 40 in two seconds
+    assert usage_rate((10.0, 50), 11.0, 70) == 0.0  # a refill in between is no use of numbers
+
+
+@given(st.floats(0, 100), st.integers(0, 10_000), st.integers(0, 10_000))
+def test_the_rate_is_never_negative_nor_above_the_numbers_over_the_window(elapsed, before, remaining):
+    from app.domain.core.numbering import RATE_WINDOW, usage_rate
+
+    rate = usage_rate((0.0, before), elapsed, remaining)
+    assert 0 <= rate <= max(0, before - remaining) / RATE_WINDOW
