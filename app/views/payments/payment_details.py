@@ -3,7 +3,7 @@ the receipt, credit note and void actions the user's role allows."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QGridLayout,
@@ -66,8 +66,11 @@ class PaymentDetailsDialog(QDialog):
         column.addWidget(self._inquiries())
         column.addStretch(1)
         scroll = scroll_area(body)
-        # A scroll area sizes its content once for wrapped text; when the history arrives it
-        # must measure again, or the facts are squeezed into the old height.
+        # A scroll area sizes wrapped text for the width it has: a scroll bar appearing later (the
+        # history arrives, the facts outgrow the window) would narrow it, wrap the address onto
+        # another line and squeeze every row into the old height. The bar is always there, and
+        # the content is measured again when the history arrives.
+        scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         self.inquiries.shown.connect(lambda: scroll.setWidgetResizable(True))
         layout = QVBoxLayout(self)
         layout.addWidget(self._header())
