@@ -77,7 +77,7 @@ class PaymentDetailsDialog(QDialog):
         layout.addWidget(scroll, 1)
         layout.addWidget(self.message)
         layout.addLayout(self._buttons())
-        self.resize(980, 760)
+        self.resize(980, 790)  # the facts of a cash bill payment without scrolling, on a 1280x800 screen
 
     def _header(self) -> QWidget:
         d = self.details
